@@ -1,0 +1,29 @@
+# The one place that decides whether the CUDA backend is built (MMM_ENABLE_CUDA=AUTO|ON|OFF).
+# host/ code learns the answer only through the MMM_HAVE_CUDA definition consumed by
+# host/backend/cuda_switch.cpp.
+include(CheckLanguage)
+
+set(MMM_CUDA_BUILT OFF)
+if(MMM_ENABLE_CUDA STREQUAL "ON" OR MMM_ENABLE_CUDA STREQUAL "AUTO")
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
+    set(MMM_CUDA_BUILT ON)
+  elseif(MMM_ENABLE_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "MMM_ENABLE_CUDA=ON but no CUDA compiler (nvcc) was found")
+  endif()
+elseif(NOT MMM_ENABLE_CUDA STREQUAL "OFF")
+  message(FATAL_ERROR "MMM_ENABLE_CUDA must be AUTO, ON or OFF (got `${MMM_ENABLE_CUDA}`)")
+endif()
+message(STATUS "mmm: CUDA backend ${MMM_CUDA_BUILT}")
+
+function(mmm_attach_cuda target)
+  file(GLOB_RECURSE cuda_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/kernels/*.cu)
+  if(MMM_CUDA_BUILT AND cuda_sources)
+    target_sources(${target} PRIVATE ${cuda_sources})
+    target_compile_definitions(${target} PRIVATE MMM_HAVE_CUDA=1)
+    target_link_libraries(${target} PUBLIC CUDA::cudart CUDA::cublas CUDA::cusolver)
+    set_target_properties(${target} PROPERTIES CUDA_SEPARABLE_COMPILATION OFF)
+  endif()
+endfunction()

@@ -1,0 +1,37 @@
+// The only place in host/ that knows whether the CUDA backend was compiled in (MMM_HAVE_CUDA
+// is set by cmake/MmmCuda.cmake). Everything else asks cuda_status() or gets
+// BackendUnavailable from create_cuda_evaluator().
+
+#include "host/backend/cuda_switch.hpp"
+
+#include "host/common/errors.hpp"
+
+#if MMM_HAVE_CUDA
+#include "host/backend/cuda_entry.hpp"
+#endif
+
+namespace mmm {
+
+CudaStatus cuda_status() {
+  CudaStatus s;
+#if MMM_HAVE_CUDA
+  s.built = true;
+  s.device_count = cuda::visible_device_count(&s.detail);
+  if (s.device_count > 0) s.devices = cuda::device_descriptions();
+#else
+  s.detail = "built without CUDA (MMM_ENABLE_CUDA=OFF or no nvcc at build time)";
+#endif
+  return s;
+}
+
+std::unique_ptr<Evaluator> create_cuda_evaluator(const ModelData& data, int ordinal) {
+#if MMM_HAVE_CUDA
+  return cuda::make_cuda_evaluator(data, ordinal);
+#else
+  (void)data;
+  (void)ordinal;
+  throw BackendUnavailable("this build has no CUDA backend; use --device cpu");
+#endif
+}
+
+}  // namespace mmm

@@ -1,0 +1,40 @@
+#pragma once
+// Run-time device choice (SPEC §2): the `auto|cpu|cuda|cuda:N` grammar, resolved in one
+// factory. A machine without a GPU reports zero devices; that is not an error.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host/backend/evaluator.hpp"
+#include "host/model/model_data.hpp"
+
+namespace mmm {
+
+/// A parsed --device value.
+struct DeviceChoice {
+  enum class Kind { kAuto, kCpu, kCuda };
+  Kind kind = Kind::kAuto;
+  int ordinal = 0;  ///< CUDA device ordinal (cuda:N); 0 for plain `cuda`
+};
+
+/// Parses `auto`, `cpu`, `cuda` or `cuda:N`; throws InputError naming the bad value and the
+/// valid alternatives.
+DeviceChoice parse_device(const std::string& text);
+
+/// What this build and machine offer (for `mmm info` and `--device auto`).
+struct CudaStatus {
+  bool built = false;                 ///< compiled with the CUDA backend
+  int device_count = 0;               ///< visible devices (0 when none or not built)
+  std::vector<std::string> devices;   ///< one description per visible device
+  std::string detail;                 ///< driver/runtime remarks (e.g. why none is visible)
+};
+CudaStatus cuda_status();
+
+/// Creates the evaluator for a device choice. `auto` picks CUDA when a device is visible and
+/// the CPU otherwise, and sets `notice` to say which. Explicit `cuda` without a usable device
+/// (or in a build without CUDA) throws BackendUnavailable (exit code 2).
+std::unique_ptr<Evaluator> make_evaluator(const DeviceChoice& choice, const ModelData& data,
+                                          int threads, std::string* notice);
+
+}  // namespace mmm

@@ -1,0 +1,83 @@
+#include "host/bootstrap/bootstrap.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "host/bootstrap/resampling.hpp"
+#include "host/common/errors.hpp"
+
+namespace mmm {
+
+double percentile(std::vector<double> v, double q) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const size_t lo = static_cast<size_t>(std::floor(pos));
+  const size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<double>& hyper3c,
+                                    const BootstrapOptions& options, Evaluator& evaluator,
+                                    const std::function<void(int)>& progress) {
+  if (options.resamples < 0) {
+    throw InputError("invalid --bootstrap " + std::to_string(options.resamples) +
+                     ": expected 0 (skip) or a positive number of resamples");
+  }
+  if (!(options.ci > 0.0 && options.ci < 1.0)) {
+    throw InputError("invalid --ci " + std::to_string(options.ci) +
+                     ": expected a level strictly between 0 and 1, e.g. 0.90");
+  }
+  const int T = data.rows(), C = data.channels(), p = data.parameters();
+  const int B = options.resamples;
+  const int stride = 3 * C;
+  BootstrapReport report;
+  report.resamples = B;
+  report.coef.setConstant(B, C, std::numeric_limits<double>::quiet_NaN());
+  report.roi.setConstant(B, C, std::numeric_limits<double>::quiet_NaN());
+  const int chunk = std::max(1, std::min(options.chunk, B));
+  std::vector<double> params, weights;
+  BatchResult fits;
+  for (int first = 0; first < B; first += chunk) {
+    const int n = std::min(chunk, B - first);
+    params.resize(static_cast<size_t>(n) * stride);
+    weights.resize(static_cast<size_t>(n) * T);
+    for (int i = 0; i < n; ++i) {
+      std::copy(hyper3c.begin(), hyper3c.end(), params.begin() + static_cast<size_t>(i) * stride);
+      resample_counts(options.seed, static_cast<std::uint32_t>(first + i),
+                      static_cast<std::uint32_t>(T), &weights[static_cast<size_t>(i) * T]);
+    }
+    evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, weights.data()}, fits);
+    for (int i = 0; i < n; ++i) {
+      const int b = first + i;
+      if (!std::isfinite(fits.loss[i])) {
+        ++report.failed;
+        continue;
+      }
+      Eigen::Map<const Eigen::VectorXd> w(&weights[static_cast<size_t>(i) * T], T);
+      const double rows = w.sum();
+      for (int c = 0; c < C; ++c) {
+        const double coef = fits.coef[static_cast<size_t>(i) * p + c];
+        const double sum_h = rows * fits.mean[static_cast<size_t>(i) * p + c];
+        const double sum_x = w.dot(data.spend.col(c));
+        report.coef(b, c) = coef;
+        report.roi(b, c) = sum_x > 0 ? coef * sum_h / sum_x : std::numeric_limits<double>::quiet_NaN();
+      }
+    }
+    if (progress) progress(first + n);
+  }
+  const double lo_q = (1.0 - options.ci) / 2.0, hi_q = 1.0 - lo_q;
+  for (int c = 0; c < C; ++c) {
+    std::vector<double> coefs(report.coef.col(c).data(), report.coef.col(c).data() + B);
+    std::vector<double> rois(report.roi.col(c).data(), report.roi.col(c).data() + B);
+    report.coef_lower.push_back(percentile(coefs, lo_q));
+    report.coef_upper.push_back(percentile(coefs, hi_q));
+    report.roi_lower.push_back(percentile(rois, lo_q));
+    report.roi_upper.push_back(percentile(rois, hi_q));
+  }
+  return report;
+}
+
+}  // namespace mmm

@@ -1,0 +1,14 @@
+#include "host/common/errors.hpp"
+
+namespace mmm {
+
+std::string cell_error_message(const std::string& file, long line, long column,
+                               const std::string& column_name, const std::string& value,
+                               const std::string& expected) {
+  std::string msg = file + ":" + std::to_string(line) + ":" + std::to_string(column);
+  if (!column_name.empty()) msg += " (column `" + column_name + "`)";
+  msg += ": value `" + value + "`: expected " + expected;
+  return msg;
+}
+
+}  // namespace mmm

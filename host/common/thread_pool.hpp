@@ -1,0 +1,45 @@
+#pragma once
+// A fixed set of worker threads that split an index range. Created once per run so that a
+// DE generation of 30 candidates does not pay for thread creation every call.
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace mmm {
+
+class ThreadPool {
+ public:
+  /// threads ≤ 0: one per hardware thread.
+  explicit ThreadPool(int threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int size() const { return static_cast<int>(workers_.size()) + 1; }
+
+  /// Calls fn(begin, end, worker) on contiguous chunks covering [0, n); worker ∈ [0, size()).
+  /// The calling thread takes part. Blocks until every chunk is done; rethrows the first
+  /// exception a chunk threw.
+  void parallel_for(int n, const std::function<void(int, int, int)>& fn);
+
+ private:
+  void worker_loop(int worker);
+
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(int, int, int)>* job_ = nullptr;
+  int job_n_ = 0;
+  long generation_ = 0;
+  int pending_ = 0;
+  bool stop_ = false;
+  std::exception_ptr error_;
+};
+
+/// Number of hardware threads (at least 1).
+int hardware_threads();
+
+}  // namespace mmm

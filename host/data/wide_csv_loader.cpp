@@ -1,0 +1,316 @@
+#include "host/data/wide_csv_loader.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <unordered_map>
+
+#include "host/common/errors.hpp"
+
+namespace mmm {
+namespace {
+
+const std::vector<std::string> kDateCandidates = {"date", "week_start", "week",
+                                                  "ds",   "time",       "date_week"};
+const std::vector<std::string> kKpiCandidates = {"revenue", "kpi", "sales", "y", "conversions"};
+// Long headers (hundreds of columns) would drown the one-line error; the start is enough.
+constexpr std::size_t kMaxListedColumns = 40;
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string trim(const std::string& s) {
+  const std::size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  const std::size_t e = s.find_last_not_of(" \t");
+  return s.substr(b, e - b + 1);
+}
+
+std::string join(const std::vector<std::string>& items, std::size_t limit = SIZE_MAX) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size() && i < limit; ++i) {
+    if (i > 0) out += ", ";
+    out += items[i];
+  }
+  if (items.size() > limit) out += ", … (" + std::to_string(items.size() - limit) + " more)";
+  return out;
+}
+
+std::string columns_are(const CsvTable& t) {
+  return "; columns are: " + join(t.header, kMaxListedColumns);
+}
+
+int find_exact(const CsvTable& t, const std::string& name) {
+  for (std::size_t j = 0; j < t.header.size(); ++j) {
+    if (t.header[j] == name) return static_cast<int>(j);
+  }
+  return -1;
+}
+
+// Candidate order is priority order: a file with both `date` and `week` uses `date`.
+int find_auto(const CsvTable& t, const std::vector<std::string>& candidates) {
+  for (const std::string& c : candidates) {
+    for (std::size_t j = 0; j < t.header.size(); ++j) {
+      if (lower(t.header[j]) == c) return static_cast<int>(j);
+    }
+  }
+  return -1;
+}
+
+enum class Parsed { kOk, kEmpty, kNotNumber, kNotFinite };
+
+// The whole trimmed field must be a number: "12abc" or "1,5" is an error, not 12 or 1.
+Parsed parse_number(const std::string& raw, double& out) {
+  const std::string text = trim(raw);
+  if (text.empty()) return Parsed::kEmpty;
+  char* end = nullptr;
+  out = std::strtod(text.c_str(), &end);
+  if (end != text.c_str() + text.size()) return Parsed::kNotNumber;
+  return std::isfinite(out) ? Parsed::kOk : Parsed::kNotFinite;
+}
+
+// `file:line:column (column `name`)`, the prefix every cell message starts with.
+std::string where(const CsvTable& t, std::size_t row, int col) {
+  return t.path + ":" + std::to_string(t.line_numbers[row]) + ":" + std::to_string(col + 1) +
+         " (column `" + t.header[col] + "`)";
+}
+
+[[noreturn]] void cell_error(const CsvTable& t, std::size_t row, int col,
+                             const std::string& expected) {
+  throw InputError(cell_error_message(t.path, t.line_numbers[row], col + 1, t.header[col],
+                                      t.rows[row][col], expected));
+}
+
+// Reads one numeric column. `empty_ok` (spend) turns empty cells into 0 and counts them.
+Eigen::VectorXd read_numbers(const CsvTable& t, int col, bool spend, long* filled) {
+  Eigen::VectorXd v(static_cast<Eigen::Index>(t.rows.size()));
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    double x = 0.0;
+    switch (parse_number(t.rows[r][col], x)) {
+      case Parsed::kOk:
+        break;
+      case Parsed::kEmpty:
+        if (!spend) cell_error(t, r, col, "a number (this column may not have empty cells)");
+        x = 0.0;
+        ++*filled;
+        break;
+      case Parsed::kNotNumber:
+        cell_error(t, r, col, "a number");
+      case Parsed::kNotFinite:
+        cell_error(t, r, col, "a finite number");
+    }
+    if (spend && x < 0.0) cell_error(t, r, col, "spend ≥ 0");
+    v[static_cast<Eigen::Index>(r)] = x;
+  }
+  return v;
+}
+
+bool is_numeric_column(const CsvTable& t, int col) {
+  double x = 0.0;
+  for (const auto& row : t.rows) {
+    const Parsed p = parse_number(row[col], x);
+    if (p == Parsed::kNotNumber || p == Parsed::kNotFinite) return false;
+  }
+  return true;
+}
+
+// Gives each column at most one role, so a column cannot be both spend and control.
+class Roles {
+ public:
+  explicit Roles(const CsvTable& t) : t_(t), roles_(t.header.size()) {}
+
+  int claim(const std::string& name, const std::string& role, const std::string& flag) {
+    const int j = find_exact(t_, name);
+    if (j < 0)
+      throw InputError(t_.path + ": no " + role + " column `" + name + "`" + columns_are(t_));
+    claim_index(j, role, flag);
+    return j;
+  }
+
+  void claim_index(int j, const std::string& role, const std::string& flag) {
+    std::string& current = roles_[j];
+    if (current == role) {
+      throw InputError(t_.path + ": column `" + t_.header[j] + "` is listed twice in " + flag);
+    }
+    if (!current.empty()) {
+      throw InputError(t_.path + ": column `" + t_.header[j] + "` is used as both the " + current +
+                       " and a " + role + "; each column can have one role");
+    }
+    current = role;
+  }
+
+  bool free(int j) const { return roles_[j].empty(); }
+
+ private:
+  const CsvTable& t_;
+  std::vector<std::string> roles_;
+};
+
+int resolve_key_column(const CsvTable& t, const std::string& named,
+                       const std::vector<std::string>& candidates, const std::string& role,
+                       const std::string& flag) {
+  if (!named.empty()) {
+    const int j = find_exact(t, named);
+    if (j < 0)
+      throw InputError(t.path + ": no " + role + " column `" + named + "`" + columns_are(t));
+    return j;
+  }
+  const int j = find_auto(t, candidates);
+  if (j < 0) {
+    throw InputError(t.path + ": no " + role + " column found (looked for " + join(candidates) +
+                     "); set " + flag + columns_are(t));
+  }
+  return j;
+}
+
+std::vector<Date> read_dates(const CsvTable& t, int col) {
+  std::vector<Date> dates;
+  dates.reserve(t.rows.size());
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    const auto d = parse_iso_date(trim(t.rows[r][col]));
+    if (!d) cell_error(t, r, col, "an ISO 8601 date (YYYY-MM-DD)");
+    dates.push_back(*d);
+  }
+  // Duplicates first: a repeated week is a clearer diagnosis than "not increasing".
+  std::unordered_map<std::int64_t, std::size_t> seen;
+  for (std::size_t r = 0; r < dates.size(); ++r) {
+    const auto [it, inserted] = seen.emplace(dates[r].days_since_epoch(), r);
+    if (!inserted) {
+      throw InputError(where(t, r, col) + ": duplicate date `" + dates[r].to_string() +
+                       "` (already on line " + std::to_string(t.line_numbers[it->second]) + ")");
+    }
+  }
+  for (std::size_t r = 1; r < dates.size(); ++r) {
+    if (dates[r].days_since_epoch() < dates[r - 1].days_since_epoch()) {
+      throw InputError(where(t, r, col) + ": date `" + dates[r].to_string() + "` comes before `" +
+                       dates[r - 1].to_string() + "` on line " +
+                       std::to_string(t.line_numbers[r - 1]) +
+                       "; rows must be in strictly increasing date order");
+    }
+  }
+  // Adstock and the Fourier controls assume one period per row, so gaps must be regular.
+  for (std::size_t r = 2; r < dates.size(); ++r) {
+    const std::int64_t first = dates[1].days_since_epoch() - dates[0].days_since_epoch();
+    const std::int64_t gap = dates[r].days_since_epoch() - dates[r - 1].days_since_epoch();
+    if (gap != first) {
+      throw InputError(where(t, r, col) + ": date `" + dates[r].to_string() + "` is " +
+                       std::to_string(gap) + " days after `" + dates[r - 1].to_string() +
+                       "` on line " + std::to_string(t.line_numbers[r - 1]) + "; expected " +
+                       std::to_string(first) + " days (the spacing of the first two rows)");
+    }
+  }
+  return dates;
+}
+
+}  // namespace
+
+Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
+  Dataset ds;
+  ds.source = t.path;
+  Roles roles(t);
+
+  const int date_col =
+      resolve_key_column(t, sel.date_column, kDateCandidates, "date", "--date-col");
+  roles.claim_index(date_col, "date", "--date-col");
+  const int kpi_col = resolve_key_column(t, sel.kpi_column, kKpiCandidates, "KPI", "--kpi-col");
+  roles.claim_index(kpi_col, "KPI", "--kpi-col");
+  ds.date_column = t.header[date_col];
+  ds.kpi_column = t.header[kpi_col];
+  if (sel.date_column.empty() && sel.kpi_column.empty()) {
+    ds.notices.push_back("using date column `" + ds.date_column + "` and KPI column `" +
+                         ds.kpi_column +
+                         "` (found automatically; set --date-col/--kpi-col to choose)");
+  } else if (sel.date_column.empty()) {
+    ds.notices.push_back("using date column `" + ds.date_column +
+                         "` (found automatically; set --date-col to choose)");
+  } else if (sel.kpi_column.empty()) {
+    ds.notices.push_back("using KPI column `" + ds.kpi_column +
+                         "` (found automatically; set --kpi-col to choose)");
+  }
+
+  std::vector<int> control_cols;
+  for (const std::string& name : sel.controls) {
+    control_cols.push_back(roles.claim(name, "control", "--controls"));
+  }
+  std::vector<int> channel_cols;
+  const bool auto_channels = sel.channels.empty();
+  if (!auto_channels) {
+    for (const std::string& name : sel.channels) {
+      channel_cols.push_back(roles.claim(name, "channel", "--channels"));
+    }
+  } else {
+    for (std::size_t j = 0; j < t.header.size(); ++j) {
+      const int c = static_cast<int>(j);
+      if (!roles.free(c)) continue;
+      if (t.header[j].empty()) {
+        // Usually a pandas/R row index: numeric, but spending on "row 17" is not a channel.
+        ds.notices.push_back("ignoring column " + std::to_string(j + 1) + ", which has no name");
+        continue;
+      }
+      if (is_numeric_column(t, c)) channel_cols.push_back(c);
+    }
+  }
+
+  ds.dates = read_dates(t, date_col);
+  ds.kpi = read_numbers(t, kpi_col, false, nullptr);
+
+  const Eigen::Index rows = static_cast<Eigen::Index>(t.rows.size());
+  std::vector<Eigen::VectorXd> spend_cols;
+  std::vector<std::string> fill_details;
+  for (int c : channel_cols) {
+    long filled = 0;
+    Eigen::VectorXd v = read_numbers(t, c, true, &filled);
+    if ((v.array() == 0.0).all()) {
+      if (!auto_channels) {
+        throw InputError(t.path + ": channel `" + t.header[c] +
+                         "` has zero spend in every period; remove it from --channels");
+      }
+      ds.notices.push_back("dropping channel `" + t.header[c] + "`: zero spend in every period");
+      continue;
+    }
+    if (filled > 0) fill_details.push_back(t.header[c] + ": " + std::to_string(filled));
+    ds.filled_missing_spend += filled;
+    ds.channels.push_back(t.header[c]);
+    spend_cols.push_back(std::move(v));
+  }
+  if (ds.channels.empty()) {
+    throw InputError(t.path +
+                     ": no spend columns found: every column other than the date, the KPI and "
+                     "the controls is non-numeric or zero in every period; set --channels" +
+                     columns_are(t));
+  }
+  if (auto_channels) {
+    ds.notices.push_back("using channels " + join(ds.channels) +
+                         " (found automatically; set --channels to choose)");
+  }
+  if (ds.filled_missing_spend > 0) {
+    ds.notices.push_back("filled " + std::to_string(ds.filled_missing_spend) +
+                         " empty spend cells with 0 (" + join(fill_details) + ")");
+  }
+  ds.spend.resize(rows, static_cast<Eigen::Index>(spend_cols.size()));
+  for (std::size_t c = 0; c < spend_cols.size(); ++c) {
+    ds.spend.col(static_cast<Eigen::Index>(c)) = spend_cols[c];
+  }
+
+  ds.control_values.resize(rows, static_cast<Eigen::Index>(control_cols.size()));
+  for (std::size_t k = 0; k < control_cols.size(); ++k) {
+    const int c = control_cols[k];
+    Eigen::VectorXd v = read_numbers(t, c, false, nullptr);
+    if (rows > 0 && (v.array() == v[0]).all()) {
+      ds.notices.push_back("control `" + t.header[c] +
+                           "` is constant; it carries no information and gets coefficient 0");
+    }
+    ds.controls.push_back(t.header[c]);
+    ds.control_values.col(static_cast<Eigen::Index>(k)) = v;
+  }
+  return ds;
+}
+
+Dataset load_wide_csv(const std::string& path, const ColumnSelection& selection) {
+  return build_dataset(read_csv_file(path), selection);
+}
+
+}  // namespace mmm

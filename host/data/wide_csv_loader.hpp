@@ -1,0 +1,35 @@
+#pragma once
+// Wide CSV → validated Dataset (SPEC §3): one row per period, a date column, a KPI column,
+// one spend column per channel and optional control columns.
+
+#include <string>
+#include <vector>
+
+#include "host/data/csv_table.hpp"
+#include "host/data/dataset.hpp"
+
+namespace mmm {
+
+/// Which columns of a wide table play which role. Named columns are matched exactly;
+/// auto-detection (empty fields) matches case-insensitively.
+struct ColumnSelection {
+  /// Empty: the first of date, week_start, week, ds, time, date_week found.
+  std::string date_column;
+  /// Empty: the first of revenue, kpi, sales, y, conversions found.
+  std::string kpi_column;
+  /// Empty: every numeric, named column that is not the date, the KPI or a control;
+  /// auto-detected channels with zero spend in every period are dropped with a notice.
+  std::vector<std::string> channels;
+  /// User control columns (may be empty).
+  std::vector<std::string> controls;
+};
+
+/// Reads and validates a wide CSV (SPEC §3). Throws InputError naming file, line, column and
+/// value for bad input; things the user should know but that are not errors (automatic
+/// choices, filled cells, dropped channels) go to Dataset::notices.
+Dataset load_wide_csv(const std::string& path, const ColumnSelection& selection);
+
+/// Same, from an already-parsed table (used by tests and by load_wide_csv).
+Dataset build_dataset(const CsvTable& table, const ColumnSelection& selection);
+
+}  // namespace mmm

@@ -1,0 +1,65 @@
+#pragma once
+// The elementwise model math both backends share (SPEC §4–5): candidate decoding, geometric
+// adstock, Hill saturation and its derivative. Written once so CPU and CUDA cannot drift.
+
+#include <cmath>
+
+#include "host/common/hd.hpp"
+
+namespace mmm {
+
+/// Exponent clamp for the Hill transform: exp(±700) stays finite in double precision, and
+/// 1/(1+e^700) ≈ 1e-304 is indistinguishable from the exact 0 of a = 0.
+constexpr double kHillExponentClamp = 700.0;
+/// Adstock values at or below this are treated as zero spend (log is never taken of 0).
+constexpr double kTinySpend = 1e-300;
+
+/// Logistic function s(u) = 1 / (1 + e^−u), the reference decoding of the search box.
+MMM_HD inline double logistic(double u) { return 1.0 / (1.0 + exp(-u)); }
+
+/// Maps a search coordinate u ∈ [−5, 5] into [lo, hi] through the logistic (SPEC §5).
+MMM_HD inline double decode_coordinate(double u, double lo, double hi) {
+  return lo + (hi - lo) * logistic(u);
+}
+
+/// Inverse of decode_coordinate, clamped to the search box; used to seed a search from
+/// known hyperparameters.
+MMM_HD inline double encode_coordinate(double value, double lo, double hi) {
+  double s = (value - lo) / (hi - lo);
+  const double eps = 1e-12;
+  s = s < eps ? eps : (s > 1 - eps ? 1 - eps : s);
+  double u = log(s / (1 - s));
+  return u < -5 ? -5 : (u > 5 ? 5 : u);
+}
+
+/// Hill saturation h = a^α / (a^α + γ^α), computed as 1 / (1 + exp(α (ln γ − ln a))) so that
+/// only one exp and one log are needed (γ's log is hoisted by callers that loop).
+MMM_HD inline double hill_from_log(double log_a, double alpha, double log_gamma) {
+  double z = alpha * (log_gamma - log_a);
+  z = z > kHillExponentClamp ? kHillExponentClamp : (z < -kHillExponentClamp ? -kHillExponentClamp : z);
+  return 1.0 / (1.0 + exp(z));
+}
+
+/// Hill saturation of an adstocked value a ≥ 0 in spend units.
+MMM_HD inline double hill(double a, double alpha, double gamma) {
+  if (a <= kTinySpend) return 0.0;
+  return hill_from_log(log(a), alpha, log(gamma));
+}
+
+/// dh/da of the Hill curve: α a^{α−1} γ^α / (a^α + γ^α)² = α h (1 − h) / a.
+MMM_HD inline double hill_derivative(double a, double alpha, double gamma) {
+  if (a <= kTinySpend) {
+    // At zero the slope is 0 for α > 1, 1/γ for α = 1 and unbounded for α < 1; report the
+    // limit of the finite formula from the right with a tiny a instead of infinity.
+    a = gamma * 1e-9;
+  }
+  double h = hill(a, alpha, gamma);
+  return alpha * h * (1.0 - h) / a;
+}
+
+/// Steady-state adstock of a constant weekly spend s: s / (1 − θ) (SPEC §7).
+MMM_HD inline double steady_state_adstock(double weekly_spend, double theta) {
+  return weekly_spend / (1.0 - theta);
+}
+
+}  // namespace mmm

@@ -1,0 +1,34 @@
+#include "host/model/hyperparameters.hpp"
+
+#include "host/features/transforms.hpp"
+
+namespace mmm {
+
+ChannelHyper SearchSpace::decode(const double* u, int c) const {
+  const ChannelBounds& b = bounds[c];
+  ChannelHyper h;
+  h.theta = decode_coordinate(u[3 * c], b.theta.lo, b.theta.hi);
+  h.alpha = decode_coordinate(u[3 * c + 1], b.alpha.lo, b.alpha.hi);
+  h.gamma = decode_coordinate(u[3 * c + 2], b.gamma_fraction.lo, b.gamma_fraction.hi) *
+            max_spend[c];
+  return h;
+}
+
+void SearchSpace::encode(const std::vector<ChannelHyper>& hyper, double* u) const {
+  for (int c = 0; c < channels(); ++c) {
+    const ChannelBounds& b = bounds[c];
+    u[3 * c] = encode_coordinate(hyper[c].theta, b.theta.lo, b.theta.hi);
+    u[3 * c + 1] = encode_coordinate(hyper[c].alpha, b.alpha.lo, b.alpha.hi);
+    u[3 * c + 2] = encode_coordinate(hyper[c].gamma / max_spend[c], b.gamma_fraction.lo,
+                                     b.gamma_fraction.hi);
+  }
+}
+
+SearchSpace default_search_space(const std::vector<double>& max_spend) {
+  SearchSpace space;
+  space.bounds.assign(max_spend.size(), ChannelBounds{});
+  space.max_spend = max_spend;
+  return space;
+}
+
+}  // namespace mmm

@@ -1,0 +1,50 @@
+#include "host/model/model_data.hpp"
+
+#include "host/features/transforms.hpp"
+
+namespace mmm {
+
+std::vector<double> ModelData::max_spend() const {
+  std::vector<double> out(channels());
+  for (int c = 0; c < channels(); ++c) out[c] = spend.col(c).maxCoeff();
+  return out;
+}
+
+ModelData make_model_data(const Dataset& data, const ControlMatrix& controls, double ridge_lambda) {
+  ModelData m;
+  m.spend = data.spend;
+  m.controls = controls.values;
+  m.y = data.kpi;
+  m.ridge_lambda = ridge_lambda;
+  return m;
+}
+
+Eigen::MatrixXd transform_media(const Eigen::MatrixXd& spend, const double* hyper3c) {
+  const Eigen::Index T = spend.rows(), C = spend.cols();
+  Eigen::MatrixXd h(T, C);
+  for (Eigen::Index c = 0; c < C; ++c) {
+    const double theta = hyper3c[3 * c], alpha = hyper3c[3 * c + 1], gamma = hyper3c[3 * c + 2];
+    double a = 0.0;
+    for (Eigen::Index t = 0; t < T; ++t) {
+      a = spend(t, c) + (t > 0 ? theta * a : 0.0);
+      h(t, c) = hill(a, alpha, gamma);
+    }
+  }
+  return h;
+}
+
+}  // namespace mmm
+
+namespace mmm {
+
+Eigen::VectorXd predict_kpi(const ModelData& data, const double* hyper3c, const double* coef,
+                            double intercept) {
+  const Eigen::MatrixXd h = transform_media(data.spend, hyper3c);
+  Eigen::Map<const Eigen::VectorXd> cm(coef, data.channels());
+  Eigen::Map<const Eigen::VectorXd> cc(coef + data.channels(), data.control_count());
+  Eigen::VectorXd pred = h * cm;
+  if (data.control_count() > 0) pred += data.controls * cc;
+  return pred.array() + intercept;
+}
+
+}  // namespace mmm

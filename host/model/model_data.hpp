@@ -1,0 +1,48 @@
+#pragma once
+// The numeric problem a backend evaluates: spend, controls and KPI as matrices, plus the
+// ridge settings. Built once per run from a validated Dataset (names stay in the Dataset).
+
+#include <Eigen/Dense>
+
+#include "host/data/dataset.hpp"
+#include "host/features/controls.hpp"
+
+namespace mmm {
+
+/// Default ridge penalty and negative-coefficient penalty weight (SPEC §4).
+constexpr double kDefaultRidgeLambda = 10.0;
+constexpr double kDefaultPenaltyWeight = 10.0;
+
+struct ModelData {
+  Eigen::MatrixXd spend;     ///< T × C media spend
+  Eigen::MatrixXd controls;  ///< T × K control columns (default set, then user controls)
+  Eigen::VectorXd y;         ///< T KPI values
+  double ridge_lambda = kDefaultRidgeLambda;
+  double penalty_weight = kDefaultPenaltyWeight;
+
+  int rows() const { return static_cast<int>(y.size()); }
+  int channels() const { return static_cast<int>(spend.cols()); }
+  int control_count() const { return static_cast<int>(controls.cols()); }
+  /// p: columns of the design (media + controls).
+  int parameters() const { return channels() + control_count(); }
+  /// Largest weekly spend per channel (γ's unit).
+  std::vector<double> max_spend() const;
+};
+
+/// Assembles the numeric problem from a dataset and its control block.
+ModelData make_model_data(const Dataset& data, const ControlMatrix& controls, double ridge_lambda);
+
+/// Adstocked and saturated media, T × C, for fixed hyperparameters (θ, α, γ per channel).
+/// The reference implementation of the transforms every backend must reproduce.
+Eigen::MatrixXd transform_media(const Eigen::MatrixXd& spend, const double* hyper3c);
+
+}  // namespace mmm
+
+namespace mmm {
+
+/// Fitted KPI per row: intercept + Σ coef_j · column_j over the transformed media and the
+/// controls. `coef` holds p values in column units (media first).
+Eigen::VectorXd predict_kpi(const ModelData& data, const double* hyper3c, const double* coef,
+                            double intercept);
+
+}  // namespace mmm

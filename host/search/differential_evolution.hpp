@@ -1,0 +1,51 @@
+#pragma once
+// Differential evolution driven from the host (SPEC §5): TwoPointsDE-like, current-to-best
+// mutation x + F1(a − b) + F2(best − x), two-point crossover, one batched backend call per
+// generation so a GPU sees the whole population at once.
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace mmm {
+
+struct DeOptions {
+  long budget = 500;        ///< total objective evaluations, the initial population included
+  int population = 30;      ///< candidates per generation (≥ 4)
+  double f1 = 0.8;          ///< weight of the random difference a − b
+  double f2 = 0.8;          ///< weight of the pull toward the best
+  double lower = -5.0;      ///< search box, every coordinate
+  double upper = 5.0;
+  std::uint64_t seed = 1;
+};
+
+/// One generation's state, for search_trace.csv and progress bars.
+struct SearchTracePoint {
+  int generation = 0;
+  long evaluations = 0;
+  double best_loss = 0.0;
+  double mean_loss = 0.0;  ///< mean over the finite losses of the population
+  double seconds = 0.0;    ///< since the search started
+};
+
+struct SearchResult {
+  std::vector<double> best;  ///< best point found (dimension values)
+  double best_loss = 0.0;
+  long evaluations = 0;
+  std::vector<SearchTracePoint> trace;
+};
+
+/// Evaluates `count` points (row-major, count × dimension) and writes their losses.
+using BatchObjective = std::function<void(const std::vector<double>& points, int count,
+                                          std::vector<double>& losses)>;
+/// Called after every generation (progress display); may be empty.
+using SearchProgress = std::function<void(const SearchTracePoint&)>;
+
+/// Minimizes the objective over [lower, upper]^dimension. `seeds` (row-major, any number of
+/// points) replace the first members of the random initial population, e.g. a model to refine.
+SearchResult differential_evolution(int dimension, const DeOptions& options,
+                                    const BatchObjective& objective,
+                                    const std::vector<double>& seeds = {},
+                                    const SearchProgress& progress = {});
+
+}  // namespace mmm

@@ -1,0 +1,44 @@
+#pragma once
+// Rolling-window time-series cross-validation (SPEC §6): train on a window, test on the
+// weeks right after it, slide. Each fold is the backend's weighted path with a 0/1 mask, so
+// the scaler is fitted on the training rows only.
+
+#include <string>
+#include <vector>
+
+#include "host/backend/evaluator.hpp"
+#include "host/model/model_data.hpp"
+#include "host/validation/regression_metrics.hpp"
+
+namespace mmm {
+
+struct CvOptions {
+  int train = 52;
+  int test = 13;
+  int step = 13;
+};
+
+struct CvFold {
+  int index = 0;
+  int train_begin = 0, train_end = 0;  ///< row range [begin, end)
+  int test_begin = 0, test_end = 0;
+  RegressionMetrics metrics;           ///< on the test rows
+};
+
+struct CvReport {
+  std::vector<CvFold> folds;
+  RegressionMetrics mean;       ///< over folds
+  RegressionMetrics stdev;      ///< sample standard deviation over folds (0 with one fold)
+  RegressionMetrics in_sample;  ///< the full-data fit on all rows
+  bool skipped = false;         ///< too few rows for one fold
+  std::string notice;           ///< why CV was skipped
+};
+
+/// Row windows of every fold for T rows; empty when T < train + test.
+std::vector<CvFold> make_folds(int rows, const CvOptions& options);
+
+/// Fits each fold with fixed hyperparameters (θ, α, γ per channel) and scores its test rows.
+CvReport cross_validate(const ModelData& data, const std::vector<double>& hyper3c,
+                        const CvOptions& options, Evaluator& evaluator);
+
+}  // namespace mmm
