@@ -1,1 +1,50 @@
-int main() { return 0; }
+// `mmm`: Marketing Mix Modeling from the command line. Errors end here: one `error:` line on
+// stderr, exit code 2 for bad usage or input, 1 for anything else (SPEC §11).
+
+#include <cstdio>
+#include <exception>
+#include <map>
+
+#include "cli/commands.hpp"
+#include "host/common/errors.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"mmm: Marketing Mix Modeling engine (CPU + CUDA backends)", "mmm"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("mmm ") + MMM_VERSION);
+  std::map<CLI::App*, mmm::cli::Runner> runners;
+  runners[app.add_subcommand("fit", "Fit a model: search, CV, bootstrap, curves, allocation")] = {};
+  runners[app.add_subcommand("simulate", "Write example data with known ground truth")] = {};
+  runners[app.add_subcommand("info", "Show the build's backends and visible devices")] = {};
+  for (auto& [sub, runner] : runners) {
+    const std::string name = sub->get_name();
+    runner = name == "fit" ? mmm::cli::add_fit_command(*sub)
+             : name == "simulate" ? mmm::cli::add_simulate_command(*sub)
+                                  : mmm::cli::add_info_command(*sub);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    std::fprintf(stderr, "run `mmm --help` or `mmm <command> --help` for usage\n");
+    return 2;
+  }
+  try {
+    for (auto& [sub, runner] : runners) {
+      if (sub->parsed()) return runner();
+    }
+    return 2;
+  } catch (const mmm::InputError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,10 @@ TEST(BudgetAllocator, TwoChannelClosedForm) {
               1e-6 * a.channels[0].marginal_roi_recommended);
   EXPECT_NEAR(total_recommended(a), budget, 1e-6 * budget);
   EXPECT_GT(a.lift, 0.0);
+  const std::vector<double> ref =
+      equalize_marginal_roi(ch, {100.0, 100.0}, {1900.0, 1900.0}, budget);
+  EXPECT_NEAR(ref[1], s2, 1e-6 * s2);
+  EXPECT_NEAR(ref[0] + ref[1], budget, 1e-9 * budget);
   EXPECT_TRUE(a.converged) << a.message;
   EXPECT_NEAR(a.lift, a.contribution_recommended - a.contribution_current, 1e-9);
   EXPECT_NEAR(a.channels[0].change, a.channels[0].recommended_spend - 1000.0, 1e-9);
@@ -80,6 +85,7 @@ TEST(BudgetAllocator, MatchesMarginalRoiBisectionAndKkt) {
     opt.total_budget = scale * current;
     const AllocationResult a = allocate_budget(ch, opt);
     EXPECT_TRUE(a.converged) << a.message;
+    EXPECT_EQ(a.message.find("failed"), std::string::npos) << a.message;
     EXPECT_NEAR(total_recommended(a), opt.total_budget, 1e-6 * opt.total_budget);
 
     std::vector<double> lower, upper;
@@ -122,6 +128,37 @@ TEST(BudgetAllocator, MatchesMarginalRoiBisectionAndKkt) {
     if (scale == 1.0) {
       EXPECT_GE(a.lift, 0.0);
     }
+  }
+}
+
+TEST(BudgetAllocator, ManyChannelsNoWorseThanBisection) {
+  // 60 channels with mixed shapes (S-shaped and concave), spends spanning two decades.
+  std::vector<ChannelResponse> ch;
+  std::uint64_t state = 12345;
+  const auto next = [&state] {  // a fixed LCG: the test needs variety, not quality
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(state >> 11) / 9007199254740992.0;
+  };
+  std::vector<double> lower, upper;
+  double budget = 0.0;
+  for (int c = 0; c < 60; ++c) {
+    const double spend = 500.0 * std::pow(100.0, next());
+    ch.push_back(channel("c" + std::to_string(c), 0.7 * next(), 0.6 + 2.0 * next(),
+                         spend * (0.3 + 2.0 * next()), spend * (0.5 + 4.0 * next()), spend));
+    lower.push_back(0.7 * spend);
+    upper.push_back(1.3 * spend);
+    budget += spend;
+  }
+  const AllocationResult a = allocate_budget(ch, AllocationOptions{});
+  const std::vector<double> ref = equalize_marginal_roi(ch, lower, upper, budget);
+  double ref_value = 0.0;
+  for (std::size_t c = 0; c < ch.size(); ++c) ref_value += weekly_contribution(ch[c], ref[c]);
+  EXPECT_GE(a.contribution_recommended, ref_value * (1 - 1e-9)) << a.message;
+  EXPECT_NEAR(total_recommended(a), budget, 1e-6 * budget);
+  EXPECT_GE(a.lift, 0.0);
+  for (std::size_t c = 0; c < ch.size(); ++c) {
+    EXPECT_GE(a.channels[c].recommended_spend, lower[c] * (1 - 1e-12));
+    EXPECT_LE(a.channels[c].recommended_spend, upper[c] * (1 + 1e-12));
   }
 }
 

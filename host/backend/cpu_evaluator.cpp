@@ -31,6 +31,8 @@ CpuEvaluator::CpuEvaluator(const ModelData& data, int threads)
     ws.design = fixed_rows_;
     ws.gram.setZero(p + 2, p + 2);
     ws.work.assign(gram_ridge_work_size(p), 0.0);
+    ws.adstock.resize(C_, T_);
+    ws.z.resize(C_, T_);
   }
 }
 
@@ -63,17 +65,16 @@ void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, Work
   ws.log_gamma = hp.col(2).array().log();
 
   // Adstock across channels at once: one period's C values are contiguous.
-  auto media = ws.design.middleRows(1, C_);
-  media.col(0) = spend_t_.col(0);
-  for (int t = 1; t < T_; ++t) {
-    media.col(t).array() = spend_t_.col(t).array() + ws.theta * media.col(t - 1).array();
-  }
-  // Hill as 1 / (1 + exp(α (ln γ − ln a))), vectorized over the whole C × T block; a = 0 maps
-  // to exactly 0 like a^α / (a^α + γ^α) does.
-  auto a = media.array();
-  ws.z = (-(a.max(kTinySpend).log().colwise() - ws.log_gamma)).colwise() * ws.alpha;
-  ws.z = ws.z.max(-kHillExponentClamp).min(kHillExponentClamp);
-  a = (a > kTinySpend).select((1.0 + ws.z.exp()).inverse(), 0.0);
+  Eigen::ArrayXXd& a = ws.adstock;
+  a.col(0) = spend_t_.col(0).array();
+  for (int t = 1; t < T_; ++t) a.col(t) = spend_t_.col(t).array() + ws.theta * a.col(t - 1);
+  // Hill as 1 / (1 + exp(α (ln γ − ln a))) over the whole contiguous C × T block, so Eigen's
+  // vectorized log and exp are used (transforms.hpp has the scalar twin of this formula).
+  ws.z = a.max(kTinySpend).log();
+  ws.z = ((-(ws.z.colwise() - ws.log_gamma)).colwise() * ws.alpha)
+             .max(-kHillExponentClamp)
+             .min(kHillExponentClamp);
+  ws.design.middleRows(1, C_) = (1.0 + ws.z.exp()).inverse().matrix();
 
   // Weighted Gram of the augmented design (lower triangle).
   ws.gram.setZero();

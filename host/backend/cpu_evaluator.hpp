@@ -1,7 +1,7 @@
 #pragma once
-// The CPU backend: Eigen + a thread pool over candidates, float64 (SPEC §12).
+// The CPU backend: SIMD kernels + a thread pool over candidates, float64 (SPEC §12).
 
-#include <Eigen/Dense>
+#include <Eigen/Core>
 #include <memory>
 #include <vector>
 
@@ -11,6 +11,9 @@
 
 namespace mmm::cpu {
 
+/// Evaluates candidates on the CPU. Only the C media rows of the augmented design
+/// [1, media, controls, y] depend on the candidate, so the Gram block of the other rows is
+/// formed once (per weight vector) and each candidate computes just its media rows' products.
 class CpuEvaluator : public Evaluator {
  public:
   /// Copies what it needs from `data`; threads ≤ 0 uses every hardware thread.
@@ -19,23 +22,35 @@ class CpuEvaluator : public Evaluator {
   std::string name() const override;
 
  private:
-  /// Per-thread scratch: the augmented design (p+2) × T, its Gram and the solver's work.
-  struct Workspace {
-    Eigen::MatrixXd design;  ///< rows: 1, media h (rewritten per candidate), controls, y
-    Eigen::MatrixXd weighted;
-    Eigen::MatrixXd gram;
-    std::vector<double> work;
-    Eigen::ArrayXd theta, alpha, log_gamma;  ///< C values of the current candidate
-    Eigen::ArrayXXd z;                       ///< C × T Hill exponents
-  };
-  void evaluate_one(const double* hyper, const double* weights, Workspace& ws, BatchResult& out,
-                    int index) const;
+  /// Period-major blocks are T × ld doubles, period t at [t·ld, (t+1)·ld) (see cpu_gram_kernel).
+  using Buffer = std::vector<double, Eigen::aligned_allocator<double>>;
 
-  Eigen::MatrixXd spend_t_;        ///< C × T: one column per period, so adstock runs across channels
-  Eigen::MatrixXd fixed_rows_;     ///< (p+2) × T template: ones, zero media, shifted controls, y
-  Eigen::VectorXd column_shift_;   ///< p+2 values subtracted from each design row (conditioning)
+  /// Per-thread scratch, sized once at construction.
+  struct Workspace {
+    Buffer theta, alpha, log_gamma;  ///< Cp values of the current candidate (padding: 0)
+    Buffer h;                        ///< period-major T × Cp Hill-transformed media
+    Buffer hw;                       ///< w_t · h_t (weighted calls only)
+    Buffer fixed_w;                  ///< per-candidate weights: w_t · fixed_t
+    Buffer fixed_gram_w;             ///< per-candidate weights: nf × nf Gram of the fixed rows
+    Buffer media_media;              ///< Cp × Cp, column-major: lower block Σ w h hᵀ
+    Buffer media_fixed;              ///< Cp × nf, column-major: Σ w h fᵀ
+    Buffer gram;                     ///< (p+2) × (p+2) column-major, lower triangle
+    Buffer work;                     ///< solve_ridge_from_gram's scratch
+  };
+  void evaluate_one(const double* hyper, const double* weights, const double* fixed,
+                    const double* fixed_gram, Workspace& ws, BatchResult& out, int index) const;
+  /// fixed_w = w ∘ fixed (when w is not null) and its nf × nf lower-triangle Gram.
+  void weight_fixed_rows(const double* w, double* fixed_w, double* fixed_gram) const;
+
   int T_, C_, K_;
+  int Cp_;  ///< C padded to whole SIMD packets
+  int nf_;  ///< fixed rows: ones, K controls, y
   double lambda_, penalty_weight_;
+  Buffer spend_;         ///< period-major T × Cp spend (padding lanes 0)
+  Buffer fixed_;         ///< period-major T × nf: 1, shifted controls, shifted y
+  Buffer fixed_gram_;    ///< nf × nf Gram of fixed_ with unit weights (lower triangle)
+  Buffer shared_fixed_w_, shared_fixed_gram_w_;  ///< the same under one shared weight vector
+  std::vector<double> column_shift_;  ///< p+2 values subtracted from each design row
   std::unique_ptr<ThreadPool> pool_;
   std::vector<Workspace> workspaces_;
 };

@@ -11,7 +11,9 @@ namespace mmm {
 /// Exponent clamp for the Hill transform: exp(±700) stays finite in double precision, and
 /// 1/(1+e^700) ≈ 1e-304 is indistinguishable from the exact 0 of a = 0.
 constexpr double kHillExponentClamp = 700.0;
-/// Adstock values at or below this are treated as zero spend (log is never taken of 0).
+/// Adstock values are floored here before the log, so zero spend gives h ≈ e^{−α·690} (below
+/// 1e-150, zero for every practical purpose) through the same branch-free formula that the
+/// vectorized CPU loop and the CUDA kernels use; log is never taken of 0.
 constexpr double kTinySpend = 1e-300;
 
 /// Logistic function s(u) = 1 / (1 + e^−u), the reference decoding of the search box.
@@ -42,15 +44,14 @@ MMM_HD inline double hill_from_log(double log_a, double alpha, double log_gamma)
 
 /// Hill saturation of an adstocked value a ≥ 0 in spend units.
 MMM_HD inline double hill(double a, double alpha, double gamma) {
-  if (a <= kTinySpend) return 0.0;
-  return hill_from_log(log(a), alpha, log(gamma));
+  return hill_from_log(log(a > kTinySpend ? a : kTinySpend), alpha, log(gamma));
 }
 
 /// dh/da of the Hill curve: α a^{α−1} γ^α / (a^α + γ^α)² = α h (1 − h) / a.
 MMM_HD inline double hill_derivative(double a, double alpha, double gamma) {
-  if (a <= kTinySpend) {
+  if (a < gamma * 1e-9) {
     // At zero the slope is 0 for α > 1, 1/γ for α = 1 and unbounded for α < 1; report the
-    // limit of the finite formula from the right with a tiny a instead of infinity.
+    // slope just right of zero (a = 1e-9 γ) instead of an infinity.
     a = gamma * 1e-9;
   }
   double h = hill(a, alpha, gamma);

@@ -1,0 +1,40 @@
+// `mmm info`: what this build can do and which devices are visible.
+
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "host/backend/device.hpp"
+#include "host/common/thread_pool.hpp"
+
+namespace mmm::cli {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  auto flush = [&] {
+    const auto b = cur.find_first_not_of(" \t");
+    const auto e = cur.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(cur.substr(b, e - b + 1));
+    cur.clear();
+  };
+  for (char ch : text) {
+    if (ch == ',') flush(); else cur += ch;
+  }
+  flush();
+  return out;
+}
+
+Runner add_info_command(CLI::App& /*app*/) {
+  return [] {
+    const CudaStatus s = cuda_status();
+    std::printf("mmm %s\n", MMM_VERSION);
+    std::printf("cpu backend: yes (%d hardware threads, float64, Eigen)\n", hardware_threads());
+    std::printf("cuda backend: %s\n", s.built ? "built" : "not built");
+    std::printf("cuda devices: %d%s%s\n", s.device_count, s.detail.empty() ? "" : " — ",
+                s.detail.c_str());
+    for (size_t i = 0; i < s.devices.size(); ++i) std::printf("  cuda:%zu %s\n", i, s.devices[i].c_str());
+    return 0;
+  };
+}
+
+}  // namespace mmm::cli

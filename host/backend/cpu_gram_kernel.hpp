@@ -1,0 +1,32 @@
+#pragma once
+// SIMD kernels of the CPU backend's hot loop: the media transform (adstock + Hill) and the
+// cross products that fill the media rows of the Gram. Written on Eigen's packet layer, so
+// they compile to AVX-512, AVX2 or SSE with whatever -march the build uses.
+//
+// Layout: a "period-major" block holds T periods of `lanes`-padded rows, period t at
+// [t · ld, t · ld + ld): one period's channels are contiguous, which is what both the adstock
+// recurrence (across channels at once) and the outer-product Gram kernel want.
+
+namespace mmm::cpu {
+
+/// Doubles per SIMD packet the kernels use; row counts are padded to a multiple of it.
+int simd_lanes();
+
+/// Rounds n up to a multiple of simd_lanes().
+inline int pad_to_lanes(int n) { return (n + simd_lanes() - 1) / simd_lanes() * simd_lanes(); }
+
+/// Adstock and Hill saturation of `rows` (a multiple of simd_lanes()) padded channels:
+/// a_t = x_t + θ a_{t−1}, h_t = 1 / (1 + exp(clamp(α (ln γ − ln max(a_t, tiny))))).
+/// x and h are period-major with leading dimension `rows`; theta, alpha, log_gamma hold
+/// `rows` values (padding lanes may hold anything finite). When `weights` is not null,
+/// hw_t = w_t · h_t is written too.
+void media_transform(const double* x, int rows, int T, const double* theta, const double* alpha,
+                     const double* log_gamma, const double* weights, double* h, double* hw);
+
+/// out(r, j) = Σ_t A[t · lda + r] · B[t · ldb + j] for r < row_packets · simd_lanes() and
+/// j < cols; out is column-major with leading dimension ldo. Sums run over t in order with
+/// fused multiply-adds, so every entry is deterministic whatever thread computes it.
+void cross_products(const double* A, int lda, int row_packets, const double* B, int ldb, int cols,
+                    int T, double* out, int ldo);
+
+}  // namespace mmm::cpu

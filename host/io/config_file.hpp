@@ -1,0 +1,27 @@
+#pragma once
+// The TOML config of `mmm fit` (SPEC §11): what flags would be too many for, e.g. per-channel
+// search bounds. Flags given on the command line override it. Layout (every key optional):
+//
+//   [data]       path, date_col, kpi_col, channels = [..], controls = [..]
+//   [model]      ridge_lambda
+//   [search]     budget, population, seed
+//   [bootstrap]  resamples, ci
+//   [cv]         train, test, step
+//   [allocation] budget_change_limit
+//   [run]        out, device, threads
+//   [channels.<name>]  theta = [lo, hi], alpha = [lo, hi], gamma = [lo, hi] (fractions of the
+//                      channel's max weekly spend)
+//
+// Unknown sections or keys are errors, so a typo never silently does nothing.
+
+#include <string>
+
+#include "host/pipeline/fit_options.hpp"
+
+namespace mmm {
+
+/// Applies the config file at `path` onto `options`. InputError (exit 2) names the file, the
+/// line and the key for anything malformed.
+void apply_config_file(const std::string& path, FitOptions& options);
+
+}  // namespace mmm

@@ -1,0 +1,59 @@
+#include "host/io/csv_writer.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace mmm {
+
+std::string format_number(double value) {
+  if (std::isnan(value)) return "";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.12g", value);
+  return buf;
+}
+
+CsvWriter::CsvWriter(const std::vector<std::string>& header) {
+  for (const auto& h : header) cell(h);
+  end_row();
+}
+
+void CsvWriter::separator() {
+  if (row_started_) text_ += ',';
+  row_started_ = true;
+}
+
+CsvWriter& CsvWriter::cell(const std::string& text) {
+  separator();
+  if (text.find_first_of(",\"\n\r") == std::string::npos) {
+    text_ += text;
+    return *this;
+  }
+  text_ += '"';
+  for (char ch : text) {
+    if (ch == '"') text_ += '"';
+    text_ += ch;
+  }
+  text_ += '"';
+  return *this;
+}
+
+CsvWriter& CsvWriter::cell(double value) {
+  separator();
+  text_ += format_number(value);
+  return *this;
+}
+
+CsvWriter& CsvWriter::cell(long value) {
+  separator();
+  text_ += std::to_string(value);
+  return *this;
+}
+
+CsvWriter& CsvWriter::end_row() {
+  text_ += '\n';
+  row_started_ = false;
+  return *this;
+}
+
+}  // namespace mmm

@@ -1,0 +1,194 @@
+#include "host/io/fit_outputs.hpp"
+
+#include <cmath>
+
+#include "host/curves/response_curves.hpp"
+#include "host/io/csv_writer.hpp"
+#include "host/io/hyperparameters_file.hpp"
+
+namespace mmm {
+namespace {
+
+/// JSON has no NaN: missing figures (no bootstrap, CV skipped) become null.
+nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
+
+double cv_mape(const FitReport& r) {
+  return r.cv.skipped ? std::nan("") : r.cv.mean.mape;
+}
+
+std::string model_results(const FitReport& r) {
+  CsvWriter w({"CHANNEL_KEY", "CHANNEL_CODE", "GEO_CODE", "PRODUCT_CODE", "COEFFICIENT_WEIGHT",
+               "ROI", "ROI_CI_LOWER", "ROI_CI_UPPER", "IS_SIGNIFICANT", "MARGINAL_ROI",
+               "ADSTOCK_DECAY_RATE", "SATURATION_ALPHA", "SATURATION_POINT", "MODEL_R2_INSAMPLE",
+               "MODEL_MAPE_CV", "N_OBSERVATIONS", "CURRENT_SPEND", "SPEND_SHARE",
+               "OPTIMAL_SPEND_SUGGESTION"});
+  for (size_t c = 0; c < r.channels.size(); ++c) {
+    const ChannelResult& ch = r.channels[c];
+    const ChannelResponse& resp = ch.response;
+    // Wide input has no geo or product grain: the whole market is GLOBAL / ALL.
+    w.cell(resp.name).cell(resp.name).cell("GLOBAL").cell("ALL").cell(resp.coef).cell(ch.roi);
+    w.cell(ch.roi_lower).cell(ch.roi_upper);
+    if (r.bootstrapped) w.cell(ch.significant); else w.cell("");
+    w.cell(ch.marginal_roi).cell(resp.hyper.theta).cell(resp.hyper.alpha).cell(resp.hyper.gamma);
+    w.cell(r.fit.r2[0]).cell(cv_mape(r)).cell(r.model.rows()).cell(resp.mean_weekly_spend);
+    w.cell(ch.spend_share).cell(r.allocation.channels[c].recommended_spend).end_row();
+  }
+  return w.text();
+}
+
+std::string response_curves(const FitReport& r) {
+  CsvWriter w({"CHANNEL", "SPEND", "PREDICTED_REVENUE", "PREDICTED_REVENUE_CI_LOWER",
+               "PREDICTED_REVENUE_CI_UPPER", "MARGINAL_ROI_AT_SPEND", "EFFICIENCY_ZONE"});
+  for (const auto& ch : r.channels) {
+    for (const CurvePoint& pt : response_curve(ch.response)) {
+      w.cell(ch.response.name).cell(pt.spend).cell(pt.revenue).cell(pt.revenue_lower);
+      w.cell(pt.revenue_upper).cell(pt.marginal_roi).cell(pt.zone).end_row();
+    }
+  }
+  return w.text();
+}
+
+std::string budget_allocation(const FitReport& r) {
+  CsvWriter w({"CHANNEL", "CURRENT_SPEND", "RECOMMENDED_SPEND", "CHANGE", "CHANGE_PERCENT",
+               "MARGINAL_ROI_CURRENT", "MARGINAL_ROI_RECOMMENDED", "CONTRIBUTION_CURRENT",
+               "CONTRIBUTION_RECOMMENDED", "LIFT", "LIFT_PERCENT"});
+  double current = 0, recommended = 0;
+  for (const auto& a : r.allocation.channels) {
+    const double lift = a.contribution_recommended - a.contribution_current;
+    w.cell(a.name).cell(a.current_spend).cell(a.recommended_spend).cell(a.change);
+    w.cell(a.change_percent).cell(a.marginal_roi_current).cell(a.marginal_roi_recommended);
+    w.cell(a.contribution_current).cell(a.contribution_recommended).cell(lift);
+    w.cell(a.contribution_current != 0 ? 100.0 * lift / std::abs(a.contribution_current) : 0.0);
+    w.end_row();
+    current += a.current_spend;
+    recommended += a.recommended_spend;
+  }
+  w.cell("TOTAL").cell(current).cell(recommended).cell(recommended - current);
+  w.cell(current > 0 ? 100.0 * (recommended - current) / current : 0.0).cell("").cell("");
+  w.cell(r.allocation.contribution_current).cell(r.allocation.contribution_recommended);
+  w.cell(r.allocation.lift).cell(r.allocation.lift_percent).end_row();
+  return w.text();
+}
+
+void metrics_cells(CsvWriter& w, const RegressionMetrics& m) {
+  w.cell(m.r2).cell(m.rmse).cell(m.mae).cell(m.mape).cell(m.nrmse).end_row();
+}
+
+std::string cv_folds(const FitReport& r) {
+  CsvWriter w({"FOLD", "TRAIN_START", "TRAIN_END", "TEST_START", "TEST_END", "R2", "RMSE", "MAE",
+               "MAPE", "NRMSE"});
+  const auto& d = r.data.dates;
+  for (const auto& f : r.cv.folds) {
+    w.cell(std::to_string(f.index)).cell(d[f.train_begin].to_string()).cell(d[f.train_end - 1].to_string());
+    w.cell(d[f.test_begin].to_string()).cell(d[f.test_end - 1].to_string());
+    metrics_cells(w, f.metrics);
+  }
+  if (!r.cv.skipped) {
+    w.cell("MEAN").cell("").cell("").cell("").cell("");
+    metrics_cells(w, r.cv.mean);
+    w.cell("STD").cell("").cell("").cell("").cell("");
+    metrics_cells(w, r.cv.stdev);
+  }
+  w.cell("IN_SAMPLE").cell(d.front().to_string()).cell(d.back().to_string()).cell("").cell("");
+  metrics_cells(w, r.cv.in_sample);
+  return w.text();
+}
+
+std::string decomposition(const FitReport& r) {
+  std::vector<std::string> header = {"DATE", "ACTUAL", "PREDICTED", "BASELINE"};
+  for (const auto& c : r.data.channels) header.push_back(c);
+  CsvWriter w(header);
+  for (int t = 0; t < r.model.rows(); ++t) {
+    const double media = r.media_contribution.row(t).sum();
+    w.cell(r.data.dates[t].to_string()).cell(r.model.y(t)).cell(r.fitted(t)).cell(r.fitted(t) - media);
+    for (int c = 0; c < r.model.channels(); ++c) w.cell(r.media_contribution(t, c));
+    w.end_row();
+  }
+  return w.text();
+}
+
+std::string search_trace(const FitReport& r) {
+  CsvWriter w({"GENERATION", "EVALUATIONS", "BEST_LOSS", "MEAN_LOSS", "SECONDS"});
+  for (const auto& p : r.search.trace) {
+    w.cell(p.generation).cell(p.evaluations).cell(p.best_loss).cell(p.mean_loss).cell(p.seconds).end_row();
+  }
+  return w.text();
+}
+
+}  // namespace
+
+nlohmann::json model_json(const FitReport& r) {
+  const int p = r.model.parameters();
+  nlohmann::json j;
+  j["format"] = "mmm-model";
+  j["version"] = MMM_VERSION;
+  const FitOptions& o = r.options;
+  j["config"] = {{"data", o.data_path},
+                 {"date_col", r.data.date_column},
+                 {"kpi_col", r.data.kpi_column},
+                 {"channels", r.data.channels},
+                 {"controls", r.data.controls},
+                 {"budget", o.budget},
+                 {"population", o.population},
+                 {"bootstrap", o.bootstrap},
+                 {"ci", o.ci},
+                 {"cv", {{"train", o.cv.train}, {"test", o.cv.test}, {"step", o.cv.step}}},
+                 {"budget_change_limit", o.budget_change_limit},
+                 {"seed", o.seed},
+                 {"device", o.device}};
+  j["hyperparameters"] = hyperparameters_to_json(r.hyperparameters, r.data.channels);
+  std::vector<std::string> columns = r.data.channels;
+  columns.insert(columns.end(), r.controls.names.begin(), r.controls.names.end());
+  j["columns"] = columns;
+  j["scaler"] = {{"mean", std::vector<double>(r.fit.mean.begin(), r.fit.mean.begin() + p)},
+                 {"scale", std::vector<double>(r.fit.scale.begin(), r.fit.scale.begin() + p)}};
+  j["coefficients"] = {
+      {"intercept", r.fit.intercept[0]},
+      {"coef", std::vector<double>(r.fit.coef.begin(), r.fit.coef.begin() + p)},
+      {"coef_scaled", std::vector<double>(r.fit.coef_scaled.begin(), r.fit.coef_scaled.begin() + p)}};
+  j["metrics"] = {{"loss", r.fit.loss[0]},
+                  {"r2", r.fit.r2[0]},
+                  {"cv_mape", number_or_null(cv_mape(r))},
+                  {"cv_r2", number_or_null(r.cv.skipped ? std::nan("") : r.cv.mean.r2)},
+                  {"rows", r.model.rows()},
+                  {"first_date", r.data.dates.front().to_string()},
+                  {"last_date", r.data.dates.back().to_string()}};
+  j["search"] = {{"searched", r.searched},
+                 {"evaluations", r.search.evaluations},
+                 {"best_loss", number_or_null(r.searched ? r.search.best_loss : std::nan(""))}};
+  j["bootstrap"] = {{"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
+                    {"failed", r.bootstrap.failed},
+                    {"ci", o.ci}};
+  j["backend"] = r.backend;
+  j["timings_seconds"] = {{"total", r.seconds_total},
+                          {"search", r.seconds_search},
+                          {"cv", r.seconds_cv},
+                          {"bootstrap", r.seconds_bootstrap}};
+  return j;
+}
+
+nlohmann::json fit_summary_json(const FitReport& r, const std::string& out_dir) {
+  return {{"loss", r.fit.loss[0]},
+          {"r2", r.fit.r2[0]},
+          {"cv_mape", number_or_null(cv_mape(r))},
+          {"evaluations", r.search.evaluations},
+          {"seconds", r.seconds_total},
+          {"search_seconds", r.seconds_search},
+          {"bootstrap", r.bootstrapped ? r.bootstrap.resamples : 0},
+          {"backend", r.backend},
+          {"channels", r.model.channels()},
+          {"rows", r.model.rows()},
+          {"out", out_dir}};
+}
+
+void write_fit_outputs(const FitReport& r, OutputDir& out) {
+  out.add("model_results.csv", model_results(r));
+  out.add("response_curves.csv", response_curves(r));
+  out.add("budget_allocation.csv", budget_allocation(r));
+  out.add("cv_folds.csv", cv_folds(r));
+  out.add("decomposition.csv", decomposition(r));
+  out.add("search_trace.csv", search_trace(r));
+  out.add("model.json", model_json(r).dump(2) + "\n");
+}
+
+}  // namespace mmm

@@ -1,0 +1,63 @@
+#include "host/io/output_dir.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "host/common/errors.hpp"
+
+namespace mmm {
+namespace fs = std::filesystem;
+namespace {
+
+std::string temp_name(const std::string& dir, const std::string& name) {
+  return (fs::path(dir) / ("." + name + ".tmp" + std::to_string(::getpid()))).string();
+}
+
+}  // namespace
+
+OutputDir::OutputDir(std::string path) : path_(std::move(path)) {
+  if (path_.empty()) throw InputError("--out is empty; expected a folder to write results into");
+  std::error_code ec;
+  if (fs::exists(path_, ec) && !fs::is_directory(path_, ec)) {
+    throw InputError("cannot write to --out `" + path_ + "`: it exists and is not a folder");
+  }
+  fs::create_directories(path_, ec);
+  if (ec) throw InputError("cannot create --out `" + path_ + "`: " + ec.message());
+  const std::string probe = temp_name(path_, "write-check");
+  std::ofstream out(probe);
+  if (!out) {
+    throw InputError("cannot write to --out `" + path_ + "`: " + std::strerror(errno));
+  }
+  out.close();
+  fs::remove(probe, ec);
+}
+
+OutputDir::~OutputDir() {
+  if (committed_) return;
+  std::error_code ec;
+  for (const auto& n : names_) fs::remove(temp_name(path_, n), ec);
+}
+
+void OutputDir::add(const std::string& name, const std::string& content) {
+  const std::string tmp = temp_name(path_, name);
+  std::ofstream out(tmp, std::ios::binary);
+  names_.push_back(name);
+  out << content;
+  out.close();
+  if (!out) throw std::runtime_error("failed to write `" + tmp + "`: " + std::strerror(errno));
+}
+
+void OutputDir::commit() {
+  for (const auto& n : names_) {
+    std::error_code ec;
+    fs::rename(temp_name(path_, n), fs::path(path_) / n, ec);
+    if (ec) throw std::runtime_error("failed to move `" + n + "` into `" + path_ + "`: " + ec.message());
+  }
+  committed_ = true;
+}
+
+}  // namespace mmm

@@ -1,0 +1,33 @@
+#pragma once
+// Atomic output (SPEC §10): every file is written under a temporary name inside the output
+// folder and renamed into place only after all of them were written. A failure before that
+// removes the temporaries, so a run never leaves partial output behind.
+
+#include <string>
+#include <vector>
+
+namespace mmm {
+
+class OutputDir {
+ public:
+  /// Creates the folder if needed and checks it is writable; InputError (exit 2) naming the
+  /// path and the reason otherwise. Call before any long work.
+  explicit OutputDir(std::string path);
+  /// Removes temporaries that were not committed.
+  ~OutputDir();
+  OutputDir(const OutputDir&) = delete;
+  OutputDir& operator=(const OutputDir&) = delete;
+
+  /// Writes `content` to a temporary file for `name`.
+  void add(const std::string& name, const std::string& content);
+  /// Renames every added file into place.
+  void commit();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::vector<std::string> names_;
+  bool committed_ = false;
+};
+
+}  // namespace mmm

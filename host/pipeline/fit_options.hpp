@@ -1,0 +1,34 @@
+#pragma once
+// Everything `mmm fit` can be told, from flags or the TOML config (flags win).
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "host/data/wide_csv_loader.hpp"
+#include "host/model/hyperparameters.hpp"
+#include "host/model/model_data.hpp"
+#include "host/validation/time_series_cv.hpp"
+
+namespace mmm {
+
+struct FitOptions {
+  std::string data_path;
+  ColumnSelection columns;
+  std::string out_dir;
+  long budget = 500;                  ///< search evaluations
+  int population = 30;                ///< DE population
+  int bootstrap = 100;                ///< resamples; 0 skips
+  double ci = 0.90;                   ///< bootstrap interval level
+  double ridge_lambda = kDefaultRidgeLambda;
+  CvOptions cv;
+  double budget_change_limit = 0.30;  ///< allocator bound per channel (fraction of current)
+  std::string hyperparameters_path;   ///< fixed θ, α, γ: no search
+  std::uint64_t seed = 1;
+  std::string device = "auto";
+  int threads = 0;                    ///< 0: every hardware thread
+  bool quiet = false;
+  std::map<std::string, ChannelBounds> bounds;  ///< per-channel search bounds (config)
+};
+
+}  // namespace mmm

@@ -1,0 +1,194 @@
+#include "host/pipeline/fit_pipeline.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "host/backend/device.hpp"
+#include "host/common/errors.hpp"
+#include "host/common/progress.hpp"
+#include "host/curves/response_curves.hpp"
+#include "host/io/hyperparameters_file.hpp"
+
+namespace mmm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+void check_options(const FitOptions& o, const Dataset& data, const ModelData& model) {
+  if (o.budget < 1) throw InputError("invalid --budget " + std::to_string(o.budget) + ": expected ≥ 1 evaluation");
+  if (o.population < 4) {
+    throw InputError("invalid --population " + std::to_string(o.population) + ": expected ≥ 4");
+  }
+  if (!(o.ridge_lambda > 0)) {
+    throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
+  }
+  if (!(o.budget_change_limit >= 0 && o.budget_change_limit <= 1)) {
+    throw InputError("invalid --budget-change-limit " + std::to_string(o.budget_change_limit) +
+                     ": expected a fraction in [0, 1]");
+  }
+  // One intercept + p coefficients need at least p + 2 rows for a meaningful fit and R².
+  if (model.parameters() + 2 > data.rows()) {
+    throw InputError(data.source + ": " + std::to_string(data.rows()) + " rows but the model has " +
+                     std::to_string(model.parameters() + 1) + " parameters (" +
+                     std::to_string(model.channels()) + " channels + " +
+                     std::to_string(model.control_count()) +
+                     " controls + intercept); expected at least parameters + 1 rows");
+  }
+  if ((data.kpi.array() == data.kpi(0)).all()) {
+    throw InputError(data.source + ": KPI column `" + data.kpi_column +
+                     "` is constant; there is nothing to explain");
+  }
+}
+
+/// DE over the search box, one backend call per generation.
+SearchResult search_hyperparameters(const FitOptions& o, const SearchSpace& space,
+                                    const ModelData& model, Evaluator& evaluator) {
+  const int C = model.channels();
+  std::vector<double> params;
+  BatchResult batch;
+  BatchObjective objective = [&](const std::vector<double>& u, int n, std::vector<double>& loss) {
+    params.resize(static_cast<size_t>(n) * 3 * C);
+    for (int i = 0; i < n; ++i) {
+      for (int c = 0; c < C; ++c) {
+        const ChannelHyper h = space.decode(&u[static_cast<size_t>(i) * 3 * C], c);
+        double* p = &params[static_cast<size_t>(i) * 3 * C + 3 * c];
+        p[0] = h.theta;
+        p[1] = h.alpha;
+        p[2] = h.gamma;
+      }
+    }
+    evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{}, batch);
+    loss.assign(batch.loss.begin(), batch.loss.begin() + n);
+  };
+  DeOptions de;
+  de.budget = o.budget;
+  de.population = o.population;
+  de.seed = o.seed;
+  ProgressBar bar("search", o.budget, !o.quiet && ProgressBar::stderr_is_terminal());
+  SearchResult r = differential_evolution(space.dimension(), de, objective, {},
+                                          [&](const SearchTracePoint& p) {
+                                            char buf[64];
+                                            std::snprintf(buf, sizeof buf, "best loss %.6g", p.best_loss);
+                                            bar.update(p.evaluations, buf);
+                                          });
+  bar.finish();
+  return r;
+}
+
+}  // namespace
+
+SearchSpace build_search_space(const ModelData& model, const std::vector<std::string>& channels,
+                               const std::map<std::string, ChannelBounds>& overrides) {
+  SearchSpace space = default_search_space(model.max_spend());
+  for (const auto& [name, bounds] : overrides) {
+    size_t c = 0;
+    while (c < channels.size() && channels[c] != name) ++c;
+    if (c == channels.size()) {
+      throw InputError("config: bounds given for unknown channel `" + name + "`");
+    }
+    space.bounds[c] = bounds;
+  }
+  return space;
+}
+
+FitReport run_fit(const FitOptions& o) {
+  const auto t0 = Clock::now();
+  FitReport r;
+  r.options = o;
+  r.data = load_wide_csv(o.data_path, o.columns);
+  r.notices = r.data.notices;
+  r.controls = build_controls(r.data);
+  r.model = make_model_data(r.data, r.controls, o.ridge_lambda);
+  check_options(o, r.data, r.model);
+  const int C = r.model.channels(), p = r.model.parameters(), T = r.model.rows();
+
+  std::string device_notice;
+  auto evaluator = make_evaluator(parse_device(o.device), r.model, o.threads, &device_notice);
+  if (!device_notice.empty()) r.notices.push_back(device_notice);
+  r.backend = evaluator->name();
+
+  const SearchSpace space = build_search_space(r.model, r.data.channels, o.bounds);
+  const auto t_search = Clock::now();
+  if (!o.hyperparameters_path.empty()) {
+    r.hyperparameters = read_hyperparameters_file(o.hyperparameters_path, r.data.channels);
+    if (r.hyperparameters.ridge_lambda != o.ridge_lambda) {
+      r.model.ridge_lambda = r.hyperparameters.ridge_lambda;
+      evaluator = make_evaluator(parse_device(o.device), r.model, o.threads, nullptr);
+    }
+  } else {
+    r.searched = true;
+    r.search = search_hyperparameters(o, space, r.model, *evaluator);
+    r.hyperparameters.ridge_lambda = o.ridge_lambda;
+    for (int c = 0; c < C; ++c) r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));
+  }
+  r.seconds_search = since(t_search);
+  for (const auto& h : r.hyperparameters.channels) r.hyper3c.insert(r.hyper3c.end(), {h.theta, h.alpha, h.gamma});
+
+  evaluator->evaluate(CandidateBatch{1, C, r.hyper3c.data()}, RowWeights{}, r.fit);
+  if (!std::isfinite(r.fit.loss[0])) {
+    throw std::runtime_error("the final ridge fit failed (singular system); try a larger --ridge-lambda");
+  }
+  r.fitted = predict_kpi(r.model, r.hyper3c.data(), r.fit.coef.data(), r.fit.intercept[0]);
+  const Eigen::MatrixXd h = transform_media(r.model.spend, r.hyper3c.data());
+  r.media_contribution = h * Eigen::Map<const Eigen::VectorXd>(r.fit.coef.data(), C).asDiagonal();
+
+  const auto t_cv = Clock::now();
+  r.cv = cross_validate(r.model, r.hyper3c, o.cv, *evaluator);
+  if (r.cv.skipped) r.notices.push_back(r.cv.notice);
+  r.seconds_cv = since(t_cv);
+
+  const auto t_boot = Clock::now();
+  if (o.bootstrap > 0) {
+    BootstrapOptions bo;
+    bo.resamples = o.bootstrap;
+    bo.ci = o.ci;
+    bo.seed = o.seed;
+    ProgressBar bar("bootstrap", o.bootstrap, !o.quiet && ProgressBar::stderr_is_terminal());
+    r.bootstrap = bootstrap_intervals(r.model, r.hyper3c, bo, *evaluator, [&](int done) { bar.update(done); });
+    bar.finish();
+    r.bootstrapped = true;
+    if (r.bootstrap.failed > 0) {
+      r.notices.push_back(std::to_string(r.bootstrap.failed) + " of " + std::to_string(o.bootstrap) +
+                          " bootstrap resamples had a singular fit and were left out");
+    }
+  } else if (!(o.ci > 0 && o.ci < 1)) {
+    throw InputError("invalid --ci " + std::to_string(o.ci) + ": expected a level strictly between 0 and 1");
+  }
+  r.seconds_bootstrap = since(t_boot);
+
+  const double total_spend_all = r.model.spend.sum();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<ChannelResponse> responses;
+  for (int c = 0; c < C; ++c) {
+    ChannelResult cr;
+    ChannelResponse& resp = cr.response;
+    resp.name = r.data.channels[c];
+    resp.hyper = r.hyperparameters.channels[c];
+    resp.coef = r.fit.coef[c];
+    resp.coef_lower = r.bootstrapped ? r.bootstrap.coef_lower[c] : resp.coef;
+    resp.coef_upper = r.bootstrapped ? r.bootstrap.coef_upper[c] : resp.coef;
+    resp.mean_weekly_spend = r.model.spend.col(c).mean();
+    resp.max_weekly_spend = r.model.spend.col(c).maxCoeff();
+    cr.total_spend = r.model.spend.col(c).sum();
+    cr.contribution = r.media_contribution.col(c).sum();
+    cr.roi = cr.total_spend > 0 ? cr.contribution / cr.total_spend : nan;
+    cr.roi_lower = r.bootstrapped ? r.bootstrap.roi_lower[c] : nan;
+    cr.roi_upper = r.bootstrapped ? r.bootstrap.roi_upper[c] : nan;
+    cr.significant = r.bootstrapped && cr.roi_lower > 0;
+    cr.marginal_roi = marginal_roi(resp, resp.mean_weekly_spend);
+    cr.spend_share = total_spend_all > 0 ? cr.total_spend / total_spend_all : 0.0;
+    responses.push_back(resp);
+    r.channels.push_back(cr);
+  }
+  AllocationOptions ao;
+  ao.change_limit = o.budget_change_limit;
+  r.allocation = allocate_budget(responses, ao);
+  (void)p;
+  (void)T;
+  r.seconds_total = since(t0);
+  return r;
+}
+
+}  // namespace mmm

@@ -1,0 +1,65 @@
+#pragma once
+// The whole reference pipeline of `mmm fit` (SPEC §3–8): load and validate → controls →
+// search (or fixed hyperparameters) → final fit → CV → bootstrap → curves → allocation.
+// It computes; io/ writes. Nothing here touches the output folder.
+
+#include <string>
+#include <vector>
+
+#include "host/allocation/budget_allocator.hpp"
+#include "host/backend/evaluator.hpp"
+#include "host/bootstrap/bootstrap.hpp"
+#include "host/curves/channel_response.hpp"
+#include "host/data/dataset.hpp"
+#include "host/features/controls.hpp"
+#include "host/model/hyperparameters.hpp"
+#include "host/model/model_data.hpp"
+#include "host/pipeline/fit_options.hpp"
+#include "host/search/differential_evolution.hpp"
+#include "host/validation/time_series_cv.hpp"
+
+namespace mmm {
+
+/// Per-channel results of the final model.
+struct ChannelResult {
+  ChannelResponse response;      ///< θ, α, γ, coefficient and its bootstrap band, spend levels
+  double roi = 0.0;              ///< coef · Σh / Σx over the whole data
+  double roi_lower = 0.0, roi_upper = 0.0;  ///< bootstrap percentile interval (NaN without)
+  bool significant = false;      ///< roi_lower > 0
+  double marginal_roi = 0.0;     ///< at the current mean weekly spend
+  double total_spend = 0.0;
+  double contribution = 0.0;     ///< coef · Σh
+  double spend_share = 0.0;      ///< share of total spend
+};
+
+struct FitReport {
+  FitOptions options;
+  Dataset data;
+  ControlMatrix controls;
+  ModelData model;
+  Hyperparameters hyperparameters;
+  std::vector<double> hyper3c;   ///< (θ, α, γ) per channel, the evaluator's layout
+  bool searched = false;         ///< false when --hyperparameters fixed them
+  SearchResult search;
+  BatchResult fit;               ///< the final full-data fit (one candidate)
+  Eigen::VectorXd fitted;        ///< in-sample predictions
+  Eigen::MatrixXd media_contribution;  ///< T × C: coef_c · h_c[t]
+  CvReport cv;
+  bool bootstrapped = false;
+  BootstrapReport bootstrap;
+  std::vector<ChannelResult> channels;
+  AllocationResult allocation;
+  std::string backend;
+  std::vector<std::string> notices;  ///< to print on stderr (unless --quiet)
+  double seconds_total = 0.0, seconds_search = 0.0, seconds_cv = 0.0, seconds_bootstrap = 0.0;
+};
+
+/// Runs the pipeline. Throws InputError for bad input or options (exit 2).
+FitReport run_fit(const FitOptions& options);
+
+/// The search space for the dataset: SPEC §5 defaults with per-channel overrides from the
+/// config (an override for an unknown channel is an InputError).
+SearchSpace build_search_space(const ModelData& model, const std::vector<std::string>& channels,
+                               const std::map<std::string, ChannelBounds>& overrides);
+
+}  // namespace mmm
