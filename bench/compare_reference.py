@@ -51,7 +51,7 @@ MMM_FLAGS = {
     "kpi_col": "--kpi-col",
     "channels": "--channels",
     "controls": "--controls",
-    "lam": "--lambda",
+    "lam": "--ridge-lambda",
 }
 # Options forwarded to reference_pipeline.py (its own spelling).
 REFERENCE_FLAGS = {
@@ -59,7 +59,7 @@ REFERENCE_FLAGS = {
     "kpi_col": "--kpi-col",
     "channels": "--channels",
     "controls": "--controls",
-    "lam": "--lambda",
+    "lam": "--ridge-lambda",
 }
 
 

@@ -243,14 +243,16 @@ AllocationResult allocate_budget(const std::vector<ChannelResponse>& channels,
 
   const std::vector<double> start = project_to_budget(current, lower, upper, budget);
   const double start_value = total_contribution(channels, start);
-  std::vector<double> slsqp = start;
+  // The bisection is cheap and lands on (or next to) the optimum, so SLSQP, whose steps cost
+  // O(C³), starts there and only has to polish and confirm the KKT point.
+  const std::vector<double> reference = equalize_marginal_roi(channels, lower, upper, budget);
+  const double reference_value = total_contribution(channels, reference);
+  std::vector<double> slsqp = reference_value >= start_value ? reference : start;
   std::string note;
   const bool slsqp_ok = run_slsqp(channels, lower, upper, budget, slsqp, note);
   slsqp = project_to_budget(slsqp, lower, upper, budget);  // repair the equality to rounding
-  const std::vector<double> reference = equalize_marginal_roi(channels, lower, upper, budget);
   const double slsqp_value =
       slsqp_ok ? total_contribution(channels, slsqp) : -std::numeric_limits<double>::infinity();
-  const double reference_value = total_contribution(channels, reference);
 
   AllocationResult out;
   std::vector<double> chosen = slsqp;
@@ -258,7 +260,7 @@ AllocationResult allocate_budget(const std::vector<ChannelResponse>& channels,
   out.message = note;
   if (reference_value > slsqp_value + 1e-12 * std::abs(reference_value)) {
     chosen = reference;
-    out.message = note + "; marginal-ROI equalization found a better allocation and was used";
+    out.message = note + "; kept the marginal-ROI equalization point, SLSQP did not improve it";
   }
   const double chosen_value = total_contribution(channels, chosen);
   if (chosen_value < start_value - 1e-12 * std::abs(start_value)) {

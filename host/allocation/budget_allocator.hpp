@@ -36,17 +36,18 @@ struct AllocationResult {
   double contribution_recommended = 0.0;  ///< Σ weekly contribution at recommended spends
   double lift = 0.0;                      ///< recommended − current
   double lift_percent = 0.0;              ///< 100 · lift / |current| (0 when current is 0)
-  bool converged = false;  ///< an optimizer reported success and beat the starting point
+  bool converged = false;  ///< false when no allocation better than the current one was found
   std::string message;     ///< how the result was obtained, one line
 };
 
 /// Maximizes Σ_c weekly_contribution_c(s_c) subject to Σ s_c = budget and
-/// s_c ∈ [current·(1 − limit), current·(1 + limit)] (lower bound clamped at 0) with NLopt
-/// SLSQP, cross-checked by equalize_marginal_roi; the better of the two is kept. The result
-/// never has less contribution than the current spends projected onto the feasible set (the
-/// current spends themselves when the budget is the current total). Throws InputError for an
-/// empty channel list, a negative or non-finite limit, or a budget outside
-/// [Σ lower bounds, Σ upper bounds].
+/// s_c ∈ [current·(1 − limit), current·(1 + limit)] (lower bound clamped at 0).
+/// equalize_marginal_roi gives the starting point (cheap, and exact for concave curves); NLopt
+/// SLSQP with analytic gradients polishes it, which matters for S-shaped curves; the better
+/// of the two is kept. The result never has less contribution than the current spends
+/// projected onto the feasible set (the current spends themselves when the budget is the
+/// current total). Throws InputError for an empty channel list, a negative or non-finite
+/// limit or current spend, or a budget outside [Σ lower bounds, Σ upper bounds].
 AllocationResult allocate_budget(const std::vector<ChannelResponse>& channels,
                                  const AllocationOptions& options);
 

@@ -1,6 +1,8 @@
 #include "host/backend/cpu_evaluator.hpp"
 
-#include "host/features/transforms.hpp"
+#include <algorithm>
+
+#include "host/backend/cpu_gram_kernel.hpp"
 #include "host/model/gram_ridge.hpp"
 
 namespace mmm::cpu {
@@ -9,30 +11,49 @@ CpuEvaluator::CpuEvaluator(const ModelData& data, int threads)
     : T_(data.rows()),
       C_(data.channels()),
       K_(data.control_count()),
+      Cp_(pad_to_lanes(std::max(C_, 1))),
+      nf_(K_ + 2),
       lambda_(data.ridge_lambda),
       penalty_weight_(data.penalty_weight),
       pool_(std::make_unique<ThreadPool>(threads)) {
   const int p = C_ + K_;
-  spend_t_ = data.spend.transpose();
+  const int nfp = pad_to_lanes(nf_);
+  spend_.assign(static_cast<size_t>(T_) * Cp_, 0.0);
+  for (int t = 0; t < T_; ++t)
+    for (int c = 0; c < C_; ++c) spend_[static_cast<size_t>(t) * Cp_ + c] = data.spend(t, c);
   // Controls and y are shifted by their full-sample means before the Gram is formed: the
   // centered cross-products are then differences of small numbers, not of huge ones (a KPI in
   // the millions would otherwise lose digits). The shift is undone on means and intercepts.
-  column_shift_ = Eigen::VectorXd::Zero(p + 2);
-  fixed_rows_.setZero(p + 2, T_);
-  fixed_rows_.row(0).setOnes();
-  for (int k = 0; k < K_; ++k) {
-    column_shift_(1 + C_ + k) = data.controls.col(k).mean();
-    fixed_rows_.row(1 + C_ + k) = data.controls.col(k).transpose().array() - column_shift_(1 + C_ + k);
+  column_shift_.assign(p + 2, 0.0);
+  for (int k = 0; k < K_; ++k) column_shift_[1 + C_ + k] = data.controls.col(k).mean();
+  column_shift_[p + 1] = data.y.mean();
+  // Fixed rows are stored with a padded stride so they can also be the packet-loaded operand
+  // of their own Gram (weight_fixed_rows).
+  fixed_.assign(static_cast<size_t>(T_) * nfp, 0.0);
+  for (int t = 0; t < T_; ++t) {
+    double* f = fixed_.data() + static_cast<size_t>(t) * nfp;
+    f[0] = 1.0;
+    for (int k = 0; k < K_; ++k) f[1 + k] = data.controls(t, k) - column_shift_[1 + C_ + k];
+    f[K_ + 1] = data.y(t) - column_shift_[p + 1];
   }
-  column_shift_(p + 1) = data.y.mean();
-  fixed_rows_.row(p + 1) = data.y.transpose().array() - column_shift_(p + 1);
+  fixed_gram_.assign(static_cast<size_t>(nfp) * nf_, 0.0);
+  weight_fixed_rows(nullptr, nullptr, fixed_gram_.data());
+  shared_fixed_w_.assign(fixed_.size(), 0.0);
+  shared_fixed_gram_w_.assign(fixed_gram_.size(), 0.0);
+
   workspaces_.resize(pool_->size());
   for (auto& ws : workspaces_) {
-    ws.design = fixed_rows_;
-    ws.gram.setZero(p + 2, p + 2);
+    ws.theta.assign(Cp_, 0.0);
+    ws.alpha.assign(Cp_, 0.0);
+    ws.gamma.assign(Cp_, 1.0);
+    ws.h.assign(static_cast<size_t>(T_) * Cp_, 0.0);
+    ws.hw.assign(ws.h.size(), 0.0);
+    ws.fixed_w.assign(fixed_.size(), 0.0);
+    ws.fixed_gram_w.assign(fixed_gram_.size(), 0.0);
+    ws.media_media.assign(static_cast<size_t>(Cp_) * Cp_, 0.0);
+    ws.media_fixed.assign(static_cast<size_t>(Cp_) * nf_, 0.0);
+    ws.gram.assign(static_cast<size_t>(p + 2) * (p + 2), 0.0);
     ws.work.assign(gram_ridge_work_size(p), 0.0);
-    ws.adstock.resize(C_, T_);
-    ws.z.resize(C_, T_);
   }
 }
 
@@ -40,62 +61,97 @@ std::string CpuEvaluator::name() const {
   return "cpu (" + std::to_string(pool_->size()) + (pool_->size() == 1 ? " thread)" : " threads)");
 }
 
+void CpuEvaluator::weight_fixed_rows(const double* w, double* fixed_w, double* fixed_gram) const {
+  const int nfp = pad_to_lanes(nf_);
+  const double* b = fixed_.data();
+  if (w != nullptr) {
+    for (int t = 0; t < T_; ++t) {
+      const size_t row = static_cast<size_t>(t) * nfp;
+      for (int f = 0; f < nfp; ++f) fixed_w[row + f] = w[t] * fixed_[row + f];
+    }
+    b = fixed_w;
+  }
+  cross_products(fixed_.data(), nfp, nfp / simd_lanes(), b, nfp, nf_, T_, fixed_gram, nfp);
+}
+
 void CpuEvaluator::evaluate(const CandidateBatch& batch, const RowWeights& weights,
                             BatchResult& out) {
-  const int p = C_ + K_;
-  out.resize(batch.count, p);
+  out.resize(batch.count, C_ + K_);
+  const double* fixed = fixed_.data();
+  const double* fixed_gram = fixed_gram_.data();
+  if (weights.count == 1) {
+    // One weight vector for the whole batch: its fixed-row Gram is shared too.
+    weight_fixed_rows(weights.values, shared_fixed_w_.data(), shared_fixed_gram_w_.data());
+    fixed = shared_fixed_w_.data();
+    fixed_gram = shared_fixed_gram_w_.data();
+  }
   const int stride = 3 * C_;
   pool_->parallel_for(batch.count, [&](int begin, int end, int worker) {
     Workspace& ws = workspaces_[worker];
     for (int i = begin; i < end; ++i) {
-      const double* w = nullptr;
-      if (weights.count == 1) w = weights.values;
-      if (weights.count > 1) w = weights.values + static_cast<size_t>(i) * T_;
-      evaluate_one(batch.params + static_cast<size_t>(i) * stride, w, ws, out, i);
+      const double* hyper = batch.params + static_cast<size_t>(i) * stride;
+      if (weights.count > 1) {
+        const double* w = weights.values + static_cast<size_t>(i) * T_;
+        weight_fixed_rows(w, ws.fixed_w.data(), ws.fixed_gram_w.data());
+        evaluate_one(hyper, w, ws.fixed_w.data(), ws.fixed_gram_w.data(), ws, out, i);
+      } else {
+        evaluate_one(hyper, weights.count == 1 ? weights.values : nullptr, fixed, fixed_gram, ws,
+                     out, i);
+      }
     }
   });
 }
 
-void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, Workspace& ws,
-                                BatchResult& out, int index) const {
+void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, const double* fixed,
+                                const double* fixed_gram, Workspace& ws, BatchResult& out,
+                                int index) const {
   const int p = C_ + K_;
-  Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, 3, Eigen::RowMajor>> hp(hyper, C_, 3);
-  ws.theta = hp.col(0);
-  ws.alpha = hp.col(1);
-  ws.log_gamma = hp.col(2).array().log();
+  const int ld = p + 2;
+  const int nfp = pad_to_lanes(nf_);
+  // Padding lanes keep θ = α = 0, γ = 1: their h is a harmless 0.5 that nothing reads.
+  for (int c = 0; c < C_; ++c) {
+    ws.theta[c] = hyper[3 * c];
+    ws.alpha[c] = hyper[3 * c + 1];
+    ws.gamma[c] = hyper[3 * c + 2];
+  }
+  media_transform(spend_.data(), Cp_, T_, ws.theta.data(), ws.alpha.data(), ws.gamma.data(),
+                  weights, ws.h.data(), ws.hw.data());
+  const double* hb = weights != nullptr ? ws.hw.data() : ws.h.data();
+  // Media × media, lower block triangle: row packet group g needs columns below its end only.
+  const int packets = Cp_ / simd_lanes();
+  for (int g = 0; g < packets; g += 2) {
+    const int rows = std::min(2, packets - g);
+    const int cols = std::min(C_, (g + rows) * simd_lanes());
+    const int r0 = g * simd_lanes();
+    cross_products(ws.h.data() + r0, Cp_, rows, hb, Cp_, cols, T_, ws.media_media.data() + r0, Cp_);
+  }
+  cross_products(ws.h.data(), Cp_, packets, fixed, nfp, nf_, T_, ws.media_fixed.data(), Cp_);
 
-  // Adstock across channels at once: one period's C values are contiguous.
-  Eigen::ArrayXXd& a = ws.adstock;
-  a.col(0) = spend_t_.col(0).array();
-  for (int t = 1; t < T_; ++t) a.col(t) = spend_t_.col(t).array() + ws.theta * a.col(t - 1);
-  // Hill as 1 / (1 + exp(α (ln γ − ln a))) over the whole contiguous C × T block, so Eigen's
-  // vectorized log and exp are used (transforms.hpp has the scalar twin of this formula).
-  ws.z = a.max(kTinySpend).log();
-  ws.z = ((-(ws.z.colwise() - ws.log_gamma)).colwise() * ws.alpha)
-             .max(-kHillExponentClamp)
-             .min(kHillExponentClamp);
-  ws.design.middleRows(1, C_) = (1.0 + ws.z.exp()).inverse().matrix();
-
-  // Weighted Gram of the augmented design (lower triangle).
-  ws.gram.setZero();
-  if (weights == nullptr) {
-    ws.gram.selfadjointView<Eigen::Lower>().rankUpdate(ws.design);
-  } else {
-    Eigen::Map<const Eigen::VectorXd> w(weights, T_);
-    ws.weighted = ws.design * w.cwiseSqrt().asDiagonal();
-    ws.gram.selfadjointView<Eigen::Lower>().rankUpdate(ws.weighted);
+  // Scatter into the lower triangle of the (p+2)² Gram; fixed row f sits at design index
+  // 0 (f = 0, the ones) or C + f (controls, then y).
+  double* G = ws.gram.data();
+  const double* mm = ws.media_media.data();
+  const double* mf = ws.media_fixed.data();
+  auto fixed_index = [&](int f) { return f == 0 ? 0 : C_ + f; };
+  for (int g = 0; g < nf_; ++g)
+    for (int f = g; f < nf_; ++f) G[fixed_index(f) + fixed_index(g) * ld] = fixed_gram[f + g * nfp];
+  for (int i = 0; i < C_; ++i) G[1 + i] = mf[i];
+  for (int j = 0; j < C_; ++j) {
+    double* col = G + (1 + j) * ld;
+    for (int i = j; i < C_; ++i) col[1 + i] = mm[j * Cp_ + i];
+    for (int f = 1; f < nf_; ++f) col[C_ + f] = mf[f * Cp_ + j];
   }
 
   const GramRidgeShape shape{p, C_, lambda_, penalty_weight_};
   const size_t off = static_cast<size_t>(index) * p;
   GramRidgeOutput o{out.coef_scaled.data() + off, out.coef.data() + off, out.mean.data() + off,
                     out.scale.data() + off, &out.intercept[index], &out.r2[index]};
-  out.loss[index] = solve_ridge_from_gram(ws.gram.data(), p + 2, shape, ws.work.data(), o);
+  out.loss[index] = solve_ridge_from_gram(G, ld, shape, ws.work.data(), o);
   // Undo the conditioning shift: means move back, and the intercept absorbs the shifts.
-  double intercept = out.intercept[index] + column_shift_(p + 1);
+  double intercept = out.intercept[index] + column_shift_[p + 1];
   for (int j = 0; j < p; ++j) {
-    out.mean[off + j] += column_shift_(1 + j);
-    intercept -= out.coef[off + j] * column_shift_(1 + j);
+    out.mean[off + j] += column_shift_[1 + j];
+    intercept -= out.coef[off + j] * column_shift_[1 + j];
   }
   out.intercept[index] = intercept;
 }

@@ -27,7 +27,7 @@ class CpuEvaluator : public Evaluator {
 
   /// Per-thread scratch, sized once at construction.
   struct Workspace {
-    Buffer theta, alpha, log_gamma;  ///< Cp values of the current candidate (padding: 0)
+    Buffer theta, alpha, gamma;  ///< Cp values of the current candidate (padding: 0, 0, 1)
     Buffer h;                        ///< period-major T × Cp Hill-transformed media
     Buffer hw;                       ///< w_t · h_t (weighted calls only)
     Buffer fixed_w;                  ///< per-candidate weights: w_t · fixed_t

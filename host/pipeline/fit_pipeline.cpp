@@ -66,6 +66,9 @@ SearchResult search_hyperparameters(const FitOptions& o, const SearchSpace& spac
   de.budget = o.budget;
   de.population = o.population;
   de.seed = o.seed;
+  // Populations this large exist to fill a GPU, whose throughput needs the whole generation in
+  // one call; small ones gain more from updating the population within a generation.
+  if (o.population >= 4096) de.calls_per_generation = 1;
   ProgressBar bar("search", o.budget, !o.quiet && ProgressBar::stderr_is_terminal());
   SearchResult r = differential_evolution(space.dimension(), de, objective, {},
                                           [&](const SearchTracePoint& p) {

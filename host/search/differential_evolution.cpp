@@ -27,6 +27,21 @@ void latin_hypercube(int count, int dim, double lo, double hi, PhiloxStream& rng
   }
 }
 
+/// Initial points N(centre, σ²) per coordinate, clamped to the box: the search starts near the
+/// middle of the logistic encoding, where θ, α and γ take moderate values, instead of spending
+/// evaluations on saturated corners (s(±5) ≈ 0.007 / 0.993). Nevergrad's DE starts the same way.
+void gaussian_cloud(int count, int dim, const DeOptions& opt, PhiloxStream& rng,
+                    std::vector<double>& out) {
+  out.assign(static_cast<size_t>(count) * dim, 0.0);
+  const double centre = 0.5 * (opt.lower + opt.upper);
+  for (auto& v : out) {
+    // Box–Muller from two uniforms; 1 − u keeps the log argument in (0, 1].
+    const double u1 = 1.0 - rng.uniform(), u2 = rng.uniform();
+    const double z = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
+    v = std::clamp(centre + opt.init_sigma * z, opt.lower, opt.upper);
+  }
+}
+
 double mean_finite(const std::vector<double>& v, int n) {
   double sum = 0.0;
   int k = 0;
@@ -53,7 +68,11 @@ SearchResult differential_evolution(int dim, const DeOptions& opt, const BatchOb
 
   const int pop = static_cast<int>(std::min<long>(std::max(opt.population, 4), opt.budget));
   std::vector<double> population, losses(pop);
-  latin_hypercube(pop, dim, opt.lower, opt.upper, rng, population);
+  if (opt.init_sigma > 0) {
+    gaussian_cloud(pop, dim, opt, rng, population);
+  } else {
+    latin_hypercube(pop, dim, opt.lower, opt.upper, rng, population);
+  }
   const int n_seeds = std::min(pop, static_cast<int>(seeds.size() / dim));
   for (int s = 0; s < n_seeds; ++s) {
     for (int d = 0; d < dim; ++d) {
@@ -77,17 +96,26 @@ SearchResult differential_evolution(int dim, const DeOptions& opt, const BatchOb
   record(0);
 
   std::vector<double> children(static_cast<size_t>(pop) * dim), child_losses(pop);
-  for (int generation = 1; result.evaluations < opt.budget; ++generation) {
-    const int n = static_cast<int>(std::min<long>(pop, opt.budget - result.evaluations));
+  // Members get children in turn, one slice per backend call; a later slice already sees the
+  // improvements (and the new best) of the earlier ones.
+  const int calls = std::clamp(opt.calls_per_generation, 1, pop);
+  const int slice = (pop + calls - 1) / calls;
+  int next_member = 0;
+  for (int step = 1; result.evaluations < opt.budget; ++step) {
+    const int first = next_member;
+    const int n = static_cast<int>(std::min<long>(
+        {static_cast<long>(slice), static_cast<long>(pop - first), opt.budget - result.evaluations}));
+    next_member = (first + n) % pop;
     const double* xb = &population[static_cast<size_t>(best) * dim];
-    for (int i = 0; i < n; ++i) {
+    for (int k = 0; k < n; ++k) {
+      const int i = first + k;
       int a, b;
       do a = rng.index(pop); while (a == i);
       do b = rng.index(pop); while (b == i || b == a);
       const double* x = &population[static_cast<size_t>(i) * dim];
       const double* xa = &population[static_cast<size_t>(a) * dim];
       const double* xbb = &population[static_cast<size_t>(b) * dim];
-      double* child = &children[static_cast<size_t>(i) * dim];
+      double* child = &children[static_cast<size_t>(k) * dim];
       // Two distinct cut points in [0, dim]: the child takes the donor's coordinates in
       // [c0, c1) and keeps its parent's elsewhere (at least one coordinate changes).
       int c0 = rng.index(dim + 1), c1;
@@ -104,17 +132,18 @@ SearchResult differential_evolution(int dim, const DeOptions& opt, const BatchOb
     }
     objective(children, n, child_losses);
     result.evaluations += n;
-    for (int i = 0; i < n; ++i) {
-      double l = std::isnan(child_losses[i]) ? std::numeric_limits<double>::infinity()
-                                             : child_losses[i];
+    for (int k = 0; k < n; ++k) {
+      const int i = first + k;
+      double l = std::isnan(child_losses[k]) ? std::numeric_limits<double>::infinity()
+                                             : child_losses[k];
       if (l <= losses[i]) {
         losses[i] = l;
-        std::copy_n(&children[static_cast<size_t>(i) * dim], dim,
+        std::copy_n(&children[static_cast<size_t>(k) * dim], dim,
                     &population[static_cast<size_t>(i) * dim]);
         if (l < losses[best]) best = i;
       }
     }
-    record(generation);
+    record(step);
   }
   result.best.assign(population.begin() + static_cast<size_t>(best) * dim,
                      population.begin() + static_cast<size_t>(best + 1) * dim);

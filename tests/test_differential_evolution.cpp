@@ -1,0 +1,270 @@
+// Differential evolution (SPEC §5): convergence on a shifted sphere, exact budget accounting,
+// a monotone trace, reproducibility per seed, seeding, NaN handling and the box constraint.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "host/search/differential_evolution.hpp"
+
+namespace mmm {
+namespace {
+
+constexpr int kDim = 6;
+const std::vector<double> kShift = {1.5, -2.0, 0.25, 3.0, -4.0, 0.75};
+
+double sphere(const double* x) {
+  double s = 0.0;
+  for (int d = 0; d < kDim; ++d) s += (x[d] - kShift[d]) * (x[d] - kShift[d]);
+  return s;
+}
+
+/// Objective that counts points and calls, and checks every point lies in the box.
+struct CountingSphere {
+  long points = 0;
+  int calls = 0;
+  std::vector<int> batch_sizes;
+  double lower = -5.0, upper = 5.0;
+  bool out_of_box = false;
+
+  BatchObjective objective() {
+    return [this](const std::vector<double>& x, int count, std::vector<double>& losses) {
+      ++calls;
+      points += count;
+      batch_sizes.push_back(count);
+      EXPECT_GE(losses.size(), static_cast<size_t>(count));
+      EXPECT_GE(x.size(), static_cast<size_t>(count) * kDim);
+      for (int i = 0; i < count; ++i) {
+        for (int d = 0; d < kDim; ++d) {
+          const double v = x[static_cast<size_t>(i) * kDim + d];
+          if (!(v >= lower && v <= upper)) out_of_box = true;
+        }
+        losses[i] = sphere(&x[static_cast<size_t>(i) * kDim]);
+      }
+    };
+  }
+};
+
+TEST(DifferentialEvolution, MinimizesShiftedSphere) {
+  DeOptions opt;
+  opt.budget = 6000;
+  opt.population = 30;
+  opt.seed = 42;
+  CountingSphere f;
+  const SearchResult r = differential_evolution(kDim, opt, f.objective());
+  EXPECT_LT(r.best_loss, 1e-3);
+  ASSERT_EQ(r.best.size(), static_cast<size_t>(kDim));
+  for (int d = 0; d < kDim; ++d) EXPECT_NEAR(r.best[d], kShift[d], 0.05) << "d=" << d;
+  EXPECT_NEAR(sphere(r.best.data()), r.best_loss, 1e-15);
+  EXPECT_EQ(r.evaluations, 6000);
+  EXPECT_EQ(f.points, 6000);
+  EXPECT_FALSE(f.out_of_box);
+}
+
+TEST(DifferentialEvolution, BudgetIsExactEvenWhenNotAMultipleOfPopulation) {
+  for (long budget : {30L, 31L, 59L, 60L, 1000L, 1001L}) {
+    DeOptions opt;
+    opt.budget = budget;
+    opt.population = 30;
+    CountingSphere f;
+    const SearchResult r = differential_evolution(kDim, opt, f.objective());
+    EXPECT_EQ(r.evaluations, budget) << "budget " << budget;
+    EXPECT_EQ(f.points, budget) << "budget " << budget;
+    EXPECT_EQ(f.batch_sizes.front(), 30);
+    EXPECT_EQ(f.calls, static_cast<int>((budget + 29) / 30)) << "budget " << budget;
+    // One trace point per generation (generation 0 = the initial population).
+    ASSERT_EQ(r.trace.size(), static_cast<size_t>(f.calls));
+    EXPECT_EQ(r.trace.back().evaluations, budget);
+    for (size_t g = 0; g < r.trace.size(); ++g) {
+      EXPECT_EQ(r.trace[g].generation, static_cast<int>(g));
+    }
+  }
+}
+
+TEST(DifferentialEvolution, BudgetSmallerThanPopulationShrinksIt) {
+  DeOptions opt;
+  opt.budget = 10;
+  opt.population = 30;
+  CountingSphere f;
+  const SearchResult r = differential_evolution(kDim, opt, f.objective());
+  EXPECT_EQ(r.evaluations, 10);
+  EXPECT_EQ(f.points, 10);
+  EXPECT_EQ(f.calls, 1);
+  EXPECT_EQ(r.trace.size(), 1u);
+  EXPECT_EQ(r.best.size(), static_cast<size_t>(kDim));
+}
+
+TEST(DifferentialEvolution, PopulationBelowFourIsRaisedToFour) {
+  DeOptions opt;
+  opt.budget = 20;
+  opt.population = 2;
+  CountingSphere f;
+  const SearchResult r = differential_evolution(kDim, opt, f.objective());
+  EXPECT_EQ(f.batch_sizes, (std::vector<int>{4, 4, 4, 4, 4}));
+  EXPECT_EQ(r.evaluations, 20);
+}
+
+TEST(DifferentialEvolution, ZeroBudgetOrDimensionEvaluatesNothing) {
+  CountingSphere f;
+  DeOptions opt;
+  opt.budget = 0;
+  SearchResult r = differential_evolution(kDim, opt, f.objective());
+  EXPECT_EQ(r.evaluations, 0);
+  EXPECT_TRUE(r.best.empty());
+  opt.budget = 100;
+  r = differential_evolution(0, opt, f.objective());
+  EXPECT_EQ(r.evaluations, 0);
+  EXPECT_EQ(f.calls, 0);
+}
+
+TEST(DifferentialEvolution, TraceIsMonotoneAndMatchesTheResult) {
+  DeOptions opt;
+  opt.budget = 1500;
+  opt.population = 30;
+  opt.seed = 3;
+  CountingSphere f;
+  std::vector<SearchTracePoint> seen;
+  const SearchResult r = differential_evolution(
+      kDim, opt, f.objective(), {}, [&](const SearchTracePoint& p) { seen.push_back(p); });
+  ASSERT_EQ(r.trace.size(), 50u);
+  ASSERT_EQ(seen.size(), r.trace.size());
+  for (size_t g = 0; g < r.trace.size(); ++g) {
+    EXPECT_EQ(seen[g].best_loss, r.trace[g].best_loss);
+    EXPECT_EQ(r.trace[g].evaluations, 30L * static_cast<long>(g + 1));
+    EXPECT_LE(r.trace[g].best_loss, r.trace[g].mean_loss);
+    EXPECT_GE(r.trace[g].seconds, 0.0);
+    if (g > 0) {
+      EXPECT_LE(r.trace[g].best_loss, r.trace[g - 1].best_loss) << "generation " << g;
+      EXPECT_GE(r.trace[g].seconds, r.trace[g - 1].seconds);
+    }
+  }
+  EXPECT_EQ(r.trace.back().best_loss, r.best_loss);
+  EXPECT_LT(r.trace.back().best_loss, r.trace.front().best_loss);
+}
+
+TEST(DifferentialEvolution, DeterministicForASeedDifferentForAnother) {
+  DeOptions opt;
+  opt.budget = 600;
+  opt.seed = 17;
+  CountingSphere f1, f2, f3;
+  const SearchResult a = differential_evolution(kDim, opt, f1.objective());
+  const SearchResult b = differential_evolution(kDim, opt, f2.objective());
+  EXPECT_EQ(a.best, b.best);
+  EXPECT_EQ(a.best_loss, b.best_loss);
+  ASSERT_EQ(a.trace.size(), b.trace.size());
+  for (size_t g = 0; g < a.trace.size(); ++g) {
+    EXPECT_EQ(a.trace[g].best_loss, b.trace[g].best_loss);
+    EXPECT_EQ(a.trace[g].mean_loss, b.trace[g].mean_loss);
+  }
+  opt.seed = 18;
+  const SearchResult c = differential_evolution(kDim, opt, f3.objective());
+  EXPECT_NE(a.best, c.best);
+  EXPECT_NE(a.trace.front().mean_loss, c.trace.front().mean_loss);
+}
+
+TEST(DifferentialEvolution, SeedsAreEvaluatedInTheFirstGeneration) {
+  DeOptions opt;
+  opt.budget = 90;
+  opt.population = 30;
+  std::vector<double> first_batch;
+  BatchObjective objective = [&](const std::vector<double>& x, int count,
+                                 std::vector<double>& losses) {
+    if (first_batch.empty()) first_batch.assign(x.begin(), x.begin() + count * kDim);
+    for (int i = 0; i < count; ++i) losses[i] = sphere(&x[static_cast<size_t>(i) * kDim]);
+  };
+  // Two seeds: a far point whose first coordinate lies outside the box (it is clamped), then
+  // the optimum itself.
+  std::vector<double> seeds = {9.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+  seeds.insert(seeds.end(), kShift.begin(), kShift.end());
+  const SearchResult r = differential_evolution(kDim, opt, objective, seeds);
+  ASSERT_EQ(first_batch.size(), static_cast<size_t>(30 * kDim));
+  EXPECT_EQ(first_batch[0], 5.0);  // clamped to upper
+  for (int d = 1; d < kDim; ++d) EXPECT_EQ(first_batch[d], 0.0);
+  for (int d = 0; d < kDim; ++d) EXPECT_EQ(first_batch[kDim + d], kShift[d]);
+  ASSERT_FALSE(r.trace.empty());
+  EXPECT_EQ(r.trace.front().best_loss, 0.0);
+  EXPECT_EQ(r.best_loss, 0.0);
+  EXPECT_EQ(r.best, kShift);
+}
+
+TEST(DifferentialEvolution, PartialSeedRowIsIgnored) {
+  // 1.5 points' worth of values: only the whole first point is used.
+  DeOptions opt;
+  opt.budget = 30;
+  std::vector<double> first_batch;
+  BatchObjective objective = [&](const std::vector<double>& x, int count,
+                                 std::vector<double>& losses) {
+    first_batch.assign(x.begin(), x.begin() + count * kDim);
+    for (int i = 0; i < count; ++i) losses[i] = 1.0;
+  };
+  const std::vector<double> seeds = {1, 2, 3, 4, 1, 2, 9, 9, 9};
+  differential_evolution(kDim, opt, objective, seeds);
+  for (int d = 0; d < kDim; ++d) EXPECT_EQ(first_batch[d], seeds[d]);
+  EXPECT_NE(first_batch[kDim], 9.0);
+}
+
+TEST(DifferentialEvolution, NanLossesAreTreatedAsInfinity) {
+  DeOptions opt;
+  opt.budget = 1200;
+  opt.seed = 5;
+  // NaN on half of the box (x0 > 0); the optimum of the finite half is at x0 = 0.
+  BatchObjective objective = [](const std::vector<double>& x, int count,
+                                std::vector<double>& losses) {
+    for (int i = 0; i < count; ++i) {
+      const double* p = &x[static_cast<size_t>(i) * kDim];
+      losses[i] = p[0] > 0.0 ? std::numeric_limits<double>::quiet_NaN() : sphere(p);
+    }
+  };
+  const SearchResult r = differential_evolution(kDim, opt, objective);
+  ASSERT_EQ(r.best.size(), static_cast<size_t>(kDim));
+  EXPECT_TRUE(std::isfinite(r.best_loss));
+  EXPECT_LE(r.best[0], 0.0);
+  for (const SearchTracePoint& p : r.trace) {
+    EXPECT_FALSE(std::isnan(p.best_loss));
+    EXPECT_TRUE(std::isfinite(p.mean_loss));
+  }
+  // Near the constrained optimum x0 = 0, others at the shift: loss ≈ 1.5² = 2.25.
+  EXPECT_LT(r.best_loss, 2.25 + 0.5);
+}
+
+TEST(DifferentialEvolution, AllNanLossesGiveInfiniteBest) {
+  DeOptions opt;
+  opt.budget = 90;
+  BatchObjective objective = [](const std::vector<double>&, int count,
+                                std::vector<double>& losses) {
+    for (int i = 0; i < count; ++i) losses[i] = std::numeric_limits<double>::quiet_NaN();
+  };
+  const SearchResult r = differential_evolution(kDim, opt, objective);
+  EXPECT_TRUE(std::isinf(r.best_loss));
+  EXPECT_GT(r.best_loss, 0.0);
+  EXPECT_EQ(r.evaluations, 90);
+  for (const SearchTracePoint& p : r.trace) {
+    EXPECT_TRUE(std::isinf(p.best_loss));
+    EXPECT_TRUE(std::isinf(p.mean_loss));  // no finite loss to average
+  }
+}
+
+TEST(DifferentialEvolution, PointsStayInsideACustomBox) {
+  DeOptions opt;
+  opt.budget = 3000;
+  opt.lower = -1.0;
+  opt.upper = 0.5;  // the sphere's optimum is outside: the search presses on the bounds
+  opt.seed = 9;
+  CountingSphere f;
+  f.lower = opt.lower;
+  f.upper = opt.upper;
+  const SearchResult r = differential_evolution(kDim, opt, f.objective());
+  EXPECT_FALSE(f.out_of_box);
+  for (int d = 0; d < kDim; ++d) {
+    EXPECT_GE(r.best[d], opt.lower);
+    EXPECT_LE(r.best[d], opt.upper);
+    const double projected = std::clamp(kShift[d], opt.lower, opt.upper);
+    EXPECT_NEAR(r.best[d], projected, 0.05) << "d=" << d;
+  }
+}
+
+}  // namespace
+}  // namespace mmm
