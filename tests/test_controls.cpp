@@ -76,9 +76,9 @@ TEST(Controls, KnownWeeklyDates) {
   expect_row(m, 103, expected_row(721, 52, 12));
   // The whole TREND column is t·7/365.25 for weekly data.
   for (int t = 0; t < 104; ++t) EXPECT_NEAR(m.values(t, 0), 7.0 * t / 365.25, 1e-12);
-  // Exactly 13 Q1 weeks and 13 Q3 weeks in 2024 (Mondays 01-01…03-25 and 07-01…09-30).
+  // 13 Q1 Mondays (01-01…03-25) and 14 Q3 Mondays (07-01…09-30) in 2024.
   EXPECT_DOUBLE_EQ(m.values.col(7).head(52).sum(), 13.0);
-  EXPECT_DOUBLE_EQ(m.values.col(8).head(52).sum(), 13.0);
+  EXPECT_DOUBLE_EQ(m.values.col(8).head(52).sum(), 14.0);
 }
 
 TEST(Controls, IsoWeekAcrossYearBoundaryAndIrregularSpacing) {
