@@ -68,7 +68,6 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
 Runner add_fit_command(CLI::App& app) {
   auto f = std::make_shared<FitFlags>();
   FitFlags& F = *f;
-  const FitOptions d;
   app.add_option("--config", F.config, "TOML config (SPEC §11); flags override it")->check(CLI::ExistingFile);
   flag<std::string>(app, F, "--data", F.o.data_path, [](FitOptions& o, const std::string& v) { o.data_path = v; },
                     "wide CSV: a date column, a KPI column, spend columns, optional controls");
@@ -116,7 +115,6 @@ Runner add_fit_command(CLI::App& app) {
             "CPU threads (default: all hardware threads)");
   app.add_flag("--quiet", F.o.quiet, "no progress bars or notices on stderr");
   app.add_flag("--json", F.json, "print one JSON summary object on stdout");
-  (void)d;
   return [f] {
     FitFlags& F = *f;
     FitOptions o;

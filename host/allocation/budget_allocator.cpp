@@ -218,8 +218,9 @@ AllocationResult allocate_budget(const std::vector<ChannelResponse>& channels,
   if (channels.empty()) throw InputError("budget allocation needs at least one channel");
   const double limit = options.change_limit;
   if (!(limit >= 0.0) || !std::isfinite(limit)) {
-    throw InputError("invalid change limit `" + fmt(limit) +
-                     "` (--change-limit); expected a finite fraction ≥ 0, e.g. 0.3 for ±30%");
+    throw InputError("invalid budget change limit `" + fmt(limit) +
+                     "` (--budget-change-limit); expected a finite fraction ≥ 0, e.g. 0.3 for "
+                     "±30%");
   }
   const std::size_t n = channels.size();
   std::vector<double> current(n), lower(n), upper(n);
@@ -236,9 +237,10 @@ AllocationResult allocate_budget(const std::vector<ChannelResponse>& channels,
   const double floor = sum(lower), ceiling = sum(upper);
   const double slack = 1e-12 * std::max(1.0, ceiling);
   if (!std::isfinite(budget) || budget < floor - slack || budget > ceiling + slack) {
-    throw InputError("budget " + fmt(budget) + " (--budget) is outside the feasible range [" +
-                     fmt(floor) + ", " + fmt(ceiling) + "] allowed by the ±" + fmt(100.0 * limit) +
-                     "% per-channel change limit (--change-limit)");
+    throw InputError("weekly allocation budget " + fmt(budget) +
+                     " is outside the feasible range [" + fmt(floor) + ", " + fmt(ceiling) +
+                     "] allowed by the ±" + fmt(100.0 * limit) +
+                     "% per-channel change limit (--budget-change-limit)");
   }
 
   const std::vector<double> start = project_to_budget(current, lower, upper, budget);

@@ -117,20 +117,28 @@ void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, cons
   media_transform(spend_.data(), Cp_, T_, ws.theta.data(), ws.alpha.data(), ws.gamma.data(),
                   weights, ws.h.data(), ws.hw.data());
   const double* hb = weights != nullptr ? ws.hw.data() : ws.h.data();
-  // Media × media, lower block triangle: row packet group g needs columns below its end only.
-  const int packets = Cp_ / simd_lanes();
-  for (int g = 0; g < packets; g += 2) {
-    const int rows = std::min(2, packets - g);
-    const int cols = std::min(C_, (g + rows) * simd_lanes());
-    const int r0 = g * simd_lanes();
-    cross_products(ws.h.data() + r0, Cp_, rows, hb, Cp_, cols, T_, ws.media_media.data() + r0, Cp_);
+  // Media × media, lower triangle at packet granularity: packet r needs columns
+  // [0, min(C, L(r+1))). Packets pair up from the bottom so that two rows of packets share each
+  // broadcast over the columns both need; the lower one of a pair does its extra ones alone.
+  const int L = simd_lanes();
+  const int packets = Cp_ / L;
+  double* mm = ws.media_media.data();
+  for (int r = packets - 1; r >= 0; r -= 2) {
+    const int end = std::min(C_, L * (r + 1));
+    if (r == 0) {
+      cross_products(ws.h.data(), Cp_, 1, hb, Cp_, end, T_, mm, Cp_);
+      break;
+    }
+    const int shared = L * r, top = L * (r - 1);
+    cross_products(ws.h.data() + top, Cp_, 2, hb, Cp_, shared, T_, mm + top, Cp_);
+    cross_products(ws.h.data() + shared, Cp_, 1, hb + shared, Cp_, end - shared, T_,
+                   mm + shared + shared * Cp_, Cp_);
   }
   cross_products(ws.h.data(), Cp_, packets, fixed, nfp, nf_, T_, ws.media_fixed.data(), Cp_);
 
   // Scatter into the lower triangle of the (p+2)² Gram; fixed row f sits at design index
   // 0 (f = 0, the ones) or C + f (controls, then y).
   double* G = ws.gram.data();
-  const double* mm = ws.media_media.data();
   const double* mf = ws.media_fixed.data();
   auto fixed_index = [&](int f) { return f == 0 ? 0 : C_ + f; };
   for (int g = 0; g < nf_; ++g)

@@ -128,6 +128,7 @@ nlohmann::json model_json(const FitReport& r) {
                  {"kpi_col", r.data.kpi_column},
                  {"channels", r.data.channels},
                  {"controls", r.data.controls},
+                 {"ridge_lambda", r.model.ridge_lambda},
                  {"budget", o.budget},
                  {"population", o.population},
                  {"bootstrap", o.bootstrap},

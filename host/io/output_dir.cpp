@@ -22,18 +22,27 @@ std::string temp_name(const std::string& dir, const std::string& name) {
 OutputDir::OutputDir(std::string path) : path_(std::move(path)) {
   if (path_.empty()) throw InputError("--out is empty; expected a folder to write results into");
   std::error_code ec;
-  if (fs::exists(path_, ec) && !fs::is_directory(path_, ec)) {
-    throw InputError("cannot write to --out `" + path_ + "`: it exists and is not a folder");
+  if (fs::exists(path_, ec)) {
+    if (!fs::is_directory(path_, ec)) {
+      throw InputError("cannot write to --out `" + path_ + "`: it exists and is not a folder");
+    }
+    if (::access(path_.c_str(), W_OK | X_OK) != 0) {
+      throw InputError("cannot write to --out `" + path_ + "`: " + std::strerror(errno));
+    }
+    return;
   }
-  fs::create_directories(path_, ec);
-  if (ec) throw InputError("cannot create --out `" + path_ + "`: " + ec.message());
-  const std::string probe = temp_name(path_, "write-check");
-  std::ofstream out(probe);
-  if (!out) {
-    throw InputError("cannot write to --out `" + path_ + "`: " + std::strerror(errno));
+  // The folder is created only when the results are written, so a run that fails on bad
+  // input leaves nothing behind; here we only check that it could be created.
+  fs::path ancestor = fs::absolute(path_, ec).parent_path();
+  while (!ancestor.empty() && !fs::exists(ancestor, ec)) ancestor = ancestor.parent_path();
+  if (!fs::is_directory(ancestor, ec)) {
+    throw InputError("cannot create --out `" + path_ + "`: `" + ancestor.string() +
+                     "` is not a folder");
   }
-  out.close();
-  fs::remove(probe, ec);
+  if (::access(ancestor.c_str(), W_OK | X_OK) != 0) {
+    throw InputError("cannot create --out `" + path_ + "`: `" + ancestor.string() +
+                     "`: " + std::strerror(errno));
+  }
 }
 
 OutputDir::~OutputDir() {
@@ -43,6 +52,11 @@ OutputDir::~OutputDir() {
 }
 
 void OutputDir::add(const std::string& name, const std::string& content) {
+  if (names_.empty()) {
+    std::error_code ec;
+    fs::create_directories(path_, ec);
+    if (ec) throw std::runtime_error("cannot create `" + path_ + "`: " + ec.message());
+  }
   const std::string tmp = temp_name(path_, name);
   std::ofstream out(tmp, std::ios::binary);
   names_.push_back(name);

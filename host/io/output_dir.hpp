@@ -10,8 +10,9 @@ namespace mmm {
 
 class OutputDir {
  public:
-  /// Creates the folder if needed and checks it is writable; InputError (exit 2) naming the
-  /// path and the reason otherwise. Call before any long work.
+  /// Checks that the folder is writable, or could be created; InputError (exit 2) naming the
+  /// path and the reason otherwise. Call before any long work. The folder itself is created
+  /// by the first add(), i.e. only once there are results to write.
   explicit OutputDir(std::string path);
   /// Removes temporaries that were not committed.
   ~OutputDir();

@@ -105,7 +105,12 @@ FitReport run_fit(const FitOptions& o) {
   r.controls = build_controls(r.data);
   r.model = make_model_data(r.data, r.controls, o.ridge_lambda);
   check_options(o, r.data, r.model);
-  const int C = r.model.channels(), p = r.model.parameters(), T = r.model.rows();
+  const int C = r.model.channels();
+  if (!o.hyperparameters_path.empty()) {
+    // A hyperparameters file (or model.json) fixes λ too, so that a refit reproduces the model.
+    r.hyperparameters = read_hyperparameters_file(o.hyperparameters_path, r.data.channels);
+    r.model.ridge_lambda = r.hyperparameters.ridge_lambda;
+  }
 
   std::string device_notice;
   auto evaluator = make_evaluator(parse_device(o.device), r.model, o.threads, &device_notice);
@@ -114,13 +119,7 @@ FitReport run_fit(const FitOptions& o) {
 
   const SearchSpace space = build_search_space(r.model, r.data.channels, o.bounds);
   const auto t_search = Clock::now();
-  if (!o.hyperparameters_path.empty()) {
-    r.hyperparameters = read_hyperparameters_file(o.hyperparameters_path, r.data.channels);
-    if (r.hyperparameters.ridge_lambda != o.ridge_lambda) {
-      r.model.ridge_lambda = r.hyperparameters.ridge_lambda;
-      evaluator = make_evaluator(parse_device(o.device), r.model, o.threads, nullptr);
-    }
-  } else {
+  if (o.hyperparameters_path.empty()) {
     r.searched = true;
     r.search = search_hyperparameters(o, space, r.model, *evaluator);
     r.hyperparameters.ridge_lambda = o.ridge_lambda;
@@ -188,8 +187,6 @@ FitReport run_fit(const FitOptions& o) {
   AllocationOptions ao;
   ao.change_limit = o.budget_change_limit;
   r.allocation = allocate_budget(responses, ao);
-  (void)p;
-  (void)T;
   r.seconds_total = since(t0);
   return r;
 }
