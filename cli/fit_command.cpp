@@ -94,7 +94,11 @@ Runner add_fit_command(CLI::App& app) {
   flag<double>(app, F, "--ci", F.o.ci, [](FitOptions& o, const double& v) { o.ci = v; },
                "confidence level of the bootstrap intervals (default 0.90)");
   flag<double>(app, F, "--ridge-lambda", F.o.ridge_lambda,
-               [](FitOptions& o, const double& v) { o.ridge_lambda = v; }, "ridge penalty λ (default 10)");
+               [](FitOptions& o, const double& v) {
+                 o.ridge_lambda = v;
+                 o.ridge_lambda_explicit = true;
+               },
+               "ridge penalty λ (default 10; with --hyperparameters, the file's λ unless given)");
   flag<int>(app, F, "--cv-train", F.o.cv.train, [](FitOptions& o, const int& v) { o.cv.train = v; },
             "CV training window in rows (default 52)");
   flag<int>(app, F, "--cv-test", F.o.cv.test, [](FitOptions& o, const int& v) { o.cv.test = v; },

@@ -114,7 +114,7 @@ void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, cons
     ws.alpha[c] = hyper[3 * c + 1];
     ws.gamma[c] = hyper[3 * c + 2];
   }
-  media_transform(spend_.data(), Cp_, T_, ws.theta.data(), ws.alpha.data(), ws.gamma.data(),
+  media_transform(spend_.data(), C_, Cp_, T_, ws.theta.data(), ws.alpha.data(), ws.gamma.data(),
                   weights, ws.h.data(), ws.hw.data());
   const double* hb = weights != nullptr ? ws.hw.data() : ws.h.data();
   // Media × media, lower triangle at packet granularity: packet r needs columns

@@ -166,8 +166,9 @@ inline Packet hill_packet(const Packet& a, const Packet& alpha, const Packet& lo
 
 int simd_lanes() { return kLanes; }
 
-void media_transform(const double* x, int rows, int T, const double* theta, const double* alpha,
-                     const double* gamma, const double* weights, double* h, double* hw) {
+void media_transform(const double* x, int channels, int rows, int T, const double* theta,
+                     const double* alpha, const double* gamma, const double* weights, double* h,
+                     double* hw) {
   // Pass 1, adstock into h: the recurrence is serial in t but independent across the packets
   // of one period.
   for (int r = 0; r < rows; r += kLanes) {
@@ -182,10 +183,35 @@ void media_transform(const double* x, int rows, int T, const double* theta, cons
   }
   // Pass 2, Hill in place, one packet of channels at a time so ln γ is taken once; periods
   // are independent, so their long log → exp → divide chains overlap in the pipeline.
-  for (int r = 0; r < rows; r += kLanes) {
+  for (int r = 0; r < channels; r += kLanes) {
     const Packet al = ei::ploadu<Packet>(alpha + r);
     const Packet lg = log_gamma_packet(ei::ploadu<Packet>(gamma + r));
-    for (int t = 0; t < T; ++t) {
+    int t = 0;
+#if defined(__AVX512F__)
+    // A last packet at most half used (e.g. 20 channels: lanes 16..19 of 24) takes two periods
+    // per packet, its low halves side by side, so no work is spent on padding lanes.
+    if (channels - r <= kLanes / 2) {
+      const __m512d al2 = _mm512_broadcast_f64x4(_mm512_castpd512_pd256(al));
+      const __m512d lg2 = _mm512_broadcast_f64x4(_mm512_castpd512_pd256(lg));
+      for (; t + 1 < T; t += 2) {
+        double* h0 = h + static_cast<long>(t) * rows + r;
+        double* h1 = h0 + rows;
+        const __m512d a2 = _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_loadu_pd(h0)),
+                                              _mm256_loadu_pd(h1), 1);
+        __m512d hv = hill8(a2, al2, lg2);
+        _mm256_storeu_pd(h0, _mm512_castpd512_pd256(hv));
+        _mm256_storeu_pd(h1, _mm512_extractf64x4_pd(hv, 1));
+        if (weights != nullptr) {
+          hv = _mm512_mul_pd(hv, _mm512_insertf64x4(_mm512_set1_pd(weights[t]),
+                                                    _mm256_set1_pd(weights[t + 1]), 1));
+          double* w0 = hw + static_cast<long>(t) * rows + r;
+          _mm256_storeu_pd(w0, _mm512_castpd512_pd256(hv));
+          _mm256_storeu_pd(w0 + rows, _mm512_extractf64x4_pd(hv, 1));
+        }
+      }
+    }
+#endif
+    for (; t < T; ++t) {
       const long at = static_cast<long>(t) * rows + r;
       const Packet hv = hill_packet(ei::ploadu<Packet>(h + at), al, lg);
       ei::pstoreu(h + at, hv);

@@ -15,13 +15,15 @@ int simd_lanes();
 /// Rounds n up to a multiple of simd_lanes().
 inline int pad_to_lanes(int n) { return (n + simd_lanes() - 1) / simd_lanes() * simd_lanes(); }
 
-/// Adstock and Hill saturation of `rows` (a multiple of simd_lanes()) padded channels:
+/// Adstock and Hill saturation of `channels` channels padded to `rows` (a multiple of
+/// simd_lanes(); h of padding lanes is unspecified):
 /// a_t = x_t + θ a_{t−1}, h_t = 1 / (1 + exp(clamp(α (ln γ − ln max(a_t, tiny))))).
 /// x and h are period-major with leading dimension `rows`; theta, alpha, gamma hold `rows`
 /// values (padding lanes: any finite θ, α and a positive γ). When `weights` is not null,
 /// hw_t = w_t · h_t is written too.
-void media_transform(const double* x, int rows, int T, const double* theta, const double* alpha,
-                     const double* gamma, const double* weights, double* h, double* hw);
+void media_transform(const double* x, int channels, int rows, int T, const double* theta,
+                     const double* alpha, const double* gamma, const double* weights, double* h,
+                     double* hw);
 
 /// out(r, j) = Σ_t A[t · lda + r] · B[t · ldb + j] for r < row_packets · simd_lanes() and
 /// j < cols; out is column-major with leading dimension ldo. Sums run over t in order with

@@ -98,7 +98,10 @@ void apply_config_file(const std::string& path, FitOptions& o) {
       else if (key == "data.kpi_col") o.columns.kpi_column = get<std::string>(path, v, key, "a column name");
       else if (key == "data.channels") o.columns.channels = strings(path, v, key);
       else if (key == "data.controls") o.columns.controls = strings(path, v, key);
-      else if (key == "model.ridge_lambda") o.ridge_lambda = get<double>(path, v, key, "a number > 0");
+      else if (key == "model.ridge_lambda") {
+        o.ridge_lambda = get<double>(path, v, key, "a number > 0");
+        o.ridge_lambda_explicit = true;
+      }
       else if (key == "search.budget") o.budget = get<int64_t>(path, v, key, "an integer");
       else if (key == "search.population") o.population = static_cast<int>(get<int64_t>(path, v, key, "an integer"));
       else if (key == "search.seed") o.seed = static_cast<std::uint64_t>(get<int64_t>(path, v, key, "an integer"));

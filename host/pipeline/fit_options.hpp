@@ -21,6 +21,8 @@ struct FitOptions {
   int bootstrap = 100;                ///< resamples; 0 skips
   double ci = 0.90;                   ///< bootstrap interval level
   double ridge_lambda = kDefaultRidgeLambda;
+  /// Set when λ came from a flag or the config: it then wins over a hyperparameters file's λ.
+  bool ridge_lambda_explicit = false;
   CvOptions cv;
   double budget_change_limit = 0.30;  ///< allocator bound per channel (fraction of current)
   std::string hyperparameters_path;   ///< fixed θ, α, γ: no search

@@ -107,8 +107,10 @@ FitReport run_fit(const FitOptions& o) {
   check_options(o, r.data, r.model);
   const int C = r.model.channels();
   if (!o.hyperparameters_path.empty()) {
-    // A hyperparameters file (or model.json) fixes λ too, so that a refit reproduces the model.
+    // A hyperparameters file (or model.json) fixes λ too, so that a refit reproduces the model,
+    // unless λ was asked for explicitly (flag or config).
     r.hyperparameters = read_hyperparameters_file(o.hyperparameters_path, r.data.channels);
+    if (o.ridge_lambda_explicit) r.hyperparameters.ridge_lambda = o.ridge_lambda;
     r.model.ridge_lambda = r.hyperparameters.ridge_lambda;
   }
 
