@@ -62,9 +62,8 @@ void run_backend(benchmark::State& state, const std::string& device) {
     ev->evaluate(CandidateBatch{population, C, params.data()}, RowWeights{}, out);
     benchmark::DoNotOptimize(out.loss.data());
   }
-  state.counters["candidates/s"] =
-      benchmark::Counter(static_cast<double>(population) * state.iterations(),
-                         benchmark::Counter::kIsRate);
+  state.counters["candidates/s"] = benchmark::Counter(
+      static_cast<double>(population) * state.iterations(), benchmark::Counter::kIsRate);
   state.SetLabel(ev->name());
 }
 
@@ -81,8 +80,16 @@ void cuda_grid(benchmark::internal::Benchmark* b) {
       for (int pop : {1024, 16384, 131072}) b->Args({T, C, pop});
 }
 
-BENCHMARK(BM_CpuEvaluate)->Apply(cpu_grid)->ArgNames({"T", "C", "pop"})->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_CudaEvaluate)->Apply(cuda_grid)->ArgNames({"T", "C", "pop"})->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CpuEvaluate)
+    ->Apply(cpu_grid)
+    ->ArgNames({"T", "C", "pop"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaEvaluate)
+    ->Apply(cuda_grid)
+    ->ArgNames({"T", "C", "pop"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace mmm

@@ -22,10 +22,11 @@ struct FitFlags {
 };
 
 template <typename T>
-void flag(CLI::App& app, FitFlags& f, const std::string& name, T& storage,
-          std::function<void(FitOptions&, const T&)> apply, const std::string& help) {
+CLI::Option* flag(CLI::App& app, FitFlags& f, const std::string& name, T& storage,
+                  std::function<void(FitOptions&, const T&)> apply, const std::string& help) {
   CLI::Option* opt = app.add_option(name, storage, help);
   f.overrides.emplace_back(opt, [&storage, apply](FitOptions& o) { apply(o, storage); });
+  return opt;
 }
 
 void print_summary(const FitReport& r, const std::string& out_dir) {
@@ -36,7 +37,8 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
     std::printf("search: %ld evaluations in %.3f s on %s, best loss %.6g\n", r.search.evaluations,
                 r.seconds_search, r.backend.c_str(), r.search.best_loss);
   } else {
-    std::printf("hyperparameters: fixed from %s (no search)\n", r.options.hyperparameters_path.c_str());
+    std::printf("hyperparameters: fixed from %s (no search)\n",
+                r.options.hyperparameters_path.c_str());
   }
   std::printf("fit: loss %.6g, R² %.4f", r.fit.loss[0], r.fit.r2[0]);
   if (!r.cv.skipped) {
@@ -51,16 +53,19 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
   for (size_t c = 0; c < r.channels.size(); ++c) {
     const ChannelResult& ch = r.channels[c];
     char ci[64] = "(no bootstrap)";
-    if (r.bootstrapped) std::snprintf(ci, sizeof ci, "[%.3f, %.3f]%s", ch.roi_lower, ch.roi_upper, ch.significant ? " *" : "");
-    std::printf("%-16s %9.3f %23s %9.3f %7.3f %6.3f %12.6g %12.6g\n", ch.response.name.c_str(), ch.roi,
-                ci, ch.marginal_roi, ch.response.hyper.theta, ch.response.hyper.alpha,
+    if (r.bootstrapped)
+      std::snprintf(ci, sizeof ci, "[%.3f, %.3f]%s", ch.roi_lower, ch.roi_upper,
+                    ch.significant ? " *" : "");
+    std::printf("%-16s %9.3f %23s %9.3f %7.3f %6.3f %12.6g %12.6g\n", ch.response.name.c_str(),
+                ch.roi, ci, ch.marginal_roi, ch.response.hyper.theta, ch.response.hyper.alpha,
                 ch.response.hyper.gamma, r.allocation.channels[c].recommended_spend);
   }
-  std::printf("allocation: weekly budget %.6g, predicted lift %+.6g (%+.2f%%)\n", r.allocation.budget,
-              r.allocation.lift, r.allocation.lift_percent);
-  std::printf("wrote %s (model_results.csv, response_curves.csv, budget_allocation.csv, cv_folds.csv, "
-              "decomposition.csv, search_trace.csv, model.json) in %.2f s\n",
-              out_dir.c_str(), r.seconds_total);
+  std::printf("allocation: weekly budget %.6g, predicted lift %+.6g (%+.2f%%)\n",
+              r.allocation.budget, r.allocation.lift, r.allocation.lift_percent);
+  std::printf(
+      "wrote %s (model_results.csv, response_curves.csv, budget_allocation.csv, cv_folds.csv, "
+      "decomposition.csv, search_trace.csv, model.json) in %.2f s\n",
+      out_dir.c_str(), r.seconds_total);
 }
 
 }  // namespace
@@ -68,55 +73,76 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
 Runner add_fit_command(CLI::App& app) {
   auto f = std::make_shared<FitFlags>();
   FitFlags& F = *f;
-  app.add_option("--config", F.config, "TOML config (SPEC §11); flags override it")->check(CLI::ExistingFile);
-  flag<std::string>(app, F, "--data", F.o.data_path, [](FitOptions& o, const std::string& v) { o.data_path = v; },
-                    "wide CSV: a date column, a KPI column, spend columns, optional controls");
-  flag<std::string>(app, F, "--date-col", F.o.columns.date_column,
-                    [](FitOptions& o, const std::string& v) { o.columns.date_column = v; },
-                    "date column (default: first of date, week_start, week, … found, any case)");
-  flag<std::string>(app, F, "--kpi-col", F.o.columns.kpi_column,
-                    [](FitOptions& o, const std::string& v) { o.columns.kpi_column = v; },
-                    "KPI column (default: first of revenue, kpi, sales, y, … found, any case)");
-  flag<std::string>(app, F, "--channels", F.channels,
-                    [](FitOptions& o, const std::string& v) { o.columns.channels = split_list(v); },
-                    "spend columns a,b,… (default: every other numeric column)");
-  flag<std::string>(app, F, "--controls", F.controls,
-                    [](FitOptions& o, const std::string& v) { o.columns.controls = split_list(v); },
-                    "user control columns a,b,… (added to trend, seasonality and quarter flags)");
-  flag<std::string>(app, F, "--out", F.o.out_dir, [](FitOptions& o, const std::string& v) { o.out_dir = v; },
-                    "output folder (created if missing; files replaced atomically)");
-  flag<long>(app, F, "--budget", F.o.budget, [](FitOptions& o, const long& v) { o.budget = v; },
-             "search evaluations (default 500)");
-  flag<int>(app, F, "--population", F.o.population, [](FitOptions& o, const int& v) { o.population = v; },
-            "differential-evolution population (default 30)");
-  flag<int>(app, F, "--bootstrap", F.o.bootstrap, [](FitOptions& o, const int& v) { o.bootstrap = v; },
-            "bootstrap resamples for the CIs (default 100; 0 skips)");
-  flag<double>(app, F, "--ci", F.o.ci, [](FitOptions& o, const double& v) { o.ci = v; },
-               "confidence level of the bootstrap intervals (default 0.90)");
-  flag<double>(app, F, "--ridge-lambda", F.o.ridge_lambda,
-               [](FitOptions& o, const double& v) {
-                 o.ridge_lambda = v;
-                 o.ridge_lambda_explicit = true;
-               },
-               "ridge penalty λ (default 10; with --hyperparameters, the file's λ unless given)");
-  flag<int>(app, F, "--cv-train", F.o.cv.train, [](FitOptions& o, const int& v) { o.cv.train = v; },
-            "CV training window in rows (default 52)");
-  flag<int>(app, F, "--cv-test", F.o.cv.test, [](FitOptions& o, const int& v) { o.cv.test = v; },
-            "CV test window in rows (default 13)");
-  flag<int>(app, F, "--cv-step", F.o.cv.step, [](FitOptions& o, const int& v) { o.cv.step = v; },
-            "CV window step in rows (default 13)");
-  flag<double>(app, F, "--budget-change-limit", F.o.budget_change_limit,
-               [](FitOptions& o, const double& v) { o.budget_change_limit = v; },
-               "max change per channel in the allocation, as a fraction (default 0.30)");
-  flag<std::string>(app, F, "--hyperparameters", F.o.hyperparameters_path,
-                    [](FitOptions& o, const std::string& v) { o.hyperparameters_path = v; },
-                    "JSON with fixed theta/alpha/gamma per channel (or a model.json): no search");
-  flag<std::uint64_t>(app, F, "--seed", F.o.seed, [](FitOptions& o, const std::uint64_t& v) { o.seed = v; },
-                      "random seed (search and bootstrap; default 1)");
-  flag<std::string>(app, F, "--device", F.o.device, [](FitOptions& o, const std::string& v) { o.device = v; },
-                    "auto | cpu | cuda | cuda:N (default auto)");
-  flag<int>(app, F, "--threads", F.o.threads, [](FitOptions& o, const int& v) { o.threads = v; },
-            "CPU threads (default: all hardware threads)");
+  app.add_option("--config", F.config, "TOML config (SPEC §11); flags override it")
+      ->check(CLI::ExistingFile);
+  flag<std::string>(
+      app, F, "--data", F.o.data_path, [](FitOptions& o, const std::string& v) { o.data_path = v; },
+      "wide CSV: a date column, a KPI column, spend columns, optional controls");
+  flag<std::string>(
+      app, F, "--date-col", F.o.columns.date_column,
+      [](FitOptions& o, const std::string& v) { o.columns.date_column = v; },
+      "date column (default: first of date, week_start, week, … found, any case)");
+  flag<std::string>(
+      app, F, "--kpi-col", F.o.columns.kpi_column,
+      [](FitOptions& o, const std::string& v) { o.columns.kpi_column = v; },
+      "KPI column (default: first of revenue, kpi, sales, y, … found, any case)");
+  flag<std::string>(
+      app, F, "--channels", F.channels,
+      [](FitOptions& o, const std::string& v) { o.columns.channels = split_list(v); },
+      "spend columns a,b,… (default: every other numeric column)");
+  flag<std::string>(
+      app, F, "--controls", F.controls,
+      [](FitOptions& o, const std::string& v) { o.columns.controls = split_list(v); },
+      "user control columns a,b,… (added to trend, seasonality and quarter flags)");
+  flag<std::string>(
+      app, F, "--out", F.o.out_dir, [](FitOptions& o, const std::string& v) { o.out_dir = v; },
+      "output folder (created if missing; files replaced atomically)");
+  flag<long>(
+      app, F, "--budget", F.o.budget, [](FitOptions& o, const long& v) { o.budget = v; },
+      "search evaluations (default 500)");
+  flag<int>(
+      app, F, "--population", F.o.population, [](FitOptions& o, const int& v) { o.population = v; },
+      "differential-evolution population (default 30)");
+  flag<int>(
+      app, F, "--bootstrap", F.o.bootstrap, [](FitOptions& o, const int& v) { o.bootstrap = v; },
+      "bootstrap resamples for the CIs (default 100; 0 skips)");
+  flag<double>(
+      app, F, "--ci", F.o.ci, [](FitOptions& o, const double& v) { o.ci = v; },
+      "confidence level of the bootstrap intervals (default 0.90)");
+  flag<double>(
+      app, F, "--ridge-lambda", F.o.ridge_lambda,
+      [](FitOptions& o, const double& v) {
+        o.ridge_lambda = v;
+        o.ridge_lambda_explicit = true;
+      },
+      "ridge penalty λ (default 10; with --hyperparameters, the file's λ unless given)");
+  flag<int>(
+      app, F, "--cv-train", F.o.cv.train, [](FitOptions& o, const int& v) { o.cv.train = v; },
+      "CV training window in rows (default 52)");
+  flag<int>(
+      app, F, "--cv-test", F.o.cv.test, [](FitOptions& o, const int& v) { o.cv.test = v; },
+      "CV test window in rows (default 13)");
+  flag<int>(
+      app, F, "--cv-step", F.o.cv.step, [](FitOptions& o, const int& v) { o.cv.step = v; },
+      "CV window step in rows (default 13)");
+  flag<double>(
+      app, F, "--budget-change-limit", F.o.budget_change_limit,
+      [](FitOptions& o, const double& v) { o.budget_change_limit = v; },
+      "max change per channel in the allocation, as a fraction (default 0.30)");
+  flag<std::string>(
+      app, F, "--hyperparameters", F.o.hyperparameters_path,
+      [](FitOptions& o, const std::string& v) { o.hyperparameters_path = v; },
+      "JSON with fixed theta/alpha/gamma per channel (or a model.json): no search");
+  flag<std::uint64_t>(
+      app, F, "--seed", F.o.seed, [](FitOptions& o, const std::uint64_t& v) { o.seed = v; },
+      "random seed (search and bootstrap; default 1)")
+      ->check(CLI::NonNegativeNumber);
+  flag<std::string>(
+      app, F, "--device", F.o.device, [](FitOptions& o, const std::string& v) { o.device = v; },
+      "auto | cpu | cuda | cuda:N (default auto)");
+  flag<int>(
+      app, F, "--threads", F.o.threads, [](FitOptions& o, const int& v) { o.threads = v; },
+      "CPU threads (default: all hardware threads)");
   app.add_flag("--quiet", F.o.quiet, "no progress bars or notices on stderr");
   app.add_flag("--json", F.json, "print one JSON summary object on stdout");
   return [f] {
@@ -127,8 +153,10 @@ Runner add_fit_command(CLI::App& app) {
       if (opt->count() > 0) apply(o);
     }
     o.quiet = F.o.quiet;
-    if (o.data_path.empty()) throw InputError("mmm fit: --data is required (or [data] path in --config)");
-    if (o.out_dir.empty()) throw InputError("mmm fit: --out is required (or [run] out in --config)");
+    if (o.data_path.empty())
+      throw InputError("mmm fit: --data is required (or [data] path in --config)");
+    if (o.out_dir.empty())
+      throw InputError("mmm fit: --out is required (or [run] out in --config)");
     OutputDir out(o.out_dir);  // checked before the work, so a bad --out fails fast
     const FitReport r = run_fit(o);
     write_fit_outputs(r, out);

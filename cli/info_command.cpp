@@ -18,7 +18,10 @@ std::vector<std::string> split_list(const std::string& text) {
     cur.clear();
   };
   for (char ch : text) {
-    if (ch == ',') flush(); else cur += ch;
+    if (ch == ',')
+      flush();
+    else
+      cur += ch;
   }
   flush();
   return out;
@@ -32,7 +35,8 @@ Runner add_info_command(CLI::App& /*app*/) {
     std::printf("cuda backend: %s\n", s.built ? "built" : "not built");
     std::printf("cuda devices: %d%s%s\n", s.device_count, s.detail.empty() ? "" : " — ",
                 s.detail.c_str());
-    for (size_t i = 0; i < s.devices.size(); ++i) std::printf("  cuda:%zu %s\n", i, s.devices[i].c_str());
+    for (size_t i = 0; i < s.devices.size(); ++i)
+      std::printf("  cuda:%zu %s\n", i, s.devices[i].c_str());
     return 0;
   };
 }

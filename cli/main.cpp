@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   runners[app.add_subcommand("info", "Show the build's backends and visible devices")] = {};
   for (auto& [sub, runner] : runners) {
     const std::string name = sub->get_name();
-    runner = name == "fit" ? mmm::cli::add_fit_command(*sub)
+    runner = name == "fit"        ? mmm::cli::add_fit_command(*sub)
              : name == "simulate" ? mmm::cli::add_simulate_command(*sub)
                                   : mmm::cli::add_info_command(*sub);
   }

@@ -16,7 +16,8 @@ Runner add_simulate_command(CLI::App& app) {
   app.add_option("--weeks", o->weeks, "weekly rows (default 156)");
   app.add_option("--channels", o->channels, "media channels (default 8)");
   app.add_option("--controls", o->controls, "extra control columns ctrl_1.. (default 0)");
-  app.add_option("--noise", o->noise, "revenue noise sd as a fraction of the mean level (default 0.05)");
+  app.add_option("--noise", o->noise,
+                 "revenue noise sd as a fraction of the mean level (default 0.05)");
   app.add_option("--seed", o->seed, "random seed (default 1)");
   app.add_option("--out", *out, "CSV to write; the truth goes to <name>.truth.json")->required();
   app.add_flag("--quiet", *quiet, "print nothing on success");
@@ -24,10 +25,11 @@ Runner add_simulate_command(CLI::App& app) {
     const Simulation sim = simulate(*o);
     write_simulation(sim, *out);
     if (!*quiet) {
-      std::printf("wrote %s (%d weeks × %d channels, %d controls, seed %llu) and %s\n", out->c_str(),
-                  o->weeks, o->channels, o->controls, static_cast<unsigned long long>(o->seed),
-                  truth_path_for(*out).c_str());
-      std::printf("%-12s %7s %7s %12s %12s %7s\n", "channel", "theta", "alpha", "gamma", "coef", "ROI");
+      std::printf("wrote %s (%d weeks × %d channels, %d controls, seed %llu) and %s\n",
+                  out->c_str(), o->weeks, o->channels, o->controls,
+                  static_cast<unsigned long long>(o->seed), truth_path_for(*out).c_str());
+      std::printf("%-12s %7s %7s %12s %12s %7s\n", "channel", "theta", "alpha", "gamma", "coef",
+                  "ROI");
       for (const auto& t : sim.truth) {
         std::printf("%-12s %7.3f %7.3f %12.6g %12.6g %7.3f\n", t.name.c_str(), t.hyper.theta,
                     t.hyper.alpha, t.hyper.gamma, t.coef, t.roi);

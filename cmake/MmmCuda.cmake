@@ -37,6 +37,6 @@ function(mmm_attach_cuda target)
     # members (diagnostic 20012, harmless). Neither concerns our kernels.
     target_compile_options(${target} PRIVATE
       $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr>
-      $<$<COMPILE_LANGUAGE:CUDA>:-Xcudafe=--diag_suppress=20012>)
+      $<$<COMPILE_LANGUAGE:CUDA>:--diag-suppress=20012>)
   endif()
 endfunction()

@@ -282,6 +282,57 @@ TEST_F(CliBadInput, NamedChannelAllZeros) {
                      {path, "channel `tv`", "zero spend in every period"});
 }
 
+TEST_F(CliBadInput, EmptyKpiCell) {
+  Table t = base_table();
+  t.at(5, "revenue") = "";
+  const std::string path = write(t);
+  expect_input_error(fit(path), {path + ":" + line_of(5) + ":4", "column `revenue`", "value ``"});
+}
+
+TEST_F(CliBadInput, ConstantKpi) {
+  Table t = base_table();
+  for (std::size_t r = 0; r < t.rows.size(); ++r) t.at(r, "revenue") = "5";
+  const std::string path = write(t);
+  expect_input_error(fit(path), {path, "KPI column `revenue`", "constant"});
+}
+
+TEST_F(CliBadInput, RowWithAnUnquotedComma) {
+  Table t = base_table();
+  t.at(5, "tv") = "1,5";
+  const std::string path = write(t);
+  expect_input_error(fit(path), {path + ":" + line_of(5), "5 fields", "header has 4", "quoted"});
+}
+
+TEST_F(CliBadInput, UnclosedQuote) {
+  Table t = base_table();
+  t.at(5, "tv") = "\"12";
+  const std::string path = write(t);
+  expect_input_error(fit(path), {path + ":" + line_of(5), "never closed"});
+}
+
+TEST_F(CliBadInput, EmptySpendCellsAreFilledWithZero) {
+  Table t = base_table();
+  t.at(5, "tv") = "";
+  t.at(6, "radio") = "";
+  t.at(7, "radio") = "";
+  const std::string path = write(t);
+  const CliResult r = fit(path, {"--json"});
+  const nlohmann::json j = expect_success(r);
+  EXPECT_NE(r.err.find("notice: filled 3 empty spend cells with 0 (tv: 1, radio: 2)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(j.value("channels", 0), 2);
+  // The filled zeros are spend: the mean weekly tv spend counts them.
+  double tv = 0;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    tv += t.at(i, "tv").empty() ? 0.0 : std::stod(t.at(i, "tv"));
+  }
+  const CsvFile results = read_csv(fs::path(out()) / "model_results.csv");
+  ASSERT_EQ(results.rows.size(), 2u);
+  const double current = std::stod(results.rows[0].at(16));
+  EXPECT_NEAR(current, tv / 60.0, 1e-9 * current);
+}
+
 // ---- model size ----
 
 TEST_F(CliBadInput, MoreParametersThanRows) {
@@ -357,6 +408,24 @@ TEST_F(CliBadInput, CiOutOfRangeWithoutBootstrap) {
   expect_input_error(r, {"--ci", "1.5"});
 }
 
+TEST_F(CliBadInput, NegativeBootstrap) {
+  const std::string path = write(base_table());
+  const CliResult r =
+      run_mmm({"fit", "--data", path, "--out", out(), "--budget", "60", "--bootstrap", "-1"});
+  expect_input_error(r, {"--bootstrap", "-1", "≥ 0"});
+}
+
+TEST_F(CliBadInput, NegativeSeedIsAUsageError) {
+  const std::string path = write(base_table());
+  expect_input_error(fit(path, {"--seed", "-1"}), {"--seed", "-1"}, /*usage_hint=*/true);
+}
+
+TEST_F(CliBadInput, ThreadsOutOfRange) {
+  const std::string path = write(base_table());
+  expect_input_error(fit(path, {"--threads", "-3"}), {"--threads", "-3"});
+  expect_input_error(fit(path, {"--threads", "100000"}), {"--threads", "100000", "1024"});
+}
+
 TEST_F(CliBadInput, ConfigFileMissing) {
   const std::string path = write(base_table());
   const std::string cfg = dir_ / "missing.toml";
@@ -407,6 +476,18 @@ TEST_F(CliBadInput, QuotedCommaInUnusedTextColumn) {
   EXPECT_EQ(j.value("rows", 0), 60);
   const nlohmann::json model = nlohmann::json::parse(read_text(fs::path(out()) / "model.json"));
   EXPECT_EQ(model["config"]["channels"], nlohmann::json::array({"tv", "radio"}));
+}
+
+TEST_F(CliBadInput, MostlyTextColumnIsIgnoredWithANotice) {
+  Table t = base_table();
+  std::vector<std::string> region(t.rows.size(), "north");
+  region[2] = "17";  // one number in a text column does not make it spend
+  t.add_column("region", region);
+  const std::string path = write(t);
+  const CliResult r = fit(path, {"--json"});
+  const nlohmann::json j = expect_success(r);
+  EXPECT_EQ(j.value("channels", 0), 2);
+  EXPECT_NE(r.err.find("ignoring column `region`: it is not numeric"), std::string::npos) << r.err;
 }
 
 TEST_F(CliBadInput, Utf8BomIsAccepted) {

@@ -182,8 +182,10 @@ TEST_F(CliFit, ResponseCurvesTable) {
   ASSERT_EQ(f.rows.size(), 400u);
   const std::vector<double> max = max_spend();
   const std::set<std::string> zones = {"EFFICIENT", "DIMINISHING", "SATURATED"};
+  const CsvFile results = read_csv(res_file("model_results.csv"));
   for (std::size_t c = 0; c < 4; ++c) {
     SCOPED_TRACE(kChannels[c]);
+    const double sign = cell(results, c, "COEFFICIENT_WEIGHT") >= 0 ? 1.0 : -1.0;
     const std::size_t first = 100 * c, last = first + 99;
     EXPECT_EQ(text_cell(f, first, "CHANNEL"), kChannels[c]);
     EXPECT_EQ(text_cell(f, last, "CHANNEL"), kChannels[c]);
@@ -194,8 +196,9 @@ TEST_F(CliFit, ResponseCurvesTable) {
       ASSERT_EQ(f.rows[r].size(), f.header.size());
       if (r > first) {
         EXPECT_GT(cell(f, r, "SPEND"), cell(f, r - 1, "SPEND"));
-        // Positive coefficients (the search penalizes negative ones): revenue rises with spend.
-        EXPECT_GE(cell(f, r, "PREDICTED_REVENUE"), cell(f, r - 1, "PREDICTED_REVENUE"));
+        // The Hill curve rises with spend: revenue moves with the coefficient's sign.
+        EXPECT_GE(sign * cell(f, r, "PREDICTED_REVENUE"),
+                  sign * cell(f, r - 1, "PREDICTED_REVENUE"));
       }
       EXPECT_LE(cell(f, r, "PREDICTED_REVENUE_CI_LOWER"), cell(f, r, "PREDICTED_REVENUE_CI_UPPER"));
       const double mroi = cell(f, r, "MARGINAL_ROI_AT_SPEND");
@@ -241,14 +244,48 @@ TEST_F(CliFit, SupportingTables) {
     EXPECT_NEAR(sum, cell(decomp, t, "PREDICTED"), 1e-6 * std::abs(cell(decomp, t, "PREDICTED")));
   }
 
-  // 300 evaluations at population 30: 10 generations, best loss never worsens.
+  // The search trace ends at the 300 evaluations asked for; the best loss never worsens and
+  // ends at the final fit's loss.
   const CsvFile trace = read_csv(res_file("search_trace.csv"));
-  ASSERT_EQ(trace.rows.size(), 10u);
-  EXPECT_EQ(text_cell(trace, 9, "EVALUATIONS"), "300");
+  ASSERT_GE(trace.rows.size(), 2u);
+  const std::size_t last = trace.rows.size() - 1;
+  EXPECT_EQ(text_cell(trace, 0, "GENERATION"), "0");
+  EXPECT_EQ(text_cell(trace, last, "EVALUATIONS"), "300");
   for (std::size_t g = 1; g < trace.rows.size(); ++g) {
+    EXPECT_GT(cell(trace, g, "EVALUATIONS"), cell(trace, g - 1, "EVALUATIONS"));
     EXPECT_LE(cell(trace, g, "BEST_LOSS"), cell(trace, g - 1, "BEST_LOSS"));
   }
-  EXPECT_NEAR(cell(trace, 9, "BEST_LOSS"), j["loss"].get<double>(), 1e-9);
+  EXPECT_NEAR(cell(trace, last, "BEST_LOSS"), j["loss"].get<double>(), 1e-9);
+}
+
+// The tables agree with each other and with the input: ROI = Σ contribution / Σ spend from
+// decomposition.csv and data.csv, CURRENT_SPEND = mean weekly spend, the marginal ROI and the
+// recommended spend match budget_allocation.csv.
+TEST_F(CliFit, TablesAgreeWithEachOtherAndTheData) {
+  const CsvFile results = read_csv(res_file("model_results.csv"));
+  const CsvFile decomp = read_csv(res_file("decomposition.csv"));
+  const CsvFile alloc = read_csv(res_file("budget_allocation.csv"));
+  const CsvFile input = read_csv(data());
+  ASSERT_EQ(results.rows.size(), 4u);
+  ASSERT_EQ(decomp.rows.size(), input.rows.size());
+  ASSERT_EQ(alloc.rows.size(), 5u);
+  for (std::size_t c = 0; c < 4; ++c) {
+    SCOPED_TRACE(kChannels[c]);
+    double spend = 0, contribution = 0;
+    for (std::size_t t = 0; t < input.rows.size(); ++t) {
+      spend += cell(input, t, kChannels[c]);
+      contribution += cell(decomp, t, kChannels[c]);
+    }
+    const double roi = cell(results, c, "ROI");
+    EXPECT_NEAR(contribution / spend, roi, 1e-8 * std::abs(roi));
+    const double mean_spend = spend / static_cast<double>(input.rows.size());
+    EXPECT_NEAR(cell(results, c, "CURRENT_SPEND"), mean_spend, 1e-9 * mean_spend);
+    EXPECT_EQ(text_cell(alloc, c, "CHANNEL"), kChannels[c]);
+    EXPECT_NEAR(cell(alloc, c, "CURRENT_SPEND"), mean_spend, 1e-9 * mean_spend);
+    EXPECT_EQ(text_cell(alloc, c, "MARGINAL_ROI_CURRENT"), text_cell(results, c, "MARGINAL_ROI"));
+    EXPECT_EQ(text_cell(alloc, c, "RECOMMENDED_SPEND"),
+              text_cell(results, c, "OPTIMAL_SPEND_SUGGESTION"));
+  }
 }
 
 TEST_F(CliFit, ModelJson) {

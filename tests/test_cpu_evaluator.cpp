@@ -31,7 +31,8 @@ ModelData random_problem(int T, int C, int K, uint64_t seed) {
     for (int c = 0; c < C; ++c) m.spend(t, c) = rng.uniform() < 0.1 ? 0.0 : rng.uniform(0, 1e4);
   m.controls.resize(T, K);
   for (int k = 0; k < K; ++k)
-    for (int t = 0; t < T; ++t) m.controls(t, k) = std::sin(0.1 * (k + 1) * t) + rng.uniform(0, 0.3);
+    for (int t = 0; t < T; ++t)
+      m.controls(t, k) = std::sin(0.1 * (k + 1) * t) + rng.uniform(0, 0.3);
   m.y = (m.spend.rowwise().sum().array() * 0.3 + 5e5).matrix();
   for (int t = 0; t < T; ++t) m.y(t) += 2e3 * m.controls(t, 0) + rng.uniform(-5e3, 5e3);
   return m;
@@ -124,8 +125,8 @@ bool bitwise_equal(const std::vector<double>& a, const std::vector<double>& b) {
 
 /// Evaluates with 1 and 2 threads, checks both against the reference and each other.
 void check_problem(int T, int C, int K, int count, int weight_count, uint64_t seed) {
-  SCOPED_TRACE("T=" + std::to_string(T) + " C=" + std::to_string(C) + " K=" +
-               std::to_string(K) + " weight vectors=" + std::to_string(weight_count));
+  SCOPED_TRACE("T=" + std::to_string(T) + " C=" + std::to_string(C) + " K=" + std::to_string(K) +
+               " weight vectors=" + std::to_string(weight_count));
   const ModelData m = random_problem(T, C, K, seed);
   const std::vector<double> hyper = random_candidates(m, count, seed);
   // Weights: bootstrap-like counts 0..3 (some rows dropped, some repeated).

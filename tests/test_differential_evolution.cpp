@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "host/search/differential_evolution.hpp"
@@ -64,24 +65,63 @@ TEST(DifferentialEvolution, MinimizesShiftedSphere) {
   EXPECT_FALSE(f.out_of_box);
 }
 
+TEST(DifferentialEvolution, MinimizesShiftedSphereGenerationally) {
+  DeOptions opt;
+  opt.budget = 6000;
+  opt.seed = 7;
+  opt.calls_per_generation = 1;  // classic DE: the whole population per backend call
+  CountingSphere f;
+  const SearchResult r = differential_evolution(kDim, opt, f.objective());
+  EXPECT_LT(r.best_loss, 1e-3);
+  EXPECT_EQ(f.points, 6000);
+  EXPECT_EQ(f.calls, 200);
+}
+
 TEST(DifferentialEvolution, BudgetIsExactEvenWhenNotAMultipleOfPopulation) {
-  for (long budget : {30L, 31L, 59L, 60L, 1000L, 1001L}) {
-    DeOptions opt;
-    opt.budget = budget;
-    opt.population = 30;
-    CountingSphere f;
-    const SearchResult r = differential_evolution(kDim, opt, f.objective());
-    EXPECT_EQ(r.evaluations, budget) << "budget " << budget;
-    EXPECT_EQ(f.points, budget) << "budget " << budget;
-    EXPECT_EQ(f.batch_sizes.front(), 30);
-    EXPECT_EQ(f.calls, static_cast<int>((budget + 29) / 30)) << "budget " << budget;
-    // One trace point per generation (generation 0 = the initial population).
-    ASSERT_EQ(r.trace.size(), static_cast<size_t>(f.calls));
-    EXPECT_EQ(r.trace.back().evaluations, budget);
-    for (size_t g = 0; g < r.trace.size(); ++g) {
-      EXPECT_EQ(r.trace[g].generation, static_cast<int>(g));
+  for (int calls : {1, 5, 7, 30, 100}) {
+    for (long budget : {30L, 31L, 59L, 60L, 1000L, 1001L}) {
+      DeOptions opt;
+      opt.budget = budget;
+      opt.population = 30;
+      opt.calls_per_generation = calls;
+      CountingSphere f;
+      const SearchResult r = differential_evolution(kDim, opt, f.objective());
+      const std::string what = "budget " + std::to_string(budget) + ", " + std::to_string(calls) +
+                               " calls per generation";
+      EXPECT_EQ(r.evaluations, budget) << what;
+      EXPECT_EQ(f.points, budget) << what;
+      ASSERT_FALSE(f.batch_sizes.empty());
+      EXPECT_EQ(f.batch_sizes.front(), 30) << what;  // the initial population in one call
+      // Later calls take slices of ⌈30 / calls⌉ members (calls clamped to [1, population]).
+      const int slice = (30 + std::min(calls, 30) - 1) / std::min(calls, 30);
+      for (size_t k = 1; k + 1 < f.batch_sizes.size(); ++k) {
+        EXPECT_LE(f.batch_sizes[k], slice) << what;
+        EXPECT_GE(f.batch_sizes[k], 1) << what;
+      }
+      if (calls == 1) {
+        EXPECT_EQ(f.calls, static_cast<int>((budget + 29) / 30)) << what;
+      }
+      // One trace point per backend call (0 = the initial population).
+      ASSERT_EQ(r.trace.size(), static_cast<size_t>(f.calls)) << what;
+      EXPECT_EQ(r.trace.back().evaluations, budget) << what;
+      long evaluations = 0;
+      for (size_t g = 0; g < r.trace.size(); ++g) {
+        EXPECT_EQ(r.trace[g].generation, static_cast<int>(g)) << what;
+        evaluations += f.batch_sizes[g];
+        EXPECT_EQ(r.trace[g].evaluations, evaluations) << what;
+      }
     }
   }
+}
+
+TEST(DifferentialEvolution, SlicesOfTheDefaultFiveCallsPerGeneration) {
+  DeOptions opt;
+  opt.budget = 100;
+  opt.population = 30;
+  opt.calls_per_generation = 5;
+  CountingSphere f;
+  differential_evolution(kDim, opt, f.objective());
+  EXPECT_EQ(f.batch_sizes, (std::vector<int>{30, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 4}));
 }
 
 TEST(DifferentialEvolution, BudgetSmallerThanPopulationShrinksIt) {
@@ -101,10 +141,58 @@ TEST(DifferentialEvolution, PopulationBelowFourIsRaisedToFour) {
   DeOptions opt;
   opt.budget = 20;
   opt.population = 2;
+  opt.calls_per_generation = 1;
   CountingSphere f;
   const SearchResult r = differential_evolution(kDim, opt, f.objective());
   EXPECT_EQ(f.batch_sizes, (std::vector<int>{4, 4, 4, 4, 4}));
   EXPECT_EQ(r.evaluations, 20);
+}
+
+TEST(DifferentialEvolution, LatinHypercubeInitialPopulationCoversEveryAxis) {
+  DeOptions opt;
+  opt.budget = 30;
+  opt.population = 30;
+  opt.init_sigma = 0.0;  // Latin hypercube over the box
+  std::vector<double> first;
+  BatchObjective objective = [&](const std::vector<double>& x, int count,
+                                 std::vector<double>& losses) {
+    first.assign(x.begin(), x.begin() + count * kDim);
+    for (int i = 0; i < count; ++i) losses[i] = 0.0;
+  };
+  differential_evolution(kDim, opt, objective);
+  ASSERT_EQ(first.size(), static_cast<size_t>(30 * kDim));
+  for (int d = 0; d < kDim; ++d) {
+    std::vector<int> strata;
+    for (int i = 0; i < 30; ++i) {
+      strata.push_back(static_cast<int>(std::floor((first[i * kDim + d] + 5.0) / 10.0 * 30.0)));
+    }
+    std::sort(strata.begin(), strata.end());
+    for (int i = 0; i < 30; ++i) EXPECT_EQ(strata[i], i) << "axis " << d;
+  }
+}
+
+TEST(DifferentialEvolution, GaussianInitialPopulationIsCentred) {
+  DeOptions opt;
+  opt.budget = 200;
+  opt.population = 200;
+  opt.init_sigma = 1.0;
+  opt.lower = -3.0;
+  opt.upper = 7.0;  // centre 2
+  std::vector<double> first;
+  BatchObjective objective = [&](const std::vector<double>& x, int count,
+                                 std::vector<double>& losses) {
+    first.assign(x.begin(), x.begin() + count * kDim);
+    for (int i = 0; i < count; ++i) losses[i] = 0.0;
+  };
+  differential_evolution(kDim, opt, objective);
+  double sum = 0.0, sum2 = 0.0;
+  for (double v : first) {
+    sum += v;
+    sum2 += v * v;
+  }
+  const double n = static_cast<double>(first.size()), mean = sum / n;
+  EXPECT_NEAR(mean, 2.0, 0.15);  // sd of the mean ≈ 0.03
+  EXPECT_NEAR(std::sqrt(sum2 / n - mean * mean), 1.0, 0.1);
 }
 
 TEST(DifferentialEvolution, ZeroBudgetOrDimensionEvaluatesNothing) {
@@ -129,18 +217,21 @@ TEST(DifferentialEvolution, TraceIsMonotoneAndMatchesTheResult) {
   std::vector<SearchTracePoint> seen;
   const SearchResult r = differential_evolution(
       kDim, opt, f.objective(), {}, [&](const SearchTracePoint& p) { seen.push_back(p); });
-  ASSERT_EQ(r.trace.size(), 50u);
+  ASSERT_GT(r.trace.size(), 50u);  // at least one point per generation
   ASSERT_EQ(seen.size(), r.trace.size());
   for (size_t g = 0; g < r.trace.size(); ++g) {
     EXPECT_EQ(seen[g].best_loss, r.trace[g].best_loss);
-    EXPECT_EQ(r.trace[g].evaluations, 30L * static_cast<long>(g + 1));
+    EXPECT_EQ(r.trace[g].generation, static_cast<int>(g));
     EXPECT_LE(r.trace[g].best_loss, r.trace[g].mean_loss);
     EXPECT_GE(r.trace[g].seconds, 0.0);
     if (g > 0) {
       EXPECT_LE(r.trace[g].best_loss, r.trace[g - 1].best_loss) << "generation " << g;
       EXPECT_GE(r.trace[g].seconds, r.trace[g - 1].seconds);
+      EXPECT_GT(r.trace[g].evaluations, r.trace[g - 1].evaluations);
     }
   }
+  EXPECT_EQ(r.trace.front().evaluations, 30);
+  EXPECT_EQ(r.trace.back().evaluations, 1500);
   EXPECT_EQ(r.trace.back().best_loss, r.best_loss);
   EXPECT_LT(r.trace.back().best_loss, r.trace.front().best_loss);
 }

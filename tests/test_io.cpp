@@ -351,6 +351,11 @@ TEST(ConfigFile, BadTypesAndValuesAreInputErrors) {
   const Case cases[] = {
       {"[search]\nbudget = \"many\"\n", "`search.budget`", "expected an integer"},
       {"[search]\nbudget = 1.5\n", "`search.budget`", "expected an integer"},
+      {"[search]\nbudget = 0\n", "`search.budget`", "out of range"},
+      {"[search]\npopulation = 3000000000\n", "`search.population`", "out of range"},
+      {"[search]\nseed = -1\n", "`search.seed`", "out of range"},
+      {"[bootstrap]\nresamples = -5\n", "`bootstrap.resamples`", "out of range"},
+      {"[run]\nthreads = 5000\n", "`run.threads`", "[0, 1024]"},
       {"[model]\nridge_lambda = \"ten\"\n", "`model.ridge_lambda`", "expected a number"},
       {"[data]\nchannels = \"tv\"\n", "`data.channels`", "expected an array"},
       {"[data]\ncontrols = [\"a\", 3]\n", "`data.controls`", "expected a column name"},
@@ -400,14 +405,16 @@ TEST(OutputDir, FilesAppearOnlyAfterCommit) {
   const fs::path out = dir.path() / "run" / "nested";
   {
     OutputDir o(out.string());
-    EXPECT_TRUE(fs::is_directory(out));
     EXPECT_EQ(o.path(), out.string());
-    EXPECT_TRUE(entries(out).empty());  // the write probe is gone
+    EXPECT_FALSE(fs::exists(dir.path() / "run"));  // created only once there are results
     o.add("model_results.csv", "A,B\n1,2\n");
+    EXPECT_TRUE(fs::is_directory(out));
     o.add("model.json", "{}");
     EXPECT_FALSE(fs::exists(out / "model_results.csv"));
     EXPECT_FALSE(fs::exists(out / "model.json"));
-    for (const std::string& name : entries(out)) EXPECT_EQ(name[0], '.') << name;
+    const std::vector<std::string> temporaries = entries(out);
+    EXPECT_EQ(temporaries.size(), 2u);
+    for (const std::string& name : temporaries) EXPECT_EQ(name[0], '.') << name;
     o.commit();
     EXPECT_EQ(entries(out), (std::vector<std::string>{"model.json", "model_results.csv"}));
   }
@@ -416,9 +423,17 @@ TEST(OutputDir, FilesAppearOnlyAfterCommit) {
   EXPECT_EQ(read_text(out / "model.json"), "{}");
 }
 
+TEST(OutputDir, NothingAddedLeavesNoFolder) {
+  TempDir dir;
+  const fs::path out = dir.path() / "never";
+  { OutputDir o(out.string()); }
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST(OutputDir, DestructorWithoutCommitLeavesNoFiles) {
   TempDir dir;
   const fs::path out = dir.path() / "out";
+  fs::create_directories(out);
   {
     OutputDir o(out.string());
     o.add("a.csv", "x\n");

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -54,8 +54,8 @@ TEST(SklearnParity, CoefficientsInterceptR2AndLossMatchScikitLearn) {
     std::vector<double> hyper;
     for (const auto& name : sel.channels) {
       const auto& h = c["hyperparameters"][name];
-      hyper.insert(hyper.end(), {h["theta"].get<double>(), h["alpha"].get<double>(),
-                                 h["gamma"].get<double>()});
+      hyper.insert(hyper.end(),
+                   {h["theta"].get<double>(), h["alpha"].get<double>(), h["gamma"].get<double>()});
     }
     cpu::CpuEvaluator evaluator(model, 1);
     BatchResult out;

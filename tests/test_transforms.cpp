@@ -116,6 +116,13 @@ TEST(Transforms, EncodeClampsOutsideTheBox) {
   EXPECT_DOUBLE_EQ(encode_coordinate(1.75, 0.5, 3.0), 0.0);
 }
 
+TEST(Transforms, PinnedBoundsEncodeFinitelyAndDecodeToTheBound) {
+  EXPECT_DOUBLE_EQ(encode_coordinate(0.4, 0.4, 0.4), 0.0);
+  EXPECT_DOUBLE_EQ(encode_coordinate(0.9, 0.4, 0.4), 0.0);
+  EXPECT_DOUBLE_EQ(decode_coordinate(encode_coordinate(0.4, 0.4, 0.4), 0.4, 0.4), 0.4);
+  EXPECT_DOUBLE_EQ(decode_coordinate(3.0, 0.4, 0.4), 0.4);
+}
+
 TEST(Transforms, SteadyStateAdstock) {
   EXPECT_DOUBLE_EQ(steady_state_adstock(100.0, 0.0), 100.0);
   EXPECT_NEAR(steady_state_adstock(100.0, 0.75), 400.0, 1e-12);

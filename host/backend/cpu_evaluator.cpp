@@ -24,6 +24,7 @@ CpuEvaluator::CpuEvaluator(const ModelData& data, int threads)
   // Controls and y are shifted by their full-sample means before the Gram is formed: the
   // centered cross-products are then differences of small numbers, not of huge ones (a KPI in
   // the millions would otherwise lose digits). The shift is undone on means and intercepts.
+  // Media rows get the same treatment per candidate (media_transform centres them).
   column_shift_.assign(p + 2, 0.0);
   for (int k = 0; k < K_; ++k) column_shift_[1 + C_ + k] = data.controls.col(k).mean();
   column_shift_[p + 1] = data.y.mean();
@@ -46,6 +47,7 @@ CpuEvaluator::CpuEvaluator(const ModelData& data, int threads)
     ws.theta.assign(Cp_, 0.0);
     ws.alpha.assign(Cp_, 0.0);
     ws.gamma.assign(Cp_, 1.0);
+    ws.shift.assign(Cp_, 0.0);
     ws.h.assign(static_cast<size_t>(T_) * Cp_, 0.0);
     ws.hw.assign(ws.h.size(), 0.0);
     ws.fixed_w.assign(fixed_.size(), 0.0);
@@ -108,14 +110,14 @@ void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, cons
   const int p = C_ + K_;
   const int ld = p + 2;
   const int nfp = pad_to_lanes(nf_);
-  // Padding lanes keep θ = α = 0, γ = 1: their h is a harmless 0.5 that nothing reads.
+  // Padding lanes keep θ = α = 0, γ = 1 (finite, so no NaN); nothing reads their h.
   for (int c = 0; c < C_; ++c) {
     ws.theta[c] = hyper[3 * c];
     ws.alpha[c] = hyper[3 * c + 1];
     ws.gamma[c] = hyper[3 * c + 2];
   }
   media_transform(spend_.data(), C_, Cp_, T_, ws.theta.data(), ws.alpha.data(), ws.gamma.data(),
-                  weights, ws.h.data(), ws.hw.data());
+                  weights, ws.h.data(), ws.hw.data(), ws.shift.data());
   const double* hb = weights != nullptr ? ws.hw.data() : ws.h.data();
   // Media × media, lower triangle at packet granularity: packet r needs columns
   // [0, min(C, L(r+1))). Packets pair up from the bottom so that two rows of packets share each
@@ -153,13 +155,14 @@ void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, cons
   const GramRidgeShape shape{p, C_, lambda_, penalty_weight_};
   const size_t off = static_cast<size_t>(index) * p;
   GramRidgeOutput o{out.coef_scaled.data() + off, out.coef.data() + off, out.mean.data() + off,
-                    out.scale.data() + off, &out.intercept[index], &out.r2[index]};
+                    out.scale.data() + off,       &out.intercept[index], &out.r2[index]};
   out.loss[index] = solve_ridge_from_gram(G, ld, shape, ws.work.data(), o);
-  // Undo the conditioning shift: means move back, and the intercept absorbs the shifts.
+  // Undo the conditioning shifts: means move back, and the intercept absorbs the shifts.
   double intercept = out.intercept[index] + column_shift_[p + 1];
   for (int j = 0; j < p; ++j) {
-    out.mean[off + j] += column_shift_[1 + j];
-    intercept -= out.coef[off + j] * column_shift_[1 + j];
+    const double s = j < C_ ? ws.shift[j] : column_shift_[1 + j];
+    out.mean[off + j] += s;
+    intercept -= out.coef[off + j] * s;
   }
   out.intercept[index] = intercept;
 }

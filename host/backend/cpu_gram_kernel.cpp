@@ -1,6 +1,8 @@
 #include "host/backend/cpu_gram_kernel.hpp"
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <cstddef>
 #include <utility>
 
 #include "host/features/transforms.hpp"
@@ -29,13 +31,13 @@ alignas(64) constexpr double kInvC[16] = {
     0.5614035087719298, 0.5423728813559322, 0.5245901639344263, 0.5079365079365079};
 /// −log2(kInvC[j]) to double precision (for the rounded reciprocal, so r need not be exact).
 alignas(64) constexpr double kLog2C[16] = {
-    0.044394119358453395, 0.1292830169449665, 0.2094533656289497, 0.28540221886224837,
+    0.044394119358453395, 0.1292830169449665,  0.2094533656289497,  0.28540221886224837,
     0.3575520046180836,   0.42626475470209796, 0.49185309632967467, 0.5545888516776374,
-    0.6147098441152083,   0.6724253419714956, 0.7279204545631992,  0.7813597135246597,
-    0.8328900141647417,   0.8826430493618412, 0.9307373375628862,  0.9772799234999165};
+    0.6147098441152083,   0.6724253419714956,  0.7279204545631992,  0.7813597135246597,
+    0.8328900141647417,   0.8826430493618412,  0.9307373375628862,  0.9772799234999165};
 /// 2^(j/16) rounded.
 alignas(64) constexpr double kExp2J[16] = {
-    1.0,                1.0442737824274138, 1.0905077326652577, 1.1387886347566916,
+    1.0000000000000000, 1.0442737824274138, 1.0905077326652577, 1.1387886347566916,
     1.189207115002721,  1.241857812073484,  1.2968395546510096, 1.3542555469368927,
     1.4142135623730951, 1.4768261459394993, 1.5422108254079407, 1.6104903319492543,
     1.681792830507429,  1.7562521603732995, 1.8340080864093424, 1.9152065613971474};
@@ -106,8 +108,8 @@ void tile(const double* A, int lda, const double* B, int ldb, int T, double* out
   for (int m = 0; m < MR; ++m)
     for (int n = 0; n < NR; ++n) acc[m][n] = ei::pset1<Packet>(0.0);
   for (int t = 0; t < T; ++t) {
-    const double* a = A + static_cast<long>(t) * lda;
-    const double* b = B + static_cast<long>(t) * ldb;
+    const double* a = A + static_cast<std::ptrdiff_t>(t) * lda;
+    const double* b = B + static_cast<std::ptrdiff_t>(t) * ldb;
     Packet av[MR];
     for (int m = 0; m < MR; ++m) av[m] = ei::ploadu<Packet>(a + m * kLanes);
     for (int n = 0; n < NR; ++n) {
@@ -135,7 +137,25 @@ void row_group(const double* A, int lda, const double* B, int ldb, int cols, int
   for (; j + kCols <= cols; j += kCols) tile<MR, kCols>(A, lda, B + j, ldb, T, out + j * ldo, ldo);
   if (j < cols) {
     tile_for<MR>(cols - j, std::make_integer_sequence<int, kCols>{})(A, lda, B + j, ldb, T,
-                                                                   out + j * ldo, ldo);
+                                                                     out + j * ldo, ldo);
+  }
+}
+
+/// a_t = x_t + θ a_{t−1} for N packets of channels (period-major, leading dimension ld).
+template <int N>
+void adstock_packets(const double* x, int ld, int T, const double* theta, double* a_out) {
+  Packet th[N], a[N];
+  for (int q = 0; q < N; ++q) {
+    th[q] = ei::ploadu<Packet>(theta + q * kLanes);
+    a[q] = ei::pset1<Packet>(0.0);
+  }
+  for (int t = 0; t < T; ++t) {
+    const std::ptrdiff_t at = static_cast<std::ptrdiff_t>(t) * ld;
+    for (int q = 0; q < N; ++q) {
+      // The same expression as the scalar reference, transform_media.
+      a[q] = ei::padd(ei::ploadu<Packet>(x + at + q * kLanes), ei::pmul(th[q], a[q]));
+      ei::pstoreu(a_out + at + q * kLanes, a[q]);
+    }
   }
 }
 
@@ -154,8 +174,8 @@ inline Packet hill_packet(const Packet& a, const Packet& alpha, const Packet& lo
   return hill8(a, alpha, log_gamma);
 #else
   const Packet one = ei::pset1<Packet>(1.0);
-  Packet z = ei::pmul(ei::psub(log_gamma, ei::plog(ei::pmax(a, ei::pset1<Packet>(kTinySpend)))),
-                      alpha);
+  Packet z =
+      ei::pmul(ei::psub(log_gamma, ei::plog(ei::pmax(a, ei::pset1<Packet>(kTinySpend)))), alpha);
   z = ei::pmin(ei::pmax(z, ei::pset1<Packet>(-kHillExponentClamp)),
                ei::pset1<Packet>(kHillExponentClamp));
   return ei::pdiv(one, ei::padd(one, ei::pexp(z)));
@@ -168,24 +188,24 @@ int simd_lanes() { return kLanes; }
 
 void media_transform(const double* x, int channels, int rows, int T, const double* theta,
                      const double* alpha, const double* gamma, const double* weights, double* h,
-                     double* hw) {
-  // Pass 1, adstock into h: the recurrence is serial in t but independent across the packets
-  // of one period.
-  for (int r = 0; r < rows; r += kLanes) {
-    const Packet th = ei::ploadu<Packet>(theta + r);
-    Packet a = ei::pset1<Packet>(0.0);
-    for (int t = 0; t < T; ++t) {
-      const long at = static_cast<long>(t) * rows + r;
-      // Multiply then add (no fma), like the scalar reference transform_media.
-      a = ei::padd(ei::ploadu<Packet>(x + at), ei::pmul(th, a));
-      ei::pstoreu(h + at, a);
-    }
+                     double* hw, double* shift) {
+  // Pass 1, adstock into h: serial in t, so up to four packets of channels run side by side
+  // to overlap their dependency chains.
+  for (int r = 0; r < rows; r += 4 * kLanes) {
+    using Fn = void (*)(const double*, int, int, const double*, double*);
+    static constexpr Fn kBlock[] = {&adstock_packets<1>, &adstock_packets<2>, &adstock_packets<3>,
+                                    &adstock_packets<4>};
+    kBlock[std::min(4, (rows - r) / kLanes) - 1](x + r, rows, T, theta + r, h + r);
   }
+  double weight_sum = 0.0;
+  if (weights != nullptr)
+    for (int t = 0; t < T; ++t) weight_sum += weights[t];
   // Pass 2, Hill in place, one packet of channels at a time so ln γ is taken once; periods
   // are independent, so their long log → exp → divide chains overlap in the pipeline.
   for (int r = 0; r < channels; r += kLanes) {
     const Packet al = ei::ploadu<Packet>(alpha + r);
     const Packet lg = log_gamma_packet(ei::ploadu<Packet>(gamma + r));
+    Packet sum = ei::pset1<Packet>(0.0);
     int t = 0;
 #if defined(__AVX512F__)
     // A last packet at most half used (e.g. 20 channels: lanes 16..19 of 24) takes two periods
@@ -193,27 +213,45 @@ void media_transform(const double* x, int channels, int rows, int T, const doubl
     if (channels - r <= kLanes / 2) {
       const __m512d al2 = _mm512_broadcast_f64x4(_mm512_castpd512_pd256(al));
       const __m512d lg2 = _mm512_broadcast_f64x4(_mm512_castpd512_pd256(lg));
+      __m512d sum2 = _mm512_setzero_pd();
       for (; t + 1 < T; t += 2) {
-        double* h0 = h + static_cast<long>(t) * rows + r;
+        double* h0 = h + static_cast<std::ptrdiff_t>(t) * rows + r;
         double* h1 = h0 + rows;
-        const __m512d a2 = _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_loadu_pd(h0)),
-                                              _mm256_loadu_pd(h1), 1);
-        __m512d hv = hill8(a2, al2, lg2);
+        const __m512d a2 =
+            _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_loadu_pd(h0)), _mm256_loadu_pd(h1), 1);
+        const __m512d hv = hill8(a2, al2, lg2);
+        sum2 = _mm512_add_pd(sum2, hv);
         _mm256_storeu_pd(h0, _mm512_castpd512_pd256(hv));
         _mm256_storeu_pd(h1, _mm512_extractf64x4_pd(hv, 1));
-        if (weights != nullptr) {
-          hv = _mm512_mul_pd(hv, _mm512_insertf64x4(_mm512_set1_pd(weights[t]),
-                                                    _mm256_set1_pd(weights[t + 1]), 1));
-          double* w0 = hw + static_cast<long>(t) * rows + r;
-          _mm256_storeu_pd(w0, _mm512_castpd512_pd256(hv));
-          _mm256_storeu_pd(w0 + rows, _mm512_extractf64x4_pd(hv, 1));
-        }
       }
+      sum = _mm512_zextpd256_pd512(
+          _mm256_add_pd(_mm512_castpd512_pd256(sum2), _mm512_extractf64x4_pd(sum2, 1)));
     }
 #endif
     for (; t < T; ++t) {
-      const long at = static_cast<long>(t) * rows + r;
+      const std::ptrdiff_t at = static_cast<std::ptrdiff_t>(t) * rows + r;
       const Packet hv = hill_packet(ei::ploadu<Packet>(h + at), al, lg);
+      sum = ei::padd(sum, hv);
+      ei::pstoreu(h + at, hv);
+    }
+    // Centre each channel on its (weighted) mean. The Gram then holds cross-products of
+    // deviations: a nearly constant h (saturated, or tiny) would otherwise have its variance
+    // computed as Σwh² − n·mean², losing up to all of its digits to cancellation. Under weights
+    // the unweighted mean is not enough: rows weighted 0 (e.g. the adstock ramp-up) can sit
+    // far from the weighted mean compared with the weighted spread.
+    Packet mean = ei::pmul(sum, ei::pset1<Packet>(1.0 / T));
+    if (weights != nullptr && weight_sum > 0.0) {
+      sum = ei::pset1<Packet>(0.0);
+      for (t = 0; t < T; ++t) {
+        sum = ei::pmadd(ei::ploadu<Packet>(h + static_cast<std::ptrdiff_t>(t) * rows + r),
+                        ei::pset1<Packet>(weights[t]), sum);
+      }
+      mean = ei::pdiv(sum, ei::pset1<Packet>(weight_sum));
+    }
+    ei::pstoreu(shift + r, mean);
+    for (t = 0; t < T; ++t) {
+      const std::ptrdiff_t at = static_cast<std::ptrdiff_t>(t) * rows + r;
+      const Packet hv = ei::psub(ei::ploadu<Packet>(h + at), mean);
       ei::pstoreu(h + at, hv);
       if (weights != nullptr) ei::pstoreu(hw + at, ei::pmul(hv, ei::pset1<Packet>(weights[t])));
     }
@@ -227,7 +265,8 @@ void cross_products(const double* A, int lda, int row_packets, const double* B, 
   for (; m + kRows <= row_packets; m += kRows) {
     row_group<kRows>(A + m * kLanes, lda, B, ldb, cols, T, out + m * kLanes, ldo);
   }
-  for (; m < row_packets; ++m) row_group<1>(A + m * kLanes, lda, B, ldb, cols, T, out + m * kLanes, ldo);
+  for (; m < row_packets; ++m)
+    row_group<1>(A + m * kLanes, lda, B, ldb, cols, T, out + m * kLanes, ldo);
 }
 
 }  // namespace mmm::cpu

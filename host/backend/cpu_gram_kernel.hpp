@@ -1,7 +1,8 @@
 #pragma once
 // SIMD kernels of the CPU backend's hot loop: the media transform (adstock + Hill) and the
 // cross products that fill the media rows of the Gram. Written on Eigen's packet layer, so
-// they compile to AVX-512, AVX2 or SSE with whatever -march the build uses.
+// they compile to AVX-512, AVX2 or SSE with whatever -march the build uses; with AVX-512 the
+// Hill transform uses its own table-driven log2/exp2 (about 1 ulp, faster than Eigen's).
 //
 // Layout: a "period-major" block holds T periods of `lanes`-padded rows, period t at
 // [t · ld, t · ld + ld): one period's channels are contiguous, which is what both the adstock
@@ -16,14 +17,16 @@ int simd_lanes();
 inline int pad_to_lanes(int n) { return (n + simd_lanes() - 1) / simd_lanes() * simd_lanes(); }
 
 /// Adstock and Hill saturation of `channels` channels padded to `rows` (a multiple of
-/// simd_lanes(); h of padding lanes is unspecified):
-/// a_t = x_t + θ a_{t−1}, h_t = 1 / (1 + exp(clamp(α (ln γ − ln max(a_t, tiny))))).
+/// simd_lanes()), centred: a_t = x_t + θ a_{t−1},
+/// h_t = 1 / (1 + exp(clamp(α (ln γ − ln max(a_t, tiny))))) − shift, shift = mean_t h_t
+/// (weighted by `weights` when given and not all zero).
 /// x and h are period-major with leading dimension `rows`; theta, alpha, gamma hold `rows`
-/// values (padding lanes: any finite θ, α and a positive γ). When `weights` is not null,
+/// values (padding lanes: any finite θ, α and a positive γ); shift receives `rows` values.
+/// h and shift of padding lanes are unspecified. When `weights` is not null,
 /// hw_t = w_t · h_t is written too.
 void media_transform(const double* x, int channels, int rows, int T, const double* theta,
                      const double* alpha, const double* gamma, const double* weights, double* h,
-                     double* hw);
+                     double* hw, double* shift);
 
 /// out(r, j) = Σ_t A[t · lda + r] · B[t · ldb + j] for r < row_packets · simd_lanes() and
 /// j < cols; out is column-major with leading dimension ldo. Sums run over t in order with

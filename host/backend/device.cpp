@@ -21,7 +21,8 @@ DeviceChoice parse_device(const std::string& text) {
   }
   if (text.rfind("cuda:", 0) == 0 && text.size() > 5 && text.size() < 9) {
     bool digits = true;
-    for (size_t i = 5; i < text.size(); ++i) digits = digits && std::isdigit(static_cast<unsigned char>(text[i]));
+    for (size_t i = 5; i < text.size(); ++i)
+      digits = digits && std::isdigit(static_cast<unsigned char>(text[i]));
     if (digits) {
       c.kind = DeviceChoice::Kind::kCuda;
       c.ordinal = std::stoi(text.substr(5));
@@ -51,16 +52,18 @@ std::unique_ptr<Evaluator> make_evaluator(const DeviceChoice& choice, const Mode
     return cpu;
   }
   if (!status.built) {
-    throw BackendUnavailable("--device " + std::string(choice.ordinal ? "cuda:" + std::to_string(choice.ordinal) : "cuda") +
-                             ": this build has no CUDA backend (rebuild with -DMMM_ENABLE_CUDA=ON "
-                             "where nvcc is installed), or use --device cpu");
+    throw BackendUnavailable(
+        "--device " +
+        std::string(choice.ordinal ? "cuda:" + std::to_string(choice.ordinal) : "cuda") +
+        ": this build has no CUDA backend (rebuild with -DMMM_ENABLE_CUDA=ON "
+        "where nvcc is installed), or use --device cpu");
   }
   if (choice.ordinal >= status.device_count) {
-    throw BackendUnavailable("--device cuda" + (choice.ordinal ? ":" + std::to_string(choice.ordinal) : std::string()) +
-                             ": " + std::to_string(status.device_count) +
-                             " CUDA device(s) visible" +
-                             (status.detail.empty() ? "" : " (" + status.detail + ")") +
-                             "; use --device cpu or --device auto");
+    throw BackendUnavailable(
+        "--device cuda" + (choice.ordinal ? ":" + std::to_string(choice.ordinal) : std::string()) +
+        ": " + std::to_string(status.device_count) + " CUDA device(s) visible" +
+        (status.detail.empty() ? "" : " (" + status.detail + ")") +
+        "; use --device cpu or --device auto");
   }
   return create_cuda_evaluator(data, choice.ordinal);
 }

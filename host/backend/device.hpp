@@ -24,10 +24,10 @@ DeviceChoice parse_device(const std::string& text);
 
 /// What this build and machine offer (for `mmm info` and `--device auto`).
 struct CudaStatus {
-  bool built = false;                 ///< compiled with the CUDA backend
-  int device_count = 0;               ///< visible devices (0 when none or not built)
-  std::vector<std::string> devices;   ///< one description per visible device
-  std::string detail;                 ///< driver/runtime remarks (e.g. why none is visible)
+  bool built = false;                ///< compiled with the CUDA backend
+  int device_count = 0;              ///< visible devices (0 when none or not built)
+  std::vector<std::string> devices;  ///< one description per visible device
+  std::string detail;                ///< driver/runtime remarks (e.g. why none is visible)
 };
 CudaStatus cuda_status();
 

@@ -27,14 +27,14 @@ struct RowWeights {
 /// Per-candidate results. Arrays of p values are candidate-major (candidate i at i·p).
 struct BatchResult {
   int count = 0;
-  int parameters = 0;             ///< p = media + controls
-  std::vector<double> loss;       ///< objective to minimize; +inf if the solve failed
-  std::vector<double> r2;         ///< weighted in-sample R²
-  std::vector<double> coef;       ///< p per candidate: coefficients in column units (b / σ)
+  int parameters = 0;               ///< p = media + controls
+  std::vector<double> loss;         ///< objective to minimize; +inf if the solve failed
+  std::vector<double> r2;           ///< weighted in-sample R²
+  std::vector<double> coef;         ///< p per candidate: coefficients in column units (b / σ)
   std::vector<double> coef_scaled;  ///< p per candidate: coefficients of standardized columns
-  std::vector<double> mean;       ///< p per candidate: weighted column means
-  std::vector<double> scale;      ///< p per candidate: column standard deviations
-  std::vector<double> intercept;  ///< one per candidate, in KPI units
+  std::vector<double> mean;         ///< p per candidate: weighted column means
+  std::vector<double> scale;        ///< p per candidate: column standard deviations
+  std::vector<double> intercept;    ///< one per candidate, in KPI units
 
   void resize(int n, int p) {
     count = n;

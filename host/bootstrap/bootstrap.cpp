@@ -63,7 +63,8 @@ BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<dou
         const double sum_h = rows * fits.mean[static_cast<size_t>(i) * p + c];
         const double sum_x = w.dot(data.spend.col(c));
         report.coef(b, c) = coef;
-        report.roi(b, c) = sum_x > 0 ? coef * sum_h / sum_x : std::numeric_limits<double>::quiet_NaN();
+        report.roi(b, c) =
+            sum_x > 0 ? coef * sum_h / sum_x : std::numeric_limits<double>::quiet_NaN();
       }
     }
     if (progress) progress(first + n);

@@ -14,17 +14,17 @@
 namespace mmm {
 
 struct BootstrapOptions {
-  int resamples = 100;     ///< B; 0 skips the bootstrap
-  double ci = 0.90;        ///< two-sided percentile interval level
+  int resamples = 100;  ///< B; 0 skips the bootstrap
+  double ci = 0.90;     ///< two-sided percentile interval level
   std::uint64_t seed = 1;
-  int chunk = 4096;        ///< resamples per backend call (bounds memory)
+  int chunk = 4096;  ///< resamples per backend call (bounds memory)
 };
 
 struct BootstrapReport {
   int resamples = 0;
-  int failed = 0;                  ///< resamples whose solve failed (excluded)
-  Eigen::MatrixXd coef;            ///< B × C media coefficients (NaN where failed)
-  Eigen::MatrixXd roi;             ///< B × C ROI = coef·Σ w h / Σ w x over the resampled rows
+  int failed = 0;        ///< resamples whose solve failed (excluded)
+  Eigen::MatrixXd coef;  ///< B × C media coefficients (NaN where failed)
+  Eigen::MatrixXd roi;   ///< B × C ROI = coef·Σ w h / Σ w x over the resampled rows
   std::vector<double> coef_lower, coef_upper, roi_lower, roi_upper;  ///< per channel
 };
 

@@ -15,8 +15,8 @@ namespace mmm {
 MMM_HD inline r123::Philox4x32::ctr_type philox_words(std::uint64_t seed, std::uint32_t stream,
                                                       std::uint64_t counter) {
   r123::Philox4x32 gen;
-  r123::Philox4x32::ctr_type ctr = {{static_cast<std::uint32_t>(counter),
-                                     static_cast<std::uint32_t>(counter >> 32), stream, 0u}};
+  r123::Philox4x32::ctr_type ctr = {
+      {static_cast<std::uint32_t>(counter), static_cast<std::uint32_t>(counter >> 32), stream, 0u}};
   r123::Philox4x32::key_type key = {
       {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
   return gen(ctr, key);

@@ -43,8 +43,8 @@ void ProgressBar::draw(long done, const std::string& detail) {
   const double eta = frac > 0 ? secs * (1.0 - frac) / frac : 0.0;
   std::string bar(filled, '#');
   bar.resize(kWidth, '.');
-  std::fprintf(stderr, "\r%-10s [%s] %3.0f%% %.1fs eta %.1fs %s\x1b[K", label_.c_str(),
-               bar.c_str(), 100.0 * frac, secs, eta, detail.c_str());
+  std::fprintf(stderr, "\r%-10s [%s] %3.0f%% %.1fs eta %.1fs %s\x1b[K", label_.c_str(), bar.c_str(),
+               100.0 * frac, secs, eta, detail.c_str());
   std::fflush(stderr);
 }
 

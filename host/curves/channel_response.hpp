@@ -11,9 +11,9 @@ namespace mmm {
 /// What is needed to turn a weekly spend into a weekly KPI contribution for one channel.
 struct ChannelResponse {
   std::string name;
-  ChannelHyper hyper;              ///< θ, α, γ (γ in spend units)
-  double coef = 0.0;               ///< KPI per unit of Hill output (COEFFICIENT_WEIGHT)
-  double coef_lower = 0.0;         ///< bootstrap percentile band of coef (= coef without bootstrap)
+  ChannelHyper hyper;       ///< θ, α, γ (γ in spend units)
+  double coef = 0.0;        ///< KPI per unit of Hill output (COEFFICIENT_WEIGHT)
+  double coef_lower = 0.0;  ///< bootstrap percentile band of coef (= coef without bootstrap)
   double coef_upper = 0.0;
   double mean_weekly_spend = 0.0;  ///< current spend level (mean over the data)
   double max_weekly_spend = 0.0;   ///< largest weekly spend in the data

@@ -12,17 +12,17 @@ namespace mmm {
 
 /// One wide table after validation. Rows are periods (T), in date order.
 struct Dataset {
-  std::string source;                  ///< file the data came from (for messages)
-  std::string date_column;             ///< name of the date column used
-  std::string kpi_column;              ///< name of the KPI column used
-  std::vector<Date> dates;             ///< T dates, strictly increasing, regular spacing
-  std::vector<std::string> channels;   ///< C media channel names (spend columns)
-  std::vector<std::string> controls;   ///< user control column names (not the default set)
-  Eigen::MatrixXd spend;               ///< T × C spend, ≥ 0, in currency units
-  Eigen::MatrixXd control_values;      ///< T × (user controls)
-  Eigen::VectorXd kpi;                 ///< T KPI values (revenue, leads…)
-  long filled_missing_spend = 0;       ///< empty spend cells filled with 0
-  std::vector<std::string> notices;    ///< things the user should be told (stderr)
+  std::string source;                 ///< file the data came from (for messages)
+  std::string date_column;            ///< name of the date column used
+  std::string kpi_column;             ///< name of the KPI column used
+  std::vector<Date> dates;            ///< T dates, strictly increasing, regular spacing
+  std::vector<std::string> channels;  ///< C media channel names (spend columns)
+  std::vector<std::string> controls;  ///< user control column names (not the default set)
+  Eigen::MatrixXd spend;              ///< T × C spend, ≥ 0, in currency units
+  Eigen::MatrixXd control_values;     ///< T × (user controls)
+  Eigen::VectorXd kpi;                ///< T KPI values (revenue, leads…)
+  long filled_missing_spend = 0;      ///< empty spend cells filled with 0
+  std::vector<std::string> notices;   ///< things the user should be told (stderr)
 
   int rows() const { return static_cast<int>(kpi.size()); }
   int channel_count() const { return static_cast<int>(channels.size()); }

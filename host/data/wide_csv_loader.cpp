@@ -108,13 +108,20 @@ Eigen::VectorXd read_numbers(const CsvTable& t, int col, bool spend, long* fille
   return v;
 }
 
-bool is_numeric_column(const CsvTable& t, int col) {
+// Channel auto-detection: a column is spend when most of its filled cells look like numbers
+// (NaN/inf included). Such a column with a few bad cells is a channel with bad input — reading
+// it reports the cell — not a text column to skip silently; mostly-text columns are skipped.
+bool is_mostly_numeric_column(const CsvTable& t, int col) {
   double x = 0.0;
+  std::size_t filled = 0;
+  std::size_t numeric = 0;
   for (const auto& row : t.rows) {
     const Parsed p = parse_number(row[col], x);
-    if (p == Parsed::kNotNumber || p == Parsed::kNotFinite) return false;
+    if (p == Parsed::kEmpty) continue;
+    ++filled;
+    if (p != Parsed::kNotNumber) ++numeric;
   }
-  return true;
+  return filled > 0 && 2 * numeric > filled;
 }
 
 // Gives each column at most one role, so a column cannot be both spend and control.
@@ -250,7 +257,11 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
         ds.notices.push_back("ignoring column " + std::to_string(j + 1) + ", which has no name");
         continue;
       }
-      if (is_numeric_column(t, c)) channel_cols.push_back(c);
+      if (is_mostly_numeric_column(t, c)) {
+        channel_cols.push_back(c);
+      } else {
+        ds.notices.push_back("ignoring column `" + t.header[j] + "`: it is not numeric");
+      }
     }
   }
 

@@ -27,6 +27,8 @@ MMM_HD inline double decode_coordinate(double u, double lo, double hi) {
 /// Inverse of decode_coordinate, clamped to the search box; used to seed a search from
 /// known hyperparameters.
 MMM_HD inline double encode_coordinate(double value, double lo, double hi) {
+  // Pinned bounds (lo == hi) decode to lo from any u; 0 keeps the encoding finite.
+  if (!(hi > lo)) return 0.0;
   double s = (value - lo) / (hi - lo);
   const double eps = 1e-12;
   s = s < eps ? eps : (s > 1 - eps ? 1 - eps : s);
@@ -38,7 +40,8 @@ MMM_HD inline double encode_coordinate(double value, double lo, double hi) {
 /// only one exp and one log are needed (γ's log is hoisted by callers that loop).
 MMM_HD inline double hill_from_log(double log_a, double alpha, double log_gamma) {
   double z = alpha * (log_gamma - log_a);
-  z = z > kHillExponentClamp ? kHillExponentClamp : (z < -kHillExponentClamp ? -kHillExponentClamp : z);
+  z = z > kHillExponentClamp ? kHillExponentClamp
+                             : (z < -kHillExponentClamp ? -kHillExponentClamp : z);
   return 1.0 / (1.0 + exp(z));
 }
 

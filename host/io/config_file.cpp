@@ -1,19 +1,25 @@
 #include "host/io/config_file.hpp"
 
-#include <set>
 #include <toml++/toml.h>
+
+#include <cstdint>
+#include <limits>
+#include <set>
 
 #include "host/common/errors.hpp"
 
 namespace mmm {
 namespace {
 
+constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
+
 std::string where(const std::string& path, const toml::node& node, const std::string& key) {
   return path + ":" + std::to_string(node.source().begin.line) + ": `" + key + "`";
 }
 
 template <typename T>
-T get(const std::string& path, const toml::node& node, const std::string& key, const char* expected) {
+T get(const std::string& path, const toml::node& node, const std::string& key,
+      const char* expected) {
   if constexpr (std::is_same_v<T, double>) {
     if (auto v = node.value<double>()) return *v;
   } else {
@@ -22,23 +28,40 @@ T get(const std::string& path, const toml::node& node, const std::string& key, c
   throw InputError(where(path, node, key) + ": expected " + expected);
 }
 
-std::vector<std::string> strings(const std::string& path, const toml::node& node, const std::string& key) {
+// Integer keys are range-checked here: a silent wrap of 3e9 to a negative int is worse than an
+// error.
+std::int64_t get_int(const std::string& path, const toml::node& node, const std::string& key,
+                     std::int64_t lo, std::int64_t hi) {
+  const std::int64_t v = get<std::int64_t>(path, node, key, "an integer");
+  if (v < lo || v > hi) {
+    throw InputError(where(path, node, key) + ": value " + std::to_string(v) +
+                     " is out of range; expected an integer in [" + std::to_string(lo) + ", " +
+                     std::to_string(hi) + "]");
+  }
+  return v;
+}
+
+std::vector<std::string> strings(const std::string& path, const toml::node& node,
+                                 const std::string& key) {
   const toml::array* arr = node.as_array();
   if (!arr) throw InputError(where(path, node, key) + ": expected an array of column names");
   std::vector<std::string> out;
-  for (const auto& item : *arr) out.push_back(get<std::string>(path, item, key, "a column name (string)"));
+  for (const auto& item : *arr)
+    out.push_back(get<std::string>(path, item, key, "a column name (string)"));
   return out;
 }
 
 Interval interval(const std::string& path, const toml::node& node, const std::string& key) {
   const toml::array* arr = node.as_array();
   if (!arr || arr->size() != 2) throw InputError(where(path, node, key) + ": expected [lo, hi]");
-  Interval iv{get<double>(path, (*arr)[0], key, "a number"), get<double>(path, (*arr)[1], key, "a number")};
+  Interval iv{get<double>(path, (*arr)[0], key, "a number"),
+              get<double>(path, (*arr)[1], key, "a number")};
   if (!(iv.lo <= iv.hi)) throw InputError(where(path, node, key) + ": expected lo ≤ hi");
   return iv;
 }
 
-const toml::table& section(const std::string& path, const toml::node& node, const std::string& name) {
+const toml::table& section(const std::string& path, const toml::node& node,
+                           const std::string& name) {
   const toml::table* t = node.as_table();
   if (!t) throw InputError(where(path, node, name) + ": expected a [" + name + "] table");
   return *t;
@@ -51,15 +74,18 @@ void apply_channel_bounds(const std::string& path, const std::string& name, cons
     const std::string key(k.str());
     if (key == "theta") {
       b.theta = interval(path, v, key);
-      if (b.theta.lo < 0 || b.theta.hi >= 1) throw InputError(where(path, v, key) + ": θ bounds must lie in [0, 1)");
+      if (b.theta.lo < 0 || b.theta.hi >= 1)
+        throw InputError(where(path, v, key) + ": θ bounds must lie in [0, 1)");
     } else if (key == "alpha") {
       b.alpha = interval(path, v, key);
       if (b.alpha.lo <= 0) throw InputError(where(path, v, key) + ": α bounds must be > 0");
     } else if (key == "gamma") {
       b.gamma_fraction = interval(path, v, key);
-      if (b.gamma_fraction.lo < 0) throw InputError(where(path, v, key) + ": γ fractions must be ≥ 0");
+      if (b.gamma_fraction.lo < 0)
+        throw InputError(where(path, v, key) + ": γ fractions must be ≥ 0");
     } else {
-      throw InputError(where(path, v, key) + ": unknown key in [channels." + name + "]; expected theta, alpha or gamma");
+      throw InputError(where(path, v, key) + ": unknown key in [channels." + name +
+                       "]; expected theta, alpha or gamma");
     }
   }
   o.bounds[name] = b;
@@ -73,48 +99,70 @@ void apply_config_file(const std::string& path, FitOptions& o) {
     root = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
     const auto& src = e.source();
-    if (!src.begin) throw InputError("cannot read config `" + path + "`: " + std::string(e.description()));
-    throw InputError(path + ":" + std::to_string(src.begin.line) + ":" + std::to_string(src.begin.column) +
-                     ": " + std::string(e.description()));
+    if (!src.begin)
+      throw InputError("cannot read config `" + path + "`: " + std::string(e.description()));
+    throw InputError(path + ":" + std::to_string(src.begin.line) + ":" +
+                     std::to_string(src.begin.column) + ": " + std::string(e.description()));
   }
   for (const auto& [sk, sv] : root) {
     const std::string s(sk.str());
     if (s == "channels") {
       for (const auto& [ck, cv] : section(path, sv, s)) {
-        apply_channel_bounds(path, std::string(ck.str()), section(path, cv, "channels." + std::string(ck.str())), o);
+        apply_channel_bounds(path, std::string(ck.str()),
+                             section(path, cv, "channels." + std::string(ck.str())), o);
       }
       continue;
     }
-    static const std::set<std::string> kSections = {"data", "model", "search", "bootstrap", "cv", "allocation", "run"};
+    static const std::set<std::string> kSections = {"data", "model",      "search", "bootstrap",
+                                                    "cv",   "allocation", "run"};
     if (!kSections.count(s)) {
-      throw InputError(where(path, sv, s) + ": unknown section; expected one of data, model, search, "
+      throw InputError(where(path, sv, s) +
+                       ": unknown section; expected one of data, model, search, "
                        "bootstrap, cv, allocation, run, channels");
     }
     for (const auto& [kk, v] : section(path, sv, s)) {
       const std::string k(kk.str());
       const std::string key = s + "." + k;
-      if (key == "data.path") o.data_path = get<std::string>(path, v, key, "a file path (string)");
-      else if (key == "data.date_col") o.columns.date_column = get<std::string>(path, v, key, "a column name");
-      else if (key == "data.kpi_col") o.columns.kpi_column = get<std::string>(path, v, key, "a column name");
-      else if (key == "data.channels") o.columns.channels = strings(path, v, key);
-      else if (key == "data.controls") o.columns.controls = strings(path, v, key);
+      if (key == "data.path")
+        o.data_path = get<std::string>(path, v, key, "a file path (string)");
+      else if (key == "data.date_col")
+        o.columns.date_column = get<std::string>(path, v, key, "a column name");
+      else if (key == "data.kpi_col")
+        o.columns.kpi_column = get<std::string>(path, v, key, "a column name");
+      else if (key == "data.channels")
+        o.columns.channels = strings(path, v, key);
+      else if (key == "data.controls")
+        o.columns.controls = strings(path, v, key);
       else if (key == "model.ridge_lambda") {
         o.ridge_lambda = get<double>(path, v, key, "a number > 0");
         o.ridge_lambda_explicit = true;
-      }
-      else if (key == "search.budget") o.budget = get<int64_t>(path, v, key, "an integer");
-      else if (key == "search.population") o.population = static_cast<int>(get<int64_t>(path, v, key, "an integer"));
-      else if (key == "search.seed") o.seed = static_cast<std::uint64_t>(get<int64_t>(path, v, key, "an integer"));
-      else if (key == "bootstrap.resamples") o.bootstrap = static_cast<int>(get<int64_t>(path, v, key, "an integer"));
-      else if (key == "bootstrap.ci") o.ci = get<double>(path, v, key, "a level in (0, 1)");
-      else if (key == "cv.train") o.cv.train = static_cast<int>(get<int64_t>(path, v, key, "an integer"));
-      else if (key == "cv.test") o.cv.test = static_cast<int>(get<int64_t>(path, v, key, "an integer"));
-      else if (key == "cv.step") o.cv.step = static_cast<int>(get<int64_t>(path, v, key, "an integer"));
-      else if (key == "allocation.budget_change_limit") o.budget_change_limit = get<double>(path, v, key, "a fraction");
-      else if (key == "run.out") o.out_dir = get<std::string>(path, v, key, "a folder path (string)");
-      else if (key == "run.device") o.device = get<std::string>(path, v, key, "auto, cpu, cuda or cuda:N");
-      else if (key == "run.threads") o.threads = static_cast<int>(get<int64_t>(path, v, key, "an integer"));
-      else throw InputError(where(path, v, key) + ": unknown key");
+      } else if (key == "search.budget")
+        o.budget = get_int(path, v, key, 1, std::numeric_limits<std::int64_t>::max());
+      else if (key == "search.population")
+        o.population = static_cast<int>(get_int(path, v, key, 4, kMaxInt));
+      else if (key == "search.seed")
+        o.seed = static_cast<std::uint64_t>(
+            get_int(path, v, key, 0, std::numeric_limits<std::int64_t>::max()));
+      else if (key == "bootstrap.resamples")
+        o.bootstrap = static_cast<int>(get_int(path, v, key, 0, kMaxInt));
+      else if (key == "bootstrap.ci")
+        o.ci = get<double>(path, v, key, "a level in (0, 1)");
+      else if (key == "cv.train")
+        o.cv.train = static_cast<int>(get_int(path, v, key, 1, kMaxInt));
+      else if (key == "cv.test")
+        o.cv.test = static_cast<int>(get_int(path, v, key, 1, kMaxInt));
+      else if (key == "cv.step")
+        o.cv.step = static_cast<int>(get_int(path, v, key, 1, kMaxInt));
+      else if (key == "allocation.budget_change_limit")
+        o.budget_change_limit = get<double>(path, v, key, "a fraction");
+      else if (key == "run.out")
+        o.out_dir = get<std::string>(path, v, key, "a folder path (string)");
+      else if (key == "run.device")
+        o.device = get<std::string>(path, v, key, "auto, cpu, cuda or cuda:N");
+      else if (key == "run.threads")
+        o.threads = static_cast<int>(get_int(path, v, key, 0, kMaxThreads));
+      else
+        throw InputError(where(path, v, key) + ": unknown key");
     }
   }
 }

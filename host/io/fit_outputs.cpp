@@ -10,11 +10,11 @@ namespace mmm {
 namespace {
 
 /// JSON has no NaN: missing figures (no bootstrap, CV skipped) become null.
-nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); }
-
-double cv_mape(const FitReport& r) {
-  return r.cv.skipped ? std::nan("") : r.cv.mean.mape;
+nlohmann::json number_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
 }
+
+double cv_mape(const FitReport& r) { return r.cv.skipped ? std::nan("") : r.cv.mean.mape; }
 
 std::string model_results(const FitReport& r) {
   CsvWriter w({"CHANNEL_KEY", "CHANNEL_CODE", "GEO_CODE", "PRODUCT_CODE", "COEFFICIENT_WEIGHT",
@@ -28,7 +28,10 @@ std::string model_results(const FitReport& r) {
     // Wide input has no geo or product grain: the whole market is GLOBAL / ALL.
     w.cell(resp.name).cell(resp.name).cell("GLOBAL").cell("ALL").cell(resp.coef).cell(ch.roi);
     w.cell(ch.roi_lower).cell(ch.roi_upper);
-    if (r.bootstrapped) w.cell(ch.significant); else w.cell("");
+    if (r.bootstrapped)
+      w.cell(ch.significant);
+    else
+      w.cell("");
     w.cell(ch.marginal_roi).cell(resp.hyper.theta).cell(resp.hyper.alpha).cell(resp.hyper.gamma);
     w.cell(r.fit.r2[0]).cell(cv_mape(r)).cell(r.model.rows()).cell(resp.mean_weekly_spend);
     w.cell(ch.spend_share).cell(r.allocation.channels[c].recommended_spend).end_row();
@@ -79,7 +82,9 @@ std::string cv_folds(const FitReport& r) {
                "MAPE", "NRMSE"});
   const auto& d = r.data.dates;
   for (const auto& f : r.cv.folds) {
-    w.cell(std::to_string(f.index)).cell(d[f.train_begin].to_string()).cell(d[f.train_end - 1].to_string());
+    w.cell(std::to_string(f.index))
+        .cell(d[f.train_begin].to_string())
+        .cell(d[f.train_end - 1].to_string());
     w.cell(d[f.test_begin].to_string()).cell(d[f.test_end - 1].to_string());
     metrics_cells(w, f.metrics);
   }
@@ -100,7 +105,10 @@ std::string decomposition(const FitReport& r) {
   CsvWriter w(header);
   for (int t = 0; t < r.model.rows(); ++t) {
     const double media = r.media_contribution.row(t).sum();
-    w.cell(r.data.dates[t].to_string()).cell(r.model.y(t)).cell(r.fitted(t)).cell(r.fitted(t) - media);
+    w.cell(r.data.dates[t].to_string())
+        .cell(r.model.y(t))
+        .cell(r.fitted(t))
+        .cell(r.fitted(t) - media);
     for (int c = 0; c < r.model.channels(); ++c) w.cell(r.media_contribution(t, c));
     w.end_row();
   }
@@ -110,7 +118,12 @@ std::string decomposition(const FitReport& r) {
 std::string search_trace(const FitReport& r) {
   CsvWriter w({"GENERATION", "EVALUATIONS", "BEST_LOSS", "MEAN_LOSS", "SECONDS"});
   for (const auto& p : r.search.trace) {
-    w.cell(p.generation).cell(p.evaluations).cell(p.best_loss).cell(p.mean_loss).cell(p.seconds).end_row();
+    w.cell(p.generation)
+        .cell(p.evaluations)
+        .cell(p.best_loss)
+        .cell(p.mean_loss)
+        .cell(p.seconds)
+        .end_row();
   }
   return w.text();
 }
@@ -143,10 +156,10 @@ nlohmann::json model_json(const FitReport& r) {
   j["columns"] = columns;
   j["scaler"] = {{"mean", std::vector<double>(r.fit.mean.begin(), r.fit.mean.begin() + p)},
                  {"scale", std::vector<double>(r.fit.scale.begin(), r.fit.scale.begin() + p)}};
-  j["coefficients"] = {
-      {"intercept", r.fit.intercept[0]},
-      {"coef", std::vector<double>(r.fit.coef.begin(), r.fit.coef.begin() + p)},
-      {"coef_scaled", std::vector<double>(r.fit.coef_scaled.begin(), r.fit.coef_scaled.begin() + p)}};
+  j["coefficients"] = {{"intercept", r.fit.intercept[0]},
+                       {"coef", std::vector<double>(r.fit.coef.begin(), r.fit.coef.begin() + p)},
+                       {"coef_scaled", std::vector<double>(r.fit.coef_scaled.begin(),
+                                                           r.fit.coef_scaled.begin() + p)}};
   j["metrics"] = {{"loss", r.fit.loss[0]},
                   {"r2", r.fit.r2[0]},
                   {"cv_mape", number_or_null(cv_mape(r))},

@@ -23,7 +23,8 @@ Hyperparameters hyperparameters_from_json(const nlohmann::json& root, const std:
                                           const std::vector<std::string>& channels) {
   const nlohmann::json& j = root.contains("hyperparameters") ? root.at("hyperparameters") : root;
   if (!j.is_object() || !j.contains("channels") || !j.at("channels").is_object()) {
-    throw InputError(source + ": expected an object with \"channels\": {name: {theta, alpha, gamma}}"
+    throw InputError(source +
+                     ": expected an object with \"channels\": {name: {theta, alpha, gamma}}"
                      " (or a model.json with \"hyperparameters\")");
   }
   Hyperparameters h;

@@ -69,7 +69,8 @@ void OutputDir::commit() {
   for (const auto& n : names_) {
     std::error_code ec;
     fs::rename(temp_name(path_, n), fs::path(path_) / n, ec);
-    if (ec) throw std::runtime_error("failed to move `" + n + "` into `" + path_ + "`: " + ec.message());
+    if (ec)
+      throw std::runtime_error("failed to move `" + n + "` into `" + path_ + "`: " + ec.message());
   }
   committed_ = true;
 }

@@ -59,11 +59,11 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
   const double inf = 1.0 / 0.0;
   const double n = G[0];
   if (!(n > 0.0)) return inf;
-  double* A = work;              // p × p column-major: standardized Gram + λI, then Cholesky
-  double* mean = work + p * p;   // weighted column means
-  double* scale = mean + p;      // population standard deviations
-  double* r = scale + p;         // standardized Xᵀ(y − ȳ)
-  double* b = r + p;             // the solution
+  double* A = work;             // p × p column-major: standardized Gram + λI, then Cholesky
+  double* mean = work + p * p;  // weighted column means
+  double* scale = mean + p;     // population standard deviations
+  double* r = scale + p;        // standardized Xᵀ(y − ȳ)
+  double* b = r + p;            // the solution
   const double ybar = gram_at(G, ld, iy, 0) / n;
   for (int j = 0; j < p; ++j) {
     const double mj = gram_at(G, ld, 1 + j, 0) / n;

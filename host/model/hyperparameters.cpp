@@ -9,8 +9,8 @@ ChannelHyper SearchSpace::decode(const double* u, int c) const {
   ChannelHyper h;
   h.theta = decode_coordinate(u[3 * c], b.theta.lo, b.theta.hi);
   h.alpha = decode_coordinate(u[3 * c + 1], b.alpha.lo, b.alpha.hi);
-  h.gamma = decode_coordinate(u[3 * c + 2], b.gamma_fraction.lo, b.gamma_fraction.hi) *
-            max_spend[c];
+  h.gamma =
+      decode_coordinate(u[3 * c + 2], b.gamma_fraction.lo, b.gamma_fraction.hi) * max_spend[c];
   return h;
 }
 
@@ -19,8 +19,8 @@ void SearchSpace::encode(const std::vector<ChannelHyper>& hyper, double* u) cons
     const ChannelBounds& b = bounds[c];
     u[3 * c] = encode_coordinate(hyper[c].theta, b.theta.lo, b.theta.hi);
     u[3 * c + 1] = encode_coordinate(hyper[c].alpha, b.alpha.lo, b.alpha.hi);
-    u[3 * c + 2] = encode_coordinate(hyper[c].gamma / max_spend[c], b.gamma_fraction.lo,
-                                     b.gamma_fraction.hi);
+    u[3 * c + 2] =
+        encode_coordinate(hyper[c].gamma / max_spend[c], b.gamma_fraction.lo, b.gamma_fraction.hi);
   }
 }
 

@@ -12,14 +12,17 @@
 
 namespace mmm {
 
+/// Upper bound for --threads / run.threads: far above any real machine, low enough to catch typos.
+constexpr int kMaxThreads = 1024;
+
 struct FitOptions {
   std::string data_path;
   ColumnSelection columns;
   std::string out_dir;
-  long budget = 500;                  ///< search evaluations
-  int population = 30;                ///< DE population
-  int bootstrap = 100;                ///< resamples; 0 skips
-  double ci = 0.90;                   ///< bootstrap interval level
+  long budget = 500;    ///< search evaluations
+  int population = 30;  ///< DE population
+  int bootstrap = 100;  ///< resamples; 0 skips
+  double ci = 0.90;     ///< bootstrap interval level
   double ridge_lambda = kDefaultRidgeLambda;
   /// Set when λ came from a flag or the config: it then wins over a hyperparameters file's λ.
   bool ridge_lambda_explicit = false;
@@ -28,7 +31,7 @@ struct FitOptions {
   std::string hyperparameters_path;   ///< fixed θ, α, γ: no search
   std::uint64_t seed = 1;
   std::string device = "auto";
-  int threads = 0;                    ///< 0: every hardware thread
+  int threads = 0;  ///< 0: every hardware thread
   bool quiet = false;
   std::map<std::string, ChannelBounds> bounds;  ///< per-channel search bounds (config)
 };

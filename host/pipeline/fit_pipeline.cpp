@@ -14,12 +14,23 @@ namespace mmm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 void check_options(const FitOptions& o, const Dataset& data, const ModelData& model) {
-  if (o.budget < 1) throw InputError("invalid --budget " + std::to_string(o.budget) + ": expected ≥ 1 evaluation");
+  if (o.budget < 1)
+    throw InputError("invalid --budget " + std::to_string(o.budget) + ": expected ≥ 1 evaluation");
   if (o.population < 4) {
     throw InputError("invalid --population " + std::to_string(o.population) + ": expected ≥ 4");
+  }
+  if (o.bootstrap < 0) {
+    throw InputError("invalid --bootstrap " + std::to_string(o.bootstrap) +
+                     ": expected ≥ 0 resamples (0 skips the bootstrap)");
+  }
+  if (o.threads < 0 || o.threads > kMaxThreads) {
+    throw InputError("invalid --threads " + std::to_string(o.threads) + ": expected 0 (every " +
+                     "hardware thread) to " + std::to_string(kMaxThreads));
   }
   if (!(o.ridge_lambda > 0)) {
     throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
@@ -70,12 +81,12 @@ SearchResult search_hyperparameters(const FitOptions& o, const SearchSpace& spac
   // one call; small ones gain more from updating the population within a generation.
   if (o.population >= 4096) de.calls_per_generation = 1;
   ProgressBar bar("search", o.budget, !o.quiet && ProgressBar::stderr_is_terminal());
-  SearchResult r = differential_evolution(space.dimension(), de, objective, {},
-                                          [&](const SearchTracePoint& p) {
-                                            char buf[64];
-                                            std::snprintf(buf, sizeof buf, "best loss %.6g", p.best_loss);
-                                            bar.update(p.evaluations, buf);
-                                          });
+  SearchResult r =
+      differential_evolution(space.dimension(), de, objective, {}, [&](const SearchTracePoint& p) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "best loss %.6g", p.best_loss);
+        bar.update(p.evaluations, buf);
+      });
   bar.finish();
   return r;
 }
@@ -125,14 +136,17 @@ FitReport run_fit(const FitOptions& o) {
     r.searched = true;
     r.search = search_hyperparameters(o, space, r.model, *evaluator);
     r.hyperparameters.ridge_lambda = o.ridge_lambda;
-    for (int c = 0; c < C; ++c) r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));
+    for (int c = 0; c < C; ++c)
+      r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));
   }
   r.seconds_search = since(t_search);
-  for (const auto& h : r.hyperparameters.channels) r.hyper3c.insert(r.hyper3c.end(), {h.theta, h.alpha, h.gamma});
+  for (const auto& h : r.hyperparameters.channels)
+    r.hyper3c.insert(r.hyper3c.end(), {h.theta, h.alpha, h.gamma});
 
   evaluator->evaluate(CandidateBatch{1, C, r.hyper3c.data()}, RowWeights{}, r.fit);
   if (!std::isfinite(r.fit.loss[0])) {
-    throw std::runtime_error("the final ridge fit failed (singular system); try a larger --ridge-lambda");
+    throw std::runtime_error(
+        "the final ridge fit failed (singular system); try a larger --ridge-lambda");
   }
   r.fitted = predict_kpi(r.model, r.hyper3c.data(), r.fit.coef.data(), r.fit.intercept[0]);
   const Eigen::MatrixXd h = transform_media(r.model.spend, r.hyper3c.data());
@@ -150,15 +164,18 @@ FitReport run_fit(const FitOptions& o) {
     bo.ci = o.ci;
     bo.seed = o.seed;
     ProgressBar bar("bootstrap", o.bootstrap, !o.quiet && ProgressBar::stderr_is_terminal());
-    r.bootstrap = bootstrap_intervals(r.model, r.hyper3c, bo, *evaluator, [&](int done) { bar.update(done); });
+    r.bootstrap = bootstrap_intervals(r.model, r.hyper3c, bo, *evaluator,
+                                      [&](int done) { bar.update(done); });
     bar.finish();
     r.bootstrapped = true;
     if (r.bootstrap.failed > 0) {
-      r.notices.push_back(std::to_string(r.bootstrap.failed) + " of " + std::to_string(o.bootstrap) +
+      r.notices.push_back(std::to_string(r.bootstrap.failed) + " of " +
+                          std::to_string(o.bootstrap) +
                           " bootstrap resamples had a singular fit and were left out");
     }
   } else if (!(o.ci > 0 && o.ci < 1)) {
-    throw InputError("invalid --ci " + std::to_string(o.ci) + ": expected a level strictly between 0 and 1");
+    throw InputError("invalid --ci " + std::to_string(o.ci) +
+                     ": expected a level strictly between 0 and 1");
   }
   r.seconds_bootstrap = since(t_boot);
 

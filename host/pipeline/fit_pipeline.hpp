@@ -22,14 +22,14 @@ namespace mmm {
 
 /// Per-channel results of the final model.
 struct ChannelResult {
-  ChannelResponse response;      ///< θ, α, γ, coefficient and its bootstrap band, spend levels
-  double roi = 0.0;              ///< coef · Σh / Σx over the whole data
+  ChannelResponse response;  ///< θ, α, γ, coefficient and its bootstrap band, spend levels
+  double roi = 0.0;          ///< coef · Σh / Σx over the whole data
   double roi_lower = 0.0, roi_upper = 0.0;  ///< bootstrap percentile interval (NaN without)
-  bool significant = false;      ///< roi_lower > 0
-  double marginal_roi = 0.0;     ///< at the current mean weekly spend
+  bool significant = false;                 ///< roi_lower > 0
+  double marginal_roi = 0.0;                ///< at the current mean weekly spend
   double total_spend = 0.0;
-  double contribution = 0.0;     ///< coef · Σh
-  double spend_share = 0.0;      ///< share of total spend
+  double contribution = 0.0;  ///< coef · Σh
+  double spend_share = 0.0;   ///< share of total spend
 };
 
 struct FitReport {
@@ -38,11 +38,11 @@ struct FitReport {
   ControlMatrix controls;
   ModelData model;
   Hyperparameters hyperparameters;
-  std::vector<double> hyper3c;   ///< (θ, α, γ) per channel, the evaluator's layout
-  bool searched = false;         ///< false when --hyperparameters fixed them
+  std::vector<double> hyper3c;  ///< (θ, α, γ) per channel, the evaluator's layout
+  bool searched = false;        ///< false when --hyperparameters fixed them
   SearchResult search;
-  BatchResult fit;               ///< the final full-data fit (one candidate)
-  Eigen::VectorXd fitted;        ///< in-sample predictions
+  BatchResult fit;                     ///< the final full-data fit (one candidate)
+  Eigen::VectorXd fitted;              ///< in-sample predictions
   Eigen::MatrixXd media_contribution;  ///< T × C: coef_c · h_c[t]
   CvReport cv;
   bool bootstrapped = false;

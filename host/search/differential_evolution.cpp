@@ -103,15 +103,18 @@ SearchResult differential_evolution(int dim, const DeOptions& opt, const BatchOb
   int next_member = 0;
   for (int step = 1; result.evaluations < opt.budget; ++step) {
     const int first = next_member;
-    const int n = static_cast<int>(std::min<long>(
-        {static_cast<long>(slice), static_cast<long>(pop - first), opt.budget - result.evaluations}));
+    const int n =
+        static_cast<int>(std::min<long>({static_cast<long>(slice), static_cast<long>(pop - first),
+                                         opt.budget - result.evaluations}));
     next_member = (first + n) % pop;
     const double* xb = &population[static_cast<size_t>(best) * dim];
     for (int k = 0; k < n; ++k) {
       const int i = first + k;
       int a, b;
-      do a = rng.index(pop); while (a == i);
-      do b = rng.index(pop); while (b == i || b == a);
+      do a = rng.index(pop);
+      while (a == i);
+      do b = rng.index(pop);
+      while (b == i || b == a);
       const double* x = &population[static_cast<size_t>(i) * dim];
       const double* xa = &population[static_cast<size_t>(a) * dim];
       const double* xbb = &population[static_cast<size_t>(b) * dim];
@@ -119,7 +122,8 @@ SearchResult differential_evolution(int dim, const DeOptions& opt, const BatchOb
       // Two distinct cut points in [0, dim]: the child takes the donor's coordinates in
       // [c0, c1) and keeps its parent's elsewhere (at least one coordinate changes).
       int c0 = rng.index(dim + 1), c1;
-      do c1 = rng.index(dim + 1); while (c1 == c0);
+      do c1 = rng.index(dim + 1);
+      while (c1 == c0);
       if (c0 > c1) std::swap(c0, c1);
       for (int d = 0; d < dim; ++d) {
         double v = x[d];
@@ -134,8 +138,8 @@ SearchResult differential_evolution(int dim, const DeOptions& opt, const BatchOb
     result.evaluations += n;
     for (int k = 0; k < n; ++k) {
       const int i = first + k;
-      double l = std::isnan(child_losses[k]) ? std::numeric_limits<double>::infinity()
-                                             : child_losses[k];
+      double l =
+          std::isnan(child_losses[k]) ? std::numeric_limits<double>::infinity() : child_losses[k];
       if (l <= losses[i]) {
         losses[i] = l;
         std::copy_n(&children[static_cast<size_t>(k) * dim], dim,

@@ -10,11 +10,11 @@
 namespace mmm {
 
 struct DeOptions {
-  long budget = 500;        ///< total objective evaluations, the initial population included
-  int population = 30;      ///< candidates per generation (≥ 4)
-  double f1 = 0.8;          ///< weight of the random difference a − b
-  double f2 = 0.8;          ///< weight of the pull toward the best
-  double lower = -5.0;      ///< search box, every coordinate
+  long budget = 500;    ///< total objective evaluations, the initial population included
+  int population = 30;  ///< candidates per generation (≥ 4)
+  double f1 = 0.8;      ///< weight of the random difference a − b
+  double f2 = 0.8;      ///< weight of the pull toward the best
+  double lower = -5.0;  ///< search box, every coordinate
   double upper = 5.0;
   std::uint64_t seed = 1;
   /// Initial population: > 0 draws N(centre, init_sigma²) per coordinate; ≤ 0 uses a Latin
@@ -44,8 +44,8 @@ struct SearchResult {
 };
 
 /// Evaluates `count` points (row-major, count × dimension) and writes their losses.
-using BatchObjective = std::function<void(const std::vector<double>& points, int count,
-                                          std::vector<double>& losses)>;
+using BatchObjective =
+    std::function<void(const std::vector<double>& points, int count, std::vector<double>& losses)>;
 /// Called after every generation (progress display); may be empty.
 using SearchProgress = std::function<void(const SearchTracePoint&)>;
 

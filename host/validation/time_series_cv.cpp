@@ -85,8 +85,8 @@ CvReport cross_validate(const ModelData& data, const std::vector<double>& hyper3
   for (size_t f = 0; f < report.folds.size(); ++f) {
     CvFold& fold = report.folds[f];
     const int i = static_cast<int>(f) + 1;
-    const Eigen::VectorXd pred =
-        predict_kpi(data, hyper3c.data(), &fits.coef[static_cast<size_t>(i) * p], fits.intercept[i]);
+    const Eigen::VectorXd pred = predict_kpi(
+        data, hyper3c.data(), &fits.coef[static_cast<size_t>(i) * p], fits.intercept[i]);
     const int len = fold.test_end - fold.test_begin;
     fold.metrics = regression_metrics(data.y.segment(fold.test_begin, len),
                                       pred.segment(fold.test_begin, len));

@@ -22,7 +22,7 @@ struct CvFold {
   int index = 0;
   int train_begin = 0, train_end = 0;  ///< row range [begin, end)
   int test_begin = 0, test_end = 0;
-  RegressionMetrics metrics;           ///< on the test rows
+  RegressionMetrics metrics;  ///< on the test rows
 };
 
 struct CvReport {

@@ -1,0 +1,156 @@
+#pragma once
+// CUDA resources of one run (STYLE "CUDA resources and errors"): the typed error every checked
+// call throws, move-only device buffers, and the context that owns the device and its stream.
+// Algorithms borrow the context; they never create streams or handles of their own.
+
+#include <cuda_runtime.h>
+
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace mmm::cuda {
+
+/// A failed CUDA runtime call or kernel launch. The message names the call, the status (name
+/// and description) and the source location, e.g.
+/// "cudaMalloc(&ptr, bytes) failed: cudaErrorMemoryAllocation (out of memory) at
+/// kernels/cuda_context.cu:40". Not an InputError: the CLI reports it with exit code 1.
+class CudaError : public std::runtime_error {
+ public:
+  CudaError(const std::string& what, cudaError_t status)
+      : std::runtime_error(what), status_(status) {}
+  /// The CUDA status that caused the error (cudaSuccess for non-runtime failures).
+  cudaError_t status() const { return status_; }
+
+ private:
+  cudaError_t status_;
+};
+
+namespace detail {
+/// Throws CudaError for a failed `call` (the stringified expression) at file:line.
+[[noreturn]] void throw_cuda_error(cudaError_t status, const char* call, const char* file,
+                                   int line);
+/// Prints a one-line warning to stderr instead of throwing: for destructors, where a throw
+/// would terminate the program (and a failure there cannot be acted on anyway).
+void warn_cuda_error(cudaError_t status, const char* call, const char* file, int line);
+
+inline void check(cudaError_t status, const char* call, const char* file, int line) {
+  if (status != cudaSuccess) throw_cuda_error(status, call, file, line);
+}
+inline void check_nothrow(cudaError_t status, const char* call, const char* file, int line) {
+  if (status != cudaSuccess) warn_cuda_error(status, call, file, line);
+}
+}  // namespace detail
+
+}  // namespace mmm::cuda
+
+/// Checks a CUDA runtime call; throws mmm::cuda::CudaError naming it on failure.
+#define MMM_CUDA_CHECK(call) ::mmm::cuda::detail::check((call), #call, __FILE__, __LINE__)
+/// Checks a CUDA runtime call in a destructor: warns on stderr instead of throwing.
+#define MMM_CUDA_CHECK_NOTHROW(call) \
+  ::mmm::cuda::detail::check_nothrow((call), #call, __FILE__, __LINE__)
+/// Checks the launch of `kernel` (its configuration; execution errors surface at the next
+/// synchronizing call, which is checked too).
+#define MMM_CUDA_CHECK_LAUNCH(kernel) \
+  ::mmm::cuda::detail::check(cudaGetLastError(), "launch of " #kernel, __FILE__, __LINE__)
+
+namespace mmm::cuda {
+
+/// A move-only array of `T` in device memory, freed on destruction. Size 0 holds no memory.
+template <typename T>
+class DeviceBuffer {
+ public:
+  DeviceBuffer() = default;
+  /// Allocates `count` elements (uninitialized).
+  explicit DeviceBuffer(std::size_t count) { reset(count); }
+  ~DeviceBuffer() { release(); }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  DeviceBuffer(DeviceBuffer&& o) noexcept
+      : ptr_(std::exchange(o.ptr_, nullptr)), count_(std::exchange(o.count_, 0)) {}
+  DeviceBuffer& operator=(DeviceBuffer&& o) noexcept {
+    if (this != &o) {
+      release();
+      ptr_ = std::exchange(o.ptr_, nullptr);
+      count_ = std::exchange(o.count_, 0);
+    }
+    return *this;
+  }
+
+  /// Frees the current memory, then allocates `count` elements (uninitialized).
+  void reset(std::size_t count) {
+    release();
+    if (count == 0) return;
+    void* p = nullptr;
+    MMM_CUDA_CHECK(cudaMalloc(&p, count * sizeof(T)));
+    ptr_ = static_cast<T*>(p);
+    count_ = count;
+  }
+  /// Frees the memory (no-throw).
+  void release() noexcept {
+    if (ptr_ != nullptr) MMM_CUDA_CHECK_NOTHROW(cudaFree(ptr_));
+    ptr_ = nullptr;
+    count_ = 0;
+  }
+
+  T* get() { return ptr_; }
+  const T* get() const { return ptr_; }
+  std::size_t size() const { return count_; }
+  std::size_t bytes() const { return count_ * sizeof(T); }
+
+ private:
+  T* ptr_ = nullptr;
+  std::size_t count_ = 0;
+};
+
+/// One device and its stream, created once per run. Every public entry of an algorithm calls
+/// activate() first, because the current device is per host thread and the search driver
+/// may call from any thread.
+class CudaContext {
+ public:
+  /// Selects device `ordinal` and creates a non-blocking stream on it.
+  explicit CudaContext(int ordinal);
+  ~CudaContext();
+  CudaContext(const CudaContext&) = delete;
+  CudaContext& operator=(const CudaContext&) = delete;
+
+  /// Makes this context's device current on the calling thread.
+  void activate() const;
+  /// Waits for all work queued on the stream; throws CudaError if any of it failed.
+  void synchronize() const;
+  /// Free and total device memory in bytes (cudaMemGetInfo).
+  std::pair<std::size_t, std::size_t> memory_info() const;
+
+  int ordinal() const { return ordinal_; }
+  cudaStream_t stream() const { return stream_; }
+  /// The device's marketing name, e.g. "NVIDIA H100 80GB HBM3".
+  const std::string& device_name() const { return device_name_; }
+  /// Largest dynamic shared memory a kernel may opt in to, in bytes.
+  std::size_t max_shared_bytes() const { return max_shared_bytes_; }
+
+ private:
+  int ordinal_;
+  cudaStream_t stream_ = nullptr;
+  std::string device_name_;
+  std::size_t max_shared_bytes_ = 0;
+};
+
+/// Copies `count` elements host → device on the context's stream.
+template <typename T>
+void upload(const CudaContext& ctx, T* device, const T* host, std::size_t count) {
+  if (count == 0) return;
+  MMM_CUDA_CHECK(
+      cudaMemcpyAsync(device, host, count * sizeof(T), cudaMemcpyHostToDevice, ctx.stream()));
+}
+
+/// Copies `count` elements device → host on the context's stream (complete after
+/// ctx.synchronize()).
+template <typename T>
+void download(const CudaContext& ctx, T* host, const T* device, std::size_t count) {
+  if (count == 0) return;
+  MMM_CUDA_CHECK(
+      cudaMemcpyAsync(host, device, count * sizeof(T), cudaMemcpyDeviceToHost, ctx.stream()));
+}
+
+}  // namespace mmm::cuda

@@ -1,0 +1,105 @@
+// The three entry points host/backend/cuda_switch.cpp calls (host/backend/cuda_entry.hpp).
+// The only kernels/ file that sees ModelData (and so Eigen): it copies the problem into plain
+// arrays and touches Eigen objects through element access only, so no Eigen algorithm is
+// instantiated here under nvcc's host flags (which differ from the g++ flags of host/).
+
+#include <cuda_runtime.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host/backend/cuda_entry.hpp"
+#include "host/common/errors.hpp"
+#include "kernels/cuda_evaluator.cuh"
+
+namespace mmm::cuda {
+namespace {
+
+std::string version_string(int v) {
+  return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10);
+}
+
+/// The problem with controls and y shifted by their full-sample means, exactly the shift of
+/// CpuEvaluator (the centered cross-products are then differences of small numbers).
+ResidentProblem resident_problem(const ModelData& data) {
+  ResidentProblem r;
+  const int T = data.rows(), C = data.channels(), K = data.control_count(), nf = K + 2;
+  r.periods = T;
+  r.channels = C;
+  r.controls = K;
+  r.ridge_lambda = data.ridge_lambda;
+  r.penalty_weight = data.penalty_weight;
+  r.spend.resize(static_cast<std::size_t>(T) * C);
+  for (int t = 0; t < T; ++t)
+    for (int c = 0; c < C; ++c) r.spend[static_cast<std::size_t>(t) * C + c] = data.spend(t, c);
+  r.shift.assign(C + K + 2, 0.0);
+  auto mean = [T](auto&& value) {
+    double s = 0.0;
+    for (int t = 0; t < T; ++t) s += value(t);
+    return T > 0 ? s / T : 0.0;
+  };
+  for (int k = 0; k < K; ++k) r.shift[1 + C + k] = mean([&](int t) { return data.controls(t, k); });
+  r.shift[C + K + 1] = mean([&](int t) { return data.y(t); });
+  r.fixed.resize(static_cast<std::size_t>(T) * nf);
+  for (int t = 0; t < T; ++t) {
+    double* f = r.fixed.data() + static_cast<std::size_t>(t) * nf;
+    f[0] = 1.0;
+    for (int k = 0; k < K; ++k) f[1 + k] = data.controls(t, k) - r.shift[1 + C + k];
+    f[K + 1] = data.y(t) - r.shift[C + K + 1];
+  }
+  return r;
+}
+
+}  // namespace
+
+int visible_device_count(std::string* detail) {
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status == cudaSuccess) return count;
+  // No GPU (cudaErrorNoDevice), no or too old a driver (cudaErrorInsufficientDriver) and
+  // every other failure here mean "no usable device", which is not an error (SPEC §2).
+  cudaGetLastError();
+  if (detail != nullptr) {
+    int runtime = 0, driver = 0;
+    cudaRuntimeGetVersion(&runtime);
+    cudaDriverGetVersion(&driver);
+    *detail = std::string(cudaGetErrorName(status)) + ": " + cudaGetErrorString(status) +
+              " (CUDA runtime " + version_string(runtime) + ", driver " +
+              (driver > 0 ? version_string(driver) : std::string("none")) + ")";
+  }
+  return 0;
+}
+
+std::vector<std::string> device_descriptions() {
+  std::vector<std::string> out;
+  const int count = visible_device_count(nullptr);
+  for (int d = 0; d < count; ++d) {
+    cudaDeviceProp prop{};
+    const cudaError_t status = cudaGetDeviceProperties(&prop, d);
+    if (status != cudaSuccess) {
+      cudaGetLastError();
+      out.push_back("device " + std::to_string(d) +
+                    " (properties unavailable: " + cudaGetErrorName(status) + ")");
+      continue;
+    }
+    out.push_back(std::string(prop.name) + " (compute " + std::to_string(prop.major) + "." +
+                  std::to_string(prop.minor) + ", " + std::to_string(prop.totalGlobalMem >> 20) +
+                  " MiB)");
+  }
+  return out;
+}
+
+std::unique_ptr<Evaluator> make_cuda_evaluator(const ModelData& data, int ordinal) {
+  std::string detail;
+  const int count = visible_device_count(&detail);
+  if (ordinal < 0 || ordinal >= count) {
+    throw BackendUnavailable("--device cuda:" + std::to_string(ordinal) + ": " +
+                             std::to_string(count) + " CUDA device(s) visible" +
+                             (detail.empty() ? "" : " (" + detail + ")") +
+                             "; use --device cpu or --device auto");
+  }
+  return std::make_unique<CudaEvaluator>(resident_problem(data), ordinal);
+}
+
+}  // namespace mmm::cuda

@@ -1,0 +1,246 @@
+#include <algorithm>
+#include <stdexcept>
+
+#include "host/model/gram_ridge.hpp"
+#include "kernels/cuda_evaluator.cuh"
+
+namespace mmm::cuda {
+namespace {
+
+/// Device memory left to other users (and to the CUDA context's own needs) when sizing
+/// workspaces: 5% of the device, at least 256 MiB.
+std::size_t reserved_bytes(std::size_t total) {
+  return std::max<std::size_t>(total / 20, std::size_t{256} << 20);
+}
+
+}  // namespace
+
+CudaEvaluator::CudaEvaluator(const ResidentProblem& problem, int ordinal, int max_chunk)
+    : ctx_(ordinal),
+      T_(problem.periods),
+      C_(problem.channels),
+      K_(problem.controls),
+      p_(C_ + K_),
+      ld_(p_ + 2),
+      lambda_(problem.ridge_lambda),
+      penalty_weight_(problem.penalty_weight),
+      max_chunk_(std::max(1, max_chunk)) {
+  const std::size_t T = T_, nf = K_ + 2;
+  if (problem.spend.size() != T * C_ || problem.fixed.size() != T * nf ||
+      problem.shift.size() != static_cast<std::size_t>(ld_)) {
+    throw std::invalid_argument("CudaEvaluator: ResidentProblem arrays do not match its sizes");
+  }
+  spend_.reset(problem.spend.size());
+  fixed_.reset(problem.fixed.size());
+  shift_.reset(problem.shift.size());
+  upload(ctx_, spend_.get(), problem.spend.data(), problem.spend.size());
+  upload(ctx_, fixed_.get(), problem.fixed.data(), problem.fixed.size());
+  upload(ctx_, shift_.get(), problem.shift.data(), problem.shift.size());
+
+  // Lower-triangle entries, column by column (a warp then reads neighbouring rows of one
+  // column from shared memory). Entries that touch a media column depend on the candidate;
+  // the block among the fixed columns (ones, controls, y) depends only on the weights, so
+  // under unit or shared weights it is computed once per batch and copied.
+  std::vector<GramEntry> media, fixed;
+  auto is_media = [&](int i) { return i >= 1 && i <= C_; };
+  for (int col = 0; col < ld_; ++col) {
+    for (int row = col; row < ld_; ++row) {
+      (is_media(row) || is_media(col) ? media : fixed).push_back(GramEntry{row, col});
+    }
+  }
+  media_entries_ = static_cast<int>(media.size());
+  fixed_entries_ = static_cast<int>(fixed.size());
+  media.insert(media.end(), fixed.begin(), fixed.end());
+  entries_.reset(media.size());
+  upload(ctx_, entries_.get(), media.data(), media.size());
+
+  const std::size_t gram_size = static_cast<std::size_t>(ld_) * ld_;
+  unit_fixed_gram_.reset(gram_size);
+  shared_fixed_gram_.reset(gram_size);
+  shared_weights_.reset(T);
+  fixed_gram(nullptr, unit_fixed_gram_.get());
+  // Surfaces any failure of the uploads and the first kernel here, in the constructor.
+  ctx_.synchronize();
+}
+
+CudaEvaluator::~CudaEvaluator() {
+  // The buffers are freed after this body runs; cudaFree needs our device to be current.
+  MMM_CUDA_CHECK_NOTHROW(cudaSetDevice(ctx_.ordinal()));
+}
+
+std::string CudaEvaluator::name() const {
+  return "cuda:" + std::to_string(ctx_.ordinal()) + " (" + ctx_.device_name() + ")";
+}
+
+void CudaEvaluator::fixed_gram(const double* weights, double* gram) const {
+  GramArgs a;
+  a.periods = T_;
+  a.channels = C_;
+  a.controls = K_;
+  a.count = 1;
+  a.fixed = fixed_.get();
+  a.weights = weights;
+  a.entries = entries_.get() + media_entries_;
+  a.entry_count = fixed_entries_;
+  a.gram = gram;
+  launch_weighted_gram(ctx_, a);
+}
+
+int CudaEvaluator::fit(int wanted, std::size_t bytes_each) const {
+  const auto [free_bytes, total_bytes] = ctx_.memory_info();
+  const std::size_t reserve = reserved_bytes(total_bytes);
+  const std::size_t usable = free_bytes > reserve ? free_bytes - reserve : 0;
+  const std::size_t n = std::min<std::size_t>(wanted, usable / bytes_each);
+  if (n < 1) {
+    throw CudaError(name() + ": out of device memory: one candidate's workspace needs " +
+                        std::to_string(bytes_each) + " bytes; " + std::to_string(free_bytes) +
+                        " bytes are free, of which " + std::to_string(reserve) +
+                        " are left to other users",
+                    cudaErrorMemoryAllocation);
+  }
+  return static_cast<int>(n);
+}
+
+int CudaEvaluator::reserve(int count, bool weights_each) {
+  const int wanted = std::min(count, max_chunk_);
+  // Re-fit only for a batch larger than any asked for before (a fit that memory limited is
+  // not retried on every call), or when per-candidate weights first need room.
+  const bool grow = wanted > requested_;
+  const bool need_weights = weights_each && weights_capacity_ < ws_.capacity;
+  if (grow || need_weights) {
+    const int target = std::max(wanted, requested_);
+    const bool with_weights = weights_each || weights_capacity_ > 0;
+    // Free first: the old buffers' memory counts as free below.
+    ws_ = Workspace{};
+    weights_.release();
+    weights_capacity_ = 0;
+    const std::size_t T = T_, C = C_, p = p_;
+    const std::size_t doubles = 3 * C + T * C + C + static_cast<std::size_t>(ld_) * ld_ +
+                                gram_ridge_work_size(p_) + 4 * p + 3 + (with_weights ? T : 0);
+    const std::size_t n = fit(target, doubles * sizeof(double));
+    ws_.params.reset(n * 3 * C);
+    ws_.media.reset(n * T * C);
+    ws_.media_shift.reset(n * C);
+    ws_.gram.reset(n * ld_ * ld_);
+    ws_.work.reset(n * gram_ridge_work_size(p_));
+    for (auto* b : {&ws_.loss, &ws_.r2, &ws_.intercept}) b->reset(n);
+    for (auto* b : {&ws_.coef, &ws_.coef_scaled, &ws_.mean, &ws_.scale}) b->reset(n * p);
+    ws_.capacity = static_cast<int>(n);
+    if (with_weights) {
+      weights_.reset(n * T);
+      weights_capacity_ = static_cast<int>(n);
+    }
+    requested_ = target;
+  }
+  return weights_each ? std::min(ws_.capacity, weights_capacity_) : ws_.capacity;
+}
+
+void CudaEvaluator::evaluate(const CandidateBatch& batch, const RowWeights& weights,
+                             BatchResult& out) {
+  if (batch.channels != C_) {
+    throw std::invalid_argument("CudaEvaluator: batch has " + std::to_string(batch.channels) +
+                                " channels, the problem " + std::to_string(C_));
+  }
+  if (weights.count > 1 && weights.count != batch.count) {
+    throw std::invalid_argument("CudaEvaluator: " + std::to_string(weights.count) +
+                                " weight vectors for " + std::to_string(batch.count) +
+                                " candidates");
+  }
+  out.resize(batch.count, p_);
+  if (batch.count <= 0) return;
+  ctx_.activate();
+  const bool weights_each = weights.count > 1;
+  if (weights.count == 1) {
+    upload(ctx_, shared_weights_.get(), weights.values, T_);
+    fixed_gram(shared_weights_.get(), shared_fixed_gram_.get());
+  }
+  const int chunk = reserve(batch.count, weights_each);
+  for (int begin = 0; begin < batch.count; begin += chunk) {
+    evaluate_chunk(batch, weights, begin, std::min(chunk, batch.count - begin), out);
+  }
+}
+
+void CudaEvaluator::evaluate_chunk(const CandidateBatch& batch, const RowWeights& weights,
+                                   int begin, int n, BatchResult& out) {
+  const std::size_t stride = 3 * static_cast<std::size_t>(C_);
+  upload(ctx_, ws_.params.get(), batch.params + begin * stride, n * stride);
+
+  const double* w = nullptr;  // device weights of this chunk's candidates
+  std::size_t weight_stride = 0;
+  if (weights.count > 1) {
+    upload(ctx_, weights_.get(), weights.values + static_cast<std::size_t>(begin) * T_,
+           static_cast<std::size_t>(n) * T_);
+    w = weights_.get();
+    weight_stride = T_;
+  } else if (weights.count == 1) {
+    w = shared_weights_.get();
+  }
+
+  MediaArgs m;
+  m.periods = T_;
+  m.channels = C_;
+  m.count = n;
+  m.spend = spend_.get();
+  m.params = ws_.params.get();
+  m.weights = w;
+  m.weight_stride = weight_stride;
+  m.media = ws_.media.get();
+  m.shift = ws_.media_shift.get();
+  launch_media_transform(ctx_, m);
+
+  GramArgs g;
+  g.periods = T_;
+  g.channels = C_;
+  g.controls = K_;
+  g.count = n;
+  g.fixed = fixed_.get();
+  g.media = ws_.media.get();
+  g.media_shift = ws_.media_shift.get();
+  g.weights = w;
+  g.weight_stride = weight_stride;
+  g.entries = entries_.get();
+  g.gram = ws_.gram.get();
+  if (weights.count > 1) {
+    // Every candidate has its own weights, so its fixed block is its own too.
+    g.entry_count = media_entries_ + fixed_entries_;
+  } else {
+    g.entry_count = media_entries_;
+    g.copied = entries_.get() + media_entries_;
+    g.copied_count = fixed_entries_;
+    g.copy_source = weights.count == 1 ? shared_fixed_gram_.get() : unit_fixed_gram_.get();
+  }
+  launch_weighted_gram(ctx_, g);
+
+  SolveArgs s;
+  s.count = n;
+  s.parameters = p_;
+  s.media = C_;
+  s.lambda = lambda_;
+  s.penalty_weight = penalty_weight_;
+  s.gram = ws_.gram.get();
+  s.shift = shift_.get();
+  s.media_shift = ws_.media_shift.get();
+  s.work = ws_.work.get();
+  s.loss = ws_.loss.get();
+  s.r2 = ws_.r2.get();
+  s.intercept = ws_.intercept.get();
+  s.coef = ws_.coef.get();
+  s.coef_scaled = ws_.coef_scaled.get();
+  s.mean = ws_.mean.get();
+  s.scale = ws_.scale.get();
+  launch_ridge_solve(ctx_, s);
+
+  const std::size_t off = static_cast<std::size_t>(begin) * p_,
+                    np = static_cast<std::size_t>(n) * p_;
+  download(ctx_, out.loss.data() + begin, ws_.loss.get(), n);
+  download(ctx_, out.r2.data() + begin, ws_.r2.get(), n);
+  download(ctx_, out.intercept.data() + begin, ws_.intercept.get(), n);
+  download(ctx_, out.coef.data() + off, ws_.coef.get(), np);
+  download(ctx_, out.coef_scaled.data() + off, ws_.coef_scaled.get(), np);
+  download(ctx_, out.mean.data() + off, ws_.mean.get(), np);
+  download(ctx_, out.scale.data() + off, ws_.scale.get(), np);
+  // Also surfaces any execution error of the two kernels, as a CudaError.
+  ctx_.synchronize();
+}
+
+}  // namespace mmm::cuda

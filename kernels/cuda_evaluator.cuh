@@ -1,0 +1,85 @@
+#pragma once
+// The CUDA backend (SPEC §2, §12): evaluates batches of candidates on one device in float64,
+// with the same shared transforms and ridge solve as the CPU backend (parity 1e-9 relative).
+
+#include <string>
+#include <vector>
+
+#include "host/backend/evaluator.hpp"
+#include "kernels/cuda_context.cuh"
+#include "kernels/gram_kernels.cuh"
+
+namespace mmm::cuda {
+
+/// The model problem as plain arrays (kernels/ sees no Eigen): built from ModelData by
+/// cuda_entry.cu with the same column shift as the CPU backend.
+struct ResidentProblem {
+  int periods = 0;   ///< T
+  int channels = 0;  ///< C
+  int controls = 0;  ///< K
+  double ridge_lambda = 0.0;
+  double penalty_weight = 0.0;
+  std::vector<double> spend;  ///< T × C period-major: spend[t·C + c]
+  /// T × (K+2) period-major: 1, controls − their mean, y − its mean.
+  std::vector<double> fixed;
+  /// p+2 values subtracted from each augmented column [1, media, controls, y] (0 for the ones
+  /// and the media); undone on the reported means and intercepts.
+  std::vector<double> shift;
+};
+
+/// Evaluates candidates on one CUDA device. The problem is uploaded once and stays resident;
+/// per-candidate workspaces grow to the largest batch seen (bounded by `max_chunk` and by
+/// free device memory), and larger batches are processed in chunks. Not thread-safe: one
+/// evaluate() at a time, like the CPU evaluator.
+class CudaEvaluator : public Evaluator {
+ public:
+  /// Default bound on candidates per chunk: enough blocks to fill an H100 many times over,
+  /// with ~3.5 GiB of workspace for T = 208, C = 20, K = 10 (≈ 53 KB per candidate).
+  static constexpr int kDefaultMaxChunk = 1 << 16;
+
+  /// Uploads `problem` to device `ordinal`. Throws CudaError on any CUDA failure.
+  CudaEvaluator(const ResidentProblem& problem, int ordinal, int max_chunk = kDefaultMaxChunk);
+  ~CudaEvaluator() override;
+
+  /// See Evaluator::evaluate. Throws std::invalid_argument for a batch that does not match
+  /// the problem (channel count, weight count) and CudaError for device failures; a failed
+  /// factorization is not an error (that candidate's loss is +inf).
+  void evaluate(const CandidateBatch& batch, const RowWeights& weights, BatchResult& out) override;
+  /// "cuda:N (device name)".
+  std::string name() const override;
+
+ private:
+  /// Per-candidate device arrays for `capacity` candidates.
+  struct Workspace {
+    int capacity = 0;
+    DeviceBuffer<double> params, media, media_shift, gram, work;
+    DeviceBuffer<double> loss, r2, intercept, coef, coef_scaled, mean, scale;
+  };
+  /// Grows the workspaces for a batch of `count` (per-candidate weights too when
+  /// `weights_each`) and returns the chunk size to use. Workspace and weights are sized
+  /// together, so that the weights never find the memory already taken.
+  int reserve(int count, bool weights_each);
+  /// How many of `wanted` candidates of `bytes_each` fit in free device memory (≥ 1, or throws).
+  int fit(int wanted, std::size_t bytes_each) const;
+  /// Queues the fixed-column Gram under `weights` (null: unit weights) into `gram`.
+  void fixed_gram(const double* weights, double* gram) const;
+  void evaluate_chunk(const CandidateBatch& batch, const RowWeights& weights, int begin, int n,
+                      BatchResult& out);
+
+  CudaContext ctx_;
+  int T_, C_, K_, p_, ld_;
+  double lambda_, penalty_weight_;
+  int max_chunk_;
+  DeviceBuffer<double> spend_, fixed_, shift_;
+  DeviceBuffer<GramEntry> entries_;  ///< media entries first, then the fixed-column block
+  int media_entries_ = 0, fixed_entries_ = 0;
+  DeviceBuffer<double> unit_fixed_gram_;    ///< fixed block under unit weights (constant)
+  DeviceBuffer<double> shared_weights_;     ///< T: the batch's shared weight vector
+  DeviceBuffer<double> shared_fixed_gram_;  ///< fixed block under shared_weights_
+  Workspace ws_;
+  int requested_ = 0;             ///< largest chunk the workspace was sized for (or tried)
+  DeviceBuffer<double> weights_;  ///< T × weights_capacity_: per-candidate weights of a chunk
+  int weights_capacity_ = 0;
+};
+
+}  // namespace mmm::cuda

@@ -1,0 +1,265 @@
+// CUDA backend parity (SPEC §12): for the same candidates, the CUDA evaluator's losses, R²,
+// coefficients and intercepts equal the CPU evaluator's within 1e-9 relative, unweighted and
+// under shared and per-candidate row weights, across chunk boundaries, and a singular design
+// gives +inf (never a crash). Plain C++: the CUDA evaluator is reached through the device
+// factory, and every test skips where no CUDA device is visible.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "host/backend/cpu_evaluator.hpp"
+#include "host/backend/device.hpp"
+#include "host/bootstrap/resampling.hpp"
+#include "host/common/philox.hpp"
+#include "host/data/wide_csv_loader.hpp"
+#include "host/features/controls.hpp"
+#include "host/model/hyperparameters.hpp"
+#include "host/model/model_data.hpp"
+#include "host/simulate/simulator.hpp"
+
+namespace mmm {
+namespace {
+
+constexpr double kParity = 1e-9;
+
+#define SKIP_WITHOUT_CUDA() \
+  if (cuda_status().device_count == 0) GTEST_SKIP() << "no CUDA device visible"
+
+/// A simulated problem: `channels` media, the default controls plus `extra` user controls.
+ModelData simulated(int weeks, int channels, int extra, std::uint64_t seed) {
+  SimulationOptions o;
+  o.weeks = weeks;
+  o.channels = channels;
+  o.controls = extra;
+  o.seed = seed;
+  const Simulation s = simulate(o);
+  const Eigen::MatrixXd defaults = default_controls(s.dates).values;
+  ModelData m;
+  m.spend = s.spend;
+  m.controls.resize(weeks, defaults.cols() + extra);
+  m.controls << defaults, s.controls;
+  m.y = s.revenue;
+  return m;
+}
+
+/// `count` candidates decoded from uniform points of the default search box (SPEC §5).
+std::vector<double> random_candidates(const ModelData& m, int count, std::uint64_t seed) {
+  const SearchSpace space = default_search_space(m.max_spend());
+  PhiloxStream rng(seed, 7u);
+  std::vector<double> u(space.dimension()), params;
+  params.reserve(static_cast<size_t>(count) * u.size());
+  for (int i = 0; i < count; ++i) {
+    for (double& v : u) v = rng.uniform(SearchSpace::kLower, SearchSpace::kUpper);
+    for (int c = 0; c < space.channels(); ++c) {
+      const ChannelHyper h = space.decode(u.data(), c);
+      params.insert(params.end(), {h.theta, h.alpha, h.gamma});
+    }
+  }
+  return params;
+}
+
+/// Candidate-major bootstrap counts of resamples 0..count−1 (T × count, column-major).
+std::vector<double> bootstrap_weights(int T, int count, std::uint64_t seed) {
+  std::vector<double> w(static_cast<size_t>(T) * count);
+  for (int b = 0; b < count; ++b)
+    resample_counts(seed, b, T, w.data() + static_cast<size_t>(b) * T);
+  return w;
+}
+
+/// Worst normalized CUDA − CPU difference over a batch, with where it occurred.
+struct Worst {
+  double error = 0.0;
+  std::string where;
+  void see(double diff, double magnitude, const std::string& what, int i) {
+    const double e = magnitude > 0 ? std::abs(diff) / magnitude : std::abs(diff);
+    if (!(e <= error)) {  // also catches NaN
+      error = e;
+      where = what + " of candidate " + std::to_string(i);
+    }
+  }
+};
+
+/// Compares every output of every candidate. Errors are scaled by the magnitude the value is
+/// computed from: a coefficient in column units is b/σ, so its error is measured against
+/// |coef| + ‖b‖∞/σ; the intercept ȳ − Σ coef·mean against the sum of its terms.
+void expect_parity(const BatchResult& gpu, const BatchResult& cpu, const std::string& label) {
+  ASSERT_EQ(gpu.count, cpu.count) << label;
+  ASSERT_EQ(gpu.parameters, cpu.parameters) << label;
+  const int p = cpu.parameters;
+  Worst w;
+  int failed = 0;
+  for (int i = 0; i < cpu.count; ++i) {
+    if (!std::isfinite(cpu.loss[i]) || !std::isfinite(gpu.loss[i])) {
+      EXPECT_EQ(std::isfinite(cpu.loss[i]), std::isfinite(gpu.loss[i]))
+          << label << ": candidate " << i << " cpu loss " << cpu.loss[i] << ", cuda "
+          << gpu.loss[i];
+      ++failed;
+      continue;
+    }
+    w.see(gpu.loss[i] - cpu.loss[i], std::abs(cpu.loss[i]), "loss", i);
+    w.see(gpu.r2[i] - cpu.r2[i], std::max(1.0, std::abs(cpu.r2[i])), "r2", i);
+    const double* b = cpu.coef_scaled.data() + static_cast<size_t>(i) * p;
+    double bmax = 0.0, terms = std::abs(cpu.intercept[i]);
+    for (int j = 0; j < p; ++j) bmax = std::max(bmax, std::abs(b[j]));
+    for (int j = 0; j < p; ++j) {
+      const size_t k = static_cast<size_t>(i) * p + j;
+      const double sd = cpu.scale[k];
+      terms += std::abs(cpu.coef[k]) * (std::abs(cpu.mean[k]) + sd);
+      w.see(gpu.coef_scaled[k] - b[j], bmax, "coef_scaled[" + std::to_string(j) + "]", i);
+      w.see(gpu.coef[k] - cpu.coef[k], std::abs(cpu.coef[k]) + bmax / sd,
+            "coef[" + std::to_string(j) + "]", i);
+      w.see(gpu.mean[k] - cpu.mean[k], std::abs(cpu.mean[k]) + sd,
+            "mean[" + std::to_string(j) + "]", i);
+      w.see(gpu.scale[k] - sd, sd, "scale[" + std::to_string(j) + "]", i);
+    }
+    w.see(gpu.intercept[i] - cpu.intercept[i], terms, "intercept", i);
+  }
+  EXPECT_LT(failed, cpu.count) << label << ": every candidate failed, nothing was compared";
+  EXPECT_LE(w.error, kParity) << label << ": worst relative difference at " << w.where;
+}
+
+class CudaParity : public ::testing::Test {
+ protected:
+  void SetUp() override { SKIP_WITHOUT_CUDA(); }
+
+  /// Evaluates the same batch on the CPU (reference) and on CUDA and compares.
+  static void check(const ModelData& m, const std::vector<double>& params, const RowWeights& w,
+                    const std::string& label) {
+    const int C = m.channels();
+    const CandidateBatch batch{static_cast<int>(params.size() / (3 * C)), C, params.data()};
+    cpu::CpuEvaluator cpu(m, 2);
+    std::unique_ptr<Evaluator> gpu = make_evaluator(parse_device("cuda"), m, 1, nullptr);
+    BatchResult ref, got;
+    cpu.evaluate(batch, w, ref);
+    gpu->evaluate(batch, w, got);
+    expect_parity(got, ref, label + " on " + gpu->name());
+  }
+};
+
+TEST_F(CudaParity, NameNamesTheDevice) {
+  const ModelData m = simulated(52, 2, 0, 3);
+  std::string notice;
+  std::unique_ptr<Evaluator> ev = make_evaluator(parse_device("auto"), m, 1, &notice);
+  EXPECT_EQ(ev->name().rfind("cuda:0 (", 0), 0u) << ev->name();
+  EXPECT_NE(notice.find("CUDA device 0"), std::string::npos) << notice;
+}
+
+TEST_F(CudaParity, UnweightedRandomCandidates) {
+  const ModelData m = simulated(104, 5, 2, 11);
+  check(m, random_candidates(m, 500, 1), RowWeights{}, "unweighted");
+}
+
+TEST_F(CudaParity, SharedWeights) {
+  const ModelData m = simulated(104, 5, 2, 12);
+  // A CV-style 0/1 mask: the first 80% of the rows.
+  std::vector<double> mask(m.rows(), 0.0);
+  std::fill(mask.begin(), mask.begin() + m.rows() * 4 / 5, 1.0);
+  check(m, random_candidates(m, 300, 2), RowWeights{1, mask.data()}, "0/1 mask");
+  const std::vector<double> counts = bootstrap_weights(m.rows(), 1, 9);
+  check(m, random_candidates(m, 300, 3), RowWeights{1, counts.data()}, "one bootstrap resample");
+}
+
+TEST_F(CudaParity, PerCandidateBootstrapWeights) {
+  const ModelData m = simulated(156, 6, 1, 13);
+  const int n = 400;
+  std::vector<double> w = bootstrap_weights(m.rows(), n, 21);
+  // An all-zero weight vector has no rows: +inf on both backends, not an error.
+  std::fill(w.begin() + 5 * m.rows(), w.begin() + 6 * m.rows(), 0.0);
+  check(m, random_candidates(m, n, 4), RowWeights{n, w.data()}, "bootstrap counts");
+}
+
+TEST_F(CudaParity, ManyChannelsAndControls) {
+  // 40 channels + 9 default + 12 user controls: p = 61, several period tiles per block.
+  const ModelData m = simulated(260, 40, 12, 14);
+  check(m, random_candidates(m, 64, 5), RowWeights{}, "p = 61");
+  const std::vector<double> w = bootstrap_weights(m.rows(), 64, 22);
+  check(m, random_candidates(m, 64, 6), RowWeights{64, w.data()}, "p = 61, bootstrap");
+}
+
+TEST_F(CudaParity, BatchLargerThanOneChunk) {
+  // More candidates than the evaluator's largest chunk (65536), on a small problem; the same
+  // evaluator then takes a small batch again, reusing its grown workspace.
+  const ModelData m = simulated(40, 2, 0, 15);
+  const int C = m.channels(), n = 70001;
+  const std::vector<double> params = random_candidates(m, n, 7);
+  cpu::CpuEvaluator cpu(m, 2);
+  std::unique_ptr<Evaluator> gpu = make_evaluator(parse_device("cuda"), m, 1, nullptr);
+  BatchResult ref, got;
+  cpu.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{}, ref);
+  gpu->evaluate(CandidateBatch{n, C, params.data()}, RowWeights{}, got);
+  expect_parity(got, ref, "70001 candidates");
+  const std::vector<double> w = bootstrap_weights(m.rows(), 3, 23);
+  cpu.evaluate(CandidateBatch{3, C, params.data() + 3 * C * 1000}, RowWeights{3, w.data()}, ref);
+  gpu->evaluate(CandidateBatch{3, C, params.data() + 3 * C * 1000}, RowWeights{3, w.data()}, got);
+  expect_parity(got, ref, "3 candidates after a large batch");
+}
+
+TEST_F(CudaParity, ConstantControlWithoutPenaltyIsInfinite) {
+  // A constant column has zero variance after centering: with λ = 0 the standardized Gram has
+  // an exact zero pivot, so every candidate fails on both backends, without an abort.
+  ModelData m = simulated(104, 3, 1, 16);
+  m.controls.col(m.control_count() - 1).setConstant(4.0);
+  m.ridge_lambda = 0.0;
+  const std::vector<double> params = random_candidates(m, 50, 8);
+  cpu::CpuEvaluator cpu(m, 1);
+  std::unique_ptr<Evaluator> gpu = make_evaluator(parse_device("cuda"), m, 1, nullptr);
+  BatchResult ref, got;
+  cpu.evaluate(CandidateBatch{50, 3, params.data()}, RowWeights{}, ref);
+  gpu->evaluate(CandidateBatch{50, 3, params.data()}, RowWeights{}, got);
+  for (int i = 0; i < 50; ++i) {
+    EXPECT_TRUE(std::isinf(ref.loss[i]) && ref.loss[i] > 0) << i << ": " << ref.loss[i];
+    EXPECT_TRUE(std::isinf(got.loss[i]) && got.loss[i] > 0) << i << ": " << got.loss[i];
+  }
+  // The evaluator is still usable afterwards.
+  m.ridge_lambda = 1.0;
+  check(m, params, RowWeights{}, "after a failed batch");
+}
+
+TEST_F(CudaParity, DuplicatedControlWithTinyPenalty) {
+  // Two identical control columns make the unpenalized problem singular; a tiny λ leaves the
+  // fit, R² and the media coefficients (hence the loss) well defined, but not the split of
+  // the twins' coefficient, so only loss and R² are compared. Each candidate must be +inf on
+  // both backends or finite and equal.
+  ModelData m = simulated(104, 3, 1, 17);
+  const int K = m.control_count();
+  m.controls.conservativeResize(Eigen::NoChange, K + 1);
+  m.controls.col(K) = m.controls.col(K - 1);
+  m.ridge_lambda = 1e-8;
+  const std::vector<double> params = random_candidates(m, 100, 9);
+  cpu::CpuEvaluator cpu(m, 1);
+  std::unique_ptr<Evaluator> gpu = make_evaluator(parse_device("cuda"), m, 1, nullptr);
+  BatchResult ref, got;
+  cpu.evaluate(CandidateBatch{100, 3, params.data()}, RowWeights{}, ref);
+  gpu->evaluate(CandidateBatch{100, 3, params.data()}, RowWeights{}, got);
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_EQ(std::isfinite(ref.loss[i]), std::isfinite(got.loss[i])) << i;
+    if (!std::isfinite(ref.loss[i])) continue;
+    EXPECT_NEAR(got.loss[i], ref.loss[i], kParity * std::abs(ref.loss[i])) << i;
+    EXPECT_NEAR(got.r2[i], ref.r2[i], kParity) << i;
+  }
+}
+
+TEST_F(CudaParity, RobynSimulatedWeekly) {
+  const std::string file = MMM_SOURCE_DIR "/../shared/data/robyn/dt_simulated_weekly.csv";
+  if (!std::filesystem::exists(file)) GTEST_SKIP() << "shared data not present: " << file;
+  ColumnSelection s;
+  s.date_column = "DATE";
+  s.kpi_column = "revenue";
+  s.channels = {"tv_S", "ooh_S", "print_S", "facebook_S", "search_S"};
+  s.controls = {"competitor_sales_B"};
+  const Dataset ds = load_wide_csv(file, s);
+  const ModelData m = make_model_data(ds, build_controls(ds), kDefaultRidgeLambda);
+  check(m, random_candidates(m, 400, 10), RowWeights{}, "robyn");
+  const std::vector<double> w = bootstrap_weights(m.rows(), 200, 24);
+  check(m, random_candidates(m, 200, 11), RowWeights{200, w.data()}, "robyn, bootstrap");
+}
+
+}  // namespace
+}  // namespace mmm
