@@ -402,8 +402,8 @@ TEST_F(CliFit, ConfigFileWithUnknownKeyIsABadInput) {
 
 TEST_F(CliFit, RobynSimulatedWeekly) {
   const std::string path =
-      std::string(MMM_SOURCE_DIR) + "/../shared/data/robyn/dt_simulated_weekly.csv";
-  if (!fs::exists(path)) GTEST_SKIP() << "Robyn data set not found at " << path;
+      std::string(MMM_SOURCE_DIR) + "/tests/data/dt_simulated_weekly.csv";
+  ASSERT_TRUE(fs::exists(path)) << "bundled test data missing: " << path;
   const std::string out = *dir_ / "robyn";
   const CliResult r =
       run_mmm({"fit", "--data", path, "--date-col", "DATE", "--kpi-col", "revenue", "--channels",

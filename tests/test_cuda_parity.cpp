@@ -247,8 +247,8 @@ TEST_F(CudaParity, DuplicatedControlWithTinyPenalty) {
 }
 
 TEST_F(CudaParity, RobynSimulatedWeekly) {
-  const std::string file = MMM_SOURCE_DIR "/../shared/data/robyn/dt_simulated_weekly.csv";
-  if (!std::filesystem::exists(file)) GTEST_SKIP() << "shared data not present: " << file;
+  const std::string file = MMM_SOURCE_DIR "/tests/data/dt_simulated_weekly.csv";
+  ASSERT_TRUE(std::filesystem::exists(file)) << "bundled test data missing: " << file;
   ColumnSelection s;
   s.date_column = "DATE";
   s.kpi_column = "revenue";

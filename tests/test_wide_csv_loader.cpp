@@ -311,8 +311,8 @@ TEST_F(WideCsvLoaderTest, EmptySpendCellFilledWithZeroAndCounted) {
 }
 
 TEST_F(WideCsvLoaderTest, RobynSimulatedWeekly) {
-  const std::string file = MMM_SOURCE_DIR "/../shared/data/robyn/dt_simulated_weekly.csv";
-  if (!fs::exists(file)) GTEST_SKIP() << "shared data not present: " << file;
+  const std::string file = MMM_SOURCE_DIR "/tests/data/dt_simulated_weekly.csv";
+  ASSERT_TRUE(fs::exists(file)) << "bundled test data missing: " << file;
   ColumnSelection s;
   s.date_column = "DATE";
   s.kpi_column = "revenue";

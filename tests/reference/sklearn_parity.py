@@ -53,7 +53,7 @@ NEGATIVE_COEF_PENALTY = 10.0
 DATASETS = [
     {
         "name": "robyn",
-        "data": "../shared/data/robyn/dt_simulated_weekly.csv",
+        "data": "tests/data/dt_simulated_weekly.csv",
         "date_col": "DATE",
         "kpi_col": "revenue",
         "channels": ["tv_S", "ooh_S", "print_S", "facebook_S", "search_S"],
@@ -63,7 +63,7 @@ DATASETS = [
     },
     {
         "name": "pymc_example",
-        "data": "../shared/data/pymc-marketing/mmm_example.csv",
+        "data": "tests/data/mmm_example.csv",
         "date_col": "date_week",
         "kpi_col": "y",
         "channels": ["x1", "x2"],
@@ -73,7 +73,7 @@ DATASETS = [
     },
     {
         "name": "meridian_national",
-        "data": "../shared/data/meridian/national_all_channels.csv",
+        "data": "tests/data/national_all_channels.csv",
         "date_col": "time",
         "kpi_col": "conversions",
         "channels": [f"Channel{i}_spend" for i in range(5)],
