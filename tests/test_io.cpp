@@ -430,6 +430,17 @@ TEST(OutputDir, NothingAddedLeavesNoFolder) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+TEST(OutputDir, UncommittedRunRemovesTheFolderItCreated) {
+  TempDir dir;
+  const fs::path out = dir.path() / "fresh";
+  {
+    OutputDir o(out.string());
+    o.add("a.csv", "x\n");
+    EXPECT_TRUE(fs::is_directory(out));
+  }  // e.g. a failure after the first file was staged
+  EXPECT_FALSE(fs::exists(out));
+}
+
 TEST(OutputDir, DestructorWithoutCommitLeavesNoFiles) {
   TempDir dir;
   const fs::path out = dir.path() / "out";

@@ -49,11 +49,14 @@ OutputDir::~OutputDir() {
   if (committed_) return;
   std::error_code ec;
   for (const auto& n : names_) fs::remove(temp_name(path_, n), ec);
+  // A folder this run created and never filled goes too (fs::remove leaves non-empty ones).
+  if (created_) fs::remove(path_, ec);
 }
 
 void OutputDir::add(const std::string& name, const std::string& content) {
   if (names_.empty()) {
     std::error_code ec;
+    created_ = !fs::exists(path_, ec);
     fs::create_directories(path_, ec);
     if (ec) throw std::runtime_error("cannot create `" + path_ + "`: " + ec.message());
   }

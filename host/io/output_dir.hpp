@@ -14,7 +14,7 @@ class OutputDir {
   /// path and the reason otherwise. Call before any long work. The folder itself is created
   /// by the first add(), i.e. only once there are results to write.
   explicit OutputDir(std::string path);
-  /// Removes temporaries that were not committed.
+  /// Removes temporaries that were not committed, and the folder if add() created it.
   ~OutputDir();
   OutputDir(const OutputDir&) = delete;
   OutputDir& operator=(const OutputDir&) = delete;
@@ -29,6 +29,7 @@ class OutputDir {
   std::string path_;
   std::vector<std::string> names_;
   bool committed_ = false;
+  bool created_ = false;  ///< add() created the folder (removed again if never committed)
 };
 
 }  // namespace mmm
