@@ -133,6 +133,10 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--hyperparameters", F.o.hyperparameters_path,
       [](FitOptions& o, const std::string& v) { o.hyperparameters_path = v; },
       "JSON with fixed theta/alpha/gamma per channel (or a model.json): no search");
+  flag<std::string>(
+      app, F, "--init-from", F.o.init_from_path,
+      [](FitOptions& o, const std::string& v) { o.init_from_path = v; },
+      "sweep_top.csv of `mmm sweep`: its best rows start the search's population");
   flag<std::uint64_t>(
       app, F, "--seed", F.o.seed, [](FitOptions& o, const std::uint64_t& v) { o.seed = v; },
       "random seed (search and bootstrap; default 1)")

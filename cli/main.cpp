@@ -14,11 +14,15 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("mmm ") + MMM_VERSION);
   std::map<CLI::App*, mmm::cli::Runner> runners;
   runners[app.add_subcommand("fit", "Fit a model: search, CV, bootstrap, curves, allocation")] = {};
+  runners[app.add_subcommand(
+      "sweep", "Evaluate a Sobol / Latin hypercube / grid design of candidates; keep the top-K")] =
+      {};
   runners[app.add_subcommand("simulate", "Write example data with known ground truth")] = {};
   runners[app.add_subcommand("info", "Show the build's backends and visible devices")] = {};
   for (auto& [sub, runner] : runners) {
     const std::string name = sub->get_name();
     runner = name == "fit"        ? mmm::cli::add_fit_command(*sub)
+             : name == "sweep"    ? mmm::cli::add_sweep_command(*sub)
              : name == "simulate" ? mmm::cli::add_simulate_command(*sub)
                                   : mmm::cli::add_info_command(*sub);
   }

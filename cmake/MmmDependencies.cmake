@@ -2,6 +2,8 @@
 find_package(Threads REQUIRED)
 find_package(Eigen3 3.3 REQUIRED NO_MODULE)
 find_package(nlohmann_json 3 REQUIRED)
+# zlib: sweep_all.csv.gz of `mmm sweep --all`.
+find_package(ZLIB REQUIRED)
 
 # CLI11, toml++ and Random123 are header-only.
 find_path(MMM_CLI11_INCLUDE CLI/CLI.hpp REQUIRED)

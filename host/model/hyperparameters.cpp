@@ -14,6 +14,16 @@ ChannelHyper SearchSpace::decode(const double* u, int c) const {
   return h;
 }
 
+ChannelHyper SearchSpace::decode_unit(const double* s, int c) const {
+  const ChannelBounds& b = bounds[c];
+  ChannelHyper h;
+  h.theta = b.theta.lo + (b.theta.hi - b.theta.lo) * s[3 * c];
+  h.alpha = b.alpha.lo + (b.alpha.hi - b.alpha.lo) * s[3 * c + 1];
+  h.gamma = (b.gamma_fraction.lo + (b.gamma_fraction.hi - b.gamma_fraction.lo) * s[3 * c + 2]) *
+            max_spend[c];
+  return h;
+}
+
 void SearchSpace::encode(const std::vector<ChannelHyper>& hyper, double* u) const {
   for (int c = 0; c < channels(); ++c) {
     const ChannelBounds& b = bounds[c];

@@ -44,6 +44,9 @@ struct SearchSpace {
   int dimension() const { return 3 * channels(); }
   /// Natural parameters (θ, α, γ) of channel c from a search vector u.
   ChannelHyper decode(const double* u, int c) const;
+  /// Natural parameters of channel c from a design point s ∈ [0, 1]^{3C}, linear over each
+  /// parameter's [lo, hi] box (the sweep's design space).
+  ChannelHyper decode_unit(const double* s, int c) const;
   /// Writes the 3C-long search vector that decodes to `hyper` (clamped into the box).
   void encode(const std::vector<ChannelHyper>& hyper, double* u) const;
 };

@@ -29,6 +29,8 @@ struct FitOptions {
   CvOptions cv;
   double budget_change_limit = 0.30;  ///< allocator bound per channel (fraction of current)
   std::string hyperparameters_path;   ///< fixed θ, α, γ: no search
+  /// A sweep_top.csv whose best rows replace the first members of the DE's initial population.
+  std::string init_from_path;
   std::uint64_t seed = 1;
   std::string device = "auto";
   int threads = 0;  ///< 0: every hardware thread

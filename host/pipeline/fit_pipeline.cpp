@@ -9,6 +9,7 @@
 #include "host/common/progress.hpp"
 #include "host/curves/response_curves.hpp"
 #include "host/io/hyperparameters_file.hpp"
+#include "host/io/sweep_files.hpp"
 
 namespace mmm {
 namespace {
@@ -55,7 +56,8 @@ void check_options(const FitOptions& o, const Dataset& data, const ModelData& mo
 
 /// DE over the search box, one backend call per generation.
 SearchResult search_hyperparameters(const FitOptions& o, const SearchSpace& space,
-                                    const ModelData& model, Evaluator& evaluator) {
+                                    const ModelData& model, Evaluator& evaluator,
+                                    const std::vector<double>& seeds) {
   const int C = model.channels();
   std::vector<double> params;
   BatchResult batch;
@@ -81,8 +83,8 @@ SearchResult search_hyperparameters(const FitOptions& o, const SearchSpace& spac
   // one call; small ones gain more from updating the population within a generation.
   if (o.population >= 4096) de.calls_per_generation = 1;
   ProgressBar bar("search", o.budget, !o.quiet && ProgressBar::stderr_is_terminal());
-  SearchResult r =
-      differential_evolution(space.dimension(), de, objective, {}, [&](const SearchTracePoint& p) {
+  SearchResult r = differential_evolution(
+      space.dimension(), de, objective, seeds, [&](const SearchTracePoint& p) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "best loss %.6g", p.best_loss);
         bar.update(p.evaluations, buf);
@@ -117,6 +119,9 @@ FitReport run_fit(const FitOptions& o) {
   r.model = make_model_data(r.data, r.controls, o.ridge_lambda);
   check_options(o, r.data, r.model);
   const int C = r.model.channels();
+  if (!o.init_from_path.empty() && !o.hyperparameters_path.empty()) {
+    throw InputError("--init-from seeds the search, but --hyperparameters skips it; give one");
+  }
   if (!o.hyperparameters_path.empty()) {
     // A hyperparameters file (or model.json) fixes λ too, so that a refit reproduces the model,
     // unless λ was asked for explicitly (flag or config).
@@ -134,7 +139,15 @@ FitReport run_fit(const FitOptions& o) {
   const auto t_search = Clock::now();
   if (o.hyperparameters_path.empty()) {
     r.searched = true;
-    r.search = search_hyperparameters(o, space, r.model, *evaluator);
+    std::vector<double> seeds;
+    if (!o.init_from_path.empty()) {
+      const auto rows = read_sweep_top(o.init_from_path, r.data.channels, o.population);
+      seeds.resize(rows.size() * static_cast<size_t>(space.dimension()));
+      for (size_t i = 0; i < rows.size(); ++i) space.encode(rows[i], &seeds[i * space.dimension()]);
+      r.notices.push_back("search: " + std::to_string(rows.size()) +
+                          " members of the initial population from " + o.init_from_path);
+    }
+    r.search = search_hyperparameters(o, space, r.model, *evaluator, seeds);
     r.hyperparameters.ridge_lambda = o.ridge_lambda;
     for (int c = 0; c < C; ++c)
       r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));

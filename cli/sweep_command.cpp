@@ -1,0 +1,179 @@
+// `mmm sweep`: evaluate a large space-filling design of candidates in bounded memory, keep the
+// top-K and a loss profile, checkpoint, and resume after an interruption (SPEC §5).
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <optional>
+
+#include "cli/commands.hpp"
+#include "host/common/errors.hpp"
+#include "host/io/config_file.hpp"
+#include "host/io/sweep_all_writer.hpp"
+#include "host/io/sweep_files.hpp"
+#include "host/pipeline/sweep_pipeline.hpp"
+
+namespace mmm::cli {
+namespace {
+
+/// Set by SIGINT; the sweep stops after the chunk in flight and writes what it has.
+std::atomic<bool> g_stop{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+extern "C" void on_sigint(int) { g_stop.store(true); }
+
+/// Installs the SIGINT handler for its lifetime; a second Ctrl-C kills the process as usual.
+class SigintGuard {
+ public:
+  SigintGuard() {
+    struct sigaction sa = {};
+    sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_);
+  }
+  ~SigintGuard() { sigaction(SIGINT, &old_, nullptr); }
+  SigintGuard(const SigintGuard&) = delete;
+  SigintGuard& operator=(const SigintGuard&) = delete;
+
+ private:
+  struct sigaction old_ = {};
+};
+
+struct SweepFlags {
+  SweepOptions o;
+  std::string config, channels, controls, design = "sobol";
+  bool json = false;
+  CLI::Option *data, *date_col, *kpi_col, *channels_opt, *controls_opt, *out, *n, *lambda, *seed,
+      *device, *threads;
+};
+
+void print_summary(const SweepReport& r, const std::string& out_dir) {
+  std::printf("data: %s — %d rows, %d channels, %d controls\n", r.data.source.c_str(),
+              r.model.rows(), r.model.channels(), r.model.control_count());
+  const std::uint64_t done = r.next_index - r.start_index;
+  std::printf(
+      "sweep: %llu candidates (%s, seed %llu; %llu of %llu done) in %.2f s on %s, %.0f "
+      "candidates/s\n",
+      static_cast<unsigned long long>(done), r.checkpoint.design.c_str(),
+      static_cast<unsigned long long>(r.checkpoint.seed),
+      static_cast<unsigned long long>(r.next_index),
+      static_cast<unsigned long long>(r.checkpoint.n), r.seconds, r.backend.c_str(),
+      r.seconds > 0 ? static_cast<double>(done) / r.seconds : 0.0);
+  if (!r.top.empty()) {
+    std::printf("best: loss %.6g, R² %.4f (candidate %llu); top %zu kept\n", r.top.front().loss,
+                r.top.front().r2, static_cast<unsigned long long>(r.top.front().index),
+                r.top.size());
+  }
+  std::printf("wrote %s (sweep_top.csv, sweep_summary.csv, sweep_state.json)\n", out_dir.c_str());
+}
+
+}  // namespace
+
+Runner add_sweep_command(CLI::App& app) {
+  auto f = std::make_shared<SweepFlags>();
+  SweepFlags& F = *f;
+  app.add_option("--config", F.config,
+                 "TOML config of `mmm fit` (data, model, seed, run, "
+                 "channel bounds); flags override it")
+      ->check(CLI::ExistingFile);
+  F.data = app.add_option("--data", F.o.data_path, "wide CSV (as for `mmm fit`)");
+  F.date_col = app.add_option("--date-col", F.o.columns.date_column, "date column");
+  F.kpi_col = app.add_option("--kpi-col", F.o.columns.kpi_column, "KPI column");
+  F.channels_opt = app.add_option("--channels", F.channels, "spend columns a,b,…");
+  F.controls_opt = app.add_option("--controls", F.controls, "user control columns a,b,…");
+  F.out = app.add_option("--out", F.o.out_dir,
+                         "output folder: sweep_top.csv, sweep_summary.csv, sweep_state.json");
+  app.add_option("--design", F.design, "sobol | lhs | grid (default sobol)");
+  F.n = app.add_option("--n", F.o.n, "candidates (default 100000; a grid: its size)");
+  app.add_option("--top", F.o.top, "best candidates to keep (default 1000)");
+  app.add_option("--grid-points", F.o.grid_points, "grid: points per axis (default 3)");
+  F.lambda = app.add_option("--ridge-lambda", F.o.ridge_lambda, "ridge penalty λ (default 10)");
+  F.seed =
+      app.add_option("--seed", F.o.seed, "design seed (default 1)")->check(CLI::NonNegativeNumber);
+  F.device = app.add_option("--device", F.o.device, "auto | cpu | cuda | cuda:N (default auto)");
+  F.threads = app.add_option("--threads", F.o.threads, "CPU threads (default: all)");
+  app.add_flag("--all", F.o.all, "also write every candidate to sweep_all.csv.gz");
+  app.add_flag("--resume", F.o.resume, "continue the sweep checkpointed in --out");
+  app.add_flag("--quiet", F.o.quiet, "no progress bar or notices on stderr");
+  app.add_flag("--json", F.json, "print one JSON summary object on stdout");
+  // For tests: simulate an interruption, and force small chunks.
+  app.add_option("--stop-after", F.o.stop_after, "stop after this many candidates")->group("");
+  app.add_option("--chunk", F.o.chunk, "candidates per backend call")->group("");
+  return [f] {
+    SweepFlags& F = *f;
+    SweepOptions o = F.o;
+    if (!F.config.empty()) {
+      FitOptions fo;
+      apply_config_file(F.config, fo);
+      if (F.data->count() == 0) o.data_path = fo.data_path;
+      if (F.date_col->count() == 0) o.columns.date_column = fo.columns.date_column;
+      if (F.kpi_col->count() == 0) o.columns.kpi_column = fo.columns.kpi_column;
+      if (F.channels_opt->count() == 0) o.columns.channels = fo.columns.channels;
+      if (F.controls_opt->count() == 0) o.columns.controls = fo.columns.controls;
+      if (F.out->count() == 0) o.out_dir = fo.out_dir;
+      if (F.lambda->count() == 0) o.ridge_lambda = fo.ridge_lambda;
+      if (F.seed->count() == 0) o.seed = fo.seed;
+      if (F.device->count() == 0) o.device = fo.device;
+      if (F.threads->count() == 0) o.threads = fo.threads;
+      o.bounds = fo.bounds;
+    }
+    if (F.channels_opt->count() > 0) o.columns.channels = split_list(F.channels);
+    if (F.controls_opt->count() > 0) o.columns.controls = split_list(F.controls);
+    o.design = parse_design(F.design);
+    o.n_given = F.n->count() > 0;
+    if (o.data_path.empty())
+      throw InputError("mmm sweep: --data is required (or [data] path in --config)");
+    if (o.out_dir.empty())
+      throw InputError("mmm sweep: --out is required (or [run] out in --config)");
+    if (o.n_given && o.n == 0) throw InputError("invalid --n 0: expected at least 1 candidate");
+    if (o.top < 1 || o.top > kMaxSweepTop) {
+      throw InputError("invalid --top " + std::to_string(o.top) + ": expected 1 to " +
+                       std::to_string(kMaxSweepTop));
+    }
+    OutputDir out(o.out_dir);  // checked before the work, so a bad --out fails fast
+    std::optional<SweepCheckpoint> checkpoint;
+    if (o.resume) checkpoint = read_sweep_checkpoint(o.out_dir);
+
+    // Opened at the first chunk, i.e. once the input was validated: bad input leaves nothing.
+    std::unique_ptr<SweepAllWriter> all;
+    SweepChunkSink sink;
+    if (o.all) {
+      sink = [&](const std::vector<std::string>& channels, std::uint64_t first, int count,
+                 const double* params, const BatchResult& res) {
+        if (!all) all = std::make_unique<SweepAllWriter>(o.out_dir, channels, o.resume);
+        all->write(first, count, static_cast<int>(channels.size()), params, res);
+      };
+    }
+
+    g_stop.store(false);
+    SweepReport r;
+    {
+      SigintGuard guard;
+      r = run_sweep(o, &g_stop, checkpoint, sink);
+    }
+    write_sweep_outputs(r, out);
+    if (all) all->commit();
+    out.commit();
+    if (!o.quiet) {
+      for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
+    }
+    if (F.json) {
+      std::printf("%s\n", sweep_summary_json(r, o.out_dir).dump().c_str());
+    } else {
+      print_summary(r, o.out_dir);
+    }
+    if (r.interrupted) {
+      std::fprintf(stderr,
+                   "notice: stopped after %llu of %llu candidates; %s holds the results so far; "
+                   "run the same command with --resume to continue\n",
+                   static_cast<unsigned long long>(r.next_index),
+                   static_cast<unsigned long long>(r.checkpoint.n), o.out_dir.c_str());
+      return 130;
+    }
+    return 0;
+  };
+}
+
+}  // namespace mmm::cli

@@ -1,0 +1,319 @@
+#include "host/pipeline/sweep_pipeline.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+
+#include "host/backend/device.hpp"
+#include "host/common/errors.hpp"
+#include "host/common/progress.hpp"
+#include "host/features/controls.hpp"
+#include "host/io/csv_writer.hpp"
+#include "host/pipeline/fit_options.hpp"
+#include "host/pipeline/fit_pipeline.hpp"
+
+namespace mmm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// Memory one chunk may take for the backend's per-candidate results (BatchResult and the
+/// design rows); the chunk size follows from it.
+constexpr double kChunkBytes = 64.0 * 1024 * 1024;
+constexpr int kMaxChunk = 65536;
+
+void check_options(const SweepOptions& o, const Dataset& data, const ModelData& model) {
+  if (o.top < 1 || o.top > kMaxSweepTop) {
+    throw InputError("invalid --top " + std::to_string(o.top) + ": expected 1 to " +
+                     std::to_string(kMaxSweepTop));
+  }
+  if (o.threads < 0 || o.threads > kMaxThreads) {
+    throw InputError("invalid --threads " + std::to_string(o.threads) + ": expected 0 (every " +
+                     "hardware thread) to " + std::to_string(kMaxThreads));
+  }
+  if (!(o.ridge_lambda > 0)) {
+    throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
+  }
+  if (o.chunk < 0) throw InputError("invalid --chunk " + std::to_string(o.chunk));
+  if (model.parameters() + 2 > data.rows()) {
+    throw InputError(data.source + ": " + std::to_string(data.rows()) + " rows but the model has " +
+                     std::to_string(model.parameters() + 1) +
+                     " parameters; expected at least parameters + 1 rows");
+  }
+  if ((data.kpi.array() == data.kpi(0)).all()) {
+    throw InputError(data.source + ": KPI column `" + data.kpi_column +
+                     "` is constant; there is nothing to explain");
+  }
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : ",") + x;
+  return s;
+}
+
+bool same_bounds(const std::vector<ChannelBounds>& a, const std::vector<ChannelBounds>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t c = 0; c < a.size(); ++c) {
+    const ChannelBounds &x = a[c], &y = b[c];
+    if (x.theta.lo != y.theta.lo || x.theta.hi != y.theta.hi || x.alpha.lo != y.alpha.lo ||
+        x.alpha.hi != y.alpha.hi || x.gamma_fraction.lo != y.gamma_fraction.lo ||
+        x.gamma_fraction.hi != y.gamma_fraction.hi) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// InputError unless the checkpoint describes the sweep these options ask for.
+void check_resume(const SweepCheckpoint& saved, const SweepCheckpoint& now) {
+  const auto mismatch = [&](const std::string& what, const std::string& was,
+                            const std::string& is) {
+    throw InputError("cannot --resume from " + saved.source + ": it has " + what + " " + was +
+                     " but this run has " + is +
+                     "; give the same options, or leave out --resume to start over");
+  };
+  if (saved.design != now.design) mismatch("--design", saved.design, now.design);
+  if (saved.seed != now.seed)
+    mismatch("--seed", std::to_string(saved.seed), std::to_string(now.seed));
+  if (saved.n != now.n) mismatch("--n", std::to_string(saved.n), std::to_string(now.n));
+  if (saved.grid_points != now.grid_points) {
+    mismatch("--grid-points", std::to_string(saved.grid_points), std::to_string(now.grid_points));
+  }
+  if (saved.top != now.top) mismatch("--top", std::to_string(saved.top), std::to_string(now.top));
+  if (saved.ridge_lambda != now.ridge_lambda) {
+    mismatch("--ridge-lambda", format_number(saved.ridge_lambda), format_number(now.ridge_lambda));
+  }
+  if (saved.channels != now.channels)
+    mismatch("channels", join(saved.channels), join(now.channels));
+  if (saved.controls != now.controls)
+    mismatch("controls", join(saved.controls), join(now.controls));
+  if (saved.data_fingerprint != now.data_fingerprint) {
+    mismatch("data fingerprint", saved.data_fingerprint,
+             now.data_fingerprint + " (the data changed)");
+  }
+  if (saved.all != now.all) {
+    mismatch("--all", saved.all ? "on" : "off", now.all ? "on" : "off");
+  }
+  if (!same_bounds(saved.bounds, now.bounds)) mismatch("search bounds", "(saved)", "other bounds");
+  if (saved.summary.bins != now.summary.bins ||
+      saved.summary.count.size() != now.summary.count.size()) {
+    mismatch("summary bins", std::to_string(saved.summary.bins), std::to_string(now.summary.bins));
+  }
+  if (saved.next_index > saved.n) {
+    throw InputError(saved.source + ": next_index " + std::to_string(saved.next_index) +
+                     " is beyond n " + std::to_string(saved.n));
+  }
+}
+
+/// Turns design rows into the evaluator's natural parameters.
+void decode_rows(const SearchSpace& space, const double* unit, int count, double* params) {
+  const int C = space.channels();
+  for (int i = 0; i < count; ++i) {
+    for (int c = 0; c < C; ++c) {
+      const ChannelHyper h = space.decode_unit(unit + static_cast<size_t>(i) * 3 * C, c);
+      double* p = params + static_cast<size_t>(i) * 3 * C + 3 * c;
+      p[0] = h.theta;
+      p[1] = h.alpha;
+      p[2] = h.gamma;
+    }
+  }
+}
+
+SweepCandidate candidate_at(const BatchResult& r, int i, std::uint64_t index, const double* params,
+                            int C) {
+  SweepCandidate c;
+  c.index = index;
+  c.loss = r.loss[i];
+  c.r2 = r.r2[i];
+  c.params.assign(params + static_cast<size_t>(i) * 3 * C,
+                  params + static_cast<size_t>(i + 1) * 3 * C);
+  const double* coef = &r.coef[static_cast<size_t>(i) * r.parameters];
+  c.coef.assign(coef, coef + C);
+  return c;
+}
+
+/// Re-evaluates a checkpoint's top-K from their design indices (a point is a function of its
+/// index), in chunks: exact losses for the ranking, and a check that the data and options
+/// still give the saved losses.
+void restore_top(const SweepCheckpoint& saved, const Design& design, const SearchSpace& space,
+                 Evaluator& evaluator, int chunk, TopK& top) {
+  const int C = space.channels(), D = 3 * C;
+  const auto& idx = saved.top_indices;
+  std::vector<double> u(static_cast<size_t>(chunk) * D), p(u.size());
+  BatchResult result;
+  for (size_t first = 0; first < idx.size(); first += static_cast<size_t>(chunk)) {
+    const int k = static_cast<int>(std::min(idx.size() - first, static_cast<size_t>(chunk)));
+    for (int i = 0; i < k; ++i) {
+      if (idx[first + i] >= saved.next_index) {
+        throw InputError(saved.source + ": top candidate index " + std::to_string(idx[first + i]) +
+                         " is not below next_index " + std::to_string(saved.next_index));
+      }
+      design.generate(idx[first + i], 1, &u[static_cast<size_t>(i) * D]);
+    }
+    decode_rows(space, u.data(), k, p.data());
+    evaluator.evaluate(CandidateBatch{k, C, p.data()}, RowWeights{}, result);
+    for (int i = 0; i < k; ++i) {
+      const double was = saved.top_losses[first + i], now = result.loss[i];
+      if (!(std::abs(now - was) <= 1e-9 * std::max(1.0, std::abs(was)))) {
+        throw InputError(saved.source + ": candidate " + std::to_string(idx[first + i]) +
+                         " has loss " + format_number(was) + " in sweep_top.csv but " +
+                         format_number(now) +
+                         " now; the data or options changed, leave out --resume to start over");
+      }
+      top.push(candidate_at(result, i, idx[first + i], p.data(), C));
+    }
+  }
+}
+
+}  // namespace
+
+std::string file_fingerprint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot open data file `" + path + "`");
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  char buf[1 << 16];
+  while (in) {
+    in.read(buf, sizeof buf);
+    const std::streamsize got = in.gcount();
+    for (std::streamsize i = 0; i < got; ++i) {
+      h ^= static_cast<unsigned char>(buf[i]);
+      h *= 0x100000001b3ull;
+    }
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
+                      const std::optional<SweepCheckpoint>& resume, const SweepChunkSink& sink) {
+  SweepReport r;
+  r.options = o;
+  r.data = load_wide_csv(o.data_path, o.columns);
+  r.notices = r.data.notices;
+  const ControlMatrix controls = build_controls(r.data);
+  r.model = make_model_data(r.data, controls, o.ridge_lambda);
+  check_options(o, r.data, r.model);
+  const int C = r.model.channels();
+  const int D = 3 * C;
+  r.space = build_search_space(r.model, r.data.channels, o.bounds);
+
+  DesignOptions dopt;
+  dopt.kind = o.design;
+  dopt.dimensions = D;
+  dopt.seed = o.seed;
+  dopt.grid_points = o.grid_points;
+  dopt.n = o.n;
+  if (o.design == DesignKind::kGrid) {
+    const std::uint64_t size = grid_size(o.grid_points, D);
+    if (o.n_given && size > o.n && size <= kMaxGridPoints) {
+      throw InputError("--design grid with --grid-points " + std::to_string(o.grid_points) +
+                       " has " + std::to_string(o.grid_points) + "^" + std::to_string(D) + " = " +
+                       std::to_string(size) + " points, more than --n " + std::to_string(o.n) +
+                       "; lower --grid-points or raise --n");
+    }
+    if (size <= kMaxGridPoints) dopt.n = size;
+  } else if (o.n < 1) {
+    throw InputError("invalid --n 0: expected at least 1 candidate");
+  }
+  const Design design(dopt);
+
+  SweepCheckpoint& cp = r.checkpoint;
+  cp.design = design_name(o.design);
+  cp.seed = o.seed;
+  cp.n = dopt.n;
+  cp.grid_points = o.design == DesignKind::kGrid ? o.grid_points : 0;
+  cp.top = o.top;
+  cp.ridge_lambda = o.ridge_lambda;
+  cp.data_fingerprint = file_fingerprint(o.data_path);
+  cp.channels = r.data.channels;
+  cp.controls = r.data.controls;
+  cp.bounds = r.space.bounds;
+  cp.all = o.all;
+  cp.summary = SweepSummary(C, o.bins);
+  if (resume) {
+    check_resume(*resume, cp);
+    cp.next_index = resume->next_index;
+    cp.failed = resume->failed;
+    cp.seconds = resume->seconds;
+    cp.summary = resume->summary;
+  }
+
+  std::string device_notice;
+  auto evaluator = make_evaluator(parse_device(o.device), r.model, o.threads, &device_notice);
+  if (!device_notice.empty()) r.notices.push_back(device_notice);
+  r.backend = evaluator->name();
+
+  // Per candidate: BatchResult's 4 arrays of p values and 3 scalars, params and design rows.
+  const double bytes = 8.0 * (4.0 * r.model.parameters() + 3 + 2.0 * D);
+  const int chunk =
+      o.chunk > 0 ? o.chunk : std::clamp(static_cast<int>(kChunkBytes / bytes), 256, kMaxChunk);
+  std::vector<double> unit(static_cast<size_t>(chunk) * D), params(unit.size());
+  BatchResult result;
+  TopK top(static_cast<size_t>(o.top));
+
+  if (resume) restore_top(*resume, design, r.space, *evaluator, chunk, top);
+
+  r.start_index = cp.next_index;
+  const std::uint64_t end =
+      o.stop_after > 0 ? std::min<std::uint64_t>(cp.n, std::max(o.stop_after, cp.next_index))
+                       : cp.n;
+  ProgressBar bar("sweep", static_cast<long>(cp.n - r.start_index),
+                  !o.quiet && ProgressBar::stderr_is_terminal());
+  const auto t0 = Clock::now();
+  std::uint64_t next = cp.next_index;
+  double best_loss = std::numeric_limits<double>::infinity();
+  for (const auto& c : top.sorted()) best_loss = std::min(best_loss, c.loss);
+  while (next < end) {
+    if (stop != nullptr && stop->load()) break;
+    const int count = static_cast<int>(std::min<std::uint64_t>(chunk, end - next));
+    design.generate(next, count, unit.data());
+    decode_rows(r.space, unit.data(), count, params.data());
+    evaluator->evaluate(CandidateBatch{count, C, params.data()}, RowWeights{}, result);
+    if (sink) sink(r.data.channels, next, count, params.data(), result);
+    for (int i = 0; i < count; ++i) {
+      const double loss = result.loss[i];
+      if (!std::isfinite(loss)) {
+        ++cp.failed;
+        continue;
+      }
+      cp.summary.add(&unit[static_cast<size_t>(i) * D], loss);
+      best_loss = std::min(best_loss, loss);
+      if (top.accepts(loss, next + i))
+        top.push(candidate_at(result, i, next + i, params.data(), C));
+    }
+    next += static_cast<std::uint64_t>(count);
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    char detail[96];
+    std::snprintf(detail, sizeof detail, "%.0f candidates/s, best loss %.6g",
+                  secs > 0 ? static_cast<double>(next - r.start_index) / secs : 0.0, best_loss);
+    bar.update(static_cast<long>(next - r.start_index), detail);
+  }
+  r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (next >= cp.n) bar.finish();
+  cp.next_index = next;
+  cp.seconds += r.seconds;
+  r.next_index = next;
+  r.failed = cp.failed;
+  r.seconds_total = cp.seconds;
+  r.interrupted = next < cp.n;
+  r.top = top.sorted();
+  r.summary = cp.summary;
+  cp.top_indices.clear();
+  cp.top_losses.clear();
+  for (const auto& c : r.top) {
+    cp.top_indices.push_back(c.index);
+    cp.top_losses.push_back(c.loss);
+  }
+  if (cp.failed > 0) {
+    r.notices.push_back(std::to_string(cp.failed) +
+                        " candidates had a singular fit (loss +inf) and were left out");
+  }
+  return r;
+}
+
+}  // namespace mmm

@@ -1,0 +1,108 @@
+#pragma once
+// `mmm sweep` (SPEC §5): evaluate a large space-filling design of candidates in chunks,
+// keeping the exact top-K and a per-axis loss profile in bounded memory. A sweep can stop
+// after any chunk (Ctrl-C) and resume from a checkpoint with the same final result as an
+// uninterrupted run. It computes; io/ writes.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/backend/evaluator.hpp"
+#include "host/data/dataset.hpp"
+#include "host/data/wide_csv_loader.hpp"
+#include "host/model/hyperparameters.hpp"
+#include "host/model/model_data.hpp"
+#include "host/sweep/design.hpp"
+#include "host/sweep/sweep_results.hpp"
+
+namespace mmm {
+
+/// Everything `mmm sweep` can be told.
+struct SweepOptions {
+  std::string data_path;
+  ColumnSelection columns;
+  std::string out_dir;
+  DesignKind design = DesignKind::kSobol;
+  std::uint64_t n = 100000;  ///< candidates in the design
+  bool n_given = false;      ///< --n was set (a grid otherwise takes its own size)
+  long top = 1000;           ///< K of the top-K
+  int grid_points = 3;       ///< grid: points per axis
+  int bins = 20;             ///< summary bins per parameter axis
+  double ridge_lambda = kDefaultRidgeLambda;
+  std::uint64_t seed = 1;
+  std::string device = "auto";
+  int threads = 0;
+  bool quiet = false;
+  std::map<std::string, ChannelBounds> bounds;  ///< per-channel search bounds (config)
+  bool resume = false;                          ///< continue the checkpoint in out_dir
+  std::uint64_t stop_after = 0;  ///< stop once this many candidates are done (0: never; tests)
+  int chunk = 0;                 ///< candidates per backend call (0: chosen from memory)
+  bool all = false;              ///< also stream every candidate to sweep_all.csv.gz
+};
+
+/// The largest --top a sweep accepts (the top-K is held in memory).
+constexpr long kMaxSweepTop = 1000000;
+
+/// A sweep's progress as saved in sweep_state.json (plus the top-K indices of sweep_top.csv):
+/// enough to check that a resumed run is the same sweep and to continue it.
+struct SweepCheckpoint {
+  std::string design;
+  std::uint64_t seed = 0;
+  std::uint64_t n = 0;
+  int grid_points = 0;
+  long top = 0;
+  double ridge_lambda = 0.0;
+  std::string data_fingerprint;  ///< FNV-1a 64 of the data file's bytes, hex
+  std::vector<std::string> channels;
+  std::vector<std::string> controls;
+  std::vector<ChannelBounds> bounds;
+  bool all = false;              ///< every candidate is in sweep_all.csv.gz
+  std::uint64_t next_index = 0;  ///< candidates [0, next_index) are done
+  std::uint64_t failed = 0;      ///< candidates whose fit failed (loss +inf)
+  double seconds = 0.0;          ///< evaluation time over every run so far
+  SweepSummary summary;
+  std::vector<std::uint64_t> top_indices;  ///< from sweep_top.csv, best first
+  std::vector<double> top_losses;          ///< their losses as written
+  std::string source;                      ///< where it was read from (messages)
+};
+
+struct SweepReport {
+  SweepOptions options;
+  Dataset data;
+  ModelData model;
+  SearchSpace space;
+  std::string backend;
+  std::vector<std::string> notices;
+  std::vector<SweepCandidate> top;  ///< best first
+  SweepSummary summary;
+  std::uint64_t start_index = 0;  ///< where this run began (0 unless resumed)
+  std::uint64_t next_index = 0;   ///< candidates [0, next_index) are done
+  std::uint64_t failed = 0;
+  double seconds = 0.0;        ///< evaluation time of this run
+  double seconds_total = 0.0;  ///< over every run of this sweep
+  bool interrupted = false;    ///< stopped before n (Ctrl-C or --stop-after)
+  SweepCheckpoint checkpoint;  ///< the state to save
+  bool complete() const { return next_index >= checkpoint.n; }
+};
+
+/// Receives every evaluated chunk: the data's channel names, candidates [first, first + count),
+/// their parameters (3C each, the evaluator's layout) and results (e.g. for sweep_all.csv.gz).
+using SweepChunkSink =
+    std::function<void(const std::vector<std::string>& channels, std::uint64_t first, int count,
+                       const double* params, const BatchResult& results)>;
+
+/// Runs (or, given `resume`, continues) a sweep. Stops after the current chunk once `*stop`
+/// becomes true. Throws InputError for bad options, or a checkpoint that does not match.
+SweepReport run_sweep(const SweepOptions& options, const std::atomic<bool>* stop,
+                      const std::optional<SweepCheckpoint>& resume,
+                      const SweepChunkSink& sink = {});
+
+/// FNV-1a 64 of a file's bytes as 16 hex digits (identifies the data a checkpoint was made on).
+std::string file_fingerprint(const std::string& path);
+
+}  // namespace mmm
