@@ -35,6 +35,8 @@ def main():
     ap.add_argument("--budget", type=int, default=20000)
     ap.add_argument("--bootstrap", type=int, default=1000)
     ap.add_argument("--ci", type=float, default=0.90)
+    ap.add_argument("--nested-budget", type=int, default=0,
+                    help="> 0: nested bootstrap, a search of this many evaluations per resample")
     ap.add_argument("--json-out")
     args = ap.parse_args()
     if not os.path.exists(args.mmm):
@@ -51,7 +53,7 @@ def main():
                  "--noise", str(args.noise), "--seed", str(seed), "--out", data, "--quiet"])
             run([args.mmm, "fit", "--data", data, "--out", out, "--budget", str(args.budget),
                  "--bootstrap", str(args.bootstrap), "--ci", str(args.ci), "--seed", str(seed),
-                 "--quiet", "--json"])
+                 "--nested-budget", str(args.nested_budget), "--quiet", "--json"])
             with open(data[:-4] + ".truth.json") as f:
                 truth = json.load(f)["channels"]
             with open(os.path.join(out, "model_results.csv")) as f:
@@ -71,7 +73,7 @@ def main():
     share = covered / total if total else float("nan")
     print(f"coverage of the true ROI by the {args.ci:.0%} bootstrap CI: {covered}/{total} = {share:.1%} "
           f"(weeks {args.weeks}, channels {args.channels}, noise {args.noise}, budget {args.budget}, "
-          f"bootstrap {args.bootstrap})")
+          f"bootstrap {args.bootstrap}, nested budget {args.nested_budget})")
     if args.json_out:
         with open(args.json_out, "w") as f:
             json.dump({"covered": covered, "total": total, "share": share, "args": vars(args), "seeds": rows}, f, indent=1)

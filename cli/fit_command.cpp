@@ -106,6 +106,11 @@ Runner add_fit_command(CLI::App& app) {
   flag<int>(
       app, F, "--bootstrap", F.o.bootstrap, [](FitOptions& o, const int& v) { o.bootstrap = v; },
       "bootstrap resamples for the CIs (default 100; 0 skips)");
+  flag<long>(
+      app, F, "--nested-budget", F.o.nested_budget,
+      [](FitOptions& o, const long& v) { o.nested_budget = v; },
+      "nested bootstrap: re-run the search with this many evaluations in every resample "
+      "(default 0: hyperparameters fixed)");
   flag<double>(
       app, F, "--ci", F.o.ci, [](FitOptions& o, const double& v) { o.ci = v; },
       "confidence level of the bootstrap intervals (default 0.90)");

@@ -19,6 +19,37 @@ double percentile(std::vector<double> v, double q) {
   return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
+void record_resample(const ModelData& data, const double* weights, const BatchResult& fits, int i,
+                     int b, BootstrapReport& report) {
+  if (!std::isfinite(fits.loss[i])) {
+    ++report.failed;
+    return;
+  }
+  const int T = data.rows(), C = data.channels(), p = fits.parameters;
+  Eigen::Map<const Eigen::VectorXd> w(weights, T);
+  const double rows = w.sum();
+  for (int c = 0; c < C; ++c) {
+    const double coef = fits.coef[static_cast<size_t>(i) * p + c];
+    const double sum_h = rows * fits.mean[static_cast<size_t>(i) * p + c];
+    const double sum_x = w.dot(data.spend.col(c));
+    report.coef(b, c) = coef;
+    report.roi(b, c) = sum_x > 0 ? coef * sum_h / sum_x : std::numeric_limits<double>::quiet_NaN();
+  }
+}
+
+void finish_intervals(double ci, BootstrapReport& report) {
+  const int B = static_cast<int>(report.coef.rows()), C = static_cast<int>(report.coef.cols());
+  const double lo_q = (1.0 - ci) / 2.0, hi_q = 1.0 - lo_q;
+  for (int c = 0; c < C; ++c) {
+    std::vector<double> coefs(report.coef.col(c).data(), report.coef.col(c).data() + B);
+    std::vector<double> rois(report.roi.col(c).data(), report.roi.col(c).data() + B);
+    report.coef_lower.push_back(percentile(coefs, lo_q));
+    report.coef_upper.push_back(percentile(coefs, hi_q));
+    report.roi_lower.push_back(percentile(rois, lo_q));
+    report.roi_upper.push_back(percentile(rois, hi_q));
+  }
+}
+
 BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<double>& hyper3c,
                                     const BootstrapOptions& options, Evaluator& evaluator,
                                     const std::function<void(int)>& progress) {
@@ -30,7 +61,7 @@ BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<dou
     throw InputError("invalid --ci " + std::to_string(options.ci) +
                      ": expected a level strictly between 0 and 1, e.g. 0.90");
   }
-  const int T = data.rows(), C = data.channels(), p = data.parameters();
+  const int T = data.rows(), C = data.channels();
   const int B = options.resamples;
   const int stride = 3 * C;
   BootstrapReport report;
@@ -51,33 +82,11 @@ BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<dou
     }
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, weights.data()}, fits);
     for (int i = 0; i < n; ++i) {
-      const int b = first + i;
-      if (!std::isfinite(fits.loss[i])) {
-        ++report.failed;
-        continue;
-      }
-      Eigen::Map<const Eigen::VectorXd> w(&weights[static_cast<size_t>(i) * T], T);
-      const double rows = w.sum();
-      for (int c = 0; c < C; ++c) {
-        const double coef = fits.coef[static_cast<size_t>(i) * p + c];
-        const double sum_h = rows * fits.mean[static_cast<size_t>(i) * p + c];
-        const double sum_x = w.dot(data.spend.col(c));
-        report.coef(b, c) = coef;
-        report.roi(b, c) =
-            sum_x > 0 ? coef * sum_h / sum_x : std::numeric_limits<double>::quiet_NaN();
-      }
+      record_resample(data, &weights[static_cast<size_t>(i) * T], fits, i, first + i, report);
     }
     if (progress) progress(first + n);
   }
-  const double lo_q = (1.0 - options.ci) / 2.0, hi_q = 1.0 - lo_q;
-  for (int c = 0; c < C; ++c) {
-    std::vector<double> coefs(report.coef.col(c).data(), report.coef.col(c).data() + B);
-    std::vector<double> rois(report.roi.col(c).data(), report.roi.col(c).data() + B);
-    report.coef_lower.push_back(percentile(coefs, lo_q));
-    report.coef_upper.push_back(percentile(coefs, hi_q));
-    report.roi_lower.push_back(percentile(rois, lo_q));
-    report.roi_upper.push_back(percentile(rois, hi_q));
-  }
+  finish_intervals(options.ci, report);
   return report;
 }
 

@@ -32,6 +32,14 @@ struct BootstrapReport {
 /// statistics (numpy's default); NaN when no value is finite.
 double percentile(std::vector<double> v, double q);
 
+/// Records candidate i of `fits` (solved under the T row weights `weights`) as resample b:
+/// its media coefficients and ROI, or a failure when its loss is not finite.
+void record_resample(const ModelData& data, const double* weights, const BatchResult& fits, int i,
+                     int b, BootstrapReport& report);
+
+/// Fills the per-channel percentile intervals at level `ci` from report.coef and report.roi.
+void finish_intervals(double ci, BootstrapReport& report);
+
 /// Runs the bootstrap for fixed hyperparameters (θ, α, γ per channel). `progress` (optional)
 /// gets the number of resamples done so far.
 BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<double>& hyper3c,

@@ -145,6 +145,7 @@ nlohmann::json model_json(const FitReport& r) {
                  {"budget", o.budget},
                  {"population", o.population},
                  {"bootstrap", o.bootstrap},
+                 {"nested_budget", o.nested_budget},
                  {"ci", o.ci},
                  {"cv", {{"train", o.cv.train}, {"test", o.cv.test}, {"step", o.cv.step}}},
                  {"budget_change_limit", o.budget_change_limit},
@@ -172,6 +173,8 @@ nlohmann::json model_json(const FitReport& r) {
                  {"best_loss", number_or_null(r.searched ? r.search.best_loss : std::nan(""))}};
   j["bootstrap"] = {{"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
                     {"failed", r.bootstrap.failed},
+                    {"nested", r.nested},
+                    {"nested_evaluations", r.nested_evaluations},
                     {"ci", o.ci}};
   j["backend"] = r.backend;
   j["timings_seconds"] = {{"total", r.seconds_total},

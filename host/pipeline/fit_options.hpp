@@ -19,10 +19,11 @@ struct FitOptions {
   std::string data_path;
   ColumnSelection columns;
   std::string out_dir;
-  long budget = 500;    ///< search evaluations
-  int population = 30;  ///< DE population
-  int bootstrap = 100;  ///< resamples; 0 skips
-  double ci = 0.90;     ///< bootstrap interval level
+  long budget = 500;       ///< search evaluations
+  int population = 30;     ///< DE population
+  int bootstrap = 100;     ///< resamples; 0 skips
+  long nested_budget = 0;  ///< > 0: nested bootstrap, a search of this budget per resample
+  double ci = 0.90;        ///< bootstrap interval level
   double ridge_lambda = kDefaultRidgeLambda;
   /// Set when λ came from a flag or the config: it then wins over a hyperparameters file's λ.
   bool ridge_lambda_explicit = false;

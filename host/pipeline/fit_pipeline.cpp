@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "host/backend/device.hpp"
+#include "host/bootstrap/nested_bootstrap.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/progress.hpp"
 #include "host/curves/response_curves.hpp"
@@ -32,6 +33,14 @@ void check_options(const FitOptions& o, const Dataset& data, const ModelData& mo
   if (o.threads < 0 || o.threads > kMaxThreads) {
     throw InputError("invalid --threads " + std::to_string(o.threads) + ": expected 0 (every " +
                      "hardware thread) to " + std::to_string(kMaxThreads));
+  }
+  if (o.nested_budget < 0) {
+    throw InputError("invalid --nested-budget " + std::to_string(o.nested_budget) +
+                     ": expected ≥ 0 evaluations per resample (0: plain bootstrap)");
+  }
+  if (o.nested_budget > 0 && !o.hyperparameters_path.empty()) {
+    throw InputError("--nested-budget re-runs the search in every resample; it cannot be " +
+                     std::string("combined with --hyperparameters (fixed θ, α, γ)"));
   }
   if (!(o.ridge_lambda > 0)) {
     throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
@@ -171,7 +180,23 @@ FitReport run_fit(const FitOptions& o) {
   r.seconds_cv = since(t_cv);
 
   const auto t_boot = Clock::now();
-  if (o.bootstrap > 0) {
+  if (o.bootstrap > 0 && o.nested_budget > 0) {
+    NestedBootstrapOptions no;
+    no.resamples = o.bootstrap;
+    no.ci = o.ci;
+    no.seed = o.seed;
+    no.budget = o.nested_budget;
+    no.population = o.population;
+    const long total = static_cast<long>(o.bootstrap) * o.nested_budget;
+    ProgressBar bar("nested bootstrap", total, !o.quiet && ProgressBar::stderr_is_terminal());
+    NestedBootstrapReport nested = nested_bootstrap_intervals(
+        r.model, space, no, *evaluator, [&](long done, long) { bar.update(done); });
+    bar.finish();
+    r.nested_evaluations = nested.evaluations;
+    r.bootstrap = std::move(nested);
+    r.bootstrapped = true;
+    r.nested = true;
+  } else if (o.bootstrap > 0) {
     BootstrapOptions bo;
     bo.resamples = o.bootstrap;
     bo.ci = o.ci;
@@ -181,6 +206,8 @@ FitReport run_fit(const FitOptions& o) {
                                       [&](int done) { bar.update(done); });
     bar.finish();
     r.bootstrapped = true;
+  }
+  if (r.bootstrapped) {
     if (r.bootstrap.failed > 0) {
       r.notices.push_back(std::to_string(r.bootstrap.failed) + " of " +
                           std::to_string(o.bootstrap) +

@@ -47,6 +47,8 @@ struct FitReport {
   CvReport cv;
   bool bootstrapped = false;
   BootstrapReport bootstrap;
+  bool nested = false;          ///< the bootstrap re-ran the search in every resample
+  long nested_evaluations = 0;  ///< evaluations of all the nested searches
   std::vector<ChannelResult> channels;
   AllocationResult allocation;
   std::string backend;

@@ -1,11 +1,8 @@
 #include "host/search/differential_evolution.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <limits>
-
-#include "host/common/philox.hpp"
 
 namespace mmm {
 namespace {
@@ -56,103 +53,135 @@ double mean_finite(const std::vector<double>& v, int n) {
 
 }  // namespace
 
-SearchResult differential_evolution(int dim, const DeOptions& opt, const BatchObjective& objective,
-                                    const std::vector<double>& seeds,
-                                    const SearchProgress& progress) {
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-  PhiloxStream rng(opt.seed, kDeStream);
-  SearchResult result;
-  if (opt.budget <= 0 || dim <= 0) return result;
-
-  const int pop = static_cast<int>(std::min<long>(std::max(opt.population, 4), opt.budget));
-  std::vector<double> population, losses(pop);
+DifferentialEvolution::DifferentialEvolution(int dim, const DeOptions& opt,
+                                             const std::vector<double>& seeds)
+    : dim_(dim),
+      pop_(0),
+      calls_(1),
+      slice_(1),
+      opt_(opt),
+      rng_(opt.seed, kDeStream),
+      start_(std::chrono::steady_clock::now()) {
+  if (opt.budget <= 0 || dim <= 0) return;
+  pop_ = static_cast<int>(std::min<long>(std::max(opt.population, 4), opt.budget));
+  losses_.assign(pop_, 0.0);
   if (opt.init_sigma > 0) {
-    gaussian_cloud(pop, dim, opt, rng, population);
+    gaussian_cloud(pop_, dim, opt, rng_, population_);
   } else {
-    latin_hypercube(pop, dim, opt.lower, opt.upper, rng, population);
+    latin_hypercube(pop_, dim, opt.lower, opt.upper, rng_, population_);
   }
-  const int n_seeds = std::min(pop, static_cast<int>(seeds.size() / dim));
+  const int n_seeds = std::min(pop_, static_cast<int>(seeds.size() / dim));
   for (int s = 0; s < n_seeds; ++s) {
     for (int d = 0; d < dim; ++d) {
-      population[static_cast<size_t>(s) * dim + d] =
+      population_[static_cast<size_t>(s) * dim + d] =
           std::clamp(seeds[static_cast<size_t>(s) * dim + d], opt.lower, opt.upper);
     }
   }
-  objective(population, pop, losses);
-  for (double& l : losses) {
-    if (std::isnan(l)) l = std::numeric_limits<double>::infinity();
-  }
-  result.evaluations = pop;
-
-  int best = static_cast<int>(std::min_element(losses.begin(), losses.end()) - losses.begin());
-  auto record = [&](int generation) {
-    SearchTracePoint p{generation, result.evaluations, losses[best], mean_finite(losses, pop),
-                       elapsed()};
-    result.trace.push_back(p);
-    if (progress) progress(p);
-  };
-  record(0);
-
-  std::vector<double> children(static_cast<size_t>(pop) * dim), child_losses(pop);
+  children_.assign(static_cast<size_t>(pop_) * dim, 0.0);
   // Members get children in turn, one slice per backend call; a later slice already sees the
   // improvements (and the new best) of the earlier ones.
-  const int calls = std::clamp(opt.calls_per_generation, 1, pop);
-  const int slice = (pop + calls - 1) / calls;
-  int next_member = 0;
-  for (int step = 1; result.evaluations < opt.budget; ++step) {
-    const int first = next_member;
-    const int n =
-        static_cast<int>(std::min<long>({static_cast<long>(slice), static_cast<long>(pop - first),
-                                         opt.budget - result.evaluations}));
-    next_member = (first + n) % pop;
-    const double* xb = &population[static_cast<size_t>(best) * dim];
-    for (int k = 0; k < n; ++k) {
-      const int i = first + k;
-      int a, b;
-      do a = rng.index(pop);
-      while (a == i);
-      do b = rng.index(pop);
-      while (b == i || b == a);
-      const double* x = &population[static_cast<size_t>(i) * dim];
-      const double* xa = &population[static_cast<size_t>(a) * dim];
-      const double* xbb = &population[static_cast<size_t>(b) * dim];
-      double* child = &children[static_cast<size_t>(k) * dim];
-      // Two distinct cut points in [0, dim]: the child takes the donor's coordinates in
-      // [c0, c1) and keeps its parent's elsewhere (at least one coordinate changes).
-      int c0 = rng.index(dim + 1), c1;
-      do c1 = rng.index(dim + 1);
-      while (c1 == c0);
-      if (c0 > c1) std::swap(c0, c1);
-      for (int d = 0; d < dim; ++d) {
-        double v = x[d];
-        if (d >= c0 && d < c1) {
-          v = x[d] + opt.f1 * (xa[d] - xbb[d]) + opt.f2 * (xb[d] - x[d]);
-          v = std::clamp(v, opt.lower, opt.upper);
-        }
-        child[d] = v;
-      }
-    }
-    objective(children, n, child_losses);
-    result.evaluations += n;
-    for (int k = 0; k < n; ++k) {
-      const int i = first + k;
-      double l =
-          std::isnan(child_losses[k]) ? std::numeric_limits<double>::infinity() : child_losses[k];
-      if (l <= losses[i]) {
-        losses[i] = l;
-        std::copy_n(&children[static_cast<size_t>(k) * dim], dim,
-                    &population[static_cast<size_t>(i) * dim]);
-        if (l < losses[best]) best = i;
-      }
-    }
-    record(step);
+  calls_ = std::clamp(opt.calls_per_generation, 1, pop_);
+  slice_ = (pop_ + calls_ - 1) / calls_;
+}
+
+bool DifferentialEvolution::done() const {
+  return pop_ == 0 || (initialized_ && result_.evaluations >= opt_.budget);
+}
+
+const std::vector<double>& DifferentialEvolution::ask(int* count) {
+  if (!initialized_) {
+    *count = pop_;
+    return population_;
   }
-  result.best.assign(population.begin() + static_cast<size_t>(best) * dim,
-                     population.begin() + static_cast<size_t>(best + 1) * dim);
-  result.best_loss = losses[best];
-  return result;
+  const int first = next_member_;
+  const int n =
+      static_cast<int>(std::min<long>({static_cast<long>(slice_), static_cast<long>(pop_ - first),
+                                       opt_.budget - result_.evaluations}));
+  next_member_ = (first + n) % pop_;
+  pending_first_ = first;
+  pending_count_ = n;
+  const double* xb = &population_[static_cast<size_t>(best_) * dim_];
+  for (int k = 0; k < n; ++k) {
+    const int i = first + k;
+    int a, b;
+    do a = rng_.index(pop_);
+    while (a == i);
+    do b = rng_.index(pop_);
+    while (b == i || b == a);
+    const double* x = &population_[static_cast<size_t>(i) * dim_];
+    const double* xa = &population_[static_cast<size_t>(a) * dim_];
+    const double* xbb = &population_[static_cast<size_t>(b) * dim_];
+    double* child = &children_[static_cast<size_t>(k) * dim_];
+    // Two distinct cut points in [0, dim]: the child takes the donor's coordinates in
+    // [c0, c1) and keeps its parent's elsewhere (at least one coordinate changes).
+    int c0 = rng_.index(dim_ + 1), c1;
+    do c1 = rng_.index(dim_ + 1);
+    while (c1 == c0);
+    if (c0 > c1) std::swap(c0, c1);
+    for (int d = 0; d < dim_; ++d) {
+      double v = x[d];
+      if (d >= c0 && d < c1) {
+        v = x[d] + opt_.f1 * (xa[d] - xbb[d]) + opt_.f2 * (xb[d] - x[d]);
+        v = std::clamp(v, opt_.lower, opt_.upper);
+      }
+      child[d] = v;
+    }
+  }
+  *count = n;
+  return children_;
+}
+
+void DifferentialEvolution::tell(const std::vector<double>& losses) {
+  const double inf = std::numeric_limits<double>::infinity();
+  if (!initialized_) {
+    for (int i = 0; i < pop_; ++i) losses_[i] = std::isnan(losses[i]) ? inf : losses[i];
+    result_.evaluations = pop_;
+    best_ = static_cast<int>(std::min_element(losses_.begin(), losses_.end()) - losses_.begin());
+    initialized_ = true;
+  } else {
+    result_.evaluations += pending_count_;
+    for (int k = 0; k < pending_count_; ++k) {
+      const int i = pending_first_ + k;
+      const double l = std::isnan(losses[k]) ? inf : losses[k];
+      if (l <= losses_[i]) {
+        losses_[i] = l;
+        std::copy_n(&children_[static_cast<size_t>(k) * dim_], dim_,
+                    &population_[static_cast<size_t>(i) * dim_]);
+        if (l < losses_[best_]) best_ = i;
+      }
+    }
+    ++step_;
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  result_.trace.push_back(
+      {step_, result_.evaluations, losses_[best_], mean_finite(losses_, pop_), seconds});
+}
+
+SearchResult DifferentialEvolution::result() const {
+  SearchResult r = result_;
+  if (initialized_) {
+    r.best.assign(population_.begin() + static_cast<size_t>(best_) * dim_,
+                  population_.begin() + static_cast<size_t>(best_ + 1) * dim_);
+    r.best_loss = losses_[best_];
+  }
+  return r;
+}
+
+SearchResult differential_evolution(int dim, const DeOptions& opt, const BatchObjective& objective,
+                                    const std::vector<double>& seeds,
+                                    const SearchProgress& progress) {
+  DifferentialEvolution de(dim, opt, seeds);
+  std::vector<double> losses;
+  while (!de.done()) {
+    int count = 0;
+    const std::vector<double>& points = de.ask(&count);
+    losses.assign(count, 0.0);
+    objective(points, count, losses);
+    de.tell(losses);
+    if (progress) progress(de.last_trace());
+  }
+  return de.result();
 }
 
 }  // namespace mmm

@@ -3,9 +3,12 @@
 // mutation x + F1(a − b) + F2(best − x), two-point crossover, children evaluated in batched
 // backend calls (a whole generation per call for GPU-sized populations).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <vector>
+
+#include "host/common/philox.hpp"
 
 namespace mmm {
 
@@ -48,6 +51,39 @@ using BatchObjective =
     std::function<void(const std::vector<double>& points, int count, std::vector<double>& losses)>;
 /// Called after every generation (progress display); may be empty.
 using SearchProgress = std::function<void(const SearchTracePoint&)>;
+
+/// One differential-evolution run as an ask/tell state machine, so a driver can interleave
+/// many runs and evaluate all their requests in one backend batch (the nested bootstrap runs
+/// one search per resample in lockstep). differential_evolution() below is the plain loop.
+class DifferentialEvolution {
+ public:
+  /// Draws the initial population (`seeds` replace its first members); the first ask()
+  /// returns it.
+  DifferentialEvolution(int dimension, const DeOptions& options,
+                        const std::vector<double>& seeds = {});
+
+  /// True once the budget is spent (or the problem is empty).
+  bool done() const;
+  /// The next points to evaluate, row-major `count` × dimension; valid until the next call.
+  /// Call only when !done(), and follow each ask() with exactly one tell().
+  const std::vector<double>& ask(int* count);
+  /// Losses of the points of the last ask() (NaN counts as +inf).
+  void tell(const std::vector<double>& losses);
+  /// The trace point of the last tell().
+  const SearchTracePoint& last_trace() const { return result_.trace.back(); }
+  /// Best point, loss, evaluations and trace so far.
+  SearchResult result() const;
+
+ private:
+  int dim_, pop_, calls_, slice_;
+  DeOptions opt_;
+  PhiloxStream rng_;
+  std::vector<double> population_, losses_, children_;
+  int best_ = 0, next_member_ = 0, pending_first_ = 0, pending_count_ = 0, step_ = 0;
+  bool initialized_ = false;
+  SearchResult result_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 /// Minimizes the objective over [lower, upper]^dimension. `seeds` (row-major, any number of
 /// points) replace the first members of the random initial population, e.g. a model to refine.

@@ -1,0 +1,51 @@
+#pragma once
+// Nested bootstrap (SPEC §6, beyond the reference): the hyperparameter search is re-run inside
+// every resample, so the intervals carry hyperparameter uncertainty too, not only the ridge
+// coefficients' sampling noise at one fixed θ, α, γ.
+//
+// The B searches run in lockstep: every round, each unfinished search asks for its next
+// points, and all requests go to the backend together (per-candidate row weights = that
+// resample's counts), chunked to a bounded batch. The result does not depend on the chunking
+// or the backend's batch size: each search sees exactly the losses of its own points.
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "host/backend/evaluator.hpp"
+#include "host/bootstrap/bootstrap.hpp"
+#include "host/model/hyperparameters.hpp"
+#include "host/model/model_data.hpp"
+
+namespace mmm {
+
+struct NestedBootstrapOptions {
+  int resamples = 100;     ///< B
+  double ci = 0.90;        ///< two-sided percentile interval level
+  std::uint64_t seed = 1;  ///< resamples are the plain bootstrap's for this seed
+  long budget = 1000;      ///< evaluations of each resample's search
+  int population = 30;     ///< DE population of each search
+  int max_batch = 16384;   ///< candidates per backend call (bounds the row-weight memory)
+};
+
+struct NestedBootstrapReport : BootstrapReport {
+  Eigen::MatrixXd hyper;          ///< B × 3C best (θ, α, γ) per resample
+  std::vector<double> best_loss;  ///< B: each search's best (weighted) loss
+  long evaluations = 0;           ///< over all searches
+};
+
+/// Decodes `count` search vectors (row-major, 3C each) into natural-unit candidates
+/// (θ, α, γ per channel), the layout CandidateBatch expects.
+void decode_candidates(const SearchSpace& space, const double* u, int count,
+                       std::vector<double>& params);
+
+/// Seed of resample b's search, derived from the run's seed (distinct per resample).
+std::uint64_t nested_search_seed(std::uint64_t seed, int b);
+
+/// Runs the nested bootstrap. `progress` (optional) gets evaluations done and the total.
+NestedBootstrapReport nested_bootstrap_intervals(
+    const ModelData& data, const SearchSpace& space, const NestedBootstrapOptions& options,
+    Evaluator& evaluator, const std::function<void(long, long)>& progress = {});
+
+}  // namespace mmm
