@@ -116,13 +116,12 @@ TEST(FlowFit, RecoversSimulatedTruthWithNoise) {
     const KindChannelFit& f = r.channels[0];
     const KindChannelTruth& truth = sim.flow_truth[0];
     if (std::abs(f.lambda - truth.lambda) <= 0.05) ++lambda_ok;
-    EXPECT_NEAR(f.a / truth.a, 1.0, 0.35) << "seed " << seed;
-    // a·ln(1 + b·Ē) — the contribution level — is what the data pins down best.
-    const double e_mean = geometric_adstock(sim.flow_spend.col(0), truth.lambda).mean();
-    const double level_true = truth.a * std::log1p(truth.b * e_mean);
-    const double level_fit =
-        f.a * std::log1p(f.b * geometric_adstock(sim.flow_spend.col(0), f.lambda).mean());
-    EXPECT_NEAR(level_fit / level_true, 1.0, 0.15) << "seed " << seed;
+    // a and b trade off against each other; the marginal response at the mean spend — what
+    // the allocator uses — is pinned down well.
+    const double s_bar = sim.flow_spend.col(0).mean();
+    const double m_true = flow_marginal(truth.a, truth.b, truth.lambda, s_bar);
+    const double m_fit = flow_marginal(f.a, f.b, f.lambda, s_bar);
+    EXPECT_NEAR(m_fit / m_true, 1.0, 0.2) << "seed " << seed;
   }
   EXPECT_EQ(lambda_ok, 5);
 }

@@ -249,12 +249,14 @@ Simulation simulate(const SimulationOptions& options) {
     KindChannelTruth f;
     f.name = "stock_" + std::to_string(k + 1);
     f.mu = 10.0;
-    f.sigma = f.mu * rng.uniform(0.6, 1.2);
-    // A fleet that grows from 10–40 units to about three times that, with week-to-week churn.
-    const double start = rng.uniform(10.0, 40.0), growth = rng.uniform(2.0, 4.0);
+    f.sigma = f.mu * rng.uniform(1.5, 2.5);  // a unit's touches are overdispersed
+    // A small fleet (15–40 units on average) that moves up and down, AR(1) on the log scale,
+    // rather than a trend the TREND control would absorb.
+    const double typical = rng.uniform(15.0, 40.0), rho = 0.8;
+    double z = rng.normal();
     for (int t = 0; t < T; ++t) {
-      const double trend = start * std::pow(growth, static_cast<double>(t) / (T - 1));
-      sim.stock_units(t, k) = std::max(1.0, std::round(trend * (1.0 + 0.1 * rng.normal())));
+      if (t > 0) z = rho * z + std::sqrt(1.0 - rho * rho) * rng.normal();
+      sim.stock_units(t, k) = std::max(1.0, std::round(typical * std::exp(0.5 * z - 0.125)));
     }
     const double mean_units = sim.stock_units.col(k).mean();
     f.b = rng.uniform(0.5, 3.0) / (f.mu * mean_units);
