@@ -59,12 +59,14 @@ TEST_F(CliFlowStock, FitWritesFlowAndStockCurves) {
     EXPECT_GE(std::stod(row[4]), std::stod(row[2]) - 1e-9);
   }
   const CsvFile stock = read_csv(dir_ / "res/stock_curves.csv");
-  EXPECT_EQ(stock.header_line,
-            "CHANNEL,UNITS,MEAN,SD_TOUCH,SD,LOWER_1SD,UPPER_1SD,LOWER_2SD,UPPER_2SD,LOWER_3SD,"
-            "UPPER_3SD,MARGINAL");
+  EXPECT_EQ(
+      stock.header_line,
+      "CHANNEL,UNITS,MEAN,SD_TOUCH,SD_TOTAL,LOWER_1SD,UPPER_1SD,LOWER_2SD,UPPER_2SD,LOWER_3SD,"
+      "UPPER_3SD,MARGINAL");
   ASSERT_EQ(stock.rows.size(), 100u);
   const auto& mid = stock.rows[50];
-  const double mean = std::stod(mid[2]), sd = std::stod(mid[4]);
+  const double mean = std::stod(mid[2]), sd = std::stod(mid[3]);
+  EXPECT_GE(std::stod(mid[4]), sd);
   EXPECT_NEAR(std::stod(mid[7]), mean - 2 * sd, 1e-6 * (1 + std::abs(mean)));
   EXPECT_NEAR(std::stod(mid[8]), mean + 2 * sd, 1e-6 * (1 + std::abs(mean)));
 

@@ -36,8 +36,8 @@ struct StockCurvePoint {
   double marginal = 0.0;  ///< d mean / d S, leads per extra unit
 };
 
-/// `points` unit counts from 0 to 3 × max units. Bands are mean ± k·sd, k = 1, 2, 3
-/// (68.27 / 95.45 / 99.73% under normality).
+/// `points` unit counts from 0 to 3 × max units. The channel's bands are mean ± k·sd_touch,
+/// k = 1, 2, 3 (68.27 / 95.45 / 99.73% under normality); a period's KPI varies by sd.
 std::vector<StockCurvePoint> stock_curve(const KindChannelFit& fit, double sigma_eps2,
                                          int points = 100);
 

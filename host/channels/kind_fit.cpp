@@ -11,8 +11,11 @@ namespace mmm {
 namespace {
 
 constexpr double kGolden = 0.6180339887498949;
-constexpr double kLogBSpan = 6.907755278982137;  // ln 1000: b·scale ∈ [1e-3, 1e3]
-constexpr int kLogBGrid = 25;
+// b·(mean driver) ∈ [1e-2, 1e2]: from nearly linear to nearly logarithmic. Beyond either end the
+// curve is linear (a, b trade off exactly) or log-linear (a·ln b merges into the intercept), so
+// the data cannot tell b apart and the bound keeps it finite.
+constexpr double kLogBSpan = 4.605170185988092;  // ln 100
+constexpr int kLogBGrid = 21;
 constexpr int kGoldenSteps = 48;
 constexpr double kMaxLambda = 0.95;
 

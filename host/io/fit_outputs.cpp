@@ -135,13 +135,13 @@ std::string flow_curves(const FitReport& r) {
 }
 
 std::string stock_curves(const FitReport& r) {
-  CsvWriter w({"CHANNEL", "UNITS", "MEAN", "SD_TOUCH", "SD", "LOWER_1SD", "UPPER_1SD", "LOWER_2SD",
-               "UPPER_2SD", "LOWER_3SD", "UPPER_3SD", "MARGINAL"});
+  CsvWriter w({"CHANNEL", "UNITS", "MEAN", "SD_TOUCH", "SD_TOTAL", "LOWER_1SD", "UPPER_1SD",
+               "LOWER_2SD", "UPPER_2SD", "LOWER_3SD", "UPPER_3SD", "MARGINAL"});
   for (const auto& f : r.kinds.channels) {
     if (f.kind != ChannelKind::Stock) continue;
     for (const StockCurvePoint& p : stock_curve(f, r.kinds.sigma_eps2)) {
       w.cell(f.name).cell(p.units).cell(p.mean).cell(p.sd_touch).cell(p.sd);
-      for (int k = 1; k <= 3; ++k) w.cell(p.mean - k * p.sd).cell(p.mean + k * p.sd);
+      for (int k = 1; k <= 3; ++k) w.cell(p.mean - k * p.sd_touch).cell(p.mean + k * p.sd_touch);
       w.cell(p.marginal).end_row();
     }
   }
