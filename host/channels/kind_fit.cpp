@@ -188,6 +188,59 @@ void optimize_channel(const Profile& p, const KindChannelInput& in, KindChannelF
   fit.feature = log_feature(geometric_adstock(in.x, fit.lambda), fit.b);
 }
 
+/// Gaussian negative log-likelihood (up to constants) of the stock model at b: mean by least
+/// squares, variance σ_ε² + g(S_t)·σ² by the delta-method regression of squared residuals.
+/// The variance pattern in S carries information about b that the mean curve alone lacks.
+double stock_nll(const Profile& p, const Eigen::MatrixXd& fixed, const Eigen::VectorXd& yc,
+                 const KindChannelInput& in, double b) {
+  const Eigen::VectorXd e = in.spec.mu * in.x;
+  const Eigen::VectorXd f = log_feature(e, b);
+  Eigen::VectorXd coef;
+  p.rss(f, &coef);
+  const Eigen::Index q = fixed.cols();
+  const Eigen::VectorXd r = yc - fixed * coef.head(q) - coef(q) * f;
+  const Eigen::Index T = yc.size();
+  const double dof = static_cast<double>(T) / static_cast<double>(T - q - 1);
+  Eigen::MatrixXd v(T, 2);
+  v.col(0).setOnes();
+  for (Eigen::Index t = 0; t < T; ++t)
+    v(t, 1) = stock_variance_gain(coef(q), b, in.spec.mu, in.x[t]);
+  const Eigen::VectorXd r2 = r.array().square() * dof;
+  const Eigen::Vector2d vc = v.colPivHouseholderQr().solve(r2);
+  const double floor = 1e-6 * r2.mean() + 1e-300;
+  double nll = 0.0;
+  for (Eigen::Index t = 0; t < T; ++t) {
+    const double var = std::max(std::max(vc(0), 0.0) + std::max(vc(1), 0.0) * v(t, 1), floor);
+    nll += std::log(var) + r[t] * r[t] / var;
+  }
+  return std::isfinite(nll) ? nll : std::numeric_limits<double>::infinity();
+}
+
+/// Refines a stock channel's b on stock_nll (log grid, then golden section).
+void refine_stock_by_likelihood(const Profile& p, const Eigen::MatrixXd& fixed,
+                                const Eigen::VectorXd& yc, const KindChannelInput& in,
+                                KindChannelFit& fit) {
+  const Eigen::VectorXd e = in.spec.mu * in.x;
+  const double scale = positive_mean(e);
+  const auto nll_at = [&](double u) { return stock_nll(p, fixed, yc, in, std::exp(u) / scale); };
+  std::vector<double> u(kLogBGrid);
+  int best = 0;
+  double best_value = std::numeric_limits<double>::infinity();
+  for (int i = 0; i < kLogBGrid; ++i) {
+    u[i] = -kLogBSpan + 2.0 * kLogBSpan * i / (kLogBGrid - 1);
+    const double v = nll_at(u[i]);
+    if (v < best_value) {
+      best_value = v;
+      best = i;
+    }
+  }
+  double refined = 0.0;
+  const double u_star =
+      golden(nll_at, u[std::max(best - 1, 0)], u[std::min(best + 1, kLogBGrid - 1)], refined);
+  fit.b = std::exp(refined <= best_value ? u_star : u[best]) / scale;
+  fit.feature = log_feature(e, fit.b);
+}
+
 void check_inputs(const Eigen::VectorXd& y, const Eigen::MatrixXd& base,
                   const std::vector<KindChannelInput>& inputs) {
   const Eigen::Index params = 1 + base.cols() + static_cast<Eigen::Index>(inputs.size());
@@ -261,8 +314,11 @@ KindFitReport fit_kind_channels(const Eigen::VectorXd& y, const Eigen::MatrixXd&
   Profile profile(yc, ones);
   for (int pass = 0; pass < std::max(options.passes, 1); ++pass) {
     for (std::size_t k = 0; k < K; ++k) {
-      profile.set_fixed(fixed_columns(base, report.channels, k));
+      const Eigen::MatrixXd fixed = fixed_columns(base, report.channels, k);
+      profile.set_fixed(fixed);
       optimize_channel(profile, inputs[k], report.channels[k]);
+      if (options.stock_likelihood && inputs[k].spec.kind == ChannelKind::Stock)
+        refine_stock_by_likelihood(profile, fixed, yc, inputs[k], report.channels[k]);
     }
   }
 

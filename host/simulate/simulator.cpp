@@ -256,10 +256,10 @@ Simulation simulate(const SimulationOptions& options) {
     double z = rng.normal();
     for (int t = 0; t < T; ++t) {
       if (t > 0) z = rho * z + std::sqrt(1.0 - rho * rho) * rng.normal();
-      sim.stock_units(t, k) = std::max(1.0, std::round(typical * std::exp(0.5 * z - 0.125)));
+      sim.stock_units(t, k) = std::max(1.0, std::round(typical * std::exp(0.8 * z - 0.32)));
     }
     const double mean_units = sim.stock_units.col(k).mean();
-    f.b = rng.uniform(0.5, 3.0) / (f.mu * mean_units);
+    f.b = rng.uniform(0.3, 1.5) / (f.mu * mean_units);
     const double a_share = rng.uniform(0.1, 0.2);
     Eigen::VectorXd y(T);
     for (int t = 0; t < T; ++t) {
