@@ -62,10 +62,11 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
                 ch.response.hyper.gamma, r.allocation.channels[c].recommended_spend);
   }
   std::string kind_files;
+  size_t allocated = r.channels.size();  // flow channels follow the media ones in the allocation
   for (size_t k = 0; k < r.kinds.channels.size(); ++k) {
     const KindChannelFit& f = r.kinds.channels[k];
     if (f.kind == ChannelKind::Flow) {
-      const double rec = r.allocation.channels[r.channels.size() + k].recommended_spend;
+      const double rec = r.allocation.channels[allocated++].recommended_spend;
       std::printf("flow  %-10s a %.6g, b %.6g, lambda %.3f, recommended %.6g\n", f.name.c_str(),
                   f.a, f.b, f.lambda, rec);
       if (kind_files.find("flow") == std::string::npos) kind_files += ", flow_curves.csv";

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -102,6 +103,22 @@ TEST_F(CliFlowStock, ConservativeAndDeseasonalizeFlags) {
   EXPECT_NE(human.out.find("flow  flow_1"), std::string::npos) << human.out;
   EXPECT_NE(human.out.find("stock stock_1"), std::string::npos) << human.out;
   EXPECT_NE(human.out.find("conservative"), std::string::npos) << human.out;
+}
+
+TEST_F(CliFlowStock, StockBeforeFlowInTheChannelListKeepsTheAllocationRowsApart) {
+  const CliResult r = run_mmm({"fit", "--data", dir_ / "data.csv", "--channels",
+                               "stock_1,tv,flow_1,search", "--config", dir_ / "kinds.toml", "--out",
+                               dir_ / "order", "--budget", "100", "--bootstrap", "10"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const CsvFile alloc = read_csv(dir_ / "order/budget_allocation.csv");
+  ASSERT_EQ(alloc.rows.size(), 4u);  // tv, search, flow_1, TOTAL
+  EXPECT_EQ(alloc.rows[0][0], "tv");
+  EXPECT_EQ(alloc.rows[1][0], "search");
+  EXPECT_EQ(alloc.rows[2][0], "flow_1");
+  char expected[64];
+  std::snprintf(expected, sizeof expected, "recommended %.6g",
+                std::stod(alloc.rows[2][static_cast<size_t>(alloc.column("RECOMMENDED_SPEND"))]));
+  EXPECT_NE(r.out.find(expected), std::string::npos) << r.out;
 }
 
 void expect_bad_input(const CliResult& r, const std::string& needle) {
