@@ -132,7 +132,7 @@ TEST_F(CliFlowStock, BadInput) {
   write_text(dir_ / "ghost.toml", "[channels.ghost]\nkind = \"flow\"\n");
   expect_bad_input(run_mmm({"fit", "--data", dir_ / "data.csv", "--config", dir_ / "ghost.toml",
                             "--out", dir_ / "o1", "--quiet"}),
-                   "`ghost`");
+                   "ghost.toml:2: `kind`: kind given for channel `ghost`");
   write_text(dir_ / "bad.toml", "[channels.stock_1]\nkind = \"stocks\"\n");
   expect_bad_input(run_mmm({"fit", "--data", dir_ / "data.csv", "--config", dir_ / "bad.toml",
                             "--out", dir_ / "o2", "--quiet"}),

@@ -53,7 +53,7 @@ Eigen::MatrixXd trend(int T) {
 }
 
 KindChannelInput flow_input(const std::string& name, const Eigen::VectorXd& x) {
-  return {name, {ChannelKind::Flow, 1.0}, x};
+  return {name, {ChannelKind::Flow, 1.0, ""}, x};
 }
 
 TEST(FlowFit, RecoversNoiseFreeTruthOffTheLambdaGrid) {
@@ -111,7 +111,7 @@ TEST(FlowFit, RecoversSimulatedTruthWithNoise) {
     base << c.values, h;
     const std::vector<KindChannelInput> inputs = {
         flow_input("flow_1", sim.flow_spend.col(0)),
-        {"stock_1", {ChannelKind::Stock, sim.stock_truth[0].mu}, sim.stock_units.col(0)}};
+        {"stock_1", {ChannelKind::Stock, sim.stock_truth[0].mu, ""}, sim.stock_units.col(0)}};
     const KindFitReport r = fit_kind_channels(sim.revenue, base, inputs, {});
     const KindChannelFit& f = r.channels[0];
     const KindChannelTruth& truth = sim.flow_truth[0];
@@ -150,7 +150,7 @@ StockData stock_data(int T, double eps, std::uint64_t seed) {
 }
 
 KindFitReport fit_stock(const StockData& d) {
-  const KindChannelInput in{"s", {ChannelKind::Stock, d.mu}, d.units};
+  const KindChannelInput in{"s", {ChannelKind::Stock, d.mu, ""}, d.units};
   return fit_kind_channels(d.y, Eigen::MatrixXd(d.y.size(), 0), {in}, {});
 }
 

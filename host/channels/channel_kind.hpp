@@ -19,6 +19,7 @@ enum class ChannelKind {
 struct ChannelKindSpec {
   ChannelKind kind = ChannelKind::Media;
   double mu = 1.0;
+  std::string origin;  ///< where it was set, for messages (e.g. "fit.toml:7: `kind`"); may be empty
 };
 
 /// "media", "flow" or "stock" (a static literal).

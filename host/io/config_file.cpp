@@ -90,6 +90,7 @@ void apply_channel_bounds(const std::string& path, const std::string& name, cons
                          "]; expected media, flow or stock");
       }
       spec.kind = *kind;
+      spec.origin = where(path, v, key);
       kind_node = &v;
       continue;
     }

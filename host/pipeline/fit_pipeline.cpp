@@ -117,8 +117,11 @@ void split_kind_channels(const FitOptions& o, FitReport& r) {
   for (const auto& [name, spec] : o.kinds) {
     const auto it = std::find(r.data.channels.begin(), r.data.channels.end(), name);
     if (it == r.data.channels.end()) {
-      throw InputError("config: kind given for channel `" + name + "`, which is not a channel of " +
-                       r.data.source);
+      std::string known;
+      for (const auto& c : r.data.channels) known += (known.empty() ? "" : ", ") + c;
+      throw InputError((spec.origin.empty() ? std::string("config") : spec.origin) +
+                       ": kind given for channel `" + name + "`, which is not a channel of " +
+                       r.data.source + "; channels: " + known);
     }
     if (spec.kind == ChannelKind::Media) continue;
     if (o.bounds.count(name)) {
