@@ -79,4 +79,18 @@ double flow_band_ratio(const KindChannelFit& fit, double ci, double weekly_spend
   return lower ? std::clamp(ratio, 0.0, 1.0) : std::max(ratio, 1.0);
 }
 
+ChannelResponse flow_channel_response(const KindChannelFit& fit, double ci) {
+  ChannelResponse r;
+  r.name = fit.name;
+  r.shape = ResponseShape::Log;
+  r.hyper.theta = fit.lambda;
+  r.log_b = fit.b;
+  r.coef = fit.a;
+  r.coef_lower = fit.a * flow_band_ratio(fit, ci, fit.mean_input, true);
+  r.coef_upper = fit.a * flow_band_ratio(fit, ci, fit.mean_input, false);
+  r.mean_weekly_spend = fit.mean_input;
+  r.max_weekly_spend = fit.max_input;
+  return r;
+}
+
 }  // namespace mmm

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "host/channels/kind_fit.hpp"
+#include "host/curves/channel_response.hpp"
 
 namespace mmm {
 
@@ -44,5 +45,9 @@ std::vector<StockCurvePoint> stock_curve(const KindChannelFit& fit, double sigma
 /// Ratio of the flow curve's lower (q = (1 − ci)/2) or upper band to its mean at weekly spend
 /// s, clamped to [0, 1] for the lower and ≥ 1 for the upper band; 1 without bootstrap draws.
 double flow_band_ratio(const KindChannelFit& fit, double ci, double weekly_spend, bool lower);
+
+/// A fitted flow channel as the allocator sees it: Log shape, θ = λ, coef = a, and the band
+/// as coef_lower/upper = a × flow_band_ratio at the current (mean) weekly spend.
+ChannelResponse flow_channel_response(const KindChannelFit& fit, double ci);
 
 }  // namespace mmm

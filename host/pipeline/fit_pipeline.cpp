@@ -337,17 +337,7 @@ FitReport run_fit(const FitOptions& o) {
   for (const auto& ch : r.channels) responses.push_back(ch.response);
   for (const auto& f : r.kinds.channels) {
     if (f.kind != ChannelKind::Flow) continue;  // stock channels hold units, not money
-    ChannelResponse resp;
-    resp.name = f.name;
-    resp.shape = ResponseShape::Log;
-    resp.hyper.theta = f.lambda;
-    resp.log_b = f.b;
-    resp.coef = f.a;
-    resp.coef_lower = f.a * flow_band_ratio(f, o.ci, f.mean_input, true);
-    resp.coef_upper = f.a * flow_band_ratio(f, o.ci, f.mean_input, false);
-    resp.mean_weekly_spend = f.mean_input;
-    resp.max_weekly_spend = f.max_input;
-    responses.push_back(resp);
+    responses.push_back(flow_channel_response(f, o.ci));
   }
   if (o.conservative) {
     if (!r.bootstrapped) {
