@@ -17,6 +17,7 @@ struct FitFlags {
   FitOptions o;
   std::string config, channels, controls;
   bool json = false;
+  bool conservative = false, deseasonalize = false;
   // Flags set on the command line override the config; these remember which were given.
   std::vector<std::pair<CLI::Option*, std::function<void(FitOptions&)>>> overrides;
 };
@@ -60,12 +61,35 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
                 ch.roi, ci, ch.marginal_roi, ch.response.hyper.theta, ch.response.hyper.alpha,
                 ch.response.hyper.gamma, r.allocation.channels[c].recommended_spend);
   }
-  std::printf("allocation: weekly budget %.6g, predicted lift %+.6g (%+.2f%%)\n",
-              r.allocation.budget, r.allocation.lift, r.allocation.lift_percent);
+  std::string kind_files;
+  size_t allocated = r.channels.size();  // flow channels follow the media ones in the allocation
+  for (size_t k = 0; k < r.kinds.channels.size(); ++k) {
+    const KindChannelFit& f = r.kinds.channels[k];
+    if (f.kind == ChannelKind::Flow) {
+      const double rec = r.allocation.channels[allocated++].recommended_spend;
+      std::printf("flow  %-10s a %.6g, b %.6g, lambda %.3f, recommended %.6g\n", f.name.c_str(),
+                  f.a, f.b, f.lambda, rec);
+      if (kind_files.find("flow") == std::string::npos) kind_files += ", flow_curves.csv";
+    } else {
+      std::printf("stock %-10s a %.6g, b %.6g, mu %.6g, sigma %.6g (units are not allocated)\n",
+                  f.name.c_str(), f.a, f.b, f.mu, std::sqrt(f.sigma2));
+      if (kind_files.find("stock") == std::string::npos) kind_files += ", stock_curves.csv";
+    }
+  }
+  if (!r.kind_inputs.empty()) {
+    std::printf(
+        "flow/stock fit: residual sd %.6g, in-sample band coverage ±1σ %.1f%%, ±2σ "
+        "%.1f%%, ±3σ %.1f%%\n",
+        std::sqrt(r.kinds.sigma_eps2), 100 * r.kinds.coverage[0], 100 * r.kinds.coverage[1],
+        100 * r.kinds.coverage[2]);
+  }
+  std::printf("allocation%s: weekly budget %.6g, predicted lift %+.6g (%+.2f%%)\n",
+              r.options.conservative ? " (conservative: lower bands)" : "", r.allocation.budget,
+              r.allocation.lift, r.allocation.lift_percent);
   std::printf(
       "wrote %s (model_results.csv, response_curves.csv, budget_allocation.csv, cv_folds.csv, "
-      "decomposition.csv, search_trace.csv, model.json) in %.2f s\n",
-      out_dir.c_str(), r.seconds_total);
+      "decomposition.csv, search_trace.csv%s, model.json) in %.2f s\n",
+      out_dir.c_str(), kind_files.c_str(), r.seconds_total);
 }
 
 }  // namespace
@@ -152,6 +176,10 @@ Runner add_fit_command(CLI::App& app) {
   flag<int>(
       app, F, "--threads", F.o.threads, [](FitOptions& o, const int& v) { o.threads = v; },
       "CPU threads (default: all hardware threads)");
+  app.add_flag("--conservative", F.conservative,
+               "allocate the budget on each channel's lower band (bootstrap), not its mean");
+  app.add_flag("--deseasonalize", F.deseasonalize,
+               "fit flow/stock channels on the KPI cleaned of its SIN/COS seasonality");
   app.add_flag("--quiet", F.o.quiet, "no progress bars or notices on stderr");
   app.add_flag("--json", F.json, "print one JSON summary object on stdout");
   return [f] {
@@ -162,6 +190,8 @@ Runner add_fit_command(CLI::App& app) {
       if (opt->count() > 0) apply(o);
     }
     o.quiet = F.o.quiet;
+    if (F.conservative) o.conservative = true;
+    if (F.deseasonalize) o.deseasonalize = true;
     if (o.data_path.empty())
       throw InputError("mmm fit: --data is required (or [data] path in --config)");
     if (o.out_dir.empty())

@@ -16,6 +16,10 @@ Runner add_simulate_command(CLI::App& app) {
   app.add_option("--weeks", o->weeks, "weekly rows (default 156)");
   app.add_option("--channels", o->channels, "media channels (default 8)");
   app.add_option("--controls", o->controls, "extra control columns ctrl_1.. (default 0)");
+  app.add_option("--flow-channels", o->flow_channels,
+                 "flow channels flow_1.. with a·ln(1 + b·adstock) response (default 0)");
+  app.add_option("--stock-channels", o->stock_channels,
+                 "stock channels stock_1.. holding active units (default 0)");
   app.add_option("--noise", o->noise,
                  "revenue noise sd as a fraction of the mean level (default 0.05)");
   app.add_option("--seed", o->seed, "random seed (default 1)");
@@ -33,6 +37,14 @@ Runner add_simulate_command(CLI::App& app) {
       for (const auto& t : sim.truth) {
         std::printf("%-12s %7.3f %7.3f %12.6g %12.6g %7.3f\n", t.name.c_str(), t.hyper.theta,
                     t.hyper.alpha, t.hyper.gamma, t.coef, t.roi);
+      }
+      for (const auto& f : sim.flow_truth) {
+        std::printf("%-12s flow:  a %.6g, b %.6g, lambda %.3f\n", f.name.c_str(), f.a, f.b,
+                    f.lambda);
+      }
+      for (const auto& f : sim.stock_truth) {
+        std::printf("%-12s stock: a %.6g, b %.6g, mu %.6g, sigma %.6g\n", f.name.c_str(), f.a, f.b,
+                    f.mu, f.sigma);
       }
     }
     return 0;

@@ -8,15 +8,30 @@
 
 namespace mmm {
 
+/// The saturation curve of a channel's steady-state adstock E = s / (1 − θ).
+enum class ResponseShape {
+  Hill,  ///< coef · hill(E, α, γ) (media channels)
+  Log,   ///< coef · ln(1 + log_b · E) (flow channels, SPEC §9; θ is their adstock decay λ)
+};
+
 /// What is needed to turn a weekly spend into a weekly KPI contribution for one channel.
 struct ChannelResponse {
   std::string name;
-  ChannelHyper hyper;       ///< θ, α, γ (γ in spend units)
-  double coef = 0.0;        ///< KPI per unit of Hill output (COEFFICIENT_WEIGHT)
+  ResponseShape shape = ResponseShape::Hill;
+  ChannelHyper hyper;       ///< θ, α, γ (γ in spend units); Log uses θ only
+  double log_b = 0.0;       ///< Log: b per currency unit of adstocked spend
+  double coef = 0.0;        ///< KPI per unit of Hill output (COEFFICIENT_WEIGHT), or a for Log
   double coef_lower = 0.0;  ///< bootstrap percentile band of coef (= coef without bootstrap)
   double coef_upper = 0.0;
   double mean_weekly_spend = 0.0;  ///< current spend level (mean over the data)
   double max_weekly_spend = 0.0;   ///< largest weekly spend in the data
 };
+
+/// The same channel valued at its lower band: coef → min(coef_lower, coef). Used by the
+/// budget allocator under --conservative, so a channel whose band is wide is valued lower.
+inline ChannelResponse conservative_response(ChannelResponse r) {
+  if (r.coef_lower < r.coef) r.coef = r.coef_lower;
+  return r;
+}
 
 }  // namespace mmm

@@ -28,6 +28,12 @@ T get(const std::string& path, const toml::node& node, const std::string& key,
   throw InputError(where(path, node, key) + ": expected " + expected);
 }
 
+// value<bool>() would accept 0/1; a boolean key takes only true or false.
+bool get_bool(const std::string& path, const toml::node& node, const std::string& key) {
+  if (const auto* b = node.as_boolean()) return b->get();
+  throw InputError(where(path, node, key) + ": expected true or false");
+}
+
 // Integer keys are range-checked here: a silent wrap of 3e9 to a negative int is worse than an
 // error.
 std::int64_t get_int(const std::string& path, const toml::node& node, const std::string& key,
@@ -70,8 +76,34 @@ const toml::table& section(const std::string& path, const toml::node& node,
 void apply_channel_bounds(const std::string& path, const std::string& name, const toml::table& t,
                           FitOptions& o) {
   ChannelBounds b;
+  bool has_bounds = false;
+  ChannelKindSpec spec;
+  const toml::node* kind_node = nullptr;
+  const toml::node* mu_node = nullptr;
   for (const auto& [k, v] : t) {
     const std::string key(k.str());
+    if (key == "kind") {
+      const std::string text = get<std::string>(path, v, key, "media, flow or stock");
+      const auto kind = parse_channel_kind(text);
+      if (!kind) {
+        throw InputError(where(path, v, key) + ": value `" + text + "` in [channels." + name +
+                         "]; expected media, flow or stock");
+      }
+      spec.kind = *kind;
+      spec.origin = where(path, v, key);
+      kind_node = &v;
+      continue;
+    }
+    if (key == "mu") {
+      spec.mu = get<double>(path, v, key, "a number > 0 (touches per unit per period)");
+      if (!(spec.mu > 0.0) || !std::isfinite(spec.mu)) {
+        throw InputError(where(path, v, key) + ": value " + std::to_string(spec.mu) +
+                         " in [channels." + name + "]; expected a finite number > 0");
+      }
+      mu_node = &v;
+      continue;
+    }
+    has_bounds = true;
     if (key == "theta") {
       b.theta = interval(path, v, key);
       if (b.theta.lo < 0 || b.theta.hi >= 1)
@@ -85,10 +117,20 @@ void apply_channel_bounds(const std::string& path, const std::string& name, cons
         throw InputError(where(path, v, key) + ": γ fractions must be ≥ 0");
     } else {
       throw InputError(where(path, v, key) + ": unknown key in [channels." + name +
-                       "]; expected theta, alpha or gamma");
+                       "]; expected kind, mu, theta, alpha or gamma");
     }
   }
-  o.bounds[name] = b;
+  if (mu_node && spec.kind != ChannelKind::Stock) {
+    throw InputError(where(path, *mu_node, "mu") + ": [channels." + name +
+                     "] is not a stock channel; mu (touches per unit) needs kind = \"stock\"");
+  }
+  if (has_bounds && spec.kind != ChannelKind::Media) {
+    throw InputError(where(path, *kind_node, "kind") + ": [channels." + name + "] is a " +
+                     kind_name(spec.kind) +
+                     " channel; theta/alpha/gamma bounds apply to media channels only");
+  }
+  if (has_bounds) o.bounds[name] = b;
+  if (kind_node) o.kinds[name] = spec;
 }
 
 }  // namespace
@@ -133,6 +175,10 @@ void apply_config_file(const std::string& path, FitOptions& o) {
         o.columns.channels = strings(path, v, key);
       else if (key == "data.controls")
         o.columns.controls = strings(path, v, key);
+      else if (key == "model.deseasonalize")
+        o.deseasonalize = get_bool(path, v, key);
+      else if (key == "allocation.conservative")
+        o.conservative = get_bool(path, v, key);
       else if (key == "model.ridge_lambda") {
         o.ridge_lambda = get<double>(path, v, key, "a number > 0");
         o.ridge_lambda_explicit = true;

@@ -3,14 +3,15 @@
 // search bounds. Flags given on the command line override it. Layout (every key optional):
 //
 //   [data]       path, date_col, kpi_col, channels = [..], controls = [..]
-//   [model]      ridge_lambda
+//   [model]      ridge_lambda, deseasonalize
 //   [search]     budget, population, seed
 //   [bootstrap]  resamples, ci
 //   [cv]         train, test, step
-//   [allocation] budget_change_limit
+//   [allocation] budget_change_limit, conservative
 //   [run]        out, device, threads
 //   [channels.<name>]  theta = [lo, hi], alpha = [lo, hi], gamma = [lo, hi] (fractions of the
-//                      channel's max weekly spend)
+//                      channel's max weekly spend); kind = "media" | "flow" | "stock" (SPEC §9);
+//                      mu = touches per unit per period (stock only, default 1)
 //
 // Unknown sections or keys are errors, so a typo never silently does nothing.
 

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "host/bootstrap/bootstrap.hpp"
+#include "host/channels/kind_curves.hpp"
 #include "host/curves/response_curves.hpp"
 #include "host/io/csv_writer.hpp"
 #include "host/io/hyperparameters_file.hpp"
@@ -102,17 +104,83 @@ std::string cv_folds(const FitReport& r) {
 std::string decomposition(const FitReport& r) {
   std::vector<std::string> header = {"DATE", "ACTUAL", "PREDICTED", "BASELINE"};
   for (const auto& c : r.data.channels) header.push_back(c);
+  for (const auto& k : r.kind_inputs) header.push_back(k.name);
   CsvWriter w(header);
+  const bool kinds = !r.kind_inputs.empty();
   for (int t = 0; t < r.model.rows(); ++t) {
     const double media = r.media_contribution.row(t).sum();
+    const double kind = kinds ? r.kind_contribution.row(t).sum() : 0.0;
     w.cell(r.data.dates[t].to_string())
         .cell(r.model.y(t))
         .cell(r.fitted(t))
-        .cell(r.fitted(t) - media);
+        .cell(r.fitted(t) - media - kind);
     for (int c = 0; c < r.model.channels(); ++c) w.cell(r.media_contribution(t, c));
+    for (Eigen::Index k = 0; kinds && k < r.kind_contribution.cols(); ++k)
+      w.cell(r.kind_contribution(t, k));
     w.end_row();
   }
   return w.text();
+}
+
+std::string flow_curves(const FitReport& r) {
+  CsvWriter w({"CHANNEL", "SPEND", "MEAN", "LOWER", "UPPER", "MARGINAL"});
+  for (const auto& f : r.kinds.channels) {
+    if (f.kind != ChannelKind::Flow) continue;
+    for (const FlowCurvePoint& p : flow_curve(f, r.options.ci)) {
+      w.cell(f.name).cell(p.spend).cell(p.mean).cell(p.lower).cell(p.upper).cell(p.marginal);
+      w.end_row();
+    }
+  }
+  return w.text();
+}
+
+std::string stock_curves(const FitReport& r) {
+  CsvWriter w({"CHANNEL", "UNITS", "MEAN", "SD_TOUCH", "SD_TOTAL", "LOWER_1SD", "UPPER_1SD",
+               "LOWER_2SD", "UPPER_2SD", "LOWER_3SD", "UPPER_3SD", "MARGINAL"});
+  for (const auto& f : r.kinds.channels) {
+    if (f.kind != ChannelKind::Stock) continue;
+    for (const StockCurvePoint& p : stock_curve(f, r.kinds.sigma_eps2)) {
+      w.cell(f.name).cell(p.units).cell(p.mean).cell(p.sd_touch).cell(p.sd);
+      for (int k = 1; k <= 3; ++k) w.cell(p.mean - k * p.sd_touch).cell(p.mean + k * p.sd_touch);
+      w.cell(p.marginal).end_row();
+    }
+  }
+  return w.text();
+}
+
+bool has_kind(const FitReport& r, ChannelKind kind) {
+  for (const auto& f : r.kinds.channels)
+    if (f.kind == kind) return true;
+  return false;
+}
+
+nlohmann::json kind_channels_json(const FitReport& r) {
+  nlohmann::json j = nlohmann::json::object();
+  const int C = r.model.channels();
+  const size_t K0 = r.controls.names.size() - r.kind_inputs.size();
+  for (size_t k = 0; k < r.kinds.channels.size(); ++k) {
+    const KindChannelFit& f = r.kinds.channels[k];
+    nlohmann::json c = {{"kind", kind_name(f.kind)},
+                        {"a", f.a},
+                        {"b", f.b},
+                        {"mean_input", f.mean_input},
+                        {"max_input", f.max_input},
+                        {"ridge_coef", r.fit.coef[static_cast<size_t>(C) + K0 + k]}};
+    if (f.kind == ChannelKind::Flow) {
+      c["lambda"] = f.lambda;
+      if (!f.boot_a.empty()) {
+        const double lo = 0.5 * (1.0 - r.options.ci), hi = 0.5 * (1.0 + r.options.ci);
+        c["a_ci"] = {percentile(f.boot_a, lo), percentile(f.boot_a, hi)};
+        c["b_ci"] = {percentile(f.boot_b, lo), percentile(f.boot_b, hi)};
+        c["bootstrap"] = f.boot_a.size();
+      }
+    } else {
+      c["mu"] = f.mu;
+      c["sigma"] = std::sqrt(f.sigma2);
+    }
+    j[f.name] = c;
+  }
+  return j;
 }
 
 std::string search_trace(const FitReport& r) {
@@ -176,6 +244,15 @@ nlohmann::json model_json(const FitReport& r) {
                     {"nested", r.nested},
                     {"nested_evaluations", r.nested_evaluations},
                     {"ci", o.ci}};
+  if (!r.kind_inputs.empty()) {
+    j["kind_channels"] = kind_channels_json(r);
+    j["kind_fit"] = {{"deseasonalize", o.deseasonalize},
+                     {"sigma_eps", std::sqrt(r.kinds.sigma_eps2)},
+                     {"coverage_1sd", r.kinds.coverage[0]},
+                     {"coverage_2sd", r.kinds.coverage[1]},
+                     {"coverage_3sd", r.kinds.coverage[2]}};
+  }
+  j["allocation"] = {{"conservative", o.conservative}};
   j["backend"] = r.backend;
   j["timings_seconds"] = {{"total", r.seconds_total},
                           {"search", r.seconds_search},
@@ -205,6 +282,8 @@ void write_fit_outputs(const FitReport& r, OutputDir& out) {
   out.add("cv_folds.csv", cv_folds(r));
   out.add("decomposition.csv", decomposition(r));
   out.add("search_trace.csv", search_trace(r));
+  if (has_kind(r, ChannelKind::Flow)) out.add("flow_curves.csv", flow_curves(r));
+  if (has_kind(r, ChannelKind::Stock)) out.add("stock_curves.csv", stock_curves(r));
   out.add("model.json", model_json(r).dump(2) + "\n");
 }
 

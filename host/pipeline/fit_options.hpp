@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "host/channels/channel_kind.hpp"
 #include "host/data/wide_csv_loader.hpp"
 #include "host/model/hyperparameters.hpp"
 #include "host/model/model_data.hpp"
@@ -37,6 +38,12 @@ struct FitOptions {
   int threads = 0;  ///< 0: every hardware thread
   bool quiet = false;
   std::map<std::string, ChannelBounds> bounds;  ///< per-channel search bounds (config)
+  /// Per-channel kind (config `[channels.NAME] kind`, `mu`); channels not named are media.
+  std::map<std::string, ChannelKindSpec> kinds;
+  /// Allocate on every channel's lower band (Hill: coef_lower; flow: lower bootstrap curve).
+  bool conservative = false;
+  /// Fit flow/stock channels on the KPI minus its SIN_k/COS_k least-squares fit.
+  bool deseasonalize = false;
 };
 
 }  // namespace mmm

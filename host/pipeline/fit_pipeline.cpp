@@ -1,11 +1,13 @@
 #include "host/pipeline/fit_pipeline.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
 
 #include "host/backend/device.hpp"
 #include "host/bootstrap/nested_bootstrap.hpp"
+#include "host/channels/kind_curves.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/progress.hpp"
 #include "host/curves/response_curves.hpp"
@@ -118,19 +120,93 @@ SearchSpace build_search_space(const ModelData& model, const std::vector<std::st
   return space;
 }
 
-FitReport run_fit(const FitOptions& o) {
-  const auto t0 = Clock::now();
-  FitReport r;
-  r.options = o;
-  r.data = load_wide_csv(o.data_path, o.columns);
-  r.notices = r.data.notices;
-  r.controls = build_controls(r.data);
+namespace {
+
+/// Moves the flow and stock channels named in the options out of the media channels.
+void split_kind_channels(const FitOptions& o, FitReport& r) {
+  std::vector<bool> is_kind(r.data.channels.size(), false);
+  for (const auto& [name, spec] : o.kinds) {
+    const auto it = std::find(r.data.channels.begin(), r.data.channels.end(), name);
+    if (it == r.data.channels.end()) {
+      std::string known;
+      for (const auto& c : r.data.channels) known += (known.empty() ? "" : ", ") + c;
+      throw InputError((spec.origin.empty() ? std::string("config") : spec.origin) +
+                       ": kind given for channel `" + name + "`, which is not a channel of " +
+                       r.data.source + "; channels: " + known);
+    }
+    if (spec.kind == ChannelKind::Media) continue;
+    if (o.bounds.count(name)) {
+      throw InputError("config: bounds given for " + std::string(kind_name(spec.kind)) +
+                       " channel `" + name + "`; theta/alpha/gamma apply to media channels only");
+    }
+    is_kind[static_cast<size_t>(it - r.data.channels.begin())] = true;
+  }
+  std::vector<std::string> media;
+  std::vector<Eigen::Index> keep;
+  for (size_t c = 0; c < r.data.channels.size(); ++c) {
+    const Eigen::VectorXd x = r.data.spend.col(static_cast<Eigen::Index>(c));
+    if (!is_kind[c]) {
+      media.push_back(r.data.channels[c]);
+      keep.push_back(static_cast<Eigen::Index>(c));
+      continue;
+    }
+    KindChannelInput in{r.data.channels[c], o.kinds.at(r.data.channels[c]), x};
+    r.kind_inputs.push_back(in);
+  }
+  if (r.kind_inputs.empty()) return;
+  if (media.empty()) {
+    throw InputError(r.data.source +
+                     ": every channel is flow or stock; at least one media (spend) channel is "
+                     "needed for the media model");
+  }
+  Eigen::MatrixXd spend(r.data.spend.rows(), static_cast<Eigen::Index>(keep.size()));
+  for (size_t j = 0; j < keep.size(); ++j)
+    spend.col(static_cast<Eigen::Index>(j)) = r.data.spend.col(keep[j]);
+  r.data.spend = spend;
+  r.data.channels = media;
+}
+
+bool is_fourier(const std::string& name) {
+  return name.rfind("SIN_", 0) == 0 || name.rfind("COS_", 0) == 0;
+}
+
+/// Columns of `m` whose names pass (or fail, with keep = false) is_fourier.
+Eigen::MatrixXd fourier_split(const ControlMatrix& m, bool fourier) {
+  std::vector<Eigen::Index> cols;
+  for (size_t j = 0; j < m.names.size(); ++j)
+    if (is_fourier(m.names[j]) == fourier) cols.push_back(static_cast<Eigen::Index>(j));
+  Eigen::MatrixXd out(m.values.rows(), static_cast<Eigen::Index>(cols.size()));
+  for (size_t j = 0; j < cols.size(); ++j)
+    out.col(static_cast<Eigen::Index>(j)) = m.values.col(cols[j]);
+  return out;
+}
+
+ControlMatrix with_kind_features(const ControlMatrix& controls, const FitReport& r,
+                                 const KindFitReport& kinds) {
+  ControlMatrix out = controls;
+  const Eigen::Index k0 = controls.values.cols();
+  out.values.conservativeResize(Eigen::NoChange,
+                                k0 + static_cast<Eigen::Index>(kinds.channels.size()));
+  for (size_t k = 0; k < kinds.channels.size(); ++k) {
+    out.names.push_back(r.kind_inputs[k].name);
+    out.values.col(k0 + static_cast<Eigen::Index>(k)) = kinds.channels[k].feature;
+  }
+  return out;
+}
+
+/// The media pipeline on r.data with the given control block: search (or fixed
+/// hyperparameters), final fit, CV, bootstrap and per-channel results.
+void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r) {
+  r.controls = controls;
   r.model = make_model_data(r.data, r.controls, o.ridge_lambda);
   check_options(o, r.data, r.model);
   const int C = r.model.channels();
   if (!o.init_from_path.empty() && !o.hyperparameters_path.empty()) {
     throw InputError("--init-from seeds the search, but --hyperparameters skips it; give one");
   }
+  r.hyperparameters = Hyperparameters{};
+  r.hyper3c.clear();
+  r.channels.clear();
   if (!o.hyperparameters_path.empty()) {
     // A hyperparameters file (or model.json) fixes λ too, so that a refit reproduces the model,
     // unless λ was asked for explicitly (flag or config).
@@ -141,11 +217,14 @@ FitReport run_fit(const FitOptions& o) {
 
   std::string device_notice;
   auto evaluator = make_evaluator(parse_device(o.device), r.model, o.threads, &device_notice);
-  if (!device_notice.empty()) r.notices.push_back(device_notice);
+  if (!device_notice.empty() &&
+      std::find(r.notices.begin(), r.notices.end(), device_notice) == r.notices.end())
+    r.notices.push_back(device_notice);
   r.backend = evaluator->name();
 
   const SearchSpace space = build_search_space(r.model, r.data.channels, o.bounds);
   const auto t_search = Clock::now();
+  r.searched = false;
   if (o.hyperparameters_path.empty()) {
     r.searched = true;
     std::vector<double> seeds;
@@ -161,7 +240,7 @@ FitReport run_fit(const FitOptions& o) {
     for (int c = 0; c < C; ++c)
       r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));
   }
-  r.seconds_search = since(t_search);
+  r.seconds_search += since(t_search);
   for (const auto& h : r.hyperparameters.channels)
     r.hyper3c.insert(r.hyper3c.end(), {h.theta, h.alpha, h.gamma});
 
@@ -176,10 +255,11 @@ FitReport run_fit(const FitOptions& o) {
 
   const auto t_cv = Clock::now();
   r.cv = cross_validate(r.model, r.hyper3c, o.cv, *evaluator);
-  if (r.cv.skipped) r.notices.push_back(r.cv.notice);
-  r.seconds_cv = since(t_cv);
+  r.seconds_cv += since(t_cv);
 
   const auto t_boot = Clock::now();
+  r.bootstrapped = false;
+  r.nested = false;
   if (o.bootstrap > 0 && o.nested_budget > 0) {
     NestedBootstrapOptions no;
     no.resamples = o.bootstrap;
@@ -206,22 +286,14 @@ FitReport run_fit(const FitOptions& o) {
                                       [&](int done) { bar.update(done); });
     bar.finish();
     r.bootstrapped = true;
-  }
-  if (r.bootstrapped) {
-    if (r.bootstrap.failed > 0) {
-      r.notices.push_back(std::to_string(r.bootstrap.failed) + " of " +
-                          std::to_string(o.bootstrap) +
-                          " bootstrap resamples had a singular fit and were left out");
-    }
   } else if (!(o.ci > 0 && o.ci < 1)) {
     throw InputError("invalid --ci " + std::to_string(o.ci) +
                      ": expected a level strictly between 0 and 1");
   }
-  r.seconds_bootstrap = since(t_boot);
+  r.seconds_bootstrap += since(t_boot);
 
   const double total_spend_all = r.model.spend.sum();
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  std::vector<ChannelResponse> responses;
   for (int c = 0; c < C; ++c) {
     ChannelResult cr;
     ChannelResponse& resp = cr.response;
@@ -240,8 +312,77 @@ FitReport run_fit(const FitOptions& o) {
     cr.significant = r.bootstrapped && cr.roi_lower > 0;
     cr.marginal_roi = marginal_roi(resp, resp.mean_weekly_spend);
     cr.spend_share = total_spend_all > 0 ? cr.total_spend / total_spend_all : 0.0;
-    responses.push_back(resp);
     r.channels.push_back(cr);
+  }
+}
+
+/// Flow and stock channels (SPEC §9): a first profile fit without the media model, the media
+/// model with those features as controls, then the profile fit again with the fitted Hill
+/// columns held fixed, and the media model once more on the refined features.
+void fit_with_kinds(const FitOptions& o, const ControlMatrix& controls, FitReport& r) {
+  const Eigen::VectorXd y =
+      o.deseasonalize ? remove_seasonality(r.data.kpi, fourier_split(controls, true)) : r.data.kpi;
+  // Cleaned of seasonality, the KPI is fitted without the Fourier columns.
+  const Eigen::MatrixXd base = o.deseasonalize ? fourier_split(controls, false) : controls.values;
+  KindFitOptions ko;
+  ko.passes = 2;
+  const KindFitReport first = fit_kind_channels(y, base, r.kind_inputs, ko);
+  fit_media(o, with_kind_features(controls, r, first), r);
+
+  const Eigen::MatrixXd h = transform_media(r.model.spend, r.hyper3c.data());
+  Eigen::MatrixXd base2(base.rows(), base.cols() + h.cols());
+  base2 << base, h;
+  ko.passes = 3;
+  ko.bootstrap = o.bootstrap;
+  ko.seed = o.seed;
+  r.kinds = fit_kind_channels(y, base2, r.kind_inputs, ko);
+  fit_media(o, with_kind_features(controls, r, r.kinds), r);
+
+  const int C = r.model.channels();
+  const Eigen::Index K0 = controls.values.cols();
+  r.kind_contribution.resize(r.model.rows(), static_cast<Eigen::Index>(r.kind_inputs.size()));
+  for (size_t k = 0; k < r.kind_inputs.size(); ++k) {
+    const Eigen::Index j = K0 + static_cast<Eigen::Index>(k);
+    r.kind_contribution.col(static_cast<Eigen::Index>(k)) =
+        r.fit.coef[static_cast<size_t>(C + j)] * r.controls.values.col(j);
+  }
+}
+
+}  // namespace
+
+FitReport run_fit(const FitOptions& o) {
+  const auto t0 = Clock::now();
+  FitReport r;
+  r.options = o;
+  r.data = load_wide_csv(o.data_path, o.columns);
+  r.notices = r.data.notices;
+  split_kind_channels(o, r);
+  const ControlMatrix controls = build_controls(r.data);
+  if (r.kind_inputs.empty()) {
+    if (o.deseasonalize) {
+      r.notices.push_back("--deseasonalize has no effect: no flow or stock channels");
+    }
+    fit_media(o, controls, r);
+  } else {
+    fit_with_kinds(o, controls, r);
+  }
+  if (r.cv.skipped) r.notices.push_back(r.cv.notice);
+  if (r.bootstrapped && r.bootstrap.failed > 0) {
+    r.notices.push_back(std::to_string(r.bootstrap.failed) + " of " + std::to_string(o.bootstrap) +
+                        " bootstrap resamples had a singular fit and were left out");
+  }
+
+  std::vector<ChannelResponse> responses;
+  for (const auto& ch : r.channels) responses.push_back(ch.response);
+  for (const auto& f : r.kinds.channels) {
+    if (f.kind != ChannelKind::Flow) continue;  // stock channels hold units, not money
+    responses.push_back(flow_channel_response(f, o.ci));
+  }
+  if (o.conservative) {
+    if (!r.bootstrapped) {
+      r.notices.push_back("--conservative without a bootstrap: the bands are the mean curves");
+    }
+    for (auto& resp : responses) resp = conservative_response(resp);
   }
   AllocationOptions ao;
   ao.change_limit = o.budget_change_limit;

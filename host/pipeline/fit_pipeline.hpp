@@ -9,6 +9,7 @@
 #include "host/allocation/budget_allocator.hpp"
 #include "host/backend/evaluator.hpp"
 #include "host/bootstrap/bootstrap.hpp"
+#include "host/channels/kind_fit.hpp"
 #include "host/curves/channel_response.hpp"
 #include "host/data/dataset.hpp"
 #include "host/features/controls.hpp"
@@ -34,7 +35,9 @@ struct ChannelResult {
 
 struct FitReport {
   FitOptions options;
-  Dataset data;
+  Dataset data;  ///< media channels only: flow and stock channels are moved to kind_inputs
+  /// Default and user controls, then one column per flow/stock channel (its fitted feature
+  /// ln(1 + b·E) or ln(1 + b·μ·S), named after the channel).
   ControlMatrix controls;
   ModelData model;
   Hyperparameters hyperparameters;
@@ -50,7 +53,10 @@ struct FitReport {
   bool nested = false;          ///< the bootstrap re-ran the search in every resample
   long nested_evaluations = 0;  ///< evaluations of all the nested searches
   std::vector<ChannelResult> channels;
-  AllocationResult allocation;
+  AllocationResult allocation;  ///< media then flow channels (on lower bands if conservative)
+  std::vector<KindChannelInput> kind_inputs;  ///< flow and stock channels, in data order
+  KindFitReport kinds;                        ///< their fit (empty without kind channels)
+  Eigen::MatrixXd kind_contribution;          ///< T × K: final ridge coef · feature
   std::string backend;
   std::vector<std::string> notices;  ///< to print on stderr (unless --quiet)
   double seconds_total = 0.0, seconds_search = 0.0, seconds_cv = 0.0, seconds_bootstrap = 0.0;

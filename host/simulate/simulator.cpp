@@ -23,6 +23,8 @@ constexpr std::uint32_t kBaselineStream = 1;
 constexpr std::uint32_t kNoiseStream = 2;
 constexpr std::uint32_t kChannelStream = 0x10000;  // + channel index
 constexpr std::uint32_t kControlStream = 0x20000;  // + control index
+constexpr std::uint32_t kFlowStream = 0x30000;     // + flow channel index
+constexpr std::uint32_t kStockStream = 0x40000;    // + stock channel index
 
 /// The shared Philox stream plus the distributions the simulator needs, computed here rather
 /// than by <random> so every platform draws the same numbers for a seed.
@@ -76,6 +78,14 @@ void validate(const SimulationOptions& o) {
     throw InputError("invalid --controls `" + std::to_string(o.controls) +
                      "`; expected an integer ≥ 0");
   }
+  if (o.flow_channels < 0 || o.flow_channels > 50) {
+    throw InputError("invalid --flow-channels `" + std::to_string(o.flow_channels) +
+                     "`; expected an integer from 0 to 50");
+  }
+  if (o.stock_channels < 0 || o.stock_channels > 50) {
+    throw InputError("invalid --stock-channels `" + std::to_string(o.stock_channels) +
+                     "`; expected an integer from 0 to 50");
+  }
   if (!(o.noise >= 0.0) || !std::isfinite(o.noise)) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%g", o.noise);
@@ -107,6 +117,19 @@ Eigen::VectorXd simulate_spend(RandomStream& rng, int weeks) {
     }
   }
   if (x.sum() <= 0.0) x[0] = base;  // a channel that never spends cannot be estimated
+  return x;
+}
+
+// A flow channel's weekly spend: fast, performance-style buying that moves a lot from week to
+// week (lognormal sd 0.6, ~20% dark weeks), which is what makes its curve identifiable.
+Eigen::VectorXd simulate_flow_spend(RandomStream& rng, int weeks) {
+  const double base = rng.log_uniform(2e3, 3e4);
+  Eigen::VectorXd x(weeks);
+  for (int t = 0; t < weeks; ++t) {
+    const double noise = std::exp(0.6 * rng.normal() - 0.5 * 0.6 * 0.6);
+    x[t] = rng.uniform() < 0.2 ? 0.0 : base * noise;
+  }
+  if (x.sum() <= 0.0) x[0] = base;
   return x;
 }
 
@@ -201,6 +224,55 @@ Simulation simulate(const SimulationOptions& options) {
   for (int k = 0; k < K; ++k) baseline += sim.control_coefs[k] * sim.controls.col(k);
   sim.intercept = level - baseline.mean();
 
+  // Flow and stock channels, each sized to 10–20% of the baseline level; their streams are
+  // separate, so data without them is unchanged.
+  sim.flow_spend.resize(T, options.flow_channels);
+  for (int k = 0; k < options.flow_channels; ++k) {
+    RandomStream rng(options.seed, kFlowStream + static_cast<std::uint32_t>(k));
+    KindChannelTruth f;
+    f.name = "flow_" + std::to_string(k + 1);
+    f.lambda = rng.uniform(0.1, 0.7);
+    sim.flow_spend.col(k) = simulate_flow_spend(rng, T);
+    Eigen::VectorXd e(T);
+    double carry = 0.0;
+    for (int t = 0; t < T; ++t) e[t] = carry = sim.flow_spend(t, k) + f.lambda * carry;
+    f.b = rng.uniform(0.5, 3.0) / e.mean();  // b·Ē from mild to strong saturation
+    const Eigen::VectorXd g = (f.b * e.array()).log1p().matrix();
+    f.a = level * rng.uniform(0.1, 0.2) / g.mean();
+    media += f.a * g;
+    f.contribution = f.a * g.sum();
+    sim.flow_truth.push_back(f);
+  }
+  sim.stock_units.resize(T, options.stock_channels);
+  for (int k = 0; k < options.stock_channels; ++k) {
+    RandomStream rng(options.seed, kStockStream + static_cast<std::uint32_t>(k));
+    KindChannelTruth f;
+    f.name = "stock_" + std::to_string(k + 1);
+    f.mu = 10.0;
+    f.sigma = f.mu * rng.uniform(1.5, 2.5);  // a unit's touches are overdispersed
+    // A small fleet (15–40 units on average) that moves up and down, AR(1) on the log scale,
+    // rather than a trend the TREND control would absorb.
+    const double typical = rng.uniform(15.0, 40.0), rho = 0.8;
+    double z = rng.normal();
+    for (int t = 0; t < T; ++t) {
+      if (t > 0) z = rho * z + std::sqrt(1.0 - rho * rho) * rng.normal();
+      sim.stock_units(t, k) = std::max(1.0, std::round(typical * std::exp(0.8 * z - 0.32)));
+    }
+    const double mean_units = sim.stock_units.col(k).mean();
+    f.b = rng.uniform(0.3, 1.5) / (f.mu * mean_units);
+    const double a_share = rng.uniform(0.1, 0.2);
+    Eigen::VectorXd y(T);
+    for (int t = 0; t < T; ++t) {
+      const double s = sim.stock_units(t, k);
+      const double touches = std::max(0.0, s * f.mu + std::sqrt(s) * f.sigma * rng.normal());
+      y[t] = std::log1p(f.b * touches);
+    }
+    f.a = level * a_share / std::log1p(f.b * f.mu * mean_units);
+    media += f.a * y;
+    f.contribution = f.a * y.sum();
+    sim.stock_truth.push_back(f);
+  }
+
   RandomStream noise_rng(options.seed, kNoiseStream);
   sim.revenue.resize(T);
   for (int t = 0; t < T; ++t) sim.revenue[t] = sim.intercept + baseline[t] + media[t];
@@ -246,6 +318,25 @@ void write_simulation(const Simulation& sim, const std::string& csv_path) {
     controls[sim.control_names[k]] = sim.control_coefs[k];
   }
   truth["controls"] = controls;
+  if (!sim.flow_truth.empty()) {
+    nlohmann::ordered_json flow = nlohmann::ordered_json::object();
+    for (const auto& f : sim.flow_truth) {
+      flow[f.name] = {{"kind", "flow"},
+                      {"a", f.a},
+                      {"b", f.b},
+                      {"lambda", f.lambda},
+                      {"contribution", f.contribution}};
+    }
+    truth["flow_channels"] = flow;
+  }
+  if (!sim.stock_truth.empty()) {
+    nlohmann::ordered_json stock = nlohmann::ordered_json::object();
+    for (const auto& f : sim.stock_truth) {
+      stock[f.name] = {{"kind", "stock"}, {"a", f.a},         {"b", f.b},
+                       {"mu", f.mu},      {"sigma", f.sigma}, {"contribution", f.contribution}};
+    }
+    truth["stock_channels"] = stock;
+  }
   truth["hyperparameters"] = {{"ridge_lambda", 10.0}, {"channels", hyper}};
 
   const std::string json_path = truth_path_for(csv_path);
@@ -262,11 +353,17 @@ void write_simulation(const Simulation& sim, const std::string& csv_path) {
     if (!out) throw fail(csv_path);
     out << "date";
     for (const std::string& n : sim.channel_names) out << ',' << n;
+    for (const auto& f : sim.flow_truth) out << ',' << f.name;
+    for (const auto& f : sim.stock_truth) out << ',' << f.name;
     for (const std::string& n : sim.control_names) out << ',' << n;
     out << ",revenue\n";
     for (Eigen::Index t = 0; t < sim.revenue.size(); ++t) {
       out << sim.dates[t].to_string();
       for (Eigen::Index c = 0; c < sim.spend.cols(); ++c) out << ',' << num(sim.spend(t, c));
+      for (Eigen::Index c = 0; c < sim.flow_spend.cols(); ++c)
+        out << ',' << num(sim.flow_spend(t, c));
+      for (Eigen::Index c = 0; c < sim.stock_units.cols(); ++c)
+        out << ',' << num(sim.stock_units(t, c));
       for (Eigen::Index k = 0; k < sim.controls.cols(); ++k) out << ',' << num(sim.controls(t, k));
       out << ',' << num(sim.revenue[t]) << '\n';
     }

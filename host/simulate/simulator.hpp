@@ -18,6 +18,8 @@ struct SimulationOptions {
   int weeks = 156;         ///< number of weekly rows (T)
   int channels = 8;        ///< number of media channels (C)
   int controls = 0;        ///< number of extra control columns ctrl_1.. (K)
+  int flow_channels = 0;   ///< flow channels flow_1.. (SPEC §9: a·ln(1 + b·adstock_λ(x)))
+  int stock_channels = 0;  ///< stock channels stock_1.. (active units; touches ~ N(Sμ, Sσ²))
   double noise = 0.05;     ///< revenue noise sd as a fraction of the mean noiseless level
   std::uint64_t seed = 1;  ///< Philox key: the same seed gives the same data everywhere
   Date start{2021, 1, 4};  ///< first week (a Monday)
@@ -33,6 +35,17 @@ struct ChannelTruth {
   double roi = 0.0;           ///< contribution / total_spend
 };
 
+/// The true parameters of one simulated flow or stock channel (SPEC §9).
+struct KindChannelTruth {
+  std::string name;
+  double a = 0.0;             ///< KPI per unit of ln(1 + ·)
+  double b = 0.0;             ///< per unit of adstocked spend (flow) or per touch (stock)
+  double lambda = 0.0;        ///< flow adstock decay
+  double mu = 0.0;            ///< stock touches per unit per period
+  double sigma = 0.0;         ///< stock touch sd per sqrt(unit) per period
+  double contribution = 0.0;  ///< Σ_t of the channel's KPI
+};
+
 /// A simulated data set and the truth behind it.
 struct Simulation {
   std::vector<Date> dates;                 ///< T weekly dates: start + 7t
@@ -42,6 +55,9 @@ struct Simulation {
   Eigen::MatrixXd controls;                ///< T × K control values
   Eigen::VectorXd revenue;                 ///< T revenue (KPI)
   std::vector<ChannelTruth> truth;         ///< C true channel parameters
+  Eigen::MatrixXd flow_spend;              ///< T × F weekly spend of the flow channels
+  Eigen::MatrixXd stock_units;             ///< T × S active units of the stock channels
+  std::vector<KindChannelTruth> flow_truth, stock_truth;
   double intercept = 0.0;
   double trend_coef = 0.0;             ///< per unit of TREND (years since the first date)
   std::vector<double> seasonal_coefs;  ///< on SIN_1, COS_1, SIN_2, COS_2 of the ISO week
@@ -61,7 +77,8 @@ const std::vector<std::string>& simulated_seasonal_terms();
 /// Throws InputError naming the flag when an option is out of range.
 Simulation simulate(const SimulationOptions& options);
 
-/// Writes the wide CSV (header: date, one spend column per channel, controls, revenue; numbers
+/// Writes the wide CSV (header: date, one spend column per channel, flow_k, stock_k, controls,
+/// revenue; numbers
 /// with 17 significant digits) and `<csv path minus .csv>.truth.json`. Both are written to
 /// temporary names and renamed, so no partial file is left behind. Throws InputError if the
 /// folder is not writable.
