@@ -8,6 +8,7 @@
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/fit_outputs.hpp"
+#include "host/io/segment_outputs.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
 
 namespace mmm::cli {
@@ -15,10 +16,16 @@ namespace {
 
 struct FitFlags {
   FitOptions o;
-  std::string config, channels, controls;
+  std::string config, channels, controls, segments, segment_filter;
   bool json = false;
   // Flags set on the command line override the config; these remember which were given.
   std::vector<std::pair<CLI::Option*, std::function<void(FitOptions&)>>> overrides;
+  bool given(const std::string& name) const {
+    for (const auto& [opt, apply] : overrides) {
+      if (opt->count() > 0 && opt->check_name(name)) return true;
+    }
+    return false;
+  }
 };
 
 template <typename T>
@@ -66,6 +73,64 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
       "wrote %s (model_results.csv, response_curves.csv, budget_allocation.csv, cv_folds.csv, "
       "decomposition.csv, search_trace.csv, model.json) in %.2f s\n",
       out_dir.c_str(), r.seconds_total);
+}
+
+void print_segment_summary(const SegmentReport& r, const std::string& out_dir) {
+  const int S = r.problem.count(), C = r.problem.channels();
+  std::printf("data: %s — %d segments (%s), %ld rows, %d channels, %d controls\n",
+              r.data.source.c_str(), S, r.data.names.front().c_str(), r.problem.total_rows(), C,
+              r.problem.parameters() - C);
+  if (r.searched) {
+    std::printf("search: %ld evaluations in %.3f s on %s, best loss %.6g\n", r.search.evaluations,
+                r.seconds_search, r.backend.c_str(), r.search.best_loss);
+  } else {
+    std::printf("hyperparameters: fixed from %s (no search)\n",
+                r.options.hyperparameters_path.c_str());
+  }
+  std::printf(
+      "fit: pooling %s (lambda %.6g, global %.6g, segment %.6g), loss %.6g, pooled R² %.4f\n",
+      pooling_name(r.problem.pooling), r.problem.penalties.lambda,
+      r.problem.penalties.lambda_global, r.problem.penalties.lambda_segment, r.fit.loss,
+      r.fit.r2_pooled);
+  std::printf("%-20s %9s %9s %9s %7s %6s %12s\n", "channel (all segments)", "ROI", "mROI",
+              "pooling", "theta", "alpha", "gamma");
+  for (int c = 0; c < C; ++c) {
+    const ChannelHyper& h = r.hyperparameters.channels[c];
+    std::printf("%-20s %9.3f %9.3f %9.3f %7.3f %6.3f %12.6g\n",
+                r.data.segments[0].channels[c].c_str(), r.global[c].roi, r.global[c].marginal_roi,
+                r.pooling_factor[c], h.theta, h.alpha, h.gamma);
+  }
+  std::printf(
+      "wrote %s (model_results.csv, segment_performance.csv, search_trace.csv, model.json) "
+      "in %.2f s\n",
+      out_dir.c_str(), r.seconds_total);
+}
+
+std::vector<std::pair<std::string, std::string>> parse_filter(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& item : split_list(text)) {
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
+      throw InputError("invalid --segment-filter `" + item + "`; expected column=value[,…]");
+    }
+    out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return out;
+}
+
+int run_segments(const FitOptions& o, OutputDir& out, bool json) {
+  const SegmentReport r = run_segment_fit(o);
+  write_segment_outputs(r, out);
+  out.commit();
+  if (!o.quiet) {
+    for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
+  }
+  if (json) {
+    std::printf("%s\n", segment_summary_json(r, o.out_dir).dump().c_str());
+  } else {
+    print_segment_summary(r, o.out_dir);
+  }
+  return 0;
 }
 
 }  // namespace
@@ -143,6 +208,28 @@ Runner add_fit_command(CLI::App& app) {
   flag<int>(
       app, F, "--threads", F.o.threads, [](FitOptions& o, const int& v) { o.threads = v; },
       "CPU threads (default: all hardware threads)");
+  flag<std::string>(
+      app, F, "--segments", F.segments,
+      [](FitOptions& o, const std::string& v) { o.columns.segments = split_list(v); },
+      "segment columns a,b,… of a long CSV (one row per period and segment; SPEC §9)");
+  flag<std::string>(
+      app, F, "--pooling", F.o.pooling, [](FitOptions& o, const std::string& v) { o.pooling = v; },
+      "with --segments: none | complete | partial (default partial)");
+  flag<double>(
+      app, F, "--lambda-global", F.o.lambda_global,
+      [](FitOptions& o, const double& v) { o.lambda_global = v; },
+      "with --segments: penalty on the global coefficients (default: --ridge-lambda)")
+      ->check(CLI::PositiveNumber);
+  flag<double>(
+      app, F, "--lambda-segment", F.o.lambda_segment,
+      [](FitOptions& o, const double& v) { o.lambda_segment = v; },
+      "with --segments: penalty on segment minus global coefficients (default 10 × "
+      "--ridge-lambda)")
+      ->check(CLI::PositiveNumber);
+  flag<std::string>(
+      app, F, "--segment-filter", F.segment_filter,
+      [](FitOptions& o, const std::string& v) { o.segment_filter = parse_filter(v); },
+      "with --segments: report only segments with column=value[,…] (all must match)");
   app.add_flag("--quiet", F.o.quiet, "no progress bars or notices on stderr");
   app.add_flag("--json", F.json, "print one JSON summary object on stdout");
   return [f] {
@@ -158,6 +245,11 @@ Runner add_fit_command(CLI::App& app) {
     if (o.out_dir.empty())
       throw InputError("mmm fit: --out is required (or [run] out in --config)");
     OutputDir out(o.out_dir);  // checked before the work, so a bad --out fails fast
+    if (!o.columns.segments.empty()) return run_segments(o, out, F.json);
+    for (const char* name :
+         {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter"}) {
+      if (F.given(name)) throw InputError(std::string(name) + " needs --segments");
+    }
     const FitReport r = run_fit(o);
     write_fit_outputs(r, out);
     out.commit();

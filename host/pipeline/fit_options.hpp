@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "host/data/wide_csv_loader.hpp"
 #include "host/model/hyperparameters.hpp"
@@ -34,6 +36,14 @@ struct FitOptions {
   int threads = 0;  ///< 0: every hardware thread
   bool quiet = false;
   std::map<std::string, ChannelBounds> bounds;  ///< per-channel search bounds (config)
+  // Segmented fits (SPEC §9; active when columns.segments is not empty).
+  std::string pooling = "partial";  ///< none | complete | partial
+  /// Penalty on the global coefficients; ≤ 0 or NaN: ridge_lambda.
+  double lambda_global = 0.0;
+  /// Penalty on segment − global coefficients; ≤ 0 or NaN: 10 × ridge_lambda.
+  double lambda_segment = 0.0;
+  /// `column=value` pairs restricting the per-segment report rows (all must match).
+  std::vector<std::pair<std::string, std::string>> segment_filter;
 };
 
 }  // namespace mmm

@@ -1,0 +1,123 @@
+#include "host/segments/segment_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "host/common/thread_pool.hpp"
+#include "host/features/controls.hpp"
+#include "host/model/gram_ridge.hpp"
+
+namespace mmm {
+
+long SegmentProblem::total_rows() const {
+  long n = 0;
+  for (const ModelData& m : segments) n += m.rows();
+  return n;
+}
+
+SegmentProblem make_segment_problem(const SegmentedData& data, Pooling pooling,
+                                    const PoolingPenalties& penalties) {
+  SegmentProblem p;
+  p.pooling = pooling;
+  p.penalties = penalties;
+  for (const Dataset& d : data.segments) {
+    p.segments.push_back(make_model_data(d, build_controls(d), penalties.lambda));
+  }
+  const int C = p.channels();
+  p.max_spend.assign(C, 0.0);
+  for (const ModelData& m : p.segments) {
+    for (int c = 0; c < C; ++c)
+      p.max_spend[c] = std::max(p.max_spend[c], m.spend.col(c).maxCoeff());
+  }
+  return p;
+}
+
+SegmentDesign build_segment_design(const SegmentProblem& problem, const double* hyper3c,
+                                   ThreadPool* pool) {
+  const int S = problem.count();
+  const int C = problem.channels();
+  const int p = problem.parameters();
+  SegmentDesign d;
+  d.blocks.resize(S);
+  d.means.resize(S);
+  d.ybar.resize(S);
+  auto one = [&](int s) {
+    const ModelData& m = problem.segments[s];
+    Eigen::MatrixXd X(m.rows(), p);
+    X.leftCols(C) = transform_media(m.spend, hyper3c);
+    if (m.control_count() > 0) X.rightCols(m.control_count()) = m.controls;
+    d.means[s] = X.colwise().mean().transpose();
+    X.rowwise() -= d.means[s].transpose();
+    d.ybar[s] = m.y.mean();
+    const Eigen::VectorXd y = m.y.array() - d.ybar[s];
+    SegmentGram& g = d.blocks[s];
+    g.A = Eigen::MatrixXd::Zero(p, p);
+    g.A.selfadjointView<Eigen::Lower>().rankUpdate(X.transpose());
+    g.A = g.A.selfadjointView<Eigen::Lower>();
+    g.c = X.transpose() * y;
+    g.yy = y.squaredNorm();
+    g.n = m.rows();
+  };
+  if (pool != nullptr && S > 1) {
+    pool->parallel_for(S, [&](int b, int e, int) {
+      for (int s = b; s < e; ++s) one(s);
+    });
+  } else {
+    for (int s = 0; s < S; ++s) one(s);
+  }
+  // Pooled within-segment σ; constancy judged as scikit-learn does, on the pooled mean.
+  const double N = static_cast<double>(problem.total_rows());
+  d.scale.resize(p);
+  for (int j = 0; j < p; ++j) {
+    double ss = 0.0, sum = 0.0;
+    for (int s = 0; s < S; ++s) {
+      ss += d.blocks[s].A(j, j);
+      sum += d.means[s][j] * d.blocks[s].n;
+    }
+    const double var = ss / N;
+    d.scale[j] = is_constant_feature(var, sum / N, N) ? 1.0 : std::sqrt(var);
+  }
+  const Eigen::VectorXd inv = d.scale.cwiseInverse();
+  for (SegmentGram& g : d.blocks) {
+    g.A = inv.asDiagonal() * g.A * inv.asDiagonal();
+    g.c = g.c.cwiseProduct(inv);
+  }
+  return d;
+}
+
+SegmentFit fit_segment_design(const SegmentProblem& problem, const SegmentDesign& design,
+                              Pooling pooling, ThreadPool* pool) {
+  SegmentFit f;
+  f.solution = solve_pooled(design.blocks, pooling, problem.penalties, pool);
+  const int S = problem.count();
+  const int C = problem.channels();
+  f.r2.resize(S);
+  double rss = 0.0, tss = 0.0, penalty = 0.0;
+  for (int s = 0; s < S; ++s) {
+    const double yy = design.blocks[s].yy;
+    const double rs = f.solution.ok ? f.solution.rss[s] : std::numeric_limits<double>::infinity();
+    f.r2[s] = yy > 0 ? 1.0 - rs / yy : std::numeric_limits<double>::quiet_NaN();
+    rss += rs;
+    tss += yy;
+    for (int c = 0; c < C && f.solution.ok; ++c) {
+      const double b = f.solution.segment(c, s);
+      if (b < 0) penalty += b * b;
+    }
+  }
+  if (!f.solution.ok || !(tss > 0)) {
+    f.r2_pooled = std::numeric_limits<double>::quiet_NaN();
+    f.loss = std::numeric_limits<double>::infinity();
+    return f;
+  }
+  f.r2_pooled = 1.0 - rss / tss;
+  f.loss = (1.0 - f.r2_pooled) + problem.penalty_weight * penalty / S;
+  return f;
+}
+
+double segment_loss(const SegmentProblem& problem, const double* hyper3c, ThreadPool* pool) {
+  const SegmentDesign d = build_segment_design(problem, hyper3c, pool);
+  return fit_segment_design(problem, d, problem.pooling, pool).loss;
+}
+
+}  // namespace mmm
