@@ -93,17 +93,26 @@ SegmentFit fit_segment_design(const SegmentProblem& problem, const SegmentDesign
   const int S = problem.count();
   const int C = problem.channels();
   f.r2.resize(S);
-  double rss = 0.0, tss = 0.0, penalty = 0.0;
+  double rss = 0.0, tss = 0.0;
   for (int s = 0; s < S; ++s) {
     const double yy = design.blocks[s].yy;
     const double rs = f.solution.ok ? f.solution.rss[s] : std::numeric_limits<double>::infinity();
     f.r2[s] = yy > 0 ? 1.0 - rs / yy : std::numeric_limits<double>::quiet_NaN();
     rss += rs;
     tss += yy;
-    for (int c = 0; c < C && f.solution.ok; ++c) {
-      const double b = f.solution.segment(c, s);
-      if (b < 0) penalty += b * b;
+  }
+  // The non-negativity penalty acts on what the mode treats as the channel's effect: each
+  // segment's own model under none (mean over segments), the global coefficients otherwise
+  // (segments may deviate from a non-negative global effect; their spread is what the data
+  // says, the prior only centres them).
+  double penalty = 0.0;
+  if (f.solution.ok && pooling == Pooling::kNone) {
+    for (int s = 0; s < S; ++s) {
+      for (int c = 0; c < C; ++c) penalty += std::pow(std::min(f.solution.segment(c, s), 0.0), 2);
     }
+    penalty /= S;
+  } else if (f.solution.ok) {
+    for (int c = 0; c < C; ++c) penalty += std::pow(std::min(f.solution.global[c], 0.0), 2);
   }
   if (!f.solution.ok || !(tss > 0)) {
     f.r2_pooled = std::numeric_limits<double>::quiet_NaN();
@@ -111,7 +120,7 @@ SegmentFit fit_segment_design(const SegmentProblem& problem, const SegmentDesign
     return f;
   }
   f.r2_pooled = 1.0 - rss / tss;
-  f.loss = (1.0 - f.r2_pooled) + problem.penalty_weight * penalty / S;
+  f.loss = (1.0 - f.r2_pooled) + problem.penalty_weight * penalty;
   return f;
 }
 

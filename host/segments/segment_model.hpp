@@ -58,8 +58,9 @@ struct SegmentFit {
   PooledSolution solution;  ///< standardized coefficients
   Eigen::VectorXd r2;       ///< per segment, 1 − RSS_s / TSS_s
   double r2_pooled = 0.0;   ///< 1 − Σ RSS_s / Σ TSS_s
-  /// (1 − r2_pooled) + penalty_weight · mean_s Σ_c min(β_sc, 0)² (media entries): the same
-  /// form as the single model's loss, on the pooled R².
+  /// (1 − r2_pooled) + penalty_weight · P, the single model's form on the pooled R², with
+  /// P = mean_s Σ_c min(β_sc, 0)² under none and Σ_c min(β_gc, 0)² under complete and partial
+  /// (standardized media coefficients).
   double loss = 0.0;
 };
 
