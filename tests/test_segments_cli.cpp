@@ -213,3 +213,36 @@ TEST_F(SegmentsCli, BadPoolingAndSegmentOnlyFlags) {
 
 }  // namespace
 }  // namespace mmm::test
+
+namespace mmm::test {
+namespace {
+
+TEST(SegmentsSimulate, LongDataWithPerSegmentTruthIsRecoveredByPartialPooling) {
+  TempDir dir;
+  const std::string data = dir / "seg.csv";
+  const CliResult sim = run_mmm({"simulate", "--segments", "6", "--weeks", "104", "--channels", "3",
+                                 "--noise", "0.02", "--seed", "4", "--out", data, "--quiet"});
+  ASSERT_EQ(sim.exit_code, 0) << describe(sim);
+  const auto truth = nlohmann::json::parse(read_text(dir / "seg.truth.json"));
+  ASSERT_EQ(truth["segment_truth"].size(), 6u);
+  const CsvFile rows = read_csv(data);
+  EXPECT_EQ(rows.rows.size(), 6u * 104u);
+  EXPECT_EQ(rows.header[1], "segment");
+  // Refit at the true θ, α, γ: partial pooling's per-segment ROI close to the truth.
+  const std::string out = dir / "out";
+  const CliResult fit = run_mmm({"fit", "--data", data, "--segments", "segment", "--out", out,
+                                 "--hyperparameters", dir / "seg.truth.json", "--quiet"});
+  ASSERT_EQ(fit.exit_code, 0) << describe(fit);
+  const CsvFile perf = read_csv(fs::path(out) / "segment_performance.csv");
+  ASSERT_EQ(perf.rows.size(), 18u);
+  double err = 0.0;
+  for (const auto& row : perf.rows) {
+    const double true_roi = truth["segment_truth"][row[0]]["channels"][row[1]]["roi"];
+    err += std::abs(std::stod(row[perf.column("ROAS")]) - true_roi) / true_roi;
+  }
+  EXPECT_LT(err / 18.0, 0.25) << "mean relative ROI error";
+  EXPECT_EQ(run_mmm({"simulate", "--segments", "-1", "--out", data}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace mmm::test
