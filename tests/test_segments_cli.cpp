@@ -154,6 +154,33 @@ TEST_F(SegmentsCli, SegmentFilterRestrictsReportRows) {
                      {"--segment-filter", "`region` is not a --segments column"});
 }
 
+TEST_F(SegmentsCli, CompareWritesOneMetricAcrossSegments) {
+  const std::string data = write(long_csv(3, 60));
+  ASSERT_EQ(fit(data).exit_code, 0);
+  const std::string model = (fs::path(out()) / "model.json").string();
+  const std::string csv = dir_ / "cmp.csv";
+  const CliResult r = run_mmm(
+      {"compare", "--model", model, "--segments", "100,102", "--metric", "roas", "--out", csv});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.out.find("roas by segment"), std::string::npos) << r.out;
+  const CsvFile cmp = read_csv(csv);
+  EXPECT_EQ(cmp.header_line, "CHANNEL,100,102,GLOBAL,BEST_SEGMENT");
+  ASSERT_EQ(cmp.rows.size(), 2u);
+  // The values are segment_performance.csv's ROAS.
+  const CsvFile perf = read_csv(fs::path(out()) / "segment_performance.csv");
+  for (const auto& row : perf.rows) {
+    if (row[0] == "102" && row[1] == cmp.rows[0][0]) {
+      EXPECT_NEAR(std::stod(cmp.rows[0][2]), std::stod(row[perf.column("ROAS")]),
+                  1e-9 * std::abs(std::stod(cmp.rows[0][2])));
+    }
+  }
+  const CliResult bad = run_mmm({"compare", "--model", model, "--segments", "999", "--out", csv});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("no segment `999`; segments are: 100, 101, 102"), std::string::npos)
+      << bad.err;
+  EXPECT_EQ(run_mmm({"compare", "--model", model, "--metric", "nope", "--out", csv}).exit_code, 2);
+}
+
 TEST_F(SegmentsCli, DuplicateDateInsideOneSegment) {
   std::string text = long_csv(2, 20);
   // Segment 101's 5th row (file line 2 + 20 + 4) repeats the date of its 4th.

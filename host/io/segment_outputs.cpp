@@ -127,6 +127,16 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
     for (size_t k = 0; k < r.data.columns.size(); ++k)
       values[r.data.columns[k]] = r.data.values[s][k];
     const Dataset& d = r.data.segments[s];
+    nlohmann::json perf = nlohmann::json::object();
+    for (int c = 0; c < C; ++c) {
+      const SegmentChannel& ch = r.channels[s][c];
+      perf[d0.channels[c]] = {{"spend", ch.spend},
+                              {"contribution", ch.contribution},
+                              {"roas", number_or_null(ch.roi)},
+                              {"marginal_roi", number_or_null(ch.marginal_roi)},
+                              {"efficiency", number_or_null(ch.efficiency)},
+                              {"coef", ch.coef}};
+    }
     segs[r.data.names[s]] = {{"values", values},
                              {"rows", d.rows()},
                              {"first_date", d.dates.front().to_string()},
@@ -135,9 +145,21 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
                              {"coef", to_vector(r.coef[s])},
                              {"coef_scaled", to_vector(r.fit.solution.segment.col(s))},
                              {"mean", to_vector(r.design.means[s])},
-                             {"r2", number_or_null(r.fit.r2[s])}};
+                             {"r2", number_or_null(r.fit.r2[s])},
+                             {"performance", perf}};
   }
   j["segment_coefficients"] = segs;
+  nlohmann::json global = nlohmann::json::object();
+  for (int c = 0; c < C; ++c) {
+    const SegmentChannel& g = r.global[c];
+    global[d0.channels[c]] = {{"spend", g.spend},
+                              {"contribution", g.contribution},
+                              {"roas", number_or_null(g.roi)},
+                              {"marginal_roi", number_or_null(g.marginal_roi)},
+                              {"efficiency", 1.0},
+                              {"coef", g.coef}};
+  }
+  j["global_performance"] = global;
   j["metrics"] = {{"loss", r.fit.loss},
                   {"r2", r.fit.r2_pooled},
                   {"r2_unpooled", r.unpooled.r2_pooled},
