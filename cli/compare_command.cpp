@@ -36,8 +36,10 @@ Runner add_compare_command(CLI::App& app) {
   auto f = std::make_shared<CompareFlags>();
   app.add_option("--model", f->model, "model.json of a segmented fit")->required();
   app.add_option("--segments", f->segments, "segments to compare a,b,… (default: all)");
-  app.add_option("--metric", f->metric,
-                 "roas | contribution | spend | marginal_roi | efficiency | coef (default roas)");
+  app.add_option(
+      "--metric", f->metric,
+      "roas | roas_lower | roas_upper | contribution | spend | marginal_roi | efficiency | coef "
+      "(default roas)");
   app.add_option("--out", f->out, "comparison CSV to write (default segment_comparison.csv)");
   app.add_flag("--quiet", f->quiet, "do not print the table");
   return [f] {

@@ -92,12 +92,19 @@ void print_segment_summary(const SegmentReport& r, const std::string& out_dir) {
       pooling_name(r.problem.pooling), r.problem.penalties.lambda,
       r.problem.penalties.lambda_global, r.problem.penalties.lambda_segment, r.fit.loss,
       r.fit.r2_pooled);
-  std::printf("%-20s %9s %9s %9s %7s %6s %12s\n", "channel (all segments)", "ROI", "mROI",
-              "pooling", "theta", "alpha", "gamma");
+  const int level = static_cast<int>(std::lround(100 * r.options.ci));
+  std::printf("%-22s %9s %23s %9s %7s %7s %6s %12s\n", "channel (all segments)", "ROI",
+              (std::to_string(level) + "% CI").c_str(), "mROI", "pooling", "theta", "alpha",
+              "gamma");
   for (int c = 0; c < C; ++c) {
     const ChannelHyper& h = r.hyperparameters.channels[c];
-    std::printf("%-20s %9.3f %9.3f %9.3f %7.3f %6.3f %12.6g\n",
-                r.data.segments[0].channels[c].c_str(), r.global[c].roi, r.global[c].marginal_roi,
+    const SegmentChannel& g = r.global[c];
+    char ci[64] = "(no bootstrap)";
+    if (r.bootstrapped)
+      std::snprintf(ci, sizeof ci, "[%.3f, %.3f]%s", g.roi_lower, g.roi_upper,
+                    g.significant ? " *" : "");
+    std::printf("%-22s %9.3f %23s %9.3f %7.3f %7.3f %6.3f %12.6g\n",
+                r.data.segments[0].channels[c].c_str(), g.roi, ci, g.marginal_roi,
                 r.pooling_factor[c], h.theta, h.alpha, h.gamma);
   }
   std::printf(

@@ -92,6 +92,14 @@ TEST_F(SegmentsCli, FitsPartialPoolingAndWritesSegmentTables) {
   EXPECT_EQ(results.rows[2][geo], "100");
   EXPECT_EQ(results.rows[2][results.column("CHANNEL_KEY")], "tv_100");
 
+  // --budget 60 --bootstrap default (100): intervals on every row.
+  const int lo = results.column("ROI_CI_LOWER"), hi = results.column("ROI_CI_UPPER");
+  for (const auto& row : results.rows) {
+    ASSERT_FALSE(row[lo].empty());
+    EXPECT_LT(std::stod(row[lo]), std::stod(row[hi]));
+    EXPECT_TRUE(row[results.column("IS_SIGNIFICANT")] == "TRUE" ||
+                row[results.column("IS_SIGNIFICANT")] == "FALSE");
+  }
   const CsvFile perf = read_csv(fs::path(out()) / "segment_performance.csv");
   ASSERT_EQ(perf.rows.size(), 6u);
   for (const char* col : {"SEGMENT", "CHANNEL", "SPEND", "CONTRIBUTION", "ROAS", "EFFICIENCY"}) {

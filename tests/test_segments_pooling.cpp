@@ -13,6 +13,7 @@
 #include "host/features/controls.hpp"
 #include "host/model/gram_ridge.hpp"
 #include "host/segments/pooled_ridge.hpp"
+#include "host/segments/segment_bootstrap.hpp"
 #include "host/segments/segment_model.hpp"
 
 namespace mmm {
@@ -319,6 +320,52 @@ TEST(SegmentsModel, PoolingOrdersTheFitAndRecoversTruth) {
   EXPECT_GE(r2_partial + 1e-9, r2_complete);
   EXPECT_GT(r2_complete, 0.3);
   EXPECT_TRUE(std::isfinite(segment_loss(prob, kHyper.data(), nullptr)));
+}
+
+TEST(SegmentsModel, UnitRowWeightsEqualTheUnweightedDesign) {
+  const SegmentedData data = make_segments(3, false, 16);
+  PoolingPenalties pen;
+  const SegmentProblem prob = make_segment_problem(data, Pooling::kPartial, pen);
+  std::vector<VectorXd> ones;
+  for (const ModelData& m : prob.segments) ones.push_back(VectorXd::Ones(m.rows()));
+  const SegmentDesign a = build_segment_design(prob, kHyper.data(), nullptr);
+  const SegmentDesign b = build_segment_design(prob, kHyper.data(), nullptr, &ones);
+  EXPECT_LT((a.scale - b.scale).norm(), 1e-12 * a.scale.norm());
+  for (int s = 0; s < 3; ++s) {
+    EXPECT_LT((a.blocks[s].A - b.blocks[s].A).norm(), 1e-10 * a.blocks[s].A.norm());
+    EXPECT_LT((a.blocks[s].c - b.blocks[s].c).norm(), 1e-10 * a.blocks[s].c.norm());
+  }
+  // Zero weight on a row removes it: the weighted Gram equals the Gram without that row.
+  std::vector<VectorXd> drop = ones;
+  drop[1][7] = 0.0;
+  const SegmentDesign c = build_segment_design(prob, kHyper.data(), nullptr, &drop);
+  EXPECT_EQ(c.blocks[1].n, prob.segments[1].rows() - 1);
+}
+
+TEST(SegmentsModel, BootstrapIntervalsBracketTheEstimates) {
+  const SegmentedData data = make_segments(4, false, 17);
+  PoolingPenalties pen;
+  const SegmentProblem prob = make_segment_problem(data, Pooling::kPartial, pen);
+  SegmentBootstrapOptions o;
+  o.resamples = 60;
+  ThreadPool pool(2);
+  const SegmentBootstrap a = bootstrap_segments(prob, kHyper.data(), o, &pool);
+  const SegmentBootstrap b = bootstrap_segments(prob, kHyper.data(), o, nullptr);
+  EXPECT_EQ(a.failed, 0);
+  // Same seed, same resamples: identical on any thread count.
+  EXPECT_LT((a.roi_lower - b.roi_lower).norm(), 1e-9 * a.roi_lower.norm());
+  const SegmentDesign d = build_segment_design(prob, kHyper.data(), nullptr);
+  const SegmentFit f = fit_segment_design(prob, d, Pooling::kPartial, nullptr);
+  int inside = 0;
+  for (int s = 0; s < 4; ++s) {
+    for (int c = 0; c < 2; ++c) {
+      const double coef = f.solution.segment(c, s) / d.scale[c];
+      EXPECT_LT(a.coef_lower(s, c), a.coef_upper(s, c));
+      inside += coef >= a.coef_lower(s, c) && coef <= a.coef_upper(s, c);
+    }
+  }
+  EXPECT_GE(inside, 7);
+  EXPECT_LT(a.global_roi_lower[0], a.global_roi_upper[0]);
 }
 
 }  // namespace

@@ -27,8 +27,9 @@ std::string joined(const std::vector<std::string>& items) {
 }  // namespace
 
 const std::vector<std::string>& comparison_metrics() {
-  static const std::vector<std::string> metrics = {"roas",         "contribution", "spend",
-                                                   "marginal_roi", "efficiency",   "coef"};
+  static const std::vector<std::string> metrics = {"roas",         "roas_lower", "roas_upper",
+                                                   "contribution", "spend",      "marginal_roi",
+                                                   "efficiency",   "coef"};
   return metrics;
 }
 

@@ -18,7 +18,12 @@ void result_row(CsvWriter& w, const SegmentReport& r, int c, const std::string& 
   const ChannelHyper& h = r.hyperparameters.channels[c];
   const double nan = std::nan("");
   w.cell(segment == "GLOBAL" ? name : name + "_" + segment).cell(name).cell(segment).cell("ALL");
-  w.cell(ch.coef).cell(ch.roi).cell(nan).cell(nan).cell("").cell(ch.marginal_roi);
+  w.cell(ch.coef).cell(ch.roi).cell(ch.roi_lower).cell(ch.roi_upper);
+  if (r.bootstrapped)
+    w.cell(ch.significant);
+  else
+    w.cell("");
+  w.cell(ch.marginal_roi);
   w.cell(h.theta).cell(h.alpha).cell(h.gamma).cell(r2).cell(nan).cell(rows);
   w.cell(ch.mean_weekly_spend).cell(ch.spend_share).cell(nan);
   w.cell(segment).cell(r.pooling_factor[c]).end_row();
@@ -62,7 +67,7 @@ std::string model_results(const SegmentReport& r) {
 
 std::string segment_performance(const SegmentReport& r) {
   CsvWriter w({"SEGMENT", "CHANNEL", "SPEND", "CONTRIBUTION", "ROAS", "GLOBAL_ROAS", "EFFICIENCY",
-               "MARGINAL_ROI", "COEFFICIENT_WEIGHT"});
+               "MARGINAL_ROI", "COEFFICIENT_WEIGHT", "ROAS_CI_LOWER", "ROAS_CI_UPPER"});
   const int C = r.problem.channels();
   for (int s = 0; s < r.problem.count(); ++s) {
     if (!r.selected(s)) continue;
@@ -70,7 +75,7 @@ std::string segment_performance(const SegmentReport& r) {
       const SegmentChannel& ch = r.channels[s][c];
       w.cell(r.data.names[s]).cell(r.data.segments[0].channels[c]).cell(ch.spend);
       w.cell(ch.contribution).cell(ch.roi).cell(r.global[c].roi).cell(ch.efficiency);
-      w.cell(ch.marginal_roi).cell(ch.coef).end_row();
+      w.cell(ch.marginal_roi).cell(ch.coef).cell(ch.roi_lower).cell(ch.roi_upper).end_row();
     }
   }
   return w.text();
@@ -133,6 +138,8 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
       perf[d0.channels[c]] = {{"spend", ch.spend},
                               {"contribution", ch.contribution},
                               {"roas", number_or_null(ch.roi)},
+                              {"roas_lower", number_or_null(ch.roi_lower)},
+                              {"roas_upper", number_or_null(ch.roi_upper)},
                               {"marginal_roi", number_or_null(ch.marginal_roi)},
                               {"efficiency", number_or_null(ch.efficiency)},
                               {"coef", ch.coef}};
@@ -155,6 +162,8 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
     global[d0.channels[c]] = {{"spend", g.spend},
                               {"contribution", g.contribution},
                               {"roas", number_or_null(g.roi)},
+                              {"roas_lower", number_or_null(g.roi_lower)},
+                              {"roas_upper", number_or_null(g.roi_upper)},
                               {"marginal_roi", number_or_null(g.marginal_roi)},
                               {"efficiency", 1.0},
                               {"coef", g.coef}};
@@ -167,8 +176,12 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
   j["search"] = {{"searched", r.searched},
                  {"evaluations", r.search.evaluations},
                  {"best_loss", number_or_null(r.searched ? r.search.best_loss : std::nan(""))}};
+  j["bootstrap"] = {{"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
+                    {"failed", r.bootstrap.failed},
+                    {"ci", o.ci}};
   j["backend"] = r.backend;
-  j["timings_seconds"] = {{"total", r.seconds_total}, {"search", r.seconds_search}};
+  j["timings_seconds"] = {
+      {"total", r.seconds_total}, {"search", r.seconds_search}, {"bootstrap", r.seconds_bootstrap}};
   return j;
 }
 
@@ -180,6 +193,7 @@ nlohmann::json segment_summary_json(const SegmentReport& r, const std::string& o
           {"evaluations", r.search.evaluations},
           {"seconds", r.seconds_total},
           {"search_seconds", r.seconds_search},
+          {"bootstrap", r.bootstrapped ? r.bootstrap.resamples : 0},
           {"backend", r.backend},
           {"channels", r.problem.channels()},
           {"rows", r.problem.total_rows()},

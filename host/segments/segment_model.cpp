@@ -34,7 +34,7 @@ SegmentProblem make_segment_problem(const SegmentedData& data, Pooling pooling,
 }
 
 SegmentDesign build_segment_design(const SegmentProblem& problem, const double* hyper3c,
-                                   ThreadPool* pool) {
+                                   ThreadPool* pool, const std::vector<Eigen::VectorXd>* weights) {
   const int S = problem.count();
   const int C = problem.channels();
   const int p = problem.parameters();
@@ -47,17 +47,30 @@ SegmentDesign build_segment_design(const SegmentProblem& problem, const double* 
     Eigen::MatrixXd X(m.rows(), p);
     X.leftCols(C) = transform_media(m.spend, hyper3c);
     if (m.control_count() > 0) X.rightCols(m.control_count()) = m.controls;
-    d.means[s] = X.colwise().mean().transpose();
-    X.rowwise() -= d.means[s].transpose();
-    d.ybar[s] = m.y.mean();
-    const Eigen::VectorXd y = m.y.array() - d.ybar[s];
     SegmentGram& g = d.blocks[s];
+    if (weights == nullptr) {
+      d.means[s] = X.colwise().mean().transpose();
+      d.ybar[s] = m.y.mean();
+      g.n = m.rows();
+    } else {
+      const Eigen::VectorXd& w = (*weights)[s];
+      g.n = w.sum();
+      d.means[s] = X.transpose() * w / g.n;
+      d.ybar[s] = w.dot(m.y) / g.n;
+    }
+    X.rowwise() -= d.means[s].transpose();
+    Eigen::VectorXd y = m.y.array() - d.ybar[s];
+    if (weights != nullptr) {
+      // √w on both sides: XᵀWX and XᵀWy from plain products.
+      const Eigen::VectorXd sw = (*weights)[s].cwiseSqrt();
+      X = sw.asDiagonal() * X;
+      y = y.cwiseProduct(sw);
+    }
     g.A = Eigen::MatrixXd::Zero(p, p);
     g.A.selfadjointView<Eigen::Lower>().rankUpdate(X.transpose());
     g.A = g.A.selfadjointView<Eigen::Lower>();
     g.c = X.transpose() * y;
     g.yy = y.squaredNorm();
-    g.n = m.rows();
   };
   if (pool != nullptr && S > 1) {
     pool->parallel_for(S, [&](int b, int e, int) {
@@ -67,7 +80,8 @@ SegmentDesign build_segment_design(const SegmentProblem& problem, const double* 
     for (int s = 0; s < S; ++s) one(s);
   }
   // Pooled within-segment σ; constancy judged as scikit-learn does, on the pooled mean.
-  const double N = static_cast<double>(problem.total_rows());
+  double N = 0.0;
+  for (const SegmentGram& g : d.blocks) N += g.n;
   d.scale.resize(p);
   for (int j = 0; j < p; ++j) {
     double ss = 0.0, sum = 0.0;

@@ -50,8 +50,11 @@ struct SegmentDesign {
 
 /// Per segment: transform the media with hyper3c ((θ, α, γ) per channel), centre, Gram.
 /// Segments run in parallel on `pool`. Memory: S × p², the T × p designs are transient.
+/// `weights` (optional, one T_s vector per segment, e.g. bootstrap counts) weighs the rows:
+/// weighted means, Gram blocks and pooled σ.
 SegmentDesign build_segment_design(const SegmentProblem& problem, const double* hyper3c,
-                                   ThreadPool* pool);
+                                   ThreadPool* pool,
+                                   const std::vector<Eigen::VectorXd>* weights = nullptr);
 
 /// A solved candidate.
 struct SegmentFit {

@@ -34,6 +34,14 @@ void check_options(const FitOptions& o) {
   if (!(o.ridge_lambda > 0)) {
     throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
   }
+  if (o.bootstrap < 0) {
+    throw InputError("invalid --bootstrap " + std::to_string(o.bootstrap) +
+                     ": expected ≥ 0 resamples (0 skips the bootstrap)");
+  }
+  if (!(o.ci > 0 && o.ci < 1)) {
+    throw InputError("invalid --ci " + std::to_string(o.ci) +
+                     ": expected a level strictly between 0 and 1");
+  }
 }
 
 void check_filter(const FitOptions& o, const SegmentedData& data) {
@@ -213,6 +221,37 @@ SegmentReport run_segment_fit(const FitOptions& o) {
     r.pooling_factor = pooling_factor(r.fit.solution, r.unpooled.solution);
   }
   report_channels(r);
+  const auto t_boot = Clock::now();
+  if (o.bootstrap > 0) {
+    SegmentBootstrapOptions bo;
+    bo.resamples = o.bootstrap;
+    bo.ci = o.ci;
+    bo.seed = o.seed;
+    ProgressBar bar("bootstrap", o.bootstrap, !o.quiet && ProgressBar::stderr_is_terminal());
+    r.bootstrap = bootstrap_segments(r.problem, r.hyper3c.data(), bo, &pool,
+                                     [&](int done) { bar.update(done); });
+    bar.finish();
+    r.bootstrapped = true;
+    if (r.bootstrap.failed > 0) {
+      r.notices.push_back(std::to_string(r.bootstrap.failed) + " of " +
+                          std::to_string(o.bootstrap) +
+                          " bootstrap resamples had a singular fit and were left out");
+    }
+    for (int s = 0; s < r.problem.count(); ++s) {
+      for (int c = 0; c < r.problem.channels(); ++c) {
+        SegmentChannel& ch = r.channels[s][c];
+        ch.roi_lower = r.bootstrap.roi_lower(s, c);
+        ch.roi_upper = r.bootstrap.roi_upper(s, c);
+        ch.significant = ch.roi_lower > 0;
+      }
+    }
+    for (int c = 0; c < r.problem.channels(); ++c) {
+      r.global[c].roi_lower = r.bootstrap.global_roi_lower[c];
+      r.global[c].roi_upper = r.bootstrap.global_roi_upper[c];
+      r.global[c].significant = r.global[c].roi_lower > 0;
+    }
+  }
+  r.seconds_bootstrap = since(t_boot);
   r.seconds_total = since(t0);
   return r;
 }

@@ -3,6 +3,7 @@
 // (θ, α, γ) per channel, each candidate solved with the chosen pooling → final fit →
 // per-segment and global ROI, marginal ROI, contributions and the pooling factor.
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "host/model/hyperparameters.hpp"
 #include "host/pipeline/fit_options.hpp"
 #include "host/search/differential_evolution.hpp"
+#include "host/segments/segment_bootstrap.hpp"
 #include "host/segments/segment_model.hpp"
 
 namespace mmm {
@@ -24,6 +26,9 @@ struct SegmentChannel {
   double marginal_roi = 0.0;       ///< at mean_weekly_spend (analytic, steady state)
   double spend_share = 0.0;        ///< share of the segment's total spend
   double efficiency = 0.0;         ///< roi / the channel's all-segment roi (NaN if undefined)
+  double roi_lower = std::numeric_limits<double>::quiet_NaN();  ///< bootstrap interval
+  double roi_upper = std::numeric_limits<double>::quiet_NaN();
+  bool significant = false;  ///< roi_lower > 0
 };
 
 struct SegmentReport {
@@ -44,9 +49,11 @@ struct SegmentReport {
   std::vector<std::vector<SegmentChannel>> channels;  ///< [segment][channel]
   std::vector<SegmentChannel> global;                 ///< per channel, over all segments
   std::vector<std::string> column_names;              ///< channels then controls
+  bool bootstrapped = false;
+  SegmentBootstrap bootstrap;
   std::string backend;
   std::vector<std::string> notices;
-  double seconds_total = 0.0, seconds_search = 0.0;
+  double seconds_total = 0.0, seconds_search = 0.0, seconds_bootstrap = 0.0;
 
   /// Whether segment s passes --segment-filter.
   bool selected(int s) const;
