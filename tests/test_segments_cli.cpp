@@ -189,6 +189,48 @@ TEST_F(SegmentsCli, CompareWritesOneMetricAcrossSegments) {
   EXPECT_EQ(run_mmm({"compare", "--model", model, "--metric", "nope", "--out", csv}).exit_code, 2);
 }
 
+TEST_F(SegmentsCli, PredictNewSegmentFromGlobalCoefficients) {
+  const std::string data = write(long_csv(3, 60));
+  ASSERT_EQ(fit(data).exit_code, 0);
+  const std::string model = dir_ / "model.json";
+  fs::copy_file(fs::path(out()) / "model.json", model);
+  // A fourth market: the same generator's next geo, as a wide file (no geo column).
+  const std::vector<std::string> rows = split_lines(long_csv(4, 60));
+  std::string with_kpi = "date,tv,radio,revenue\n", without_kpi = "date,tv,radio\n";
+  for (size_t i = 1 + 3 * 60; i < rows.size(); ++i) {
+    std::vector<std::string> f = split_csv_line(rows[i]);
+    with_kpi += f[0] + "," + f[2] + "," + f[3] + "," + f[4] + "\n";
+    without_kpi += f[0] + "," + f[2] + "," + f[3] + "\n";
+  }
+  const std::string pred_out = dir_ / "pred";
+  CliResult r = run_mmm({"predict", "--model", model, "--data", write(with_kpi, "new.csv"),
+                         "--new-segment", "--out", pred_out});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  CsvFile p = read_csv(fs::path(pred_out) / "predictions.csv");
+  ASSERT_EQ(p.rows.size(), 60u);
+  double actual = 0, predicted = 0;
+  int inside = 0;
+  for (const auto& row : p.rows) {
+    actual += std::stod(row[p.column("ACTUAL")]);
+    const double y = std::stod(row[p.column("PREDICTED")]);
+    predicted += y;
+    inside += std::stod(row[p.column("PREDICTED_CI_LOWER")]) <= y &&
+              y <= std::stod(row[p.column("PREDICTED_CI_UPPER")]);
+  }
+  // Calibrated intercept: the mean prediction is the market's mean KPI.
+  EXPECT_NEAR(predicted / 60, actual / 60, 1e-6 * actual / 60);
+  EXPECT_GE(inside, 50);
+  r = run_mmm({"predict", "--model", model, "--data", write(without_kpi, "new2.csv"),
+               "--new-segment", "--out", pred_out, "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  p = read_csv(fs::path(pred_out) / "predictions.csv");
+  EXPECT_EQ(p.column("ACTUAL"), -1);
+  EXPECT_EQ(p.rows.size(), 60u);
+  r = run_mmm({"predict", "--model", model, "--data", dir_ / "new.csv", "--out", pred_out});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--new-segment"), std::string::npos) << r.err;
+}
+
 TEST_F(SegmentsCli, DuplicateDateInsideOneSegment) {
   std::string text = long_csv(2, 20);
   // Segment 101's 5th row (file line 2 + 20 + 4) repeats the date of its 4th.

@@ -121,7 +121,16 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
   j["columns"] = r.column_names;
   j["scaler"] = {{"scale", to_vector(r.design.scale)},
                  {"note", "per-segment centring, pooled within-segment standard deviation"}};
+  nlohmann::json draws = nlohmann::json::array();
+  for (Eigen::Index b = 0; r.bootstrapped && b < r.bootstrap.global_draws.rows(); ++b) {
+    if (r.bootstrap.global_draws.row(b).allFinite())
+      draws.push_back(to_vector(r.bootstrap.global_draws.row(b).transpose()));
+  }
+  double mean_intercept = 0.0;
+  for (double v : r.intercepts) mean_intercept += v / static_cast<double>(r.intercepts.size());
   j["global"] = {{"coef", to_vector(r.global_coef)},
+                 {"intercept", mean_intercept},
+                 {"coef_draws", draws},
                  {"coef_scaled", to_vector(r.fit.solution.global)}};
   nlohmann::json factor = nlohmann::json::object();
   for (int c = 0; c < C; ++c) factor[d0.channels[c]] = r.pooling_factor[c];

@@ -29,6 +29,7 @@ SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double*
   std::vector<std::vector<double>> roi(S * C, std::vector<double>(B, nan)), coef = roi;
   std::vector<std::vector<double>> groi(C, std::vector<double>(B, nan)), gcoef = groi;
   std::vector<Eigen::VectorXd> w(S);
+  out.global_draws = Eigen::MatrixXd::Constant(B, problem.parameters(), nan);
   for (int b = 0; b < B; ++b) {
     for (int s = 0; s < S; ++s) {
       const int T = problem.segments[s].rows();
@@ -42,6 +43,7 @@ SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double*
       ++out.failed;
       continue;
     }
+    out.global_draws.row(b) = f.solution.global.cwiseQuotient(d.scale).transpose();
     for (int c = 0; c < C; ++c) {
       double contribution = 0.0, spend = 0.0;
       for (int s = 0; s < S; ++s) {

@@ -25,6 +25,7 @@ struct SegmentBootstrap {
   Eigen::MatrixXd coef_lower, coef_upper;              ///< S × C, KPI per unit of Hill output
   Eigen::VectorXd global_roi_lower, global_roi_upper;  ///< C, Σ_s contribution / Σ_s spend
   Eigen::VectorXd global_coef_lower, global_coef_upper;  ///< C, β_g / σ
+  Eigen::MatrixXd global_draws;  ///< B × p global coefficients (column units; NaN if failed)
 };
 
 /// Runs the bootstrap with the problem's pooling. `progress` gets resamples done.
