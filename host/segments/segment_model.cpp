@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "host/backend/cpu_gram_kernel.hpp"
 #include "host/common/thread_pool.hpp"
 #include "host/features/controls.hpp"
 #include "host/model/gram_ridge.hpp"
@@ -25,6 +26,14 @@ SegmentProblem make_segment_problem(const SegmentedData& data, Pooling pooling,
     p.segments.push_back(make_model_data(d, build_controls(d), penalties.lambda));
   }
   const int C = p.channels();
+  const int padded = cpu::pad_to_lanes(std::max(C, 1));
+  for (const ModelData& m : p.segments) {
+    std::vector<double> x(static_cast<size_t>(m.rows()) * padded, 0.0);
+    for (int t = 0; t < m.rows(); ++t) {
+      for (int c = 0; c < C; ++c) x[static_cast<size_t>(t) * padded + c] = m.spend(t, c);
+    }
+    p.spend_period_major.push_back(std::move(x));
+  }
   p.max_spend.assign(C, 0.0);
   for (const ModelData& m : p.segments) {
     for (int c = 0; c < C; ++c)
@@ -42,10 +51,24 @@ SegmentDesign build_segment_design(const SegmentProblem& problem, const double* 
   d.blocks.resize(S);
   d.means.resize(S);
   d.ybar.resize(S);
+  // The CPU backend's SIMD adstock + Hill (padding lanes: θ = α = 0, γ = 1, finite).
+  const int padded = cpu::pad_to_lanes(std::max(C, 1));
+  std::vector<double> theta(padded, 0.0), alpha(padded, 0.0), gamma(padded, 1.0);
+  for (int c = 0; c < C; ++c) {
+    theta[c] = hyper3c[3 * c];
+    alpha[c] = hyper3c[3 * c + 1];
+    gamma[c] = hyper3c[3 * c + 2];
+  }
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   auto one = [&](int s) {
     const ModelData& m = problem.segments[s];
     Eigen::MatrixXd X(m.rows(), p);
-    X.leftCols(C) = transform_media(m.spend, hyper3c);
+    std::vector<double> h(static_cast<size_t>(m.rows()) * padded), shift(padded);
+    cpu::media_transform(problem.spend_period_major[s].data(), C, padded, m.rows(), theta.data(),
+                         alpha.data(), gamma.data(), nullptr, h.data(), nullptr, shift.data());
+    // The kernel centres h; add the shift back so that weighted means below see raw h.
+    X.leftCols(C) = Eigen::Map<const RowMajor>(h.data(), m.rows(), padded).leftCols(C);
+    X.leftCols(C).rowwise() += Eigen::Map<const Eigen::RowVectorXd>(shift.data(), C);
     if (m.control_count() > 0) X.rightCols(m.control_count()) = m.controls;
     SegmentGram& g = d.blocks[s];
     if (weights == nullptr) {

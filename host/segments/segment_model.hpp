@@ -25,7 +25,10 @@ class ThreadPool;
 /// Everything a candidate evaluation needs: spend, controls and KPI per segment.
 struct SegmentProblem {
   std::vector<ModelData> segments;  ///< per segment (controls: default set, then user)
-  std::vector<double> max_spend;    ///< per channel, over all segments (γ's unit)
+  /// Per segment, spend period-major with rows padded to the SIMD width (the CPU kernel's
+  /// layout: period t at [t · padded, (t + 1) · padded)).
+  std::vector<std::vector<double>> spend_period_major;
+  std::vector<double> max_spend;  ///< per channel, over all segments (γ's unit)
   Pooling pooling = Pooling::kPartial;
   PoolingPenalties penalties;
   double penalty_weight = kDefaultPenaltyWeight;
