@@ -257,6 +257,11 @@ Runner add_fit_command(CLI::App& app) {
          {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter"}) {
       if (F.given(name)) throw InputError(std::string(name) + " needs --segments");
     }
+    if (o.pooling != "partial" || o.lambda_global > 0 || o.lambda_segment > 0) {
+      throw InputError(
+          "config: [segments] pooling/lambda_global/lambda_segment need [segments] "
+          "columns (or --segments)");
+    }
     const FitReport r = run_fit(o);
     write_fit_outputs(r, out);
     out.commit();

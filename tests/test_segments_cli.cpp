@@ -231,6 +231,25 @@ TEST_F(SegmentsCli, PredictNewSegmentFromGlobalCoefficients) {
   EXPECT_NE(r.err.find("--new-segment"), std::string::npos) << r.err;
 }
 
+TEST_F(SegmentsCli, ConfigSegmentsSection) {
+  const std::string data = write(long_csv(3, 40));
+  const std::string cfg = write(
+      "[segments]\ncolumns = [\"geo\"]\npooling = \"none\"\nlambda_segment = 50\n", "fit.toml");
+  CliResult r = run_mmm({"fit", "--config", cfg, "--data", data, "--out", out(), "--budget", "30",
+                         "--bootstrap", "0", "--quiet", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const auto model = nlohmann::json::parse(read_text(fs::path(out()) / "model.json"));
+  EXPECT_EQ(model["pooling"], "none");
+  EXPECT_EQ(model["config"]["lambda_segment"], 50.0);
+  fs::remove_all(out());
+  const std::string bad = write("[segments]\nlambda_global = -2\n", "bad.toml");
+  expect_input_error(run_mmm({"fit", "--config", bad, "--data", data, "--out", out()}),
+                     {"segments.lambda_global", "expected a number > 0"});
+  const std::string orphan = write("[segments]\npooling = \"complete\"\n", "orphan.toml");
+  expect_input_error(run_mmm({"fit", "--config", orphan, "--data", data, "--out", out()}),
+                     {"need [segments] columns"});
+}
+
 TEST_F(SegmentsCli, DuplicateDateInsideOneSegment) {
   std::string text = long_csv(2, 20);
   // Segment 101's 5th row (file line 2 + 20 + 4) repeats the date of its 4th.

@@ -28,13 +28,19 @@ long SegmentedData::total_rows() const {
   return n;
 }
 
-SegmentedData build_segmented_data(const CsvTable& t, const ColumnSelection& selection) {
+namespace {
+
+// Rows are moved out of `t` into the per-segment tables, so a large file is not held twice.
+SegmentedData split_segments(CsvTable& t, const ColumnSelection& selection) {
   if (selection.segments.empty()) throw InputError("--segments: expected at least one column");
   SegmentedData out;
   out.source = t.path;
   out.columns = selection.segments;
   std::vector<int> seg_cols;
   for (const std::string& name : selection.segments) seg_cols.push_back(column_index(t, name));
+  ColumnSelection resolved = resolve_columns(t, selection, out.notices);
+  resolved.allow_all_zero_channels = true;
+  const int date_col = column_index(t, resolved.date_column);
 
   // Group rows by segment, segments in order of first appearance, rows in file order.
   std::map<std::vector<std::string>, int> index;
@@ -61,12 +67,11 @@ SegmentedData build_segmented_data(const CsvTable& t, const ColumnSelection& sel
       out.names.push_back(name);
       out.values.push_back(key);
     }
-    parts[it->second].rows.push_back(t.rows[r]);
+    parts[it->second].rows.push_back(std::move(t.rows[r]));
     parts[it->second].line_numbers.push_back(t.line_numbers[r]);
   }
 
-  ColumnSelection resolved = resolve_columns(t, selection, out.notices);
-  resolved.allow_all_zero_channels = true;
+  t.rows.clear();
   std::set<std::string> seen_notices;
   long filled = 0;
   for (std::size_t s = 0; s < parts.size(); ++s) {
@@ -83,6 +88,9 @@ SegmentedData build_segmented_data(const CsvTable& t, const ColumnSelection& sel
         out.notices.push_back("segment " + out.names[s] + ": " + n);
     }
     out.segments.push_back(std::move(d));
+    // The text is no longer needed (the step check below reads only the second row).
+    parts[s].rows.resize(2);
+    parts[s].rows.shrink_to_fit();
   }
   const long step =
       out.segments[0].dates[1].days_since_epoch() - out.segments[0].dates[0].days_since_epoch();
@@ -91,8 +99,8 @@ SegmentedData build_segmented_data(const CsvTable& t, const ColumnSelection& sel
     const long gap = d.dates[1].days_since_epoch() - d.dates[0].days_since_epoch();
     if (gap != step) {
       throw InputError(cell_error_message(
-          t.path, parts[s].line_numbers[1], column_index(t, resolved.date_column) + 1,
-          resolved.date_column, parts[s].rows[1][column_index(t, resolved.date_column)],
+          t.path, parts[s].line_numbers[1], date_col + 1, resolved.date_column,
+          parts[s].rows[1][date_col],
           "a step of " + std::to_string(step) + " days, as in segment `" + out.names[0] +
               "` (segment `" + out.names[s] + "` steps " + std::to_string(gap) + " days)"));
     }
@@ -104,8 +112,16 @@ SegmentedData build_segmented_data(const CsvTable& t, const ColumnSelection& sel
   return out;
 }
 
+}  // namespace
+
+SegmentedData build_segmented_data(const CsvTable& table, const ColumnSelection& selection) {
+  CsvTable copy = table;
+  return split_segments(copy, selection);
+}
+
 SegmentedData load_segmented_csv(const std::string& path, const ColumnSelection& selection) {
-  return build_segmented_data(read_csv_file(path), selection);
+  CsvTable table = read_csv_file(path);
+  return split_segments(table, selection);
 }
 
 }  // namespace mmm
