@@ -100,6 +100,17 @@ TEST_F(SegmentsCli, FitsPartialPoolingAndWritesSegmentTables) {
     EXPECT_TRUE(row[results.column("IS_SIGNIFICANT")] == "TRUE" ||
                 row[results.column("IS_SIGNIFICANT")] == "FALSE");
   }
+  // Per segment, the allocation keeps the segment's weekly budget (±30% per channel).
+  const int cur = results.column("CURRENT_SPEND"), opt = results.column("OPTIMAL_SPEND_SUGGESTION");
+  for (size_t seg_row = 2; seg_row < results.rows.size(); seg_row += 2) {
+    double current = 0, proposed = 0;
+    for (size_t k = seg_row; k < seg_row + 2; ++k) {
+      current += std::stod(results.rows[k][cur]);
+      proposed += std::stod(results.rows[k][opt]);
+      EXPECT_LE(std::stod(results.rows[k][opt]), 1.3 * std::stod(results.rows[k][cur]) + 1e-6);
+    }
+    EXPECT_NEAR(proposed, current, 1e-6 * current);
+  }
   const CsvFile perf = read_csv(fs::path(out()) / "segment_performance.csv");
   ASSERT_EQ(perf.rows.size(), 6u);
   for (const char* col : {"SEGMENT", "CHANNEL", "SPEND", "CONTRIBUTION", "ROAS", "EFFICIENCY"}) {

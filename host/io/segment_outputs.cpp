@@ -25,7 +25,7 @@ void result_row(CsvWriter& w, const SegmentReport& r, int c, const std::string& 
     w.cell("");
   w.cell(ch.marginal_roi);
   w.cell(h.theta).cell(h.alpha).cell(h.gamma).cell(r2).cell(nan).cell(rows);
-  w.cell(ch.mean_weekly_spend).cell(ch.spend_share).cell(nan);
+  w.cell(ch.mean_weekly_spend).cell(ch.spend_share).cell(ch.recommended_spend);
   w.cell(segment).cell(r.pooling_factor[c]).end_row();
 }
 
@@ -151,7 +151,8 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
                               {"roas_upper", number_or_null(ch.roi_upper)},
                               {"marginal_roi", number_or_null(ch.marginal_roi)},
                               {"efficiency", number_or_null(ch.efficiency)},
-                              {"coef", ch.coef}};
+                              {"coef", ch.coef},
+                              {"recommended_spend", number_or_null(ch.recommended_spend)}};
     }
     segs[r.data.names[s]] = {{"values", values},
                              {"rows", d.rows()},

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "host/allocation/budget_allocator.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/progress.hpp"
 #include "host/common/thread_pool.hpp"
@@ -37,6 +38,10 @@ void check_options(const FitOptions& o) {
   if (o.bootstrap < 0) {
     throw InputError("invalid --bootstrap " + std::to_string(o.bootstrap) +
                      ": expected ≥ 0 resamples (0 skips the bootstrap)");
+  }
+  if (!(o.budget_change_limit >= 0 && o.budget_change_limit <= 1)) {
+    throw InputError("invalid --budget-change-limit " + std::to_string(o.budget_change_limit) +
+                     ": expected a fraction in [0, 1]");
   }
   if (!(o.ci > 0 && o.ci < 1)) {
     throw InputError("invalid --ci " + std::to_string(o.ci) +
@@ -147,6 +152,32 @@ void report_channels(SegmentReport& r) {
   }
 }
 
+// Per segment: SLSQP over the segment's own response curves, weekly budget fixed (SPEC §8).
+void allocate_segments(SegmentReport& r) {
+  const int S = r.problem.count(), C = r.problem.channels();
+  AllocationOptions ao;
+  ao.change_limit = r.options.budget_change_limit;
+  std::vector<double> sum(C, 0.0);
+  for (int s = 0; s < S; ++s) {
+    std::vector<ChannelResponse> responses;
+    for (int c = 0; c < C; ++c) {
+      ChannelResponse resp;
+      resp.name = r.data.segments[0].channels[c];
+      resp.hyper = r.hyperparameters.channels[c];
+      resp.coef = resp.coef_lower = resp.coef_upper = r.channels[s][c].coef;
+      resp.mean_weekly_spend = r.channels[s][c].mean_weekly_spend;
+      resp.max_weekly_spend = r.problem.segments[s].spend.col(c).maxCoeff();
+      responses.push_back(resp);
+    }
+    const AllocationResult a = allocate_budget(responses, ao);
+    for (int c = 0; c < C; ++c) {
+      r.channels[s][c].recommended_spend = a.channels[c].recommended_spend;
+      sum[c] += a.channels[c].recommended_spend;
+    }
+  }
+  for (int c = 0; c < C; ++c) r.global[c].recommended_spend = sum[c] / S;
+}
+
 }  // namespace
 
 bool SegmentReport::selected(int s) const {
@@ -221,6 +252,7 @@ SegmentReport run_segment_fit(const FitOptions& o) {
     r.pooling_factor = pooling_factor(r.fit.solution, r.unpooled.solution);
   }
   report_channels(r);
+  allocate_segments(r);
   const auto t_boot = Clock::now();
   if (o.bootstrap > 0) {
     SegmentBootstrapOptions bo;

@@ -29,6 +29,9 @@ struct SegmentChannel {
   double roi_lower = std::numeric_limits<double>::quiet_NaN();  ///< bootstrap interval
   double roi_upper = std::numeric_limits<double>::quiet_NaN();
   bool significant = false;  ///< roi_lower > 0
+  /// Weekly spend the allocator proposes within the segment (its weekly budget fixed, each
+  /// channel ±budget_change_limit); GLOBAL: the mean over segments.
+  double recommended_spend = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct SegmentReport {
