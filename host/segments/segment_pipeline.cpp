@@ -153,29 +153,33 @@ void report_channels(SegmentReport& r) {
 }
 
 // Per segment: SLSQP over the segment's own response curves, weekly budget fixed (SPEC §8).
-void allocate_segments(SegmentReport& r) {
+void allocate_segments(SegmentReport& r, ThreadPool& pool) {
   const int S = r.problem.count(), C = r.problem.channels();
   AllocationOptions ao;
   ao.change_limit = r.options.budget_change_limit;
-  std::vector<double> sum(C, 0.0);
-  for (int s = 0; s < S; ++s) {
-    std::vector<ChannelResponse> responses;
-    for (int c = 0; c < C; ++c) {
-      ChannelResponse resp;
-      resp.name = r.data.segments[0].channels[c];
-      resp.hyper = r.hyperparameters.channels[c];
-      resp.coef = resp.coef_lower = resp.coef_upper = r.channels[s][c].coef;
-      resp.mean_weekly_spend = r.channels[s][c].mean_weekly_spend;
-      resp.max_weekly_spend = r.problem.segments[s].spend.col(c).maxCoeff();
-      responses.push_back(resp);
+  // Segments are independent problems: one SLSQP each, in parallel.
+  pool.parallel_for(S, [&](int begin, int end, int) {
+    for (int s = begin; s < end; ++s) {
+      std::vector<ChannelResponse> responses;
+      for (int c = 0; c < C; ++c) {
+        ChannelResponse resp;
+        resp.name = r.data.segments[0].channels[c];
+        resp.hyper = r.hyperparameters.channels[c];
+        resp.coef = resp.coef_lower = resp.coef_upper = r.channels[s][c].coef;
+        resp.mean_weekly_spend = r.channels[s][c].mean_weekly_spend;
+        resp.max_weekly_spend = r.problem.segments[s].spend.col(c).maxCoeff();
+        responses.push_back(resp);
+      }
+      const AllocationResult a = allocate_budget(responses, ao);
+      for (int c = 0; c < C; ++c)
+        r.channels[s][c].recommended_spend = a.channels[c].recommended_spend;
     }
-    const AllocationResult a = allocate_budget(responses, ao);
-    for (int c = 0; c < C; ++c) {
-      r.channels[s][c].recommended_spend = a.channels[c].recommended_spend;
-      sum[c] += a.channels[c].recommended_spend;
-    }
+  });
+  for (int c = 0; c < C; ++c) {
+    double sum = 0.0;
+    for (int s = 0; s < S; ++s) sum += r.channels[s][c].recommended_spend;
+    r.global[c].recommended_spend = sum / S;
   }
-  for (int c = 0; c < C; ++c) r.global[c].recommended_spend = sum[c] / S;
 }
 
 }  // namespace
@@ -252,7 +256,7 @@ SegmentReport run_segment_fit(const FitOptions& o) {
     r.pooling_factor = pooling_factor(r.fit.solution, r.unpooled.solution);
   }
   report_channels(r);
-  allocate_segments(r);
+  allocate_segments(r, pool);
   const auto t_boot = Clock::now();
   if (o.bootstrap > 0) {
     SegmentBootstrapOptions bo;
