@@ -87,25 +87,26 @@ PooledSolution solve_pooled(const std::vector<SegmentGram>& blocks, Pooling pool
   } else {
     const double ls = pen.lambda_segment;
     std::vector<Eigen::LLT<MatrixXd>> factors(S);
-    const int workers = pool ? pool->size() : 1;
-    std::vector<MatrixXd> H(workers, MatrixXd::Zero(p, p));
-    std::vector<VectorXd> r(workers, VectorXd::Zero(p));
-    for_segments(S, pool, [&](int s, int w) {
+    // Per-segment terms summed afterwards in segment order: the result does not depend on
+    // how many threads ran (memory S × p², like the factors).
+    std::vector<MatrixXd> H(S);
+    std::vector<VectorXd> r(S);
+    for_segments(S, pool, [&](int s, int) {
       factors[s].compute(blocks[s].A + ls * I);
       if (factors[s].info() != Eigen::Success) {
         std::lock_guard<std::mutex> lock(mutex);
         ok = false;
         return;
       }
-      H[w].noalias() += ls * factors[s].solve(blocks[s].A);
-      r[w].noalias() += ls * factors[s].solve(blocks[s].c);
+      H[s] = ls * factors[s].solve(blocks[s].A);
+      r[s] = ls * factors[s].solve(blocks[s].c);
     });
     if (ok) {
       MatrixXd Hsum = pen.lambda_global * I;
       VectorXd rsum = VectorXd::Zero(p);
-      for (int w = 0; w < workers; ++w) {
-        Hsum += H[w];
-        rsum += r[w];
+      for (int s = 0; s < S; ++s) {
+        Hsum += H[s];
+        rsum += r[s];
       }
       // M_s⁻¹ A_s is symmetric in exact arithmetic (A_s and M_s commute); keep it so.
       const MatrixXd Hs = 0.5 * (Hsum + Hsum.transpose());
