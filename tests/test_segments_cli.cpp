@@ -285,6 +285,18 @@ TEST_F(SegmentsCli, IrregularSpacingInsideOneSegment) {
                                  "14 days", "expected 7 days"});
 }
 
+TEST_F(SegmentsCli, SegmentsWithDifferentStepsAreAnError) {
+  // Segment 101 is fortnightly (every second week of the generator): regular on its own, but
+  // not at the 7-day step of segment 100.
+  const std::vector<std::string> rows = lines(long_csv(2, 20));
+  std::string text = rows[0] + "\n";
+  for (size_t i = 1; i <= 20; ++i) text += rows[i] + "\n";
+  for (size_t i = 21; i <= 40; i += 2) text += rows[i] + "\n";
+  const std::string path = write(text);
+  expect_input_error(fit(path), {path + ":23:1", "column `date`", "a step of 7 days",
+                                 "segment `101` steps 14 days"});
+}
+
 TEST_F(SegmentsCli, SameDatesInDifferentSegmentsAreFine) {
   // Without --segments the same file has duplicate dates: the error says so.
   const std::string path = write(long_csv(2, 20));
