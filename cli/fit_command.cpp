@@ -8,6 +8,7 @@
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/fit_outputs.hpp"
+#include "host/io/segment_outputs.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
 
 namespace mmm::cli {
@@ -15,11 +16,17 @@ namespace {
 
 struct FitFlags {
   FitOptions o;
-  std::string config, channels, controls;
+  std::string config, channels, controls, segments, segment_filter;
   bool json = false;
   bool conservative = false, deseasonalize = false;
   // Flags set on the command line override the config; these remember which were given.
   std::vector<std::pair<CLI::Option*, std::function<void(FitOptions&)>>> overrides;
+  bool given(const std::string& name) const {
+    for (const auto& [opt, apply] : overrides) {
+      if (opt->count() > 0 && opt->check_name(name)) return true;
+    }
+    return false;
+  }
 };
 
 template <typename T>
@@ -90,6 +97,71 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
       "wrote %s (model_results.csv, response_curves.csv, budget_allocation.csv, cv_folds.csv, "
       "decomposition.csv, search_trace.csv%s, model.json) in %.2f s\n",
       out_dir.c_str(), kind_files.c_str(), r.seconds_total);
+}
+
+void print_segment_summary(const SegmentReport& r, const std::string& out_dir) {
+  const int S = r.problem.count(), C = r.problem.channels();
+  std::printf("data: %s — %d segments (%s), %ld rows, %d channels, %d controls\n",
+              r.data.source.c_str(), S, r.data.names.front().c_str(), r.problem.total_rows(), C,
+              r.problem.parameters() - C);
+  if (r.searched) {
+    std::printf("search: %ld evaluations in %.3f s on %s, best loss %.6g\n", r.search.evaluations,
+                r.seconds_search, r.backend.c_str(), r.search.best_loss);
+  } else {
+    std::printf("hyperparameters: fixed from %s (no search)\n",
+                r.options.hyperparameters_path.c_str());
+  }
+  std::printf(
+      "fit: pooling %s (lambda %.6g, global %.6g, segment %.6g), loss %.6g, pooled R² %.4f\n",
+      pooling_name(r.problem.pooling), r.problem.penalties.lambda,
+      r.problem.penalties.lambda_global, r.problem.penalties.lambda_segment, r.fit.loss,
+      r.fit.r2_pooled);
+  const int level = static_cast<int>(std::lround(100 * r.options.ci));
+  std::printf("%-22s %9s %23s %9s %7s %7s %6s %12s\n", "channel (all segments)", "ROI",
+              (std::to_string(level) + "% CI").c_str(), "mROI", "pooling", "theta", "alpha",
+              "gamma");
+  for (int c = 0; c < C; ++c) {
+    const ChannelHyper& h = r.hyperparameters.channels[c];
+    const SegmentChannel& g = r.global[c];
+    char ci[64] = "(no bootstrap)";
+    if (r.bootstrapped)
+      std::snprintf(ci, sizeof ci, "[%.3f, %.3f]%s", g.roi_lower, g.roi_upper,
+                    g.significant ? " *" : "");
+    std::printf("%-22s %9.3f %23s %9.3f %7.3f %7.3f %6.3f %12.6g\n",
+                r.data.segments[0].channels[c].c_str(), g.roi, ci, g.marginal_roi,
+                r.pooling_factor[c], h.theta, h.alpha, h.gamma);
+  }
+  std::printf(
+      "wrote %s (model_results.csv, segment_performance.csv, search_trace.csv, model.json) "
+      "in %.2f s\n",
+      out_dir.c_str(), r.seconds_total);
+}
+
+std::vector<std::pair<std::string, std::string>> parse_filter(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const std::string& item : split_list(text)) {
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
+      throw InputError("invalid --segment-filter `" + item + "`; expected column=value[,…]");
+    }
+    out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return out;
+}
+
+int run_segments(const FitOptions& o, OutputDir& out, bool json) {
+  const SegmentReport r = run_segment_fit(o);
+  write_segment_outputs(r, out);
+  out.commit();
+  if (!o.quiet) {
+    for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
+  }
+  if (json) {
+    std::printf("%s\n", segment_summary_json(r, o.out_dir).dump().c_str());
+  } else {
+    print_segment_summary(r, o.out_dir);
+  }
+  return 0;
 }
 
 }  // namespace
@@ -180,6 +252,28 @@ Runner add_fit_command(CLI::App& app) {
                "allocate the budget on each channel's lower band (bootstrap), not its mean");
   app.add_flag("--deseasonalize", F.deseasonalize,
                "fit flow/stock channels on the KPI cleaned of its SIN/COS seasonality");
+  flag<std::string>(
+      app, F, "--segments", F.segments,
+      [](FitOptions& o, const std::string& v) { o.columns.segments = split_list(v); },
+      "segment columns a,b,… of a long CSV (one row per period and segment; SPEC §9)");
+  flag<std::string>(
+      app, F, "--pooling", F.o.pooling, [](FitOptions& o, const std::string& v) { o.pooling = v; },
+      "with --segments: none | complete | partial (default partial)");
+  flag<double>(
+      app, F, "--lambda-global", F.o.lambda_global,
+      [](FitOptions& o, const double& v) { o.lambda_global = v; },
+      "with --segments: penalty on the global coefficients (default: --ridge-lambda)")
+      ->check(CLI::PositiveNumber);
+  flag<double>(
+      app, F, "--lambda-segment", F.o.lambda_segment,
+      [](FitOptions& o, const double& v) { o.lambda_segment = v; },
+      "with --segments: penalty on segment minus global coefficients (default 10 × "
+      "--ridge-lambda)")
+      ->check(CLI::PositiveNumber);
+  flag<std::string>(
+      app, F, "--segment-filter", F.segment_filter,
+      [](FitOptions& o, const std::string& v) { o.segment_filter = parse_filter(v); },
+      "with --segments: report only segments with column=value[,…] (all must match)");
   app.add_flag("--quiet", F.o.quiet, "no progress bars or notices on stderr");
   app.add_flag("--json", F.json, "print one JSON summary object on stdout");
   return [f] {
@@ -197,6 +291,16 @@ Runner add_fit_command(CLI::App& app) {
     if (o.out_dir.empty())
       throw InputError("mmm fit: --out is required (or [run] out in --config)");
     OutputDir out(o.out_dir);  // checked before the work, so a bad --out fails fast
+    if (!o.columns.segments.empty()) return run_segments(o, out, F.json);
+    for (const char* name :
+         {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter"}) {
+      if (F.given(name)) throw InputError(std::string(name) + " needs --segments");
+    }
+    if (o.pooling != "partial" || o.lambda_global > 0 || o.lambda_segment > 0) {
+      throw InputError(
+          "config: [segments] pooling/lambda_global/lambda_segment need [segments] "
+          "columns (or --segments)");
+    }
     const FitReport r = run_fit(o);
     write_fit_outputs(r, out);
     out.commit();

@@ -19,11 +19,16 @@ int main(int argc, char** argv) {
       {};
   runners[app.add_subcommand("simulate", "Write example data with known ground truth")] = {};
   runners[app.add_subcommand("info", "Show the build's backends and visible devices")] = {};
+  runners[app.add_subcommand("predict",
+                             "Predict a market not in the data from a segmented model")] = {};
+  runners[app.add_subcommand("compare", "Compare one metric across the segments of a model")] = {};
   for (auto& [sub, runner] : runners) {
     const std::string name = sub->get_name();
     runner = name == "fit"        ? mmm::cli::add_fit_command(*sub)
              : name == "sweep"    ? mmm::cli::add_sweep_command(*sub)
              : name == "simulate" ? mmm::cli::add_simulate_command(*sub)
+             : name == "compare"  ? mmm::cli::add_compare_command(*sub)
+             : name == "predict"  ? mmm::cli::add_predict_command(*sub)
                                   : mmm::cli::add_info_command(*sub);
   }
   try {

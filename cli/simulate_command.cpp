@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
+#include "host/simulate/segment_simulator.hpp"
 #include "host/simulate/simulator.hpp"
 
 namespace mmm::cli {
@@ -13,6 +14,8 @@ Runner add_simulate_command(CLI::App& app) {
   auto o = std::make_shared<SimulationOptions>();
   auto out = std::make_shared<std::string>();
   auto quiet = std::make_shared<bool>(false);
+  auto segments = std::make_shared<int>(0);
+  auto spread = std::make_shared<double>(0.3);
   app.add_option("--weeks", o->weeks, "weekly rows (default 156)");
   app.add_option("--channels", o->channels, "media channels (default 8)");
   app.add_option("--controls", o->controls, "extra control columns ctrl_1.. (default 0)");
@@ -25,7 +28,24 @@ Runner add_simulate_command(CLI::App& app) {
   app.add_option("--seed", o->seed, "random seed (default 1)");
   app.add_option("--out", *out, "CSV to write; the truth goes to <name>.truth.json")->required();
   app.add_flag("--quiet", *quiet, "print nothing on success");
-  return [o, out, quiet] {
+  app.add_option("--segments", *segments,
+                 "write long data with this many segments (column `segment`; default 0: wide)");
+  app.add_option("--segment-spread", *spread,
+                 "sd of the log segment coefficients around the global ones (default 0.3)");
+  return [o, out, quiet, segments, spread] {
+    if (*segments > 0) {
+      const SegmentSimulation sim = simulate_segments(*o, *segments, *spread);
+      write_segment_simulation(sim, *out);
+      if (!*quiet) {
+        std::printf("wrote %s (%d segments × %d weeks × %d channels, seed %llu) and %s\n",
+                    out->c_str(), *segments, o->weeks, o->channels,
+                    static_cast<unsigned long long>(o->seed), truth_path_for(*out).c_str());
+      }
+      return 0;
+    }
+    if (*segments < 0) {
+      throw InputError("invalid --segments " + std::to_string(*segments) + ": expected ≥ 0");
+    }
     const Simulation sim = simulate(*o);
     write_simulation(sim, *out);
     if (!*quiet) {

@@ -63,12 +63,15 @@ int find_auto(const CsvTable& t, const std::vector<std::string>& candidates) {
 enum class Parsed { kOk, kEmpty, kNotNumber, kNotFinite };
 
 // The whole trimmed field must be a number: "12abc" or "1,5" is an error, not 12 or 1.
+// No trimmed copy: cells are usually longer than the small-string buffer, and a heap copy per
+// cell dominated loading a 300-segment file.
 Parsed parse_number(const std::string& raw, double& out) {
-  const std::string text = trim(raw);
-  if (text.empty()) return Parsed::kEmpty;
+  const std::size_t b = raw.find_first_not_of(" \t");
+  if (b == std::string::npos) return Parsed::kEmpty;
+  const std::size_t e = raw.find_last_not_of(" \t") + 1;
   char* end = nullptr;
-  out = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size()) return Parsed::kNotNumber;
+  out = std::strtod(raw.c_str() + b, &end);
+  if (end != raw.c_str() + e) return Parsed::kNotNumber;
   return std::isfinite(out) ? Parsed::kOk : Parsed::kNotFinite;
 }
 
@@ -238,6 +241,7 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
                          "` (found automatically; set --kpi-col to choose)");
   }
 
+  for (const std::string& name : sel.segments) roles.claim(name, "segment", "--segments");
   std::vector<int> control_cols;
   for (const std::string& name : sel.controls) {
     control_cols.push_back(roles.claim(name, "control", "--controls"));
@@ -274,7 +278,7 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
   for (int c : channel_cols) {
     long filled = 0;
     Eigen::VectorXd v = read_numbers(t, c, true, &filled);
-    if ((v.array() == 0.0).all()) {
+    if ((v.array() == 0.0).all() && !sel.allow_all_zero_channels) {
       if (!auto_channels) {
         throw InputError(t.path + ": channel `" + t.header[c] +
                          "` has zero spend in every period; remove it from --channels");
@@ -318,6 +322,69 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
     ds.control_values.col(static_cast<Eigen::Index>(k)) = v;
   }
   return ds;
+}
+
+ColumnSelection resolve_columns(const CsvTable& t, const ColumnSelection& sel,
+                                std::vector<std::string>& notices) {
+  ColumnSelection out = sel;
+  Roles roles(t);
+  const int date_col =
+      resolve_key_column(t, sel.date_column, kDateCandidates, "date", "--date-col");
+  roles.claim_index(date_col, "date", "--date-col");
+  const int kpi_col = resolve_key_column(t, sel.kpi_column, kKpiCandidates, "KPI", "--kpi-col");
+  roles.claim_index(kpi_col, "KPI", "--kpi-col");
+  out.date_column = t.header[date_col];
+  out.kpi_column = t.header[kpi_col];
+  if (sel.date_column.empty() || sel.kpi_column.empty()) {
+    notices.push_back("using date column `" + out.date_column + "` and KPI column `" +
+                      out.kpi_column + "` (set --date-col/--kpi-col to choose)");
+  }
+  for (const std::string& name : sel.segments) roles.claim(name, "segment", "--segments");
+  for (const std::string& name : sel.controls) roles.claim(name, "control", "--controls");
+  if (!sel.channels.empty()) {
+    for (const std::string& name : sel.channels) roles.claim(name, "channel", "--channels");
+    return out;
+  }
+  for (std::size_t j = 0; j < t.header.size(); ++j) {
+    const int c = static_cast<int>(j);
+    if (!roles.free(c)) continue;
+    if (t.header[j].empty()) {
+      notices.push_back("ignoring column " + std::to_string(j + 1) + ", which has no name");
+      continue;
+    }
+    // One pass for both tests of build_dataset (mostly numeric; zero everywhere): parsing
+    // 17-digit numbers is what loading a long file costs. Bad cells are reported when the
+    // segments read the column.
+    std::size_t filled = 0, numeric = 0;
+    bool all_zero = true;
+    for (const auto& row : t.rows) {
+      double x = 0.0;
+      const Parsed p = parse_number(row[c], x);
+      if (p == Parsed::kEmpty) continue;
+      ++filled;
+      if (p != Parsed::kNotNumber) ++numeric;
+      all_zero = all_zero && p == Parsed::kOk && x == 0.0;
+    }
+    if (!(filled > 0 && 2 * numeric > filled)) {
+      notices.push_back("ignoring column `" + t.header[j] + "`: it is not numeric");
+      continue;
+    }
+    if (all_zero) {
+      notices.push_back("dropping channel `" + t.header[j] + "`: zero spend in every period");
+      continue;
+    }
+    out.channels.push_back(t.header[j]);
+  }
+  if (out.channels.empty()) {
+    throw InputError(t.path +
+                     ": no spend columns found: every column other than the date, the KPI, the "
+                     "segments and the controls is non-numeric or zero in every period; set "
+                     "--channels" +
+                     columns_are(t));
+  }
+  notices.push_back("using channels " + join(out.channels) +
+                    " (found automatically; set --channels to choose)");
+  return out;
 }
 
 Dataset load_wide_csv(const std::string& path, const ColumnSelection& selection) {

@@ -22,6 +22,12 @@ struct ColumnSelection {
   std::vector<std::string> channels;
   /// User control columns (may be empty).
   std::vector<std::string> controls;
+  /// Segment columns (SPEC §9, `--segments`): never channels or controls. build_dataset only
+  /// reserves them; load_segmented_csv groups rows by their values.
+  std::vector<std::string> segments;
+  /// A named channel with zero spend in every row is kept instead of being an error (one
+  /// segment may not use a channel the others use).
+  bool allow_all_zero_channels = false;
 };
 
 /// Reads and validates a wide CSV (SPEC §3). Throws InputError naming file, line, column and
@@ -31,5 +37,12 @@ Dataset load_wide_csv(const std::string& path, const ColumnSelection& selection)
 
 /// Same, from an already-parsed table (used by tests and by load_wide_csv).
 Dataset build_dataset(const CsvTable& table, const ColumnSelection& selection);
+
+/// The selection with every role named explicitly: the date and KPI columns found, and (when
+/// `selection.channels` is empty) the auto-detected channels over the whole table, with the
+/// same rules and notices as build_dataset. Dates are not validated here, so a long table
+/// with one row per (date, segment) can be resolved once and split by segment afterwards.
+ColumnSelection resolve_columns(const CsvTable& table, const ColumnSelection& selection,
+                                std::vector<std::string>& notices);
 
 }  // namespace mmm

@@ -156,11 +156,11 @@ void apply_config_file(const std::string& path, FitOptions& o) {
       continue;
     }
     static const std::set<std::string> kSections = {"data", "model",      "search", "bootstrap",
-                                                    "cv",   "allocation", "run"};
+                                                    "cv",   "allocation", "run",    "segments"};
     if (!kSections.count(s)) {
       throw InputError(where(path, sv, s) +
                        ": unknown section; expected one of data, model, search, "
-                       "bootstrap, cv, allocation, run, channels");
+                       "bootstrap, cv, allocation, run, segments, channels");
     }
     for (const auto& [kk, v] : section(path, sv, s)) {
       const std::string k(kk.str());
@@ -207,7 +207,15 @@ void apply_config_file(const std::string& path, FitOptions& o) {
         o.out_dir = get<std::string>(path, v, key, "a folder path (string)");
       else if (key == "run.device")
         o.device = get<std::string>(path, v, key, "auto, cpu, cuda or cuda:N");
-      else if (key == "run.threads")
+      else if (key == "segments.columns")
+        o.columns.segments = strings(path, v, key);
+      else if (key == "segments.pooling")
+        o.pooling = get<std::string>(path, v, key, "none, complete or partial");
+      else if (key == "segments.lambda_global" || key == "segments.lambda_segment") {
+        const double x = get<double>(path, v, key, "a number > 0");
+        if (!(x > 0)) throw InputError(where(path, v, key) + ": expected a number > 0");
+        (k == "lambda_global" ? o.lambda_global : o.lambda_segment) = x;
+      } else if (key == "run.threads")
         o.threads = static_cast<int>(get_int(path, v, key, 0, kMaxThreads));
       else
         throw InputError(where(path, v, key) + ": unknown key");

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "host/channels/channel_kind.hpp"
 #include "host/data/wide_csv_loader.hpp"
@@ -44,6 +46,14 @@ struct FitOptions {
   bool conservative = false;
   /// Fit flow/stock channels on the KPI minus its SIN_k/COS_k least-squares fit.
   bool deseasonalize = false;
+  // Segmented fits (SPEC §9; active when columns.segments is not empty).
+  std::string pooling = "partial";  ///< none | complete | partial
+  /// Penalty on the global coefficients; ≤ 0 or NaN: ridge_lambda.
+  double lambda_global = 0.0;
+  /// Penalty on segment − global coefficients; ≤ 0 or NaN: 10 × ridge_lambda.
+  double lambda_segment = 0.0;
+  /// `column=value` pairs restricting the per-segment report rows (all must match).
+  std::vector<std::pair<std::string, std::string>> segment_filter;
 };
 
 }  // namespace mmm

@@ -1,0 +1,75 @@
+// `mmm compare`: one metric per channel across the segments of a segmented model.json.
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "host/common/errors.hpp"
+#include "host/io/segment_compare.hpp"
+
+namespace mmm::cli {
+
+namespace {
+
+struct CompareFlags {
+  std::string model, segments, metric = "roas", out = "segment_comparison.csv";
+  bool quiet = false;
+};
+
+nlohmann::json read_model(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot open model file `" + path + "`");
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(path + ": not valid JSON (" + e.what() + ")");
+  }
+}
+
+}  // namespace
+
+Runner add_compare_command(CLI::App& app) {
+  auto f = std::make_shared<CompareFlags>();
+  app.add_option("--model", f->model, "model.json of a segmented fit")->required();
+  app.add_option("--segments", f->segments, "segments to compare a,b,… (default: all)");
+  app.add_option(
+      "--metric", f->metric,
+      "roas | roas_lower | roas_upper | contribution | spend | marginal_roi | efficiency | coef "
+      "(default roas)");
+  app.add_option("--out", f->out, "comparison CSV to write (default segment_comparison.csv)");
+  app.add_flag("--quiet", f->quiet, "do not print the table");
+  return [f] {
+    const SegmentComparison cmp =
+        compare_segments(read_model(f->model), f->model, split_list(f->segments), f->metric);
+    const std::string csv = comparison_csv(cmp);
+    {
+      // Written under a temporary name and renamed, like every output.
+      const std::string tmp = f->out + ".tmp";
+      std::ofstream out(tmp, std::ios::binary);
+      out << csv;
+      out.close();
+      if (!out || std::rename(tmp.c_str(), f->out.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        throw InputError("cannot write `" + f->out + "`");
+      }
+    }
+    if (!f->quiet) {
+      std::printf("%-20s", (cmp.metric + " by segment").c_str());
+      for (const auto& s : cmp.segments) std::printf(" %14s", s.c_str());
+      std::printf("\n");
+      for (size_t c = 0; c < cmp.channels.size(); ++c) {
+        std::printf("%-20s", cmp.channels[c].c_str());
+        for (double v : cmp.values[c]) std::printf(" %14.6g", v);
+        std::printf("\n");
+      }
+      std::printf("wrote %s\n", f->out.c_str());
+    }
+    return 0;
+  };
+}
+
+}  // namespace mmm::cli

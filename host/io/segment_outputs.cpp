@@ -1,0 +1,220 @@
+#include "host/io/segment_outputs.hpp"
+
+#include <cmath>
+
+#include "host/io/csv_writer.hpp"
+#include "host/io/hyperparameters_file.hpp"
+
+namespace mmm {
+namespace {
+
+nlohmann::json number_or_null(double v) {
+  return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
+}
+
+void result_row(CsvWriter& w, const SegmentReport& r, int c, const std::string& segment,
+                const SegmentChannel& ch, double r2, long rows) {
+  const std::string& name = r.data.segments[0].channels[c];
+  const ChannelHyper& h = r.hyperparameters.channels[c];
+  const double nan = std::nan("");
+  w.cell(segment == "GLOBAL" ? name : name + "_" + segment).cell(name).cell(segment).cell("ALL");
+  w.cell(ch.coef).cell(ch.roi).cell(ch.roi_lower).cell(ch.roi_upper);
+  if (r.bootstrapped)
+    w.cell(ch.significant);
+  else
+    w.cell("");
+  w.cell(ch.marginal_roi);
+  w.cell(h.theta).cell(h.alpha).cell(h.gamma).cell(r2).cell(nan).cell(rows);
+  w.cell(ch.mean_weekly_spend).cell(ch.spend_share).cell(ch.recommended_spend);
+  w.cell(segment).cell(r.pooling_factor[c]).end_row();
+}
+
+std::string model_results(const SegmentReport& r) {
+  CsvWriter w({"CHANNEL_KEY",
+               "CHANNEL_CODE",
+               "GEO_CODE",
+               "PRODUCT_CODE",
+               "COEFFICIENT_WEIGHT",
+               "ROI",
+               "ROI_CI_LOWER",
+               "ROI_CI_UPPER",
+               "IS_SIGNIFICANT",
+               "MARGINAL_ROI",
+               "ADSTOCK_DECAY_RATE",
+               "SATURATION_ALPHA",
+               "SATURATION_POINT",
+               "MODEL_R2_INSAMPLE",
+               "MODEL_MAPE_CV",
+               "N_OBSERVATIONS",
+               "CURRENT_SPEND",
+               "SPEND_SHARE",
+               "OPTIMAL_SPEND_SUGGESTION",
+               "SEGMENT",
+               "POOLING_FACTOR"});
+  const int C = r.problem.channels();
+  for (int c = 0; c < C; ++c) {
+    result_row(w, r, c, "GLOBAL", r.global[c], r.fit.r2_pooled, r.problem.total_rows());
+  }
+  for (int s = 0; s < r.problem.count(); ++s) {
+    if (!r.selected(s)) continue;
+    for (int c = 0; c < C; ++c) {
+      result_row(w, r, c, r.data.names[s], r.channels[s][c], r.fit.r2[s],
+                 r.problem.segments[s].rows());
+    }
+  }
+  return w.text();
+}
+
+std::string segment_performance(const SegmentReport& r) {
+  CsvWriter w({"SEGMENT", "CHANNEL", "SPEND", "CONTRIBUTION", "ROAS", "GLOBAL_ROAS", "EFFICIENCY",
+               "MARGINAL_ROI", "COEFFICIENT_WEIGHT", "ROAS_CI_LOWER", "ROAS_CI_UPPER"});
+  const int C = r.problem.channels();
+  for (int s = 0; s < r.problem.count(); ++s) {
+    if (!r.selected(s)) continue;
+    for (int c = 0; c < C; ++c) {
+      const SegmentChannel& ch = r.channels[s][c];
+      w.cell(r.data.names[s]).cell(r.data.segments[0].channels[c]).cell(ch.spend);
+      w.cell(ch.contribution).cell(ch.roi).cell(r.global[c].roi).cell(ch.efficiency);
+      w.cell(ch.marginal_roi).cell(ch.coef).cell(ch.roi_lower).cell(ch.roi_upper).end_row();
+    }
+  }
+  return w.text();
+}
+
+std::string search_trace(const SegmentReport& r) {
+  CsvWriter w({"GENERATION", "EVALUATIONS", "BEST_LOSS", "MEAN_LOSS", "SECONDS"});
+  for (const auto& p : r.search.trace) {
+    w.cell(p.generation).cell(p.evaluations).cell(p.best_loss).cell(p.mean_loss);
+    w.cell(p.seconds).end_row();
+  }
+  return w.text();
+}
+
+std::vector<double> to_vector(const Eigen::VectorXd& v) {
+  return std::vector<double>(v.data(), v.data() + v.size());
+}
+
+}  // namespace
+
+nlohmann::json segment_model_json(const SegmentReport& r) {
+  const FitOptions& o = r.options;
+  const Dataset& d0 = r.data.segments[0];
+  const int C = r.problem.channels();
+  nlohmann::json j;
+  j["format"] = "mmm-model";
+  j["version"] = MMM_VERSION;
+  j["config"] = {{"data", o.data_path},
+                 {"date_col", d0.date_column},
+                 {"kpi_col", d0.kpi_column},
+                 {"channels", d0.channels},
+                 {"controls", d0.controls},
+                 {"segment_columns", r.data.columns},
+                 {"ridge_lambda", r.problem.penalties.lambda},
+                 {"lambda_global", r.problem.penalties.lambda_global},
+                 {"lambda_segment", r.problem.penalties.lambda_segment},
+                 {"budget", o.budget},
+                 {"population", o.population},
+                 {"seed", o.seed}};
+  j["pooling"] = pooling_name(r.problem.pooling);
+  j["segments"] = r.data.names;
+  j["hyperparameters"] = hyperparameters_to_json(r.hyperparameters, d0.channels);
+  j["columns"] = r.column_names;
+  j["scaler"] = {{"scale", to_vector(r.design.scale)},
+                 {"note", "per-segment centring, pooled within-segment standard deviation"}};
+  nlohmann::json draws = nlohmann::json::array();
+  for (Eigen::Index b = 0; r.bootstrapped && b < r.bootstrap.global_draws.rows(); ++b) {
+    if (r.bootstrap.global_draws.row(b).allFinite())
+      draws.push_back(to_vector(r.bootstrap.global_draws.row(b).transpose()));
+  }
+  double mean_intercept = 0.0;
+  for (double v : r.intercepts) mean_intercept += v / static_cast<double>(r.intercepts.size());
+  j["global"] = {{"coef", to_vector(r.global_coef)},
+                 {"intercept", mean_intercept},
+                 {"coef_draws", draws},
+                 {"coef_scaled", to_vector(r.fit.solution.global)}};
+  nlohmann::json factor = nlohmann::json::object();
+  for (int c = 0; c < C; ++c) factor[d0.channels[c]] = r.pooling_factor[c];
+  j["pooling_factor"] = factor;
+  nlohmann::json segs = nlohmann::json::object();
+  for (int s = 0; s < r.problem.count(); ++s) {
+    nlohmann::json values = nlohmann::json::object();
+    for (size_t k = 0; k < r.data.columns.size(); ++k)
+      values[r.data.columns[k]] = r.data.values[s][k];
+    const Dataset& d = r.data.segments[s];
+    nlohmann::json perf = nlohmann::json::object();
+    for (int c = 0; c < C; ++c) {
+      const SegmentChannel& ch = r.channels[s][c];
+      perf[d0.channels[c]] = {{"spend", ch.spend},
+                              {"contribution", ch.contribution},
+                              {"roas", number_or_null(ch.roi)},
+                              {"roas_lower", number_or_null(ch.roi_lower)},
+                              {"roas_upper", number_or_null(ch.roi_upper)},
+                              {"marginal_roi", number_or_null(ch.marginal_roi)},
+                              {"efficiency", number_or_null(ch.efficiency)},
+                              {"coef", ch.coef},
+                              {"recommended_spend", number_or_null(ch.recommended_spend)}};
+    }
+    segs[r.data.names[s]] = {{"values", values},
+                             {"rows", d.rows()},
+                             {"first_date", d.dates.front().to_string()},
+                             {"last_date", d.dates.back().to_string()},
+                             {"intercept", r.intercepts[s]},
+                             {"coef", to_vector(r.coef[s])},
+                             {"coef_scaled", to_vector(r.fit.solution.segment.col(s))},
+                             {"mean", to_vector(r.design.means[s])},
+                             {"r2", number_or_null(r.fit.r2[s])},
+                             {"performance", perf}};
+  }
+  j["segment_coefficients"] = segs;
+  nlohmann::json global = nlohmann::json::object();
+  for (int c = 0; c < C; ++c) {
+    const SegmentChannel& g = r.global[c];
+    global[d0.channels[c]] = {{"spend", g.spend},
+                              {"contribution", g.contribution},
+                              {"roas", number_or_null(g.roi)},
+                              {"roas_lower", number_or_null(g.roi_lower)},
+                              {"roas_upper", number_or_null(g.roi_upper)},
+                              {"marginal_roi", number_or_null(g.marginal_roi)},
+                              {"efficiency", 1.0},
+                              {"coef", g.coef}};
+  }
+  j["global_performance"] = global;
+  j["metrics"] = {{"loss", r.fit.loss},
+                  {"r2", r.fit.r2_pooled},
+                  {"r2_unpooled", r.unpooled.r2_pooled},
+                  {"rows", r.problem.total_rows()}};
+  j["search"] = {{"searched", r.searched},
+                 {"evaluations", r.search.evaluations},
+                 {"best_loss", number_or_null(r.searched ? r.search.best_loss : std::nan(""))}};
+  j["bootstrap"] = {{"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
+                    {"failed", r.bootstrap.failed},
+                    {"ci", o.ci}};
+  j["backend"] = r.backend;
+  j["timings_seconds"] = {
+      {"total", r.seconds_total}, {"search", r.seconds_search}, {"bootstrap", r.seconds_bootstrap}};
+  return j;
+}
+
+nlohmann::json segment_summary_json(const SegmentReport& r, const std::string& out_dir) {
+  return {{"loss", r.fit.loss},
+          {"r2", r.fit.r2_pooled},
+          {"pooling", pooling_name(r.problem.pooling)},
+          {"segments", r.problem.count()},
+          {"evaluations", r.search.evaluations},
+          {"seconds", r.seconds_total},
+          {"search_seconds", r.seconds_search},
+          {"bootstrap", r.bootstrapped ? r.bootstrap.resamples : 0},
+          {"backend", r.backend},
+          {"channels", r.problem.channels()},
+          {"rows", r.problem.total_rows()},
+          {"out", out_dir}};
+}
+
+void write_segment_outputs(const SegmentReport& r, OutputDir& out) {
+  out.add("model_results.csv", model_results(r));
+  out.add("segment_performance.csv", segment_performance(r));
+  out.add("search_trace.csv", search_trace(r));
+  out.add("model.json", segment_model_json(r).dump(2) + "\n");
+}
+
+}  // namespace mmm

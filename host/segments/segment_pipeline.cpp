@@ -1,0 +1,295 @@
+#include "host/segments/segment_pipeline.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "host/allocation/budget_allocator.hpp"
+#include "host/common/errors.hpp"
+#include "host/common/progress.hpp"
+#include "host/common/thread_pool.hpp"
+#include "host/curves/response_curves.hpp"
+#include "host/io/hyperparameters_file.hpp"
+#include "host/pipeline/fit_pipeline.hpp"
+
+namespace mmm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+void check_options(const FitOptions& o) {
+  if (o.budget < 1)
+    throw InputError("invalid --budget " + std::to_string(o.budget) + ": expected ≥ 1 evaluation");
+  if (o.population < 4) {
+    throw InputError("invalid --population " + std::to_string(o.population) + ": expected ≥ 4");
+  }
+  if (o.threads < 0 || o.threads > kMaxThreads) {
+    throw InputError("invalid --threads " + std::to_string(o.threads) + ": expected 0 (every " +
+                     "hardware thread) to " + std::to_string(kMaxThreads));
+  }
+  if (!(o.ridge_lambda > 0)) {
+    throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
+  }
+  if (o.bootstrap < 0) {
+    throw InputError("invalid --bootstrap " + std::to_string(o.bootstrap) +
+                     ": expected ≥ 0 resamples (0 skips the bootstrap)");
+  }
+  if (!(o.budget_change_limit >= 0 && o.budget_change_limit <= 1)) {
+    throw InputError("invalid --budget-change-limit " + std::to_string(o.budget_change_limit) +
+                     ": expected a fraction in [0, 1]");
+  }
+  if (!(o.ci > 0 && o.ci < 1)) {
+    throw InputError("invalid --ci " + std::to_string(o.ci) +
+                     ": expected a level strictly between 0 and 1");
+  }
+}
+
+void check_filter(const FitOptions& o, const SegmentedData& data) {
+  for (const auto& [column, value] : o.segment_filter) {
+    bool known = false;
+    for (const std::string& c : data.columns) known = known || c == column;
+    if (!known) {
+      throw InputError("invalid --segment-filter `" + column + "=" + value + "`: `" + column +
+                       "` is not a --segments column");
+    }
+  }
+}
+
+SearchResult search_segments(const FitOptions& o, const SearchSpace& space,
+                             const SegmentProblem& problem, ThreadPool& pool) {
+  const int C = problem.channels();
+  std::vector<double> hyper(3 * static_cast<size_t>(C));
+  BatchObjective objective = [&](const std::vector<double>& u, int n, std::vector<double>& loss) {
+    loss.resize(n);
+    // Candidates one after another, segments in parallel: memory stays S × p².
+    for (int i = 0; i < n; ++i) {
+      for (int c = 0; c < C; ++c) {
+        const ChannelHyper h = space.decode(&u[static_cast<size_t>(i) * 3 * C], c);
+        hyper[3 * c] = h.theta;
+        hyper[3 * c + 1] = h.alpha;
+        hyper[3 * c + 2] = h.gamma;
+      }
+      loss[i] = segment_loss(problem, hyper.data(), &pool);
+    }
+  };
+  DeOptions de;
+  de.budget = o.budget;
+  de.population = o.population;
+  de.seed = o.seed;
+  ProgressBar bar("search", o.budget, !o.quiet && ProgressBar::stderr_is_terminal());
+  SearchResult r =
+      differential_evolution(space.dimension(), de, objective, {}, [&](const SearchTracePoint& p) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "best loss %.6g", p.best_loss);
+        bar.update(p.evaluations, buf);
+      });
+  bar.finish();
+  return r;
+}
+
+SegmentChannel channel_figures(const ChannelHyper& hyper, double coef, const Eigen::VectorXd& spend,
+                               const Eigen::VectorXd& h) {
+  SegmentChannel ch;
+  ch.coef = coef;
+  ch.spend = spend.sum();
+  ch.contribution = coef * h.sum();
+  ch.roi = ch.spend > 0 ? ch.contribution / ch.spend : kNan;
+  ch.mean_weekly_spend = spend.mean();
+  ChannelResponse resp;
+  resp.hyper = hyper;
+  resp.coef = coef;
+  ch.marginal_roi = marginal_roi(resp, ch.mean_weekly_spend);
+  return ch;
+}
+
+void report_channels(SegmentReport& r) {
+  const int S = r.problem.count(), C = r.problem.channels(), p = r.problem.parameters();
+  const Eigen::VectorXd& scale = r.design.scale;
+  r.global_coef = r.fit.solution.global.cwiseQuotient(scale);
+  r.channels.assign(S, {});
+  r.global.assign(C, {});
+  double all_spend = 0.0;
+  std::vector<double> weekly_sum(C, 0.0);
+  for (int s = 0; s < S; ++s) {
+    const ModelData& m = r.problem.segments[s];
+    const Eigen::VectorXd coef = r.fit.solution.segment.col(s).cwiseQuotient(scale);
+    r.coef.push_back(coef);
+    r.intercepts.push_back(r.design.ybar[s] - coef.dot(r.design.means[s].head(p)));
+    const Eigen::MatrixXd h = transform_media(m.spend, r.hyper3c.data());
+    const double seg_spend = m.spend.sum();
+    all_spend += seg_spend;
+    for (int c = 0; c < C; ++c) {
+      SegmentChannel ch =
+          channel_figures(r.hyperparameters.channels[c], coef[c], m.spend.col(c), h.col(c));
+      ch.spend_share = seg_spend > 0 ? ch.spend / seg_spend : 0.0;
+      r.global[c].spend += ch.spend;
+      r.global[c].contribution += ch.contribution;
+      weekly_sum[c] += ch.mean_weekly_spend;
+      r.channels[s].push_back(ch);
+    }
+  }
+  for (int c = 0; c < C; ++c) {
+    SegmentChannel& g = r.global[c];
+    g.coef = r.global_coef[c];
+    g.roi = g.spend > 0 ? g.contribution / g.spend : kNan;
+    g.mean_weekly_spend = weekly_sum[c] / S;
+    ChannelResponse resp;
+    resp.hyper = r.hyperparameters.channels[c];
+    resp.coef = g.coef;
+    g.marginal_roi = marginal_roi(resp, g.mean_weekly_spend);
+    g.spend_share = all_spend > 0 ? g.spend / all_spend : 0.0;
+    g.efficiency = 1.0;
+    for (int s = 0; s < S; ++s) {
+      SegmentChannel& ch = r.channels[s][c];
+      ch.efficiency =
+          std::isfinite(ch.roi) && std::isfinite(g.roi) && g.roi != 0 ? ch.roi / g.roi : kNan;
+    }
+  }
+}
+
+// Per segment: SLSQP over the segment's own response curves, weekly budget fixed (SPEC §8).
+void allocate_segments(SegmentReport& r, ThreadPool& pool) {
+  const int S = r.problem.count(), C = r.problem.channels();
+  AllocationOptions ao;
+  ao.change_limit = r.options.budget_change_limit;
+  // Segments are independent problems: one SLSQP each, in parallel.
+  pool.parallel_for(S, [&](int begin, int end, int) {
+    for (int s = begin; s < end; ++s) {
+      std::vector<ChannelResponse> responses;
+      for (int c = 0; c < C; ++c) {
+        ChannelResponse resp;
+        resp.name = r.data.segments[0].channels[c];
+        resp.hyper = r.hyperparameters.channels[c];
+        resp.coef = resp.coef_lower = resp.coef_upper = r.channels[s][c].coef;
+        resp.mean_weekly_spend = r.channels[s][c].mean_weekly_spend;
+        resp.max_weekly_spend = r.problem.segments[s].spend.col(c).maxCoeff();
+        responses.push_back(resp);
+      }
+      const AllocationResult a = allocate_budget(responses, ao);
+      for (int c = 0; c < C; ++c)
+        r.channels[s][c].recommended_spend = a.channels[c].recommended_spend;
+    }
+  });
+  for (int c = 0; c < C; ++c) {
+    double sum = 0.0;
+    for (int s = 0; s < S; ++s) sum += r.channels[s][c].recommended_spend;
+    r.global[c].recommended_spend = sum / S;
+  }
+}
+
+}  // namespace
+
+bool SegmentReport::selected(int s) const {
+  for (const auto& [column, value] : options.segment_filter) {
+    for (size_t k = 0; k < data.columns.size(); ++k) {
+      if (data.columns[k] == column && data.values[s][k] != value) return false;
+    }
+  }
+  return true;
+}
+
+SegmentReport run_segment_fit(const FitOptions& o) {
+  const auto t0 = Clock::now();
+  check_options(o);
+  SegmentReport r;
+  r.options = o;
+  const Pooling pooling = parse_pooling(o.pooling);
+  PoolingPenalties pen;
+  pen.lambda = o.ridge_lambda;
+  pen.lambda_global = o.lambda_global > 0 ? o.lambda_global : o.ridge_lambda;
+  pen.lambda_segment = o.lambda_segment > 0 ? o.lambda_segment : 10.0 * o.ridge_lambda;
+  r.data = load_segmented_csv(o.data_path, o.columns);
+  check_filter(o, r.data);
+  r.notices = r.data.notices;
+  const std::vector<std::string>& names = r.data.segments[0].channels;
+  if (!o.hyperparameters_path.empty()) {
+    r.hyperparameters = read_hyperparameters_file(o.hyperparameters_path, names);
+    if (o.ridge_lambda_explicit) r.hyperparameters.ridge_lambda = o.ridge_lambda;
+    pen.lambda = r.hyperparameters.ridge_lambda;
+    if (!(o.lambda_global > 0)) pen.lambda_global = pen.lambda;
+    if (!(o.lambda_segment > 0)) pen.lambda_segment = 10.0 * pen.lambda;
+  }
+  r.problem = make_segment_problem(r.data, pooling, pen);
+  double within = 0.0;
+  for (const ModelData& m : r.problem.segments) within += (m.y.array() - m.y.mean()).square().sum();
+  if (!(within > 0)) {
+    throw InputError(r.data.source + ": KPI column `" + r.data.segments[0].kpi_column +
+                     "` is constant within every segment; there is nothing to explain");
+  }
+  r.column_names = names;
+  const ControlMatrix controls0 = build_controls(r.data.segments[0]);
+  r.column_names.insert(r.column_names.end(), controls0.names.begin(), controls0.names.end());
+
+  ThreadPool pool(o.threads);
+  r.backend = "cpu (" + std::to_string(pool.size()) + " threads, segments in parallel)";
+  ModelData shape;
+  shape.spend = Eigen::MatrixXd::Zero(1, r.problem.channels());
+  for (int c = 0; c < r.problem.channels(); ++c) shape.spend(0, c) = r.problem.max_spend[c];
+  const SearchSpace space = build_search_space(shape, names, o.bounds);
+  const auto t_search = Clock::now();
+  if (o.hyperparameters_path.empty()) {
+    r.searched = true;
+    r.search = search_segments(o, space, r.problem, pool);
+    r.hyperparameters.ridge_lambda = pen.lambda;
+    for (int c = 0; c < r.problem.channels(); ++c)
+      r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));
+  }
+  r.seconds_search = since(t_search);
+  for (const auto& h : r.hyperparameters.channels)
+    r.hyper3c.insert(r.hyper3c.end(), {h.theta, h.alpha, h.gamma});
+
+  r.design = build_segment_design(r.problem, r.hyper3c.data(), &pool);
+  r.fit = fit_segment_design(r.problem, r.design, pooling, &pool);
+  if (!std::isfinite(r.fit.loss)) {
+    throw std::runtime_error(
+        "the final pooled ridge fit failed (singular system); try a larger --ridge-lambda");
+  }
+  r.unpooled = fit_segment_design(r.problem, r.design, Pooling::kNone, &pool);
+  if (pooling == Pooling::kNone) {
+    r.pooling_factor = Eigen::VectorXd::Zero(r.problem.parameters());
+  } else {
+    r.pooling_factor = pooling_factor(r.fit.solution, r.unpooled.solution);
+  }
+  report_channels(r);
+  allocate_segments(r, pool);
+  const auto t_boot = Clock::now();
+  if (o.bootstrap > 0) {
+    SegmentBootstrapOptions bo;
+    bo.resamples = o.bootstrap;
+    bo.ci = o.ci;
+    bo.seed = o.seed;
+    ProgressBar bar("bootstrap", o.bootstrap, !o.quiet && ProgressBar::stderr_is_terminal());
+    r.bootstrap = bootstrap_segments(r.problem, r.hyper3c.data(), bo, &pool,
+                                     [&](int done) { bar.update(done); });
+    bar.finish();
+    r.bootstrapped = true;
+    if (r.bootstrap.failed > 0) {
+      r.notices.push_back(std::to_string(r.bootstrap.failed) + " of " +
+                          std::to_string(o.bootstrap) +
+                          " bootstrap resamples had a singular fit and were left out");
+    }
+    for (int s = 0; s < r.problem.count(); ++s) {
+      for (int c = 0; c < r.problem.channels(); ++c) {
+        SegmentChannel& ch = r.channels[s][c];
+        ch.roi_lower = r.bootstrap.roi_lower(s, c);
+        ch.roi_upper = r.bootstrap.roi_upper(s, c);
+        ch.significant = ch.roi_lower > 0;
+      }
+    }
+    for (int c = 0; c < r.problem.channels(); ++c) {
+      r.global[c].roi_lower = r.bootstrap.global_roi_lower[c];
+      r.global[c].roi_upper = r.bootstrap.global_roi_upper[c];
+      r.global[c].significant = r.global[c].roi_lower > 0;
+    }
+  }
+  r.seconds_bootstrap = since(t_boot);
+  r.seconds_total = since(t0);
+  return r;
+}
+
+}  // namespace mmm

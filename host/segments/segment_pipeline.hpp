@@ -1,0 +1,68 @@
+#pragma once
+// `mmm fit --segments …` (SPEC §9): load the long CSV by segment → one shared search over
+// (θ, α, γ) per channel, each candidate solved with the chosen pooling → final fit →
+// per-segment and global ROI, marginal ROI, contributions and the pooling factor.
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "host/data/segmented_loader.hpp"
+#include "host/model/hyperparameters.hpp"
+#include "host/pipeline/fit_options.hpp"
+#include "host/search/differential_evolution.hpp"
+#include "host/segments/segment_bootstrap.hpp"
+#include "host/segments/segment_model.hpp"
+
+namespace mmm {
+
+/// One channel in one segment (or over all segments for the GLOBAL rows).
+struct SegmentChannel {
+  double coef = 0.0;               ///< KPI per unit of Hill output (β / σ)
+  double spend = 0.0;              ///< total spend over the segment's periods
+  double contribution = 0.0;       ///< coef · Σ_t h_t
+  double roi = 0.0;                ///< contribution / spend (NaN without spend)
+  double mean_weekly_spend = 0.0;  ///< current spend level
+  double marginal_roi = 0.0;       ///< at mean_weekly_spend (analytic, steady state)
+  double spend_share = 0.0;        ///< share of the segment's total spend
+  double efficiency = 0.0;         ///< roi / the channel's all-segment roi (NaN if undefined)
+  double roi_lower = std::numeric_limits<double>::quiet_NaN();  ///< bootstrap interval
+  double roi_upper = std::numeric_limits<double>::quiet_NaN();
+  bool significant = false;  ///< roi_lower > 0
+  /// Weekly spend the allocator proposes within the segment (its weekly budget fixed, each
+  /// channel ±budget_change_limit); GLOBAL: the mean over segments.
+  double recommended_spend = std::numeric_limits<double>::quiet_NaN();
+};
+
+struct SegmentReport {
+  FitOptions options;
+  SegmentedData data;
+  SegmentProblem problem;
+  Hyperparameters hyperparameters;
+  std::vector<double> hyper3c;
+  bool searched = false;
+  SearchResult search;
+  SegmentDesign design;               ///< of the final hyperparameters
+  SegmentFit fit;                     ///< with the chosen pooling
+  SegmentFit unpooled;                ///< pooling none at the same hyperparameters
+  Eigen::VectorXd pooling_factor;     ///< p, see pooling_factor() (media first)
+  std::vector<Eigen::VectorXd> coef;  ///< per segment, p coefficients in column units
+  Eigen::VectorXd global_coef;        ///< p, β_g / σ
+  std::vector<double> intercepts;     ///< per segment
+  std::vector<std::vector<SegmentChannel>> channels;  ///< [segment][channel]
+  std::vector<SegmentChannel> global;                 ///< per channel, over all segments
+  std::vector<std::string> column_names;              ///< channels then controls
+  bool bootstrapped = false;
+  SegmentBootstrap bootstrap;
+  std::string backend;
+  std::vector<std::string> notices;
+  double seconds_total = 0.0, seconds_search = 0.0, seconds_bootstrap = 0.0;
+
+  /// Whether segment s passes --segment-filter.
+  bool selected(int s) const;
+};
+
+/// Runs the segmented pipeline. Throws InputError for bad input or options (exit 2).
+SegmentReport run_segment_fit(const FitOptions& options);
+
+}  // namespace mmm

@@ -1,0 +1,165 @@
+#include "host/simulate/segment_simulator.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "host/common/errors.hpp"
+#include "host/common/philox.hpp"
+#include "host/model/model_data.hpp"
+
+namespace mmm {
+namespace {
+
+constexpr std::uint32_t kSegmentStream = 0x30000;  // + segment index
+
+double normal(PhiloxStream& rng) {
+  const double u1 = 1.0 - rng.uniform(), u2 = rng.uniform();
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * 3.14159265358979323846 * u2);
+}
+
+std::vector<double> hyper3c(const std::vector<ChannelTruth>& truth) {
+  std::vector<double> h;
+  for (const ChannelTruth& t : truth)
+    h.insert(h.end(), {t.hyper.theta, t.hyper.alpha, t.hyper.gamma});
+  return h;
+}
+
+std::string num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+}  // namespace
+
+SegmentSimulation simulate_segments(const SimulationOptions& options, int segments, double spread) {
+  if (segments < 1) {
+    throw InputError("invalid --segments " + std::to_string(segments) + ": expected ≥ 1");
+  }
+  if (!(spread >= 0)) {
+    throw InputError("invalid --segment-spread " + std::to_string(spread) + ": expected ≥ 0");
+  }
+  SegmentSimulation out;
+  out.spread = spread;
+  const Simulation base = simulate(options);
+  out.global = base.truth;
+  const std::vector<double> shared = hyper3c(base.truth);
+  const int C = options.channels;
+  for (int s = 0; s < segments; ++s) {
+    SimulationOptions o = options;
+    o.seed = options.seed * 1000003ULL + static_cast<std::uint64_t>(s) + 1;
+    Simulation sim = simulate(o);
+    PhiloxStream rng(options.seed, kSegmentStream + static_cast<std::uint32_t>(s));
+    const double size = std::exp(rng.uniform() - 0.5);
+    const Eigen::MatrixXd h_old = transform_media(sim.spend, hyper3c(sim.truth).data());
+    Eigen::VectorXd media_old = Eigen::VectorXd::Zero(sim.spend.rows());
+    for (int c = 0; c < C; ++c) {
+      media_old += sim.truth[c].coef * h_old.col(c);
+      const double mx = sim.spend.col(c).maxCoeff();
+      if (mx > 0) sim.spend.col(c) *= size * base.spend.col(c).maxCoeff() / mx;
+    }
+    const Eigen::MatrixXd h = transform_media(sim.spend, shared.data());
+    Eigen::VectorXd media = Eigen::VectorXd::Zero(sim.spend.rows());
+    for (int c = 0; c < C; ++c) {
+      ChannelTruth& t = sim.truth[c];
+      t.hyper = base.truth[c].hyper;
+      t.coef = base.truth[c].coef * size * std::exp(spread * normal(rng));
+      t.total_spend = sim.spend.col(c).sum();
+      t.contribution = t.coef * h.col(c).sum();
+      t.roi = t.total_spend > 0 ? t.contribution / t.total_spend : 0.0;
+      media += t.coef * h.col(c);
+    }
+    // Baseline and noise keep their share of the segment's revenue.
+    const double k = media.mean() / media_old.mean();
+    sim.revenue = (sim.revenue - media_old) * k + media;
+    sim.intercept *= k;
+    sim.noise_sd *= k;
+    sim.media_share = media.sum() / sim.revenue.sum();
+    char name[32];
+    std::snprintf(name, sizeof name, "seg_%02d", s + 1);
+    out.names.push_back(name);
+    out.segments.push_back(std::move(sim));
+  }
+  return out;
+}
+
+void write_segment_simulation(const SegmentSimulation& sim, const std::string& csv_path) {
+  nlohmann::ordered_json truth;
+  const Simulation& s0 = sim.segments[0];
+  truth["seed"] = s0.options.seed;
+  truth["weeks"] = s0.options.weeks;
+  truth["segments"] = sim.names.size();
+  truth["segment_spread"] = sim.spread;
+  truth["date_column"] = "date";
+  truth["kpi_column"] = "revenue";
+  truth["segment_column"] = "segment";
+  nlohmann::ordered_json hyper = nlohmann::ordered_json::object();
+  nlohmann::ordered_json global = nlohmann::ordered_json::object();
+  for (const ChannelTruth& c : sim.global) {
+    hyper[c.name] = {{"theta", c.hyper.theta}, {"alpha", c.hyper.alpha}, {"gamma", c.hyper.gamma}};
+    global[c.name] = {{"coef", c.coef}};
+  }
+  truth["hyperparameters"] = {{"ridge_lambda", 10.0}, {"channels", hyper}};
+  truth["global"] = global;
+  nlohmann::ordered_json segs = nlohmann::ordered_json::object();
+  for (std::size_t s = 0; s < sim.names.size(); ++s) {
+    nlohmann::ordered_json chans = nlohmann::ordered_json::object();
+    for (const ChannelTruth& c : sim.segments[s].truth) {
+      chans[c.name] = {{"coef", c.coef},
+                       {"roi", c.roi},
+                       {"contribution", c.contribution},
+                       {"spend", c.total_spend}};
+    }
+    segs[sim.names[s]] = {{"media_share", sim.segments[s].media_share}, {"channels", chans}};
+  }
+  truth["segment_truth"] = segs;
+
+  const std::string json_path = truth_path_for(csv_path);
+  const std::string csv_tmp = csv_path + ".tmp", json_tmp = json_path + ".tmp";
+  const auto fail = [&](const std::string& path) {
+    std::error_code ignored;
+    std::filesystem::remove(csv_tmp, ignored);
+    std::filesystem::remove(json_tmp, ignored);
+    return InputError("cannot write `" + path +
+                      "`: the output folder does not exist or is not writable");
+  };
+  {
+    std::ofstream out(csv_tmp, std::ios::binary);
+    if (!out) throw fail(csv_path);
+    out << "date,segment";
+    for (const std::string& n : s0.channel_names) out << ',' << n;
+    for (const std::string& n : s0.control_names) out << ',' << n;
+    out << ",revenue\n";
+    for (std::size_t s = 0; s < sim.names.size(); ++s) {
+      const Simulation& g = sim.segments[s];
+      for (Eigen::Index t = 0; t < g.revenue.size(); ++t) {
+        out << g.dates[t].to_string() << ',' << sim.names[s];
+        for (Eigen::Index c = 0; c < g.spend.cols(); ++c) out << ',' << num(g.spend(t, c));
+        for (Eigen::Index k = 0; k < g.controls.cols(); ++k) out << ',' << num(g.controls(t, k));
+        out << ',' << num(g.revenue[t]) << '\n';
+      }
+    }
+    out.close();
+    if (!out) throw fail(csv_path);
+  }
+  {
+    std::ofstream out(json_tmp, std::ios::binary);
+    if (!out) throw fail(json_path);
+    out << truth.dump(2) << '\n';
+    out.close();
+    if (!out) throw fail(json_path);
+  }
+  std::error_code ec;
+  std::filesystem::rename(json_tmp, json_path, ec);
+  if (ec) throw fail(json_path);
+  std::filesystem::rename(csv_tmp, csv_path, ec);
+  if (ec) {
+    std::filesystem::remove(json_path, ec);
+    throw fail(csv_path);
+  }
+}
+
+}  // namespace mmm

@@ -1,0 +1,372 @@
+// Pooled ridge over segments (SPEC §9): the Schur-complement solve of partial pooling against a
+// direct solve of the stacked system, its limits (λ_s → 0: none; λ_s → ∞: complete), and the
+// segment pipeline against the single-model code where the two must agree.
+
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <cmath>
+#include <random>
+
+#include "host/backend/cpu_evaluator.hpp"
+#include "host/common/thread_pool.hpp"
+#include "host/features/controls.hpp"
+#include "host/model/gram_ridge.hpp"
+#include "host/segments/pooled_ridge.hpp"
+#include "host/segments/segment_bootstrap.hpp"
+#include "host/segments/segment_model.hpp"
+
+namespace mmm {
+namespace {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+std::vector<SegmentGram> random_blocks(int S, int p, int T, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> z(0.0, 1.0);
+  std::vector<SegmentGram> out;
+  const VectorXd truth = VectorXd::LinSpaced(p, -1.0, 2.0);
+  for (int s = 0; s < S; ++s) {
+    MatrixXd X(T, p);
+    VectorXd y(T);
+    for (int t = 0; t < T; ++t) {
+      for (int j = 0; j < p; ++j) X(t, j) = z(rng) * (1.0 + 0.3 * s);
+    }
+    for (int t = 0; t < T; ++t) y[t] = X.row(t).dot(truth) * (1.0 + 0.2 * s) + z(rng);
+    out.push_back({X.transpose() * X, X.transpose() * y, y.squaredNorm(), double(T)});
+  }
+  return out;
+}
+
+// The stacked normal equations of the partial-pooling objective in (β_1 … β_S, β_g).
+PooledSolution direct_partial(const std::vector<SegmentGram>& b, double lg, double ls) {
+  const int S = static_cast<int>(b.size());
+  const int p = static_cast<int>(b[0].c.size());
+  const int n = (S + 1) * p;
+  MatrixXd K = MatrixXd::Zero(n, n);
+  VectorXd rhs = VectorXd::Zero(n);
+  const MatrixXd I = MatrixXd::Identity(p, p);
+  for (int s = 0; s < S; ++s) {
+    K.block(s * p, s * p, p, p) = b[s].A + ls * I;
+    K.block(s * p, S * p, p, p) = -ls * I;
+    K.block(S * p, s * p, p, p) = -ls * I;
+    rhs.segment(s * p, p) = b[s].c;
+  }
+  K.block(S * p, S * p, p, p) = (lg + S * ls) * I;
+  const VectorXd x = K.partialPivLu().solve(rhs);
+  PooledSolution out;
+  out.segment.resize(p, S);
+  for (int s = 0; s < S; ++s) out.segment.col(s) = x.segment(s * p, p);
+  out.global = x.segment(S * p, p);
+  return out;
+}
+
+TEST(SegmentsPooling, SchurSolveEqualsDirectStackedSolve) {
+  for (unsigned seed : {1u, 2u, 3u}) {
+    const auto blocks = random_blocks(5, 4, 12, seed);
+    PoolingPenalties pen;
+    pen.lambda_global = 3.0;
+    pen.lambda_segment = 7.5;
+    ThreadPool pool(2);
+    const PooledSolution schur = solve_pooled(blocks, Pooling::kPartial, pen, &pool);
+    const PooledSolution direct = direct_partial(blocks, 3.0, 7.5);
+    ASSERT_TRUE(schur.ok);
+    EXPECT_LT((schur.global - direct.global).norm(), 1e-10 * direct.global.norm());
+    EXPECT_LT((schur.segment - direct.segment).norm(), 1e-10 * direct.segment.norm());
+    // The serial path gives the same answer.
+    const PooledSolution serial = solve_pooled(blocks, Pooling::kPartial, pen, nullptr);
+    EXPECT_EQ(serial.segment, schur.segment);  // bit for bit, whatever the thread count
+  }
+}
+
+TEST(SegmentsPooling, SchurSolveWithFewerRowsThanParameters) {
+  // T < p: each A_s is singular, M_s = A_s + λ_s I is not; the Schur system stays solvable.
+  const auto blocks = random_blocks(4, 6, 3, 9);
+  PoolingPenalties pen;
+  pen.lambda_global = 1.0;
+  pen.lambda_segment = 2.0;
+  const PooledSolution schur = solve_pooled(blocks, Pooling::kPartial, pen);
+  const PooledSolution direct = direct_partial(blocks, 1.0, 2.0);
+  ASSERT_TRUE(schur.ok);
+  EXPECT_LT((schur.segment - direct.segment).norm(), 1e-9 * direct.segment.norm());
+}
+
+TEST(SegmentsPooling, RssMatchesResiduals) {
+  const auto blocks = random_blocks(3, 3, 15, 4);
+  PoolingPenalties pen;
+  const PooledSolution sol = solve_pooled(blocks, Pooling::kPartial, pen);
+  for (int s = 0; s < 3; ++s) {
+    const VectorXd b = sol.segment.col(s);
+    const double rss = blocks[s].yy - 2 * b.dot(blocks[s].c) + b.dot(blocks[s].A * b);
+    EXPECT_NEAR(sol.rss[s], rss, 1e-9 * blocks[s].yy);
+    EXPECT_GE(sol.rss[s], 0.0);
+  }
+}
+
+TEST(SegmentsPooling, PartialApproachesNoneAsSegmentPenaltyVanishes) {
+  const auto blocks = random_blocks(4, 3, 20, 5);
+  PoolingPenalties pen;
+  pen.lambda = 1e-9;
+  pen.lambda_global = 10.0;
+  pen.lambda_segment = 1e-9;
+  const PooledSolution partial = solve_pooled(blocks, Pooling::kPartial, pen);
+  const PooledSolution none = solve_pooled(blocks, Pooling::kNone, pen);
+  EXPECT_LT((partial.segment - none.segment).norm(), 1e-7 * none.segment.norm());
+  // And the pooling factor reads 0.
+  EXPECT_LT(pooling_factor(partial, none).maxCoeff(), 1e-6);
+}
+
+TEST(SegmentsPooling, PartialApproachesCompleteAsSegmentPenaltyGrows) {
+  const auto blocks = random_blocks(4, 3, 20, 6);
+  PoolingPenalties pen;
+  pen.lambda = 10.0;
+  pen.lambda_global = 10.0;
+  pen.lambda_segment = 1e9;
+  const PooledSolution partial = solve_pooled(blocks, Pooling::kPartial, pen);
+  const PooledSolution complete = solve_pooled(blocks, Pooling::kComplete, pen);
+  const PooledSolution none = solve_pooled(blocks, Pooling::kNone, pen);
+  EXPECT_LT((partial.global - complete.global).norm(), 1e-6 * complete.global.norm());
+  EXPECT_LT((partial.segment - complete.segment).norm(), 1e-6 * complete.segment.norm());
+  EXPECT_GT(pooling_factor(partial, none).minCoeff(), 1.0 - 1e-6);
+  // In between, the factor lies in [0, 1] and grows with λ_s on average.
+  double previous = -1.0;
+  for (double ls : {1.0, 20.0, 400.0, 1e5}) {
+    pen.lambda_segment = ls;
+    const VectorXd f = pooling_factor(solve_pooled(blocks, Pooling::kPartial, pen), none);
+    EXPECT_GE(f.minCoeff(), 0.0);
+    EXPECT_LE(f.maxCoeff(), 1.0);
+    EXPECT_GE(f.mean(), previous) << "lambda_segment " << ls;
+    previous = f.mean();
+  }
+  EXPECT_GT(previous, 0.9);
+}
+
+TEST(SegmentsPooling, ParsePooling) {
+  EXPECT_EQ(parse_pooling("none"), Pooling::kNone);
+  EXPECT_EQ(parse_pooling("complete"), Pooling::kComplete);
+  EXPECT_EQ(parse_pooling("partial"), Pooling::kPartial);
+  EXPECT_THROW(parse_pooling("full"), std::exception);
+}
+
+// ---- the segment pipeline against the single-model code ----
+
+constexpr int kWeeks = 60;
+
+std::vector<Date> weekly_dates(int T) {
+  std::vector<Date> d;
+  const Date start = *parse_iso_date("2022-01-03");
+  for (int t = 0; t < T; ++t)
+    d.push_back(Date::from_days_since_epoch(start.days_since_epoch() + 7 * t));
+  return d;
+}
+
+// Two channels; `shared_spend` gives every segment the same spend (and so the same design).
+SegmentedData make_segments(int S, bool shared_spend, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  SegmentedData data;
+  data.columns = {"geo"};
+  Eigen::MatrixXd common(kWeeks, 2);
+  for (int t = 0; t < kWeeks; ++t) common.row(t) << 1000 * u(rng), 400 * u(rng);
+  for (int s = 0; s < S; ++s) {
+    Dataset d;
+    d.source = "test";
+    d.dates = weekly_dates(kWeeks);
+    d.channels = {"tv", "search"};
+    d.spend = common;
+    if (!shared_spend) {
+      for (int t = 0; t < kWeeks; ++t) d.spend.row(t) << 1000 * u(rng) * (1 + s), 400 * u(rng);
+    }
+    d.control_values.resize(kWeeks, 0);
+    d.kpi.resize(kWeeks);
+    for (int t = 0; t < kWeeks; ++t) {
+      d.kpi[t] =
+          5000 + 200 * s + (2 + 0.3 * s) * d.spend(t, 0) + 1.5 * d.spend(t, 1) + 300 * u(rng);
+    }
+    data.names.push_back("G" + std::to_string(s));
+    data.values.push_back({data.names.back()});
+    data.segments.push_back(d);
+  }
+  return data;
+}
+
+const std::vector<double> kHyper = {0.3, 1.2, 600.0, 0.1, 2.0, 250.0};
+
+// The single-model fit (scikit-learn parity path) of one segment.
+BatchResult single_fit(const ModelData& m) {
+  cpu::CpuEvaluator ev(m, 1);
+  BatchResult r;
+  ev.evaluate(CandidateBatch{1, m.channels(), kHyper.data()}, RowWeights{}, r);
+  return r;
+}
+
+TEST(SegmentsModel, NoneEqualsSeparateSingleFitsWhenSegmentsShareTheDesign) {
+  // With the same spend and controls in every segment, the pooled within-segment σ is each
+  // segment's own σ, so pooling none is exactly the single model of each segment.
+  const SegmentedData data = make_segments(3, true, 11);
+  PoolingPenalties pen;
+  pen.lambda = 10.0;
+  const SegmentProblem prob = make_segment_problem(data, Pooling::kNone, pen);
+  ThreadPool pool(2);
+  const SegmentDesign design = build_segment_design(prob, kHyper.data(), &pool);
+  const SegmentFit fit = fit_segment_design(prob, design, Pooling::kNone, &pool);
+  for (int s = 0; s < 3; ++s) {
+    const BatchResult single = single_fit(prob.segments[s]);
+    for (int j = 0; j < prob.parameters(); ++j) {
+      EXPECT_NEAR(fit.solution.segment(j, s) / design.scale[j], single.coef[j],
+                  1e-8 * (std::abs(single.coef[j]) + 1e-6))
+          << "segment " << s << " column " << j;
+    }
+    EXPECT_NEAR(fit.r2[s], single.r2[0], 1e-10);
+  }
+}
+
+TEST(SegmentsModel, NoneEqualsRidgeOnEachSegmentWithPooledScale) {
+  // In general (different designs) none is each segment's ridge on its centred columns
+  // divided by the pooled σ: check against a direct dense solve.
+  const SegmentedData data = make_segments(3, false, 12);
+  PoolingPenalties pen;
+  pen.lambda = 4.0;
+  const SegmentProblem prob = make_segment_problem(data, Pooling::kNone, pen);
+  const SegmentDesign design = build_segment_design(prob, kHyper.data(), nullptr);
+  const SegmentFit fit = fit_segment_design(prob, design, Pooling::kNone, nullptr);
+  const int p = prob.parameters();
+  for (int s = 0; s < 3; ++s) {
+    const ModelData& m = prob.segments[s];
+    MatrixXd X(m.rows(), p);
+    X.leftCols(2) = transform_media(m.spend, kHyper.data());
+    X.rightCols(m.control_count()) = m.controls;
+    X.rowwise() -= X.colwise().mean();
+    X = X * design.scale.cwiseInverse().asDiagonal();
+    const VectorXd y = m.y.array() - m.y.mean();
+    const VectorXd b =
+        (X.transpose() * X + 4.0 * MatrixXd::Identity(p, p)).ldlt().solve(X.transpose() * y);
+    EXPECT_LT((fit.solution.segment.col(s) - b).norm(), 1e-9 * b.norm());
+  }
+}
+
+TEST(SegmentsModel, CompleteEqualsSingleRidgeOnStackedCentredRows) {
+  const SegmentedData data = make_segments(4, false, 13);
+  PoolingPenalties pen;
+  pen.lambda_global = 7.0;
+  const SegmentProblem prob = make_segment_problem(data, Pooling::kComplete, pen);
+  const SegmentDesign design = build_segment_design(prob, kHyper.data(), nullptr);
+  const SegmentFit fit = fit_segment_design(prob, design, Pooling::kComplete, nullptr);
+  // The single model's ridge (solve_ridge_from_gram, scikit-learn parity) on the stacked rows,
+  // each segment's columns and KPI centred on its own means.
+  const int p = prob.parameters();
+  MatrixXd M(prob.total_rows(), p + 2);
+  long row = 0;
+  for (const ModelData& m : prob.segments) {
+    MatrixXd X(m.rows(), p);
+    X.leftCols(2) = transform_media(m.spend, kHyper.data());
+    X.rightCols(m.control_count()) = m.controls;
+    X.rowwise() -= X.colwise().mean();
+    M.block(row, 0, m.rows(), 1).setOnes();
+    M.block(row, 1, m.rows(), p) = X;
+    M.block(row, p + 1, m.rows(), 1) = m.y.array() - m.y.mean();
+    row += m.rows();
+  }
+  const MatrixXd G = M.transpose() * M;
+  std::vector<double> work(gram_ridge_work_size(p)), coef(p), scaled(p);
+  double r2 = 0;
+  solve_ridge_from_gram(
+      G.data(), p + 2, GramRidgeShape{p, 2, 7.0, 10.0}, work.data(),
+      GramRidgeOutput{scaled.data(), coef.data(), nullptr, nullptr, nullptr, &r2});
+  for (int j = 0; j < p; ++j) {
+    EXPECT_NEAR(fit.solution.global[j], scaled[j], 1e-8 * (std::abs(scaled[j]) + 1e-6)) << j;
+    for (int s = 0; s < 4; ++s) EXPECT_EQ(fit.solution.segment(j, s), fit.solution.global[j]);
+  }
+  EXPECT_NEAR(fit.r2_pooled, r2, 1e-10);
+}
+
+TEST(SegmentsModel, CompleteEqualsSingleModelOnMeanAndSummedKpiWhenDesignsAgree) {
+  // Same spend and controls everywhere: complete pooling at λ_g equals the single model fitted
+  // on the segment-mean KPI at λ_g / S, and 1/S × the single model on the summed KPI at λ_g / S.
+  const int S = 4;
+  const SegmentedData data = make_segments(S, true, 14);
+  PoolingPenalties pen;
+  pen.lambda_global = 8.0;
+  const SegmentProblem prob = make_segment_problem(data, Pooling::kComplete, pen);
+  const SegmentDesign design = build_segment_design(prob, kHyper.data(), nullptr);
+  const SegmentFit fit = fit_segment_design(prob, design, Pooling::kComplete, nullptr);
+  ModelData summed = prob.segments[0];
+  summed.y.setZero();
+  for (const ModelData& m : prob.segments) summed.y += m.y;
+  summed.ridge_lambda = 8.0 / S;
+  ModelData mean = summed;
+  mean.y /= S;
+  const BatchResult on_mean = single_fit(mean);
+  const BatchResult on_sum = single_fit(summed);
+  for (int j = 0; j < prob.parameters(); ++j) {
+    const double c = fit.solution.global[j] / design.scale[j];
+    EXPECT_NEAR(c, on_mean.coef[j], 1e-8 * (std::abs(c) + 1e-6)) << j;
+    EXPECT_NEAR(S * c, on_sum.coef[j], 1e-8 * (std::abs(S * c) + 1e-6)) << j;
+  }
+}
+
+TEST(SegmentsModel, PoolingOrdersTheFitAndRecoversTruth) {
+  const SegmentedData data = make_segments(5, false, 15);
+  PoolingPenalties pen;
+  const SegmentProblem prob = make_segment_problem(data, Pooling::kPartial, pen);
+  const SegmentDesign design = build_segment_design(prob, kHyper.data(), nullptr);
+  const double r2_none = fit_segment_design(prob, design, Pooling::kNone, nullptr).r2_pooled;
+  const double r2_partial = fit_segment_design(prob, design, Pooling::kPartial, nullptr).r2_pooled;
+  const double r2_complete =
+      fit_segment_design(prob, design, Pooling::kComplete, nullptr).r2_pooled;
+  // More freedom fits the training rows at least as well (same penalty scale).
+  EXPECT_GE(r2_none + 1e-9, r2_partial);
+  EXPECT_GE(r2_partial + 1e-9, r2_complete);
+  EXPECT_GT(r2_complete, 0.3);
+  EXPECT_TRUE(std::isfinite(segment_loss(prob, kHyper.data(), nullptr)));
+}
+
+TEST(SegmentsModel, UnitRowWeightsEqualTheUnweightedDesign) {
+  const SegmentedData data = make_segments(3, false, 16);
+  PoolingPenalties pen;
+  const SegmentProblem prob = make_segment_problem(data, Pooling::kPartial, pen);
+  std::vector<VectorXd> ones;
+  for (const ModelData& m : prob.segments) ones.push_back(VectorXd::Ones(m.rows()));
+  const SegmentDesign a = build_segment_design(prob, kHyper.data(), nullptr);
+  const SegmentDesign b = build_segment_design(prob, kHyper.data(), nullptr, &ones);
+  EXPECT_LT((a.scale - b.scale).norm(), 1e-12 * a.scale.norm());
+  for (int s = 0; s < 3; ++s) {
+    EXPECT_LT((a.blocks[s].A - b.blocks[s].A).norm(), 1e-10 * a.blocks[s].A.norm());
+    EXPECT_LT((a.blocks[s].c - b.blocks[s].c).norm(), 1e-10 * a.blocks[s].c.norm());
+  }
+  // Zero weight on a row removes it: the weighted Gram equals the Gram without that row.
+  std::vector<VectorXd> drop = ones;
+  drop[1][7] = 0.0;
+  const SegmentDesign c = build_segment_design(prob, kHyper.data(), nullptr, &drop);
+  EXPECT_EQ(c.blocks[1].n, prob.segments[1].rows() - 1);
+}
+
+TEST(SegmentsModel, BootstrapIntervalsBracketTheEstimates) {
+  const SegmentedData data = make_segments(4, false, 17);
+  PoolingPenalties pen;
+  const SegmentProblem prob = make_segment_problem(data, Pooling::kPartial, pen);
+  SegmentBootstrapOptions o;
+  o.resamples = 60;
+  ThreadPool pool(2);
+  const SegmentBootstrap a = bootstrap_segments(prob, kHyper.data(), o, &pool);
+  const SegmentBootstrap b = bootstrap_segments(prob, kHyper.data(), o, nullptr);
+  EXPECT_EQ(a.failed, 0);
+  // Same seed, same resamples: identical on any thread count.
+  EXPECT_LT((a.roi_lower - b.roi_lower).norm(), 1e-9 * a.roi_lower.norm());
+  const SegmentDesign d = build_segment_design(prob, kHyper.data(), nullptr);
+  const SegmentFit f = fit_segment_design(prob, d, Pooling::kPartial, nullptr);
+  int inside = 0;
+  for (int s = 0; s < 4; ++s) {
+    for (int c = 0; c < 2; ++c) {
+      const double coef = f.solution.segment(c, s) / d.scale[c];
+      EXPECT_LT(a.coef_lower(s, c), a.coef_upper(s, c));
+      inside += coef >= a.coef_lower(s, c) && coef <= a.coef_upper(s, c);
+    }
+  }
+  EXPECT_GE(inside, 7);
+  EXPECT_LT(a.global_roi_lower[0], a.global_roi_upper[0]);
+}
+
+}  // namespace
+}  // namespace mmm
