@@ -291,7 +291,18 @@ Runner add_fit_command(CLI::App& app) {
     if (o.out_dir.empty())
       throw InputError("mmm fit: --out is required (or [run] out in --config)");
     OutputDir out(o.out_dir);  // checked before the work, so a bad --out fails fast
-    if (!o.columns.segments.empty()) return run_segments(o, out, F.json);
+    if (!o.columns.segments.empty()) {
+      // Features built for single-market fits that the segmented pipeline does not carry yet:
+      // refuse them rather than silently ignore them.
+      if (o.nested_budget > 0) throw InputError("--nested-budget is not supported with --segments");
+      if (!o.init_from_path.empty())
+        throw InputError("--init-from is not supported with --segments");
+      if (!o.kinds.empty())
+        throw InputError("flow/stock channel kinds are not supported with --segments");
+      if (o.conservative || o.deseasonalize)
+        throw InputError("--conservative and --deseasonalize are not supported with --segments");
+      return run_segments(o, out, F.json);
+    }
     for (const char* name :
          {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter"}) {
       if (F.given(name)) throw InputError(std::string(name) + " needs --segments");

@@ -330,6 +330,13 @@ TEST_F(SegmentsCli, BadPoolingAndSegmentOnlyFlags) {
   expect_input_error(fit(path, {"--lambda-segment", "-1"}), {"--lambda-segment"});
 }
 
+TEST_F(SegmentsCli, SingleMarketOnlyOptionsAreRefusedWithSegments) {
+  const std::string path = write(long_csv(2, 20));
+  expect_input_error(fit(path, {"--nested-budget", "50"}), {"--nested-budget", "--segments"});
+  expect_input_error(fit(path, {"--conservative"}), {"--conservative", "--segments"});
+  expect_input_error(fit(path, {"--init-from", path}), {"--init-from", "--segments"});
+}
+
 }  // namespace
 }  // namespace mmm::test
 
