@@ -116,6 +116,12 @@ void print_segment_summary(const SegmentReport& r, const std::string& out_dir) {
       pooling_name(r.problem.pooling), r.problem.penalties.lambda,
       r.problem.penalties.lambda_global, r.problem.penalties.lambda_segment, r.fit.loss,
       r.fit.r2_pooled);
+  if (!r.problem.penalties.global_columns.empty()) {
+    std::string list;
+    for (int c : r.problem.penalties.global_columns)
+      list += (list.empty() ? "" : ", ") + r.data.segments[0].channels[c];
+    std::printf("global channels (one coefficient in every segment): %s\n", list.c_str());
+  }
   const int level = static_cast<int>(std::lround(100 * r.options.ci));
   std::printf("%-22s %9s %23s %9s %7s %7s %6s %12s\n", "channel (all segments)", "ROI",
               (std::to_string(level) + "% CI").c_str(), "mROI", "pooling", "theta", "alpha",
