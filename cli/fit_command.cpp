@@ -16,7 +16,7 @@ namespace {
 
 struct FitFlags {
   FitOptions o;
-  std::string config, channels, controls, segments, segment_filter;
+  std::string config, channels, controls, segments, segment_filter, global_channels;
   bool json = false;
   bool conservative = false, deseasonalize = false;
   // Flags set on the command line override the config; these remember which were given.
@@ -116,6 +116,12 @@ void print_segment_summary(const SegmentReport& r, const std::string& out_dir) {
       pooling_name(r.problem.pooling), r.problem.penalties.lambda,
       r.problem.penalties.lambda_global, r.problem.penalties.lambda_segment, r.fit.loss,
       r.fit.r2_pooled);
+  if (!r.problem.penalties.global_columns.empty()) {
+    std::string list;
+    for (int c : r.problem.penalties.global_columns)
+      list += (list.empty() ? "" : ", ") + r.data.segments[0].channels[c];
+    std::printf("global channels (one coefficient in every segment): %s\n", list.c_str());
+  }
   const int level = static_cast<int>(std::lround(100 * r.options.ci));
   std::printf("%-22s %9s %23s %9s %7s %7s %6s %12s\n", "channel (all segments)", "ROI",
               (std::to_string(level) + "% CI").c_str(), "mROI", "pooling", "theta", "alpha",
@@ -271,6 +277,10 @@ Runner add_fit_command(CLI::App& app) {
       "--ridge-lambda)")
       ->check(CLI::PositiveNumber);
   flag<std::string>(
+      app, F, "--global-channels", F.global_channels,
+      [](FitOptions& o, const std::string& v) { o.global_channels = split_list(v); },
+      "with --segments: channels a,b,… with one coefficient shared by every segment");
+  flag<std::string>(
       app, F, "--segment-filter", F.segment_filter,
       [](FitOptions& o, const std::string& v) { o.segment_filter = parse_filter(v); },
       "with --segments: report only segments with column=value[,…] (all must match)");
@@ -303,14 +313,15 @@ Runner add_fit_command(CLI::App& app) {
         throw InputError("--conservative and --deseasonalize are not supported with --segments");
       return run_segments(o, out, F.json);
     }
-    for (const char* name :
-         {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter"}) {
+    for (const char* name : {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
+                             "--global-channels"}) {
       if (F.given(name)) throw InputError(std::string(name) + " needs --segments");
     }
-    if (o.pooling != "partial" || o.lambda_global > 0 || o.lambda_segment > 0) {
+    if (o.pooling != "partial" || o.lambda_global > 0 || o.lambda_segment > 0 ||
+        !o.global_channels.empty()) {
       throw InputError(
-          "config: [segments] pooling/lambda_global/lambda_segment need [segments] "
-          "columns (or --segments)");
+          "config: [segments] pooling/lambda_global/lambda_segment/global_channels need "
+          "[segments] columns (or --segments)");
     }
     const FitReport r = run_fit(o);
     write_fit_outputs(r, out);

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 
 #include "tests/cli_runner.hpp"
 
@@ -328,6 +329,84 @@ TEST_F(SegmentsCli, BadPoolingAndSegmentOnlyFlags) {
       run_mmm({"fit", "--data", path, "--out", out(), "--pooling", "none", "--quiet"});
   expect_input_error(r, {"--pooling needs --segments"});
   expect_input_error(fit(path, {"--lambda-segment", "-1"}), {"--lambda-segment"});
+}
+
+// One `error:` line on stderr, nothing else.
+void expect_one_error_line(const CliResult& r) {
+  const auto err = split_lines(r.err);
+  ASSERT_EQ(err.size(), 1u) << r.err;
+  EXPECT_EQ(err[0].rfind("error:", 0), 0u) << r.err;
+}
+
+TEST_F(SegmentsCli, GlobalChannelHasOneCoefficientInEverySegment) {
+  const std::string data = write(long_csv(3, 60));
+  for (const char* pooling : {"none", "partial", "complete"}) {
+    SCOPED_TRACE(pooling);
+    fs::remove_all(out());
+    const CliResult r =
+        fit(data, {"--pooling", pooling, "--global-channels", "radio", "--bootstrap", "5"});
+    ASSERT_EQ(r.exit_code, 0) << describe(r);
+    const CsvFile results = read_csv(fs::path(out()) / "model_results.csv");
+    ASSERT_EQ(results.rows.size(), 2u + 3u * 2u);
+    const int channel = results.column("CHANNEL_CODE"), coef = results.column("COEFFICIENT_WEIGHT");
+    const int factor = results.column("POOLING_FACTOR");
+    ASSERT_GE(channel, 0);
+    ASSERT_GE(coef, 0);
+    std::set<std::string> radio, tv;
+    for (const auto& row : results.rows) {
+      (row[channel] == "radio" ? radio : tv).insert(row[coef]);
+      if (row[channel] == "radio") {
+        EXPECT_EQ(std::stod(row[factor]), 1.0);
+      }
+    }
+    EXPECT_EQ(radio.size(), 1u) << "radio rows: the GLOBAL row and every segment, one value";
+    if (std::string(pooling) != "complete") {
+      EXPECT_GE(tv.size(), 3u) << "tv stays segment-specific";
+    }
+    const auto model = nlohmann::json::parse(read_text(fs::path(out()) / "model.json"));
+    EXPECT_EQ(model["global_channels"], nlohmann::json::array({"radio"}));
+    EXPECT_EQ(model["pooling_factor"]["radio"], 1.0);
+    EXPECT_EQ(model["segment_coefficients"]["100"]["coef"][1],
+              model["segment_coefficients"]["102"]["coef"][1]);
+  }
+  // Without the flag the list is there and empty, and radio differs across segments.
+  fs::remove_all(out());
+  ASSERT_EQ(fit(data, {"--bootstrap", "0"}).exit_code, 0);
+  const auto model = nlohmann::json::parse(read_text(fs::path(out()) / "model.json"));
+  EXPECT_TRUE(model["global_channels"].empty());
+  EXPECT_NE(model["segment_coefficients"]["100"]["coef"][1],
+            model["segment_coefficients"]["102"]["coef"][1]);
+}
+
+TEST_F(SegmentsCli, GlobalChannelsFromConfig) {
+  const std::string data = write(long_csv(3, 40));
+  const std::string cfg =
+      write("[segments]\ncolumns = [\"geo\"]\nglobal_channels = [\"tv\"]\n", "fit.toml");
+  CliResult r = run_mmm({"fit", "--config", cfg, "--data", data, "--out", out(), "--budget", "30",
+                         "--bootstrap", "0", "--quiet", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const auto model = nlohmann::json::parse(read_text(fs::path(out()) / "model.json"));
+  EXPECT_EQ(model["global_channels"], nlohmann::json::array({"tv"}));
+  EXPECT_EQ(model["segment_coefficients"]["100"]["coef"][0],
+            model["segment_coefficients"]["101"]["coef"][0]);
+  fs::remove_all(out());
+  const std::string orphan = write("[segments]\nglobal_channels = [\"tv\"]\n", "orphan.toml");
+  r = run_mmm({"fit", "--config", orphan, "--data", data, "--out", out()});
+  expect_input_error(r, {"need [segments] columns"});
+  expect_one_error_line(r);
+}
+
+TEST_F(SegmentsCli, BadGlobalChannels) {
+  const std::string path = write(long_csv(2, 20));
+  CliResult r = fit(path, {"--global-channels", "tv,print"});
+  expect_input_error(r, {"--global-channels `print`", "not a channel", "tv, radio"});
+  expect_one_error_line(r);
+  r = fit(path, {"--global-channels", "geo"});  // a segment column is not a channel
+  expect_input_error(r, {"--global-channels `geo`", "not a channel"});
+  expect_one_error_line(r);
+  r = run_mmm({"fit", "--data", path, "--out", out(), "--global-channels", "tv", "--quiet"});
+  expect_input_error(r, {"--global-channels needs --segments"});
+  expect_one_error_line(r);
 }
 
 TEST_F(SegmentsCli, SingleMarketOnlyOptionsAreRefusedWithSegments) {

@@ -209,6 +209,8 @@ void apply_config_file(const std::string& path, FitOptions& o) {
         o.device = get<std::string>(path, v, key, "auto, cpu, cuda or cuda:N");
       else if (key == "segments.columns")
         o.columns.segments = strings(path, v, key);
+      else if (key == "segments.global_channels")
+        o.global_channels = strings(path, v, key);
       else if (key == "segments.pooling")
         o.pooling = get<std::string>(path, v, key, "none, complete or partial");
       else if (key == "segments.lambda_global" || key == "segments.lambda_segment") {

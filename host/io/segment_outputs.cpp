@@ -117,6 +117,9 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
                  {"seed", o.seed}};
   j["pooling"] = pooling_name(r.problem.pooling);
   j["segments"] = r.data.names;
+  nlohmann::json globals = nlohmann::json::array();
+  for (int c : r.problem.penalties.global_columns) globals.push_back(d0.channels[c]);
+  j["global_channels"] = globals;
   j["hyperparameters"] = hyperparameters_to_json(r.hyperparameters, d0.channels);
   j["columns"] = r.column_names;
   j["scaler"] = {{"scale", to_vector(r.design.scale)},

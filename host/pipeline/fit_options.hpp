@@ -52,6 +52,8 @@ struct FitOptions {
   double lambda_global = 0.0;
   /// Penalty on segment − global coefficients; ≤ 0 or NaN: 10 × ridge_lambda.
   double lambda_segment = 0.0;
+  /// Channels with one coefficient shared by every segment (`--global-channels`).
+  std::vector<std::string> global_channels;
   /// `column=value` pairs restricting the per-segment report rows (all must match).
   std::vector<std::pair<std::string, std::string>> segment_filter;
 };

@@ -29,6 +29,77 @@ double rss_of(const SegmentGram& g, const VectorXd& beta) {
   return g.yy - 2.0 * beta.dot(g.c) + beta.dot(g.A * beta);
 }
 
+// none and partial with global columns G (see the header): every β_sL eliminated per segment,
+// the remaining system in (β_G, β_gL) (none: β_G) solved by Cholesky.
+void solve_with_globals(const std::vector<SegmentGram>& blocks, Pooling pooling,
+                        const PoolingPenalties& pen, const std::vector<int>& L, ThreadPool* pool,
+                        PooledSolution& out, bool& ok) {
+  const std::vector<int>& G = pen.global_columns;
+  const int S = static_cast<int>(blocks.size());
+  const int g = static_cast<int>(G.size()), l = static_cast<int>(L.size());
+  const bool partial = pooling == Pooling::kPartial;
+  const double mu = partial ? pen.lambda_segment : pen.lambda;
+  const double ls = partial ? pen.lambda_segment : 0.0;
+  const int q = partial ? g + l : g;
+  const MatrixXd Il = MatrixXd::Identity(l, l);
+  std::vector<Eigen::LLT<MatrixXd>> factors(S);
+  std::vector<MatrixXd> H(S), ALG(S);
+  std::vector<VectorXd> r(S);
+  std::mutex mutex;
+  for_segments(S, pool, [&](int s, int) {
+    const MatrixXd& A = blocks[s].A;
+    const VectorXd& c = blocks[s].c;
+    const MatrixXd All = A(L, L);
+    ALG[s] = A(L, G);
+    const VectorXd cl = c(L);
+    factors[s].compute(All + mu * Il);
+    if (factors[s].info() != Eigen::Success) {
+      std::lock_guard<std::mutex> lock(mutex);
+      ok = false;
+      return;
+    }
+    const MatrixXd MinvAlg = factors[s].solve(ALG[s]);  // l × g
+    const VectorXd Minvcl = factors[s].solve(cl);
+    H[s] = MatrixXd::Zero(q, q);
+    r[s].resize(q);
+    H[s].topLeftCorner(g, g) = MatrixXd(A(G, G)) - ALG[s].transpose() * MinvAlg;
+    r[s].head(g) = VectorXd(c(G)) - ALG[s].transpose() * Minvcl;
+    if (partial) {
+      H[s].bottomLeftCorner(l, g) = ls * MinvAlg;
+      H[s].topRightCorner(g, l) = ls * MinvAlg.transpose();
+      // λ_s M_s⁻¹ A_sLL rather than λ_s (I − λ_s M_s⁻¹): no cancellation when λ_s ≫ ‖A_s‖.
+      H[s].bottomRightCorner(l, l) = ls * factors[s].solve(All);
+      r[s].tail(l) = ls * Minvcl;
+    }
+  });
+  if (!ok) return;
+  MatrixXd Hsum = pen.lambda_global * MatrixXd::Identity(q, q);
+  VectorXd rsum = VectorXd::Zero(q);
+  for (int s = 0; s < S; ++s) {  // segment order: independent of the thread count
+    Hsum += H[s];
+    rsum += r[s];
+  }
+  const MatrixXd Hs = 0.5 * (Hsum + Hsum.transpose());
+  Eigen::LLT<MatrixXd> llt(Hs);
+  if (llt.info() != Eigen::Success) {
+    ok = false;
+    return;
+  }
+  const VectorXd x = llt.solve(rsum);
+  const VectorXd bG = x.head(g);
+  for_segments(S, pool, [&](int s, int) {
+    VectorXd rhs = VectorXd(blocks[s].c(L)) - ALG[s] * bG;
+    if (partial) rhs += ls * x.tail(l);
+    const VectorXd bL = factors[s].solve(rhs);
+    for (int k = 0; k < g; ++k) out.segment(G[k], s) = bG[k];
+    for (int k = 0; k < l; ++k) out.segment(L[k], s) = bL[k];
+  });
+  const int p = g + l;
+  out.global.resize(p);
+  for (int k = 0; k < g; ++k) out.global[G[k]] = bG[k];
+  for (int k = 0; k < l; ++k) out.global[L[k]] = partial ? x[g + k] : out.segment.row(L[k]).mean();
+}
+
 }  // namespace
 
 Pooling parse_pooling(const std::string& text) {
@@ -61,8 +132,22 @@ PooledSolution solve_pooled(const std::vector<SegmentGram>& blocks, Pooling pool
   out.rss.resize(S);
   bool ok = true;
   std::mutex mutex;
+  std::vector<int> L;  // the segment-specific columns when some are global
+  if (!pen.global_columns.empty()) {
+    std::vector<bool> global(p, false);
+    for (int j : pen.global_columns) {
+      if (j >= 0 && j < p) global[j] = true;
+    }
+    for (int j = 0; j < p; ++j) {
+      if (!global[j]) L.push_back(j);
+    }
+    // Every column global: none and partial are complete pooling at λ_g.
+    if (L.empty()) pooling = Pooling::kComplete;
+  }
 
-  if (pooling == Pooling::kNone) {
+  if (!L.empty() && pooling != Pooling::kComplete) {
+    solve_with_globals(blocks, pooling, pen, L, pool, out, ok);
+  } else if (pooling == Pooling::kNone) {
     for_segments(S, pool, [&](int s, int) {
       Eigen::LLT<MatrixXd> llt(blocks[s].A + pen.lambda * I);
       if (llt.info() != Eigen::Success) {

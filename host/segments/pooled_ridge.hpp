@@ -12,6 +12,19 @@
 //   (λ_g I + Σ_s λ_s M_s⁻¹ A_s) β_g = Σ_s λ_s M_s⁻¹ c_s
 // (I − λ_s M_s⁻¹ = M_s⁻¹ A_s; this form avoids the cancellation of the difference when
 // λ_s ≫ ‖A_s‖). Cost: one p × p Cholesky per segment and one for β_g.
+//
+// Global columns G (PoolingPenalties::global_columns; the others are L) have ONE coefficient
+// β_G in every segment, under every pooling. Partial then minimizes
+//   Σ_s ‖y_s − X_sG β_G − X_sL β_sL‖² + λ_g (‖β_G‖² + ‖β_gL‖²) + λ_s Σ_s ‖β_sL − β_gL‖²,
+// none drops β_gL (penalty λ_g ‖β_G‖² + λ Σ_s ‖β_sL‖²), complete is unchanged. With
+// M_s = A_sLL + μ I (μ = λ_s partial, λ none) each β_sL = M_s⁻¹ (c_sL − A_sLG β_G + λ_s β_gL)
+// (none: no β_gL term); substituted into the β_G and β_gL conditions this leaves the
+// symmetric positive definite system in x = (β_G, β_gL) (none: β_G only)
+//   [λ_g I + Σ_s (A_sGG − A_sGL M_s⁻¹ A_sLG)    Σ_s λ_s A_sGL M_s⁻¹        ] x
+//   [Σ_s λ_s M_s⁻¹ A_sLG                         λ_g I + Σ_s λ_s M_s⁻¹ A_sLL]
+//     = (Σ_s (c_sG − A_sGL M_s⁻¹ c_sL), Σ_s λ_s M_s⁻¹ c_sL),
+// the Schur complement of the stacked problem. Under none the reported β_g is β_G on G and
+// the mean of the β_sL on L.
 
 #include <Eigen/Dense>
 #include <string>
@@ -39,6 +52,9 @@ struct PoolingPenalties {
   double lambda = 10.0;           ///< none: the ridge penalty of each segment
   double lambda_global = 10.0;    ///< complete and partial: penalty on β_g
   double lambda_segment = 100.0;  ///< partial: penalty on β_s − β_g
+  /// Columns with one coefficient shared by every segment under every pooling (sorted,
+  /// distinct; empty: every column is segment-specific).
+  std::vector<int> global_columns;
 };
 
 struct PooledSolution {

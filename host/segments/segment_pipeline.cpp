@@ -1,5 +1,6 @@
 #include "host/segments/segment_pipeline.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -58,6 +59,28 @@ void check_filter(const FitOptions& o, const SegmentedData& data) {
                        "` is not a --segments column");
     }
   }
+}
+
+// --global-channels → sorted, distinct channel indices; InputError for a name that is not a
+// channel of the data.
+std::vector<int> global_columns(const FitOptions& o, const std::vector<std::string>& names) {
+  std::vector<int> out;
+  for (const std::string& name : o.global_channels) {
+    int found = -1;
+    for (size_t c = 0; c < names.size(); ++c) {
+      if (names[c] == name) found = static_cast<int>(c);
+    }
+    if (found < 0) {
+      std::string list;
+      for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+      throw InputError("invalid --global-channels `" + name +
+                       "`: not a channel (channels: " + list + ")");
+    }
+    out.push_back(found);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 SearchResult search_segments(const FitOptions& o, const SearchSpace& space,
@@ -214,6 +237,7 @@ SegmentReport run_segment_fit(const FitOptions& o) {
     if (!(o.lambda_global > 0)) pen.lambda_global = pen.lambda;
     if (!(o.lambda_segment > 0)) pen.lambda_segment = 10.0 * pen.lambda;
   }
+  pen.global_columns = global_columns(o, names);
   r.problem = make_segment_problem(r.data, pooling, pen);
   double within = 0.0;
   for (const ModelData& m : r.problem.segments) within += (m.y.array() - m.y.mean()).square().sum();
@@ -255,6 +279,8 @@ SegmentReport run_segment_fit(const FitOptions& o) {
   } else {
     r.pooling_factor = pooling_factor(r.fit.solution, r.unpooled.solution);
   }
+  // A global channel has one coefficient everywhere: completely pooled in every mode.
+  for (int j : pen.global_columns) r.pooling_factor[j] = 1.0;
   report_channels(r);
   allocate_segments(r, pool);
   const auto t_boot = Clock::now();
