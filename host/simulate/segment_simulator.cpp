@@ -2,13 +2,12 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "host/common/errors.hpp"
 #include "host/common/philox.hpp"
 #include "host/model/model_data.hpp"
+#include "host/simulate/simulation_files.hpp"
 
 namespace mmm {
 namespace {
@@ -25,12 +24,6 @@ std::vector<double> hyper3c(const std::vector<ChannelTruth>& truth) {
   for (const ChannelTruth& t : truth)
     h.insert(h.end(), {t.hyper.theta, t.hyper.alpha, t.hyper.gamma});
   return h;
-}
-
-std::string num(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
 }
 
 }  // namespace
@@ -117,49 +110,26 @@ void write_segment_simulation(const SegmentSimulation& sim, const std::string& c
   }
   truth["segment_truth"] = segs;
 
-  const std::string json_path = truth_path_for(csv_path);
-  const std::string csv_tmp = csv_path + ".tmp", json_tmp = json_path + ".tmp";
-  const auto fail = [&](const std::string& path) {
-    std::error_code ignored;
-    std::filesystem::remove(csv_tmp, ignored);
-    std::filesystem::remove(json_tmp, ignored);
-    return InputError("cannot write `" + path +
-                      "`: the output folder does not exist or is not writable");
-  };
-  {
-    std::ofstream out(csv_tmp, std::ios::binary);
-    if (!out) throw fail(csv_path);
-    out << "date,segment";
-    for (const std::string& n : s0.channel_names) out << ',' << n;
-    for (const std::string& n : s0.control_names) out << ',' << n;
-    out << ",revenue\n";
-    for (std::size_t s = 0; s < sim.names.size(); ++s) {
-      const Simulation& g = sim.segments[s];
-      for (Eigen::Index t = 0; t < g.revenue.size(); ++t) {
-        out << g.dates[t].to_string() << ',' << sim.names[s];
-        for (Eigen::Index c = 0; c < g.spend.cols(); ++c) out << ',' << num(g.spend(t, c));
-        for (Eigen::Index k = 0; k < g.controls.cols(); ++k) out << ',' << num(g.controls(t, k));
-        out << ',' << num(g.revenue[t]) << '\n';
-      }
-    }
-    out.close();
-    if (!out) throw fail(csv_path);
-  }
-  {
-    std::ofstream out(json_tmp, std::ios::binary);
-    if (!out) throw fail(json_path);
-    out << truth.dump(2) << '\n';
-    out.close();
-    if (!out) throw fail(json_path);
-  }
-  std::error_code ec;
-  std::filesystem::rename(json_tmp, json_path, ec);
-  if (ec) throw fail(json_path);
-  std::filesystem::rename(csv_tmp, csv_path, ec);
-  if (ec) {
-    std::filesystem::remove(json_path, ec);
-    throw fail(csv_path);
-  }
+  write_data_and_truth(
+      csv_path,
+      [&](std::ostream& out) {
+        out << "date,segment";
+        for (const std::string& n : s0.channel_names) out << ',' << n;
+        for (const std::string& n : s0.control_names) out << ',' << n;
+        out << ",revenue\n";
+        for (std::size_t s = 0; s < sim.names.size(); ++s) {
+          const Simulation& g = sim.segments[s];
+          for (Eigen::Index t = 0; t < g.revenue.size(); ++t) {
+            out << g.dates[t].to_string() << ',' << sim.names[s];
+            for (Eigen::Index c = 0; c < g.spend.cols(); ++c)
+              out << ',' << format_exact(g.spend(t, c));
+            for (Eigen::Index k = 0; k < g.controls.cols(); ++k)
+              out << ',' << format_exact(g.controls(t, k));
+            out << ',' << format_exact(g.revenue[t]) << '\n';
+          }
+        }
+      },
+      truth.dump(2));
 }
 
 }  // namespace mmm

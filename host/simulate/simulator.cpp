@@ -2,8 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -11,6 +9,7 @@
 #include "host/common/philox.hpp"
 #include "host/features/controls.hpp"
 #include "host/features/transforms.hpp"
+#include "host/simulate/simulation_files.hpp"
 
 namespace mmm {
 namespace {
@@ -148,12 +147,6 @@ Eigen::VectorXd default_column(const ControlMatrix& m, const std::string& name) 
     if (m.names[j] == name) return m.values.col(static_cast<Eigen::Index>(j));
   }
   throw std::logic_error("default controls lack column " + name);
-}
-
-std::string num(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
 }
 
 }  // namespace
@@ -339,52 +332,29 @@ void write_simulation(const Simulation& sim, const std::string& csv_path) {
   }
   truth["hyperparameters"] = {{"ridge_lambda", 10.0}, {"channels", hyper}};
 
-  const std::string json_path = truth_path_for(csv_path);
-  const std::string csv_tmp = csv_path + ".tmp", json_tmp = json_path + ".tmp";
-  const auto fail = [&](const std::string& path) {
-    std::error_code ignored;
-    std::filesystem::remove(csv_tmp, ignored);
-    std::filesystem::remove(json_tmp, ignored);
-    return InputError("cannot write `" + path +
-                      "`: the output folder does not exist or is not writable");
-  };
-  {
-    std::ofstream out(csv_tmp, std::ios::binary);
-    if (!out) throw fail(csv_path);
-    out << "date";
-    for (const std::string& n : sim.channel_names) out << ',' << n;
-    for (const auto& f : sim.flow_truth) out << ',' << f.name;
-    for (const auto& f : sim.stock_truth) out << ',' << f.name;
-    for (const std::string& n : sim.control_names) out << ',' << n;
-    out << ",revenue\n";
-    for (Eigen::Index t = 0; t < sim.revenue.size(); ++t) {
-      out << sim.dates[t].to_string();
-      for (Eigen::Index c = 0; c < sim.spend.cols(); ++c) out << ',' << num(sim.spend(t, c));
-      for (Eigen::Index c = 0; c < sim.flow_spend.cols(); ++c)
-        out << ',' << num(sim.flow_spend(t, c));
-      for (Eigen::Index c = 0; c < sim.stock_units.cols(); ++c)
-        out << ',' << num(sim.stock_units(t, c));
-      for (Eigen::Index k = 0; k < sim.controls.cols(); ++k) out << ',' << num(sim.controls(t, k));
-      out << ',' << num(sim.revenue[t]) << '\n';
-    }
-    out.close();
-    if (!out) throw fail(csv_path);
-  }
-  {
-    std::ofstream out(json_tmp, std::ios::binary);
-    if (!out) throw fail(json_path);
-    out << truth.dump(2) << '\n';
-    out.close();
-    if (!out) throw fail(json_path);
-  }
-  std::error_code ec;
-  std::filesystem::rename(json_tmp, json_path, ec);
-  if (ec) throw fail(json_path);
-  std::filesystem::rename(csv_tmp, csv_path, ec);
-  if (ec) {
-    std::filesystem::remove(json_path, ec);  // no truth file without its data
-    throw fail(csv_path);
-  }
+  write_data_and_truth(
+      csv_path,
+      [&](std::ostream& out) {
+        out << "date";
+        for (const std::string& n : sim.channel_names) out << ',' << n;
+        for (const auto& f : sim.flow_truth) out << ',' << f.name;
+        for (const auto& f : sim.stock_truth) out << ',' << f.name;
+        for (const std::string& n : sim.control_names) out << ',' << n;
+        out << ",revenue\n";
+        for (Eigen::Index t = 0; t < sim.revenue.size(); ++t) {
+          out << sim.dates[t].to_string();
+          for (Eigen::Index c = 0; c < sim.spend.cols(); ++c)
+            out << ',' << format_exact(sim.spend(t, c));
+          for (Eigen::Index c = 0; c < sim.flow_spend.cols(); ++c)
+            out << ',' << format_exact(sim.flow_spend(t, c));
+          for (Eigen::Index c = 0; c < sim.stock_units.cols(); ++c)
+            out << ',' << format_exact(sim.stock_units(t, c));
+          for (Eigen::Index k = 0; k < sim.controls.cols(); ++k)
+            out << ',' << format_exact(sim.controls(t, k));
+          out << ',' << format_exact(sim.revenue[t]) << '\n';
+        }
+      },
+      truth.dump(2));
 }
 
 }  // namespace mmm
