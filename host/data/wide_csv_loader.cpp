@@ -111,20 +111,29 @@ Eigen::VectorXd read_numbers(const CsvTable& t, int col, bool spend, long* fille
   return v;
 }
 
-// Channel auto-detection: a column is spend when most of its filled cells look like numbers
-// (NaN/inf included). Such a column with a few bad cells is a channel with bad input — reading
-// it reports the cell — not a text column to skip silently; mostly-text columns are skipped.
-bool is_mostly_numeric_column(const CsvTable& t, int col) {
-  double x = 0.0;
-  std::size_t filled = 0;
-  std::size_t numeric = 0;
+/// What channel auto-detection needs to know of a column, from one parsing pass (parsing
+/// 17-digit numbers is what loading a long file costs).
+struct ColumnScan {
+  /// Most filled cells look like numbers (NaN/inf included): the column is spend. Such a
+  /// column with a few bad cells is a channel with bad input — reading it reports the cell —
+  /// not a text column to skip silently; mostly-text columns are skipped.
+  bool mostly_numeric = false;
+  bool all_zero = true;  ///< every filled cell is the number 0
+};
+
+ColumnScan scan_column(const CsvTable& t, int col) {
+  ColumnScan scan;
+  std::size_t filled = 0, numeric = 0;
   for (const auto& row : t.rows) {
+    double x = 0.0;
     const Parsed p = parse_number(row[col], x);
     if (p == Parsed::kEmpty) continue;
     ++filled;
     if (p != Parsed::kNotNumber) ++numeric;
+    scan.all_zero = scan.all_zero && p == Parsed::kOk && x == 0.0;
   }
-  return filled > 0 && 2 * numeric > filled;
+  scan.mostly_numeric = filled > 0 && 2 * numeric > filled;
+  return scan;
 }
 
 // Gives each column at most one role, so a column cannot be both spend and control.
@@ -176,6 +185,35 @@ int resolve_key_column(const CsvTable& t, const std::string& named,
   return j;
 }
 
+struct KeyColumns {
+  int date;
+  int kpi;
+};
+
+/// Finds (or checks) the date and KPI columns, gives them their roles, and says in `notices`
+/// which of them were found automatically.
+KeyColumns claim_key_columns(const CsvTable& t, const ColumnSelection& sel, Roles& roles,
+                             std::vector<std::string>& notices) {
+  const int date_col =
+      resolve_key_column(t, sel.date_column, kDateCandidates, "date", "--date-col");
+  roles.claim_index(date_col, "date", "--date-col");
+  const int kpi_col = resolve_key_column(t, sel.kpi_column, kKpiCandidates, "KPI", "--kpi-col");
+  roles.claim_index(kpi_col, "KPI", "--kpi-col");
+  const std::string& date = t.header[date_col];
+  const std::string& kpi = t.header[kpi_col];
+  if (sel.date_column.empty() && sel.kpi_column.empty()) {
+    notices.push_back("using date column `" + date + "` and KPI column `" + kpi +
+                      "` (found automatically; set --date-col/--kpi-col to choose)");
+  } else if (sel.date_column.empty()) {
+    notices.push_back("using date column `" + date +
+                      "` (found automatically; set --date-col to choose)");
+  } else if (sel.kpi_column.empty()) {
+    notices.push_back("using KPI column `" + kpi +
+                      "` (found automatically; set --kpi-col to choose)");
+  }
+  return {date_col, kpi_col};
+}
+
 std::vector<Date> read_dates(const CsvTable& t, int col) {
   std::vector<Date> dates;
   dates.reserve(t.rows.size());
@@ -222,24 +260,10 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
   ds.source = t.path;
   Roles roles(t);
 
-  const int date_col =
-      resolve_key_column(t, sel.date_column, kDateCandidates, "date", "--date-col");
-  roles.claim_index(date_col, "date", "--date-col");
-  const int kpi_col = resolve_key_column(t, sel.kpi_column, kKpiCandidates, "KPI", "--kpi-col");
-  roles.claim_index(kpi_col, "KPI", "--kpi-col");
+  const KeyColumns keys = claim_key_columns(t, sel, roles, ds.notices);
+  const int date_col = keys.date, kpi_col = keys.kpi;
   ds.date_column = t.header[date_col];
   ds.kpi_column = t.header[kpi_col];
-  if (sel.date_column.empty() && sel.kpi_column.empty()) {
-    ds.notices.push_back("using date column `" + ds.date_column + "` and KPI column `" +
-                         ds.kpi_column +
-                         "` (found automatically; set --date-col/--kpi-col to choose)");
-  } else if (sel.date_column.empty()) {
-    ds.notices.push_back("using date column `" + ds.date_column +
-                         "` (found automatically; set --date-col to choose)");
-  } else if (sel.kpi_column.empty()) {
-    ds.notices.push_back("using KPI column `" + ds.kpi_column +
-                         "` (found automatically; set --kpi-col to choose)");
-  }
 
   for (const std::string& name : sel.segments) roles.claim(name, "segment", "--segments");
   std::vector<int> control_cols;
@@ -261,7 +285,7 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
         ds.notices.push_back("ignoring column " + std::to_string(j + 1) + ", which has no name");
         continue;
       }
-      if (is_mostly_numeric_column(t, c)) {
+      if (scan_column(t, c).mostly_numeric) {
         channel_cols.push_back(c);
       } else {
         ds.notices.push_back("ignoring column `" + t.header[j] + "`: it is not numeric");
@@ -328,17 +352,9 @@ ColumnSelection resolve_columns(const CsvTable& t, const ColumnSelection& sel,
                                 std::vector<std::string>& notices) {
   ColumnSelection out = sel;
   Roles roles(t);
-  const int date_col =
-      resolve_key_column(t, sel.date_column, kDateCandidates, "date", "--date-col");
-  roles.claim_index(date_col, "date", "--date-col");
-  const int kpi_col = resolve_key_column(t, sel.kpi_column, kKpiCandidates, "KPI", "--kpi-col");
-  roles.claim_index(kpi_col, "KPI", "--kpi-col");
-  out.date_column = t.header[date_col];
-  out.kpi_column = t.header[kpi_col];
-  if (sel.date_column.empty() || sel.kpi_column.empty()) {
-    notices.push_back("using date column `" + out.date_column + "` and KPI column `" +
-                      out.kpi_column + "` (set --date-col/--kpi-col to choose)");
-  }
+  const KeyColumns keys = claim_key_columns(t, sel, roles, notices);
+  out.date_column = t.header[keys.date];
+  out.kpi_column = t.header[keys.kpi];
   for (const std::string& name : sel.segments) roles.claim(name, "segment", "--segments");
   for (const std::string& name : sel.controls) roles.claim(name, "control", "--controls");
   if (!sel.channels.empty()) {
@@ -352,24 +368,13 @@ ColumnSelection resolve_columns(const CsvTable& t, const ColumnSelection& sel,
       notices.push_back("ignoring column " + std::to_string(j + 1) + ", which has no name");
       continue;
     }
-    // One pass for both tests of build_dataset (mostly numeric; zero everywhere): parsing
-    // 17-digit numbers is what loading a long file costs. Bad cells are reported when the
-    // segments read the column.
-    std::size_t filled = 0, numeric = 0;
-    bool all_zero = true;
-    for (const auto& row : t.rows) {
-      double x = 0.0;
-      const Parsed p = parse_number(row[c], x);
-      if (p == Parsed::kEmpty) continue;
-      ++filled;
-      if (p != Parsed::kNotNumber) ++numeric;
-      all_zero = all_zero && p == Parsed::kOk && x == 0.0;
-    }
-    if (!(filled > 0 && 2 * numeric > filled)) {
+    // Bad cells are reported when the segments read the column.
+    const ColumnScan scan = scan_column(t, c);
+    if (!scan.mostly_numeric) {
       notices.push_back("ignoring column `" + t.header[j] + "`: it is not numeric");
       continue;
     }
-    if (all_zero) {
+    if (scan.all_zero) {
       notices.push_back("dropping channel `" + t.header[j] + "`: zero spend in every period");
       continue;
     }
