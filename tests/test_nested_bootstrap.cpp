@@ -121,13 +121,13 @@ TEST(NestedBootstrap, EachResampleEqualsItsOwnSearchWhateverTheBatchSize) {
     BatchResult out;
     const SearchResult alone = differential_evolution(
         3 * C, de, [&](const std::vector<double>& u, int n, std::vector<double>& loss) {
-          decode_candidates(space, u.data(), n, params);
+          space.decode_batch(u.data(), n, params);
           evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{1, w.data()}, out);
           loss.assign(out.loss.begin(), out.loss.begin() + n);
         });
     EXPECT_EQ(r.best_loss[b], alone.best_loss) << "resample " << b;
     EXPECT_EQ(one_call.best_loss[b], alone.best_loss) << "resample " << b;
-    decode_candidates(space, alone.best.data(), 1, params);
+    space.decode_batch(alone.best.data(), 1, params);
     for (int j = 0; j < 3 * C; ++j) EXPECT_EQ(r.hyper(b, j), params[j]) << b << "," << j;
     for (int c = 0; c < C; ++c) {
       EXPECT_EQ(r.coef(b, c), one_call.coef(b, c));

@@ -128,6 +128,23 @@ TEST(Transforms, SteadyStateAdstock) {
   EXPECT_NEAR(steady_state_adstock(100.0, 0.75), 400.0, 1e-12);
 }
 
+TEST(SearchSpace, DecodeBatchLaysOutEveryCandidateAsDecodeDoes) {
+  const SearchSpace space = default_search_space({200.0, 50.0});
+  const std::vector<double> u = {-4.0, 0.0, 1.5,  2.0,  -1.0, 0.3,  // candidate 0
+                                 0.7,  3.3, -2.2, -5.0, 5.0,  0.0};
+  std::vector<double> params;
+  space.decode_batch(u.data(), 2, params);
+  ASSERT_EQ(params.size(), 12u);
+  for (int i = 0; i < 2; ++i) {
+    for (int c = 0; c < 2; ++c) {
+      const ChannelHyper h = space.decode(&u[static_cast<size_t>(i) * 6], c);
+      EXPECT_EQ(params[i * 6 + 3 * c], h.theta);
+      EXPECT_EQ(params[i * 6 + 3 * c + 1], h.alpha);
+      EXPECT_EQ(params[i * 6 + 3 * c + 2], h.gamma);
+    }
+  }
+}
+
 TEST(SearchSpace, DefaultBoxAndLayout) {
   const SearchSpace space = default_search_space({200.0, 50.0, 1e6});
   EXPECT_EQ(space.channels(), 3);

@@ -19,6 +19,17 @@ double percentile(std::vector<double> v, double q) {
   return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
+void check_bootstrap_options(int resamples, double ci) {
+  if (resamples < 0) {
+    throw InputError("invalid --bootstrap " + std::to_string(resamples) +
+                     ": expected ≥ 0 resamples (0 skips the bootstrap)");
+  }
+  if (!(ci > 0.0 && ci < 1.0)) {
+    throw InputError("invalid --ci " + std::to_string(ci) +
+                     ": expected a level strictly between 0 and 1, e.g. 0.90");
+  }
+}
+
 void record_resample(const ModelData& data, const double* weights, const BatchResult& fits, int i,
                      int b, BootstrapReport& report) {
   if (!std::isfinite(fits.loss[i])) {
@@ -53,14 +64,7 @@ void finish_intervals(double ci, BootstrapReport& report) {
 BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<double>& hyper3c,
                                     const BootstrapOptions& options, Evaluator& evaluator,
                                     const std::function<void(int)>& progress) {
-  if (options.resamples < 0) {
-    throw InputError("invalid --bootstrap " + std::to_string(options.resamples) +
-                     ": expected 0 (skip) or a positive number of resamples");
-  }
-  if (!(options.ci > 0.0 && options.ci < 1.0)) {
-    throw InputError("invalid --ci " + std::to_string(options.ci) +
-                     ": expected a level strictly between 0 and 1, e.g. 0.90");
-  }
+  check_bootstrap_options(options.resamples, options.ci);
   const int T = data.rows(), C = data.channels();
   const int B = options.resamples;
   const int stride = 3 * C;

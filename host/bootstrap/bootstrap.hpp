@@ -32,6 +32,10 @@ struct BootstrapReport {
 /// statistics (numpy's default); NaN when no value is finite.
 double percentile(std::vector<double> v, double q);
 
+/// InputError (exit 2) unless resamples ≥ 0 and 0 < ci < 1; shared by both bootstraps and
+/// the fit's up-front option check.
+void check_bootstrap_options(int resamples, double ci);
+
 /// Records candidate i of `fits` (solved under the T row weights `weights`) as resample b:
 /// its media coefficients and ROI, or a failure when its loss is not finite.
 void record_resample(const ModelData& data, const double* weights, const BatchResult& fits, int i,

@@ -35,7 +35,7 @@ void evaluate_requests(const ModelData& data, const SearchSpace& space,
   auto flush = [&] {
     const int n = static_cast<int>(owner.size());
     if (n == 0) return;
-    decode_candidates(space, u.data(), n, params);
+    space.decode_batch(u.data(), n, params);
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, w.data()}, out);
     for (int i = 0; i < n; ++i) losses[owner[i].first][owner[i].second] = out.loss[i];
     u.clear();
@@ -59,21 +59,6 @@ void evaluate_requests(const ModelData& data, const SearchSpace& space,
 
 }  // namespace
 
-void decode_candidates(const SearchSpace& space, const double* u, int count,
-                       std::vector<double>& params) {
-  const int C = static_cast<int>(space.bounds.size());
-  params.resize(static_cast<size_t>(count) * 3 * C);
-  for (int i = 0; i < count; ++i) {
-    for (int c = 0; c < C; ++c) {
-      const ChannelHyper h = space.decode(u + static_cast<size_t>(i) * 3 * C, c);
-      double* p = &params[static_cast<size_t>(i) * 3 * C + 3 * c];
-      p[0] = h.theta;
-      p[1] = h.alpha;
-      p[2] = h.gamma;
-    }
-  }
-}
-
 std::uint64_t nested_search_seed(std::uint64_t seed, int b) {
   const auto words = philox_words(seed, kNestedSeedStream, static_cast<std::uint32_t>(b));
   return (static_cast<std::uint64_t>(words[0]) << 32) | words[1];
@@ -83,17 +68,10 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
                                                  const NestedBootstrapOptions& options,
                                                  Evaluator& evaluator,
                                                  const std::function<void(long, long)>& progress) {
-  if (options.resamples < 0) {
-    throw InputError("invalid --bootstrap " + std::to_string(options.resamples) +
-                     ": expected ≥ 0 resamples");
-  }
+  check_bootstrap_options(options.resamples, options.ci);
   if (options.budget < 1) {
     throw InputError("invalid --nested-budget " + std::to_string(options.budget) +
                      ": expected ≥ 1 evaluation per resample");
-  }
-  if (!(options.ci > 0.0 && options.ci < 1.0)) {
-    throw InputError("invalid --ci " + std::to_string(options.ci) +
-                     ": expected a level strictly between 0 and 1, e.g. 0.90");
   }
   const int T = data.rows(), C = data.channels(), B = options.resamples, dim = 3 * C;
   const int max_batch = std::max(1, options.max_batch);
@@ -153,7 +131,7 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
       w.insert(w.end(), weights[first + i].begin(), weights[first + i].end());
       report.best_loss[first + i] = s.best_loss;
     }
-    decode_candidates(space, best_u.data(), n, params);
+    space.decode_batch(best_u.data(), n, params);
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, w.data()}, fits);
     for (int i = 0; i < n; ++i) {
       for (int j = 0; j < dim; ++j)

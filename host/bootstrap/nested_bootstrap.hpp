@@ -35,11 +35,6 @@ struct NestedBootstrapReport : BootstrapReport {
   long evaluations = 0;           ///< over all searches
 };
 
-/// Decodes `count` search vectors (row-major, 3C each) into natural-unit candidates
-/// (θ, α, γ per channel), the layout CandidateBatch expects.
-void decode_candidates(const SearchSpace& space, const double* u, int count,
-                       std::vector<double>& params);
-
 /// Seed of resample b's search, derived from the run's seed (distinct per resample).
 std::uint64_t nested_search_seed(std::uint64_t seed, int b);
 

@@ -14,6 +14,20 @@ ChannelHyper SearchSpace::decode(const double* u, int c) const {
   return h;
 }
 
+void SearchSpace::decode_batch(const double* u, int count, std::vector<double>& params) const {
+  const int dim = dimension();
+  params.resize(static_cast<size_t>(count) * dim);
+  for (int i = 0; i < count; ++i) {
+    for (int c = 0; c < channels(); ++c) {
+      const ChannelHyper h = decode(u + static_cast<size_t>(i) * dim, c);
+      double* p = &params[static_cast<size_t>(i) * dim + 3 * c];
+      p[0] = h.theta;
+      p[1] = h.alpha;
+      p[2] = h.gamma;
+    }
+  }
+}
+
 ChannelHyper SearchSpace::decode_unit(const double* s, int c) const {
   const ChannelBounds& b = bounds[c];
   ChannelHyper h;

@@ -44,6 +44,9 @@ struct SearchSpace {
   int dimension() const { return 3 * channels(); }
   /// Natural parameters (θ, α, γ) of channel c from a search vector u.
   ChannelHyper decode(const double* u, int c) const;
+  /// Decodes `count` search vectors (row-major, 3C each) into natural-unit candidates
+  /// (θ, α, γ per channel), the layout CandidateBatch expects; `params` is resized.
+  void decode_batch(const double* u, int count, std::vector<double>& params) const;
   /// Natural parameters of channel c from a design point s ∈ [0, 1]^{3C}, linear over each
   /// parameter's [lo, hi] box (the sweep's design space).
   ChannelHyper decode_unit(const double* s, int c) const;

@@ -1,5 +1,6 @@
 #include "host/model/model_data.hpp"
 
+#include "host/common/errors.hpp"
 #include "host/features/transforms.hpp"
 
 namespace mmm {
@@ -45,6 +46,21 @@ Eigen::VectorXd predict_kpi(const ModelData& data, const double* hyper3c, const 
   Eigen::VectorXd pred = h * cm;
   if (data.control_count() > 0) pred += data.controls * cc;
   return pred.array() + intercept;
+}
+
+void check_data_fits_model(const Dataset& data, const ModelData& model) {
+  // One intercept + p coefficients need at least p + 2 rows for a meaningful fit and R².
+  if (model.parameters() + 2 > data.rows()) {
+    throw InputError(data.source + ": " + std::to_string(data.rows()) + " rows but the model has " +
+                     std::to_string(model.parameters() + 1) + " parameters (" +
+                     std::to_string(model.channels()) + " channels + " +
+                     std::to_string(model.control_count()) +
+                     " controls + intercept); expected at least parameters + 1 rows");
+  }
+  if ((data.kpi.array() == data.kpi(0)).all()) {
+    throw InputError(data.source + ": KPI column `" + data.kpi_column +
+                     "` is constant; there is nothing to explain");
+  }
 }
 
 }  // namespace mmm

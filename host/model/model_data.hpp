@@ -32,6 +32,10 @@ struct ModelData {
 /// Assembles the numeric problem from a dataset and its control block.
 ModelData make_model_data(const Dataset& data, const ControlMatrix& controls, double ridge_lambda);
 
+/// InputError (exit 2) unless the data can carry the model: at least parameters + 2 rows (an
+/// intercept and p coefficients with a meaningful R²) and a KPI that varies.
+void check_data_fits_model(const Dataset& data, const ModelData& model);
+
 /// Adstocked and saturated media, T × C, for fixed hyperparameters (θ, α, γ per channel).
 /// The reference implementation of the transforms every backend must reproduce.
 Eigen::MatrixXd transform_media(const Eigen::MatrixXd& spend, const double* hyper3c);

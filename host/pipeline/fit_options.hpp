@@ -58,4 +58,12 @@ struct FitOptions {
   std::vector<std::pair<std::string, std::string>> segment_filter;
 };
 
+/// InputError (exit 2) unless 0 ≤ threads ≤ kMaxThreads (0: every hardware thread).
+void check_thread_count(int threads);
+
+/// InputError (exit 2) for option values no data can make valid (budget, population,
+/// bootstrap and CI level, threads, nested budget, λ, allocation limit). Shared by the single
+/// and the segmented fit; checked before any data is read into a model.
+void check_fit_options(const FitOptions& options);
+
 }  // namespace mmm

@@ -22,49 +22,6 @@ double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-void check_options(const FitOptions& o, const Dataset& data, const ModelData& model) {
-  if (o.budget < 1)
-    throw InputError("invalid --budget " + std::to_string(o.budget) + ": expected ≥ 1 evaluation");
-  if (o.population < 4) {
-    throw InputError("invalid --population " + std::to_string(o.population) + ": expected ≥ 4");
-  }
-  if (o.bootstrap < 0) {
-    throw InputError("invalid --bootstrap " + std::to_string(o.bootstrap) +
-                     ": expected ≥ 0 resamples (0 skips the bootstrap)");
-  }
-  if (o.threads < 0 || o.threads > kMaxThreads) {
-    throw InputError("invalid --threads " + std::to_string(o.threads) + ": expected 0 (every " +
-                     "hardware thread) to " + std::to_string(kMaxThreads));
-  }
-  if (o.nested_budget < 0) {
-    throw InputError("invalid --nested-budget " + std::to_string(o.nested_budget) +
-                     ": expected ≥ 0 evaluations per resample (0: plain bootstrap)");
-  }
-  if (o.nested_budget > 0 && !o.hyperparameters_path.empty()) {
-    throw InputError("--nested-budget re-runs the search in every resample; it cannot be " +
-                     std::string("combined with --hyperparameters (fixed θ, α, γ)"));
-  }
-  if (!(o.ridge_lambda > 0)) {
-    throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
-  }
-  if (!(o.budget_change_limit >= 0 && o.budget_change_limit <= 1)) {
-    throw InputError("invalid --budget-change-limit " + std::to_string(o.budget_change_limit) +
-                     ": expected a fraction in [0, 1]");
-  }
-  // One intercept + p coefficients need at least p + 2 rows for a meaningful fit and R².
-  if (model.parameters() + 2 > data.rows()) {
-    throw InputError(data.source + ": " + std::to_string(data.rows()) + " rows but the model has " +
-                     std::to_string(model.parameters() + 1) + " parameters (" +
-                     std::to_string(model.channels()) + " channels + " +
-                     std::to_string(model.control_count()) +
-                     " controls + intercept); expected at least parameters + 1 rows");
-  }
-  if ((data.kpi.array() == data.kpi(0)).all()) {
-    throw InputError(data.source + ": KPI column `" + data.kpi_column +
-                     "` is constant; there is nothing to explain");
-  }
-}
-
 /// DE over the search box, one backend call per generation.
 SearchResult search_hyperparameters(const FitOptions& o, const SearchSpace& space,
                                     const ModelData& model, Evaluator& evaluator,
@@ -73,16 +30,7 @@ SearchResult search_hyperparameters(const FitOptions& o, const SearchSpace& spac
   std::vector<double> params;
   BatchResult batch;
   BatchObjective objective = [&](const std::vector<double>& u, int n, std::vector<double>& loss) {
-    params.resize(static_cast<size_t>(n) * 3 * C);
-    for (int i = 0; i < n; ++i) {
-      for (int c = 0; c < C; ++c) {
-        const ChannelHyper h = space.decode(&u[static_cast<size_t>(i) * 3 * C], c);
-        double* p = &params[static_cast<size_t>(i) * 3 * C + 3 * c];
-        p[0] = h.theta;
-        p[1] = h.alpha;
-        p[2] = h.gamma;
-      }
-    }
+    space.decode_batch(u.data(), n, params);
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{}, batch);
     loss.assign(batch.loss.begin(), batch.loss.begin() + n);
   };
@@ -199,7 +147,7 @@ ControlMatrix with_kind_features(const ControlMatrix& controls, const FitReport&
 void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r) {
   r.controls = controls;
   r.model = make_model_data(r.data, r.controls, o.ridge_lambda);
-  check_options(o, r.data, r.model);
+  check_data_fits_model(r.data, r.model);
   const int C = r.model.channels();
   if (!o.init_from_path.empty() && !o.hyperparameters_path.empty()) {
     throw InputError("--init-from seeds the search, but --hyperparameters skips it; give one");
@@ -286,9 +234,6 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
                                       [&](int done) { bar.update(done); });
     bar.finish();
     r.bootstrapped = true;
-  } else if (!(o.ci > 0 && o.ci < 1)) {
-    throw InputError("invalid --ci " + std::to_string(o.ci) +
-                     ": expected a level strictly between 0 and 1");
   }
   r.seconds_bootstrap += since(t_boot);
 
@@ -352,6 +297,7 @@ void fit_with_kinds(const FitOptions& o, const ControlMatrix& controls, FitRepor
 
 FitReport run_fit(const FitOptions& o) {
   const auto t0 = Clock::now();
+  check_fit_options(o);
   FitReport r;
   r.options = o;
   r.data = load_wide_csv(o.data_path, o.columns);

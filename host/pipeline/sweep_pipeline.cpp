@@ -30,23 +30,12 @@ void check_options(const SweepOptions& o, const Dataset& data, const ModelData& 
     throw InputError("invalid --top " + std::to_string(o.top) + ": expected 1 to " +
                      std::to_string(kMaxSweepTop));
   }
-  if (o.threads < 0 || o.threads > kMaxThreads) {
-    throw InputError("invalid --threads " + std::to_string(o.threads) + ": expected 0 (every " +
-                     "hardware thread) to " + std::to_string(kMaxThreads));
-  }
+  check_thread_count(o.threads);
   if (!(o.ridge_lambda > 0)) {
     throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
   }
   if (o.chunk < 0) throw InputError("invalid --chunk " + std::to_string(o.chunk));
-  if (model.parameters() + 2 > data.rows()) {
-    throw InputError(data.source + ": " + std::to_string(data.rows()) + " rows but the model has " +
-                     std::to_string(model.parameters() + 1) +
-                     " parameters; expected at least parameters + 1 rows");
-  }
-  if ((data.kpi.array() == data.kpi(0)).all()) {
-    throw InputError(data.source + ": KPI column `" + data.kpi_column +
-                     "` is constant; there is nothing to explain");
-  }
+  check_data_fits_model(data, model);
 }
 
 std::string join(const std::vector<std::string>& v) {

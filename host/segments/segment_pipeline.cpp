@@ -23,33 +23,6 @@ double since(Clock::time_point t) {
 }
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
-void check_options(const FitOptions& o) {
-  if (o.budget < 1)
-    throw InputError("invalid --budget " + std::to_string(o.budget) + ": expected ≥ 1 evaluation");
-  if (o.population < 4) {
-    throw InputError("invalid --population " + std::to_string(o.population) + ": expected ≥ 4");
-  }
-  if (o.threads < 0 || o.threads > kMaxThreads) {
-    throw InputError("invalid --threads " + std::to_string(o.threads) + ": expected 0 (every " +
-                     "hardware thread) to " + std::to_string(kMaxThreads));
-  }
-  if (!(o.ridge_lambda > 0)) {
-    throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
-  }
-  if (o.bootstrap < 0) {
-    throw InputError("invalid --bootstrap " + std::to_string(o.bootstrap) +
-                     ": expected ≥ 0 resamples (0 skips the bootstrap)");
-  }
-  if (!(o.budget_change_limit >= 0 && o.budget_change_limit <= 1)) {
-    throw InputError("invalid --budget-change-limit " + std::to_string(o.budget_change_limit) +
-                     ": expected a fraction in [0, 1]");
-  }
-  if (!(o.ci > 0 && o.ci < 1)) {
-    throw InputError("invalid --ci " + std::to_string(o.ci) +
-                     ": expected a level strictly between 0 and 1");
-  }
-}
-
 void check_filter(const FitOptions& o, const SegmentedData& data) {
   for (const auto& [column, value] : o.segment_filter) {
     bool known = false;
@@ -86,18 +59,13 @@ std::vector<int> global_columns(const FitOptions& o, const std::vector<std::stri
 SearchResult search_segments(const FitOptions& o, const SearchSpace& space,
                              const SegmentProblem& problem, ThreadPool& pool) {
   const int C = problem.channels();
-  std::vector<double> hyper(3 * static_cast<size_t>(C));
+  std::vector<double> hyper;
   BatchObjective objective = [&](const std::vector<double>& u, int n, std::vector<double>& loss) {
     loss.resize(n);
+    space.decode_batch(u.data(), n, hyper);
     // Candidates one after another, segments in parallel: memory stays S × p².
     for (int i = 0; i < n; ++i) {
-      for (int c = 0; c < C; ++c) {
-        const ChannelHyper h = space.decode(&u[static_cast<size_t>(i) * 3 * C], c);
-        hyper[3 * c] = h.theta;
-        hyper[3 * c + 1] = h.alpha;
-        hyper[3 * c + 2] = h.gamma;
-      }
-      loss[i] = segment_loss(problem, hyper.data(), &pool);
+      loss[i] = segment_loss(problem, &hyper[static_cast<size_t>(i) * 3 * C], &pool);
     }
   };
   DeOptions de;
@@ -218,7 +186,7 @@ bool SegmentReport::selected(int s) const {
 
 SegmentReport run_segment_fit(const FitOptions& o) {
   const auto t0 = Clock::now();
-  check_options(o);
+  check_fit_options(o);
   SegmentReport r;
   r.options = o;
   const Pooling pooling = parse_pooling(o.pooling);

@@ -1,0 +1,40 @@
+#include "host/pipeline/fit_options.hpp"
+
+#include "host/bootstrap/bootstrap.hpp"
+#include "host/common/errors.hpp"
+
+namespace mmm {
+
+void check_thread_count(int threads) {
+  if (threads < 0 || threads > kMaxThreads) {
+    throw InputError("invalid --threads " + std::to_string(threads) + ": expected 0 (every " +
+                     "hardware thread) to " + std::to_string(kMaxThreads));
+  }
+}
+
+void check_fit_options(const FitOptions& o) {
+  if (o.budget < 1)
+    throw InputError("invalid --budget " + std::to_string(o.budget) + ": expected ≥ 1 evaluation");
+  if (o.population < 4) {
+    throw InputError("invalid --population " + std::to_string(o.population) + ": expected ≥ 4");
+  }
+  check_bootstrap_options(o.bootstrap, o.ci);
+  check_thread_count(o.threads);
+  if (o.nested_budget < 0) {
+    throw InputError("invalid --nested-budget " + std::to_string(o.nested_budget) +
+                     ": expected ≥ 0 evaluations per resample (0: plain bootstrap)");
+  }
+  if (o.nested_budget > 0 && !o.hyperparameters_path.empty()) {
+    throw InputError("--nested-budget re-runs the search in every resample; it cannot be " +
+                     std::string("combined with --hyperparameters (fixed θ, α, γ)"));
+  }
+  if (!(o.ridge_lambda > 0)) {
+    throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
+  }
+  if (!(o.budget_change_limit >= 0 && o.budget_change_limit <= 1)) {
+    throw InputError("invalid --budget-change-limit " + std::to_string(o.budget_change_limit) +
+                     ": expected a fraction in [0, 1]");
+  }
+}
+
+}  // namespace mmm
