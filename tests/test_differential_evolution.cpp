@@ -359,3 +359,16 @@ TEST(DifferentialEvolution, PointsStayInsideACustomBox) {
 
 }  // namespace
 }  // namespace mmm
+
+namespace mmm {
+namespace {
+
+TEST(DifferentialEvolution, CallsPerGenerationForGpuSizedPopulationsIsOne) {
+  EXPECT_EQ(calls_per_generation_for(30), 5);
+  EXPECT_EQ(calls_per_generation_for(4095), 5);
+  EXPECT_EQ(calls_per_generation_for(4096), 1);
+  EXPECT_EQ(calls_per_generation_for(131072), 1);
+}
+
+}  // namespace
+}  // namespace mmm

@@ -92,8 +92,7 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
     de.budget = options.budget;
     de.population = options.population;
     de.seed = nested_search_seed(options.seed, b);
-    // The same rule as the main search: GPU-sized populations take one call per generation.
-    if (options.population >= 4096) de.calls_per_generation = 1;
+    de.calls_per_generation = calls_per_generation_for(options.population);
     searches.emplace_back(dim, de);
   }
 

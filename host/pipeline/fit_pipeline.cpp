@@ -34,16 +34,22 @@ SearchResult search_hyperparameters(const FitOptions& o, const SearchSpace& spac
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{}, batch);
     loss.assign(batch.loss.begin(), batch.loss.begin() + n);
   };
+  return search_with_progress(o, space.dimension(), objective, seeds);
+}
+
+}  // namespace
+
+SearchResult search_with_progress(const FitOptions& o, int dimension,
+                                  const BatchObjective& objective,
+                                  const std::vector<double>& seeds) {
   DeOptions de;
   de.budget = o.budget;
   de.population = o.population;
   de.seed = o.seed;
-  // Populations this large exist to fill a GPU, whose throughput needs the whole generation in
-  // one call; small ones gain more from updating the population within a generation.
-  if (o.population >= 4096) de.calls_per_generation = 1;
+  de.calls_per_generation = calls_per_generation_for(o.population);
   ProgressBar bar("search", o.budget, !o.quiet && ProgressBar::stderr_is_terminal());
-  SearchResult r = differential_evolution(
-      space.dimension(), de, objective, seeds, [&](const SearchTracePoint& p) {
+  SearchResult r =
+      differential_evolution(dimension, de, objective, seeds, [&](const SearchTracePoint& p) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "best loss %.6g", p.best_loss);
         bar.update(p.evaluations, buf);
@@ -51,8 +57,6 @@ SearchResult search_hyperparameters(const FitOptions& o, const SearchSpace& spac
   bar.finish();
   return r;
 }
-
-}  // namespace
 
 SearchSpace build_search_space(const ModelData& model, const std::vector<std::string>& channels,
                                const std::map<std::string, ChannelBounds>& overrides) {

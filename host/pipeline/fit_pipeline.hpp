@@ -62,6 +62,12 @@ struct FitReport {
   double seconds_total = 0.0, seconds_search = 0.0, seconds_cv = 0.0, seconds_bootstrap = 0.0;
 };
 
+/// The fit's DE (budget, population, seed from `o`) over [−5, 5]^dimension, with the search
+/// progress bar; `seeds` replace the first members of the initial population.
+SearchResult search_with_progress(const FitOptions& o, int dimension,
+                                  const BatchObjective& objective,
+                                  const std::vector<double>& seeds = {});
+
 /// Runs the pipeline. Throws InputError for bad input or options (exit 2).
 FitReport run_fit(const FitOptions& options);
 

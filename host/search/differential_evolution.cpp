@@ -53,6 +53,10 @@ double mean_finite(const std::vector<double>& v, int n) {
 
 }  // namespace
 
+int calls_per_generation_for(int population) {
+  return population >= 4096 ? 1 : DeOptions{}.calls_per_generation;
+}
+
 DifferentialEvolution::DifferentialEvolution(int dim, const DeOptions& opt,
                                              const std::vector<double>& seeds)
     : dim_(dim),

@@ -30,6 +30,11 @@ struct DeOptions {
   int calls_per_generation = 5;
 };
 
+/// Backend calls per generation for a population: populations of 4096 and more exist to fill
+/// a GPU, whose throughput needs the whole generation in one call; smaller ones gain more from
+/// updating the population within a generation (DeOptions' default).
+int calls_per_generation_for(int population);
+
 /// The state after one backend call, for search_trace.csv and progress bars.
 struct SearchTracePoint {
   int generation = 0;  ///< backend call index (0 = the initial population)

@@ -68,19 +68,7 @@ SearchResult search_segments(const FitOptions& o, const SearchSpace& space,
       loss[i] = segment_loss(problem, &hyper[static_cast<size_t>(i) * 3 * C], &pool);
     }
   };
-  DeOptions de;
-  de.budget = o.budget;
-  de.population = o.population;
-  de.seed = o.seed;
-  ProgressBar bar("search", o.budget, !o.quiet && ProgressBar::stderr_is_terminal());
-  SearchResult r =
-      differential_evolution(space.dimension(), de, objective, {}, [&](const SearchTracePoint& p) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "best loss %.6g", p.best_loss);
-        bar.update(p.evaluations, buf);
-      });
-  bar.finish();
-  return r;
+  return search_with_progress(o, space.dimension(), objective);
 }
 
 SegmentChannel channel_figures(const ChannelHyper& hyper, double coef, const Eigen::VectorXd& spend,
