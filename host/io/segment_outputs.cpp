@@ -12,10 +12,12 @@ nlohmann::json number_or_null(double v) {
   return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json();
 }
 
-void result_row(CsvWriter& w, const SegmentReport& r, int c, const std::string& segment,
-                const SegmentChannel& ch, double r2, long rows) {
+// s < 0: the GLOBAL row (the shared hyperparameters).
+void result_row(CsvWriter& w, const SegmentReport& r, int c, int s, const SegmentChannel& ch,
+                double r2, long rows) {
   const std::string& name = r.data.segments[0].channels[c];
-  const ChannelHyper& h = r.hyperparameters.channels[c];
+  const std::string segment = s < 0 ? "GLOBAL" : r.data.names[s];
+  const ChannelHyper h = s < 0 ? r.hyperparameters.channels[c] : r.segment_hyper(s, c);
   const double nan = std::nan("");
   w.cell(segment == "GLOBAL" ? name : name + "_" + segment).cell(name).cell(segment).cell("ALL");
   w.cell(ch.coef).cell(ch.roi).cell(ch.roi_lower).cell(ch.roi_upper);
@@ -53,13 +55,12 @@ std::string model_results(const SegmentReport& r) {
                "POOLING_FACTOR"});
   const int C = r.problem.channels();
   for (int c = 0; c < C; ++c) {
-    result_row(w, r, c, "GLOBAL", r.global[c], r.fit.r2_pooled, r.problem.total_rows());
+    result_row(w, r, c, -1, r.global[c], r.fit.r2_pooled, r.problem.total_rows());
   }
   for (int s = 0; s < r.problem.count(); ++s) {
     if (!r.selected(s)) continue;
     for (int c = 0; c < C; ++c) {
-      result_row(w, r, c, r.data.names[s], r.channels[s][c], r.fit.r2[s],
-                 r.problem.segments[s].rows());
+      result_row(w, r, c, s, r.channels[s][c], r.fit.r2[s], r.problem.segments[s].rows());
     }
   }
   return w.text();

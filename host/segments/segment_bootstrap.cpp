@@ -24,7 +24,9 @@ SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double*
   SegmentBootstrap out;
   out.resamples = B;
   std::vector<Eigen::MatrixXd> h(S);
-  for (int s = 0; s < S; ++s) h[s] = transform_media(problem.segments[s].spend, hyper3c);
+  for (int s = 0; s < S; ++s)
+    h[s] = transform_media(problem.segments[s].spend,
+                           hyper3c + static_cast<size_t>(s) * o.hyper_stride);
   // Draws: roi[(s · C + c)][b], global [c][b].
   std::vector<std::vector<double>> roi(S * C, std::vector<double>(B, nan)), coef = roi;
   std::vector<std::vector<double>> groi(C, std::vector<double>(B, nan)), gcoef = groi;
@@ -37,7 +39,7 @@ SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double*
       resample_counts(segment_seed(o.seed, s), static_cast<std::uint32_t>(b),
                       static_cast<std::uint32_t>(T), w[s].data());
     }
-    const SegmentDesign d = build_segment_design(problem, hyper3c, pool, &w);
+    const SegmentDesign d = build_segment_design(problem, hyper3c, pool, &w, o.hyper_stride);
     const SegmentFit f = fit_segment_design(problem, d, problem.pooling, pool);
     if (!std::isfinite(f.loss)) {
       ++out.failed;

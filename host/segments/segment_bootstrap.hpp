@@ -16,6 +16,8 @@ struct SegmentBootstrapOptions {
   int resamples = 100;
   double ci = 0.90;
   std::uint64_t seed = 1;
+  /// 0: hyper3c is shared by every segment; 3C: segment s uses hyper3c + s · hyper_stride.
+  int hyper_stride = 0;
 };
 
 struct SegmentBootstrap {

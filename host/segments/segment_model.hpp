@@ -54,10 +54,12 @@ struct SegmentDesign {
 /// Per segment: transform the media with hyper3c ((θ, α, γ) per channel), centre, Gram.
 /// Segments run in parallel on `pool`. Memory: S × p², the T × p designs are transient.
 /// `weights` (optional, one T_s vector per segment, e.g. bootstrap counts) weighs the rows:
-/// weighted means, Gram blocks and pooled σ.
+/// weighted means, Gram blocks and pooled σ. `hyper_stride` 0: every segment uses hyper3c;
+/// 3C (per-segment hyperparameters): segment s uses hyper3c + s · hyper_stride.
 SegmentDesign build_segment_design(const SegmentProblem& problem, const double* hyper3c,
                                    ThreadPool* pool,
-                                   const std::vector<Eigen::VectorXd>* weights = nullptr);
+                                   const std::vector<Eigen::VectorXd>* weights = nullptr,
+                                   int hyper_stride = 0);
 
 /// A solved candidate.
 struct SegmentFit {

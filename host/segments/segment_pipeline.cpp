@@ -99,12 +99,11 @@ void report_channels(SegmentReport& r) {
     const Eigen::VectorXd coef = r.fit.solution.segment.col(s).cwiseQuotient(scale);
     r.coef.push_back(coef);
     r.intercepts.push_back(r.design.ybar[s] - coef.dot(r.design.means[s].head(p)));
-    const Eigen::MatrixXd h = transform_media(m.spend, r.hyper3c.data());
+    const Eigen::MatrixXd h = transform_media(m.spend, r.segment_hyper3c(s));
     const double seg_spend = m.spend.sum();
     all_spend += seg_spend;
     for (int c = 0; c < C; ++c) {
-      SegmentChannel ch =
-          channel_figures(r.hyperparameters.channels[c], coef[c], m.spend.col(c), h.col(c));
+      SegmentChannel ch = channel_figures(r.segment_hyper(s, c), coef[c], m.spend.col(c), h.col(c));
       ch.spend_share = seg_spend > 0 ? ch.spend / seg_spend : 0.0;
       r.global[c].spend += ch.spend;
       r.global[c].contribution += ch.contribution;
@@ -143,7 +142,7 @@ void allocate_segments(SegmentReport& r, ThreadPool& pool) {
       for (int c = 0; c < C; ++c) {
         ChannelResponse resp;
         resp.name = r.data.segments[0].channels[c];
-        resp.hyper = r.hyperparameters.channels[c];
+        resp.hyper = r.segment_hyper(s, c);
         resp.coef = resp.coef_lower = resp.coef_upper = r.channels[s][c].coef;
         resp.mean_weekly_spend = r.channels[s][c].mean_weekly_spend;
         resp.max_weekly_spend = r.problem.segments[s].spend.col(c).maxCoeff();
@@ -170,6 +169,15 @@ bool SegmentReport::selected(int s) const {
     }
   }
   return true;
+}
+
+ChannelHyper SegmentReport::segment_hyper(int s, int c) const {
+  const double* h = segment_hyper3c(s) + 3 * c;
+  ChannelHyper out;
+  out.theta = h[0];
+  out.alpha = h[1];
+  out.gamma = h[2];
+  return out;
 }
 
 SegmentReport run_segment_fit(const FitOptions& o) {
@@ -223,7 +231,7 @@ SegmentReport run_segment_fit(const FitOptions& o) {
   for (const auto& h : r.hyperparameters.channels)
     r.hyper3c.insert(r.hyper3c.end(), {h.theta, h.alpha, h.gamma});
 
-  r.design = build_segment_design(r.problem, r.hyper3c.data(), &pool);
+  r.design = build_segment_design(r.problem, r.hyper3c.data(), &pool, nullptr, r.hyper_stride);
   r.fit = fit_segment_design(r.problem, r.design, pooling, &pool);
   if (!std::isfinite(r.fit.loss)) {
     throw std::runtime_error(
@@ -245,6 +253,7 @@ SegmentReport run_segment_fit(const FitOptions& o) {
     bo.resamples = o.bootstrap;
     bo.ci = o.ci;
     bo.seed = o.seed;
+    bo.hyper_stride = r.hyper_stride;
     ProgressBar bar("bootstrap", o.bootstrap, !o.quiet && ProgressBar::stderr_is_terminal());
     r.bootstrap = bootstrap_segments(r.problem, r.hyper3c.data(), bo, &pool,
                                      [&](int done) { bar.update(done); });

@@ -38,8 +38,11 @@ struct SegmentReport {
   FitOptions options;
   SegmentedData data;
   SegmentProblem problem;
-  Hyperparameters hyperparameters;
+  Hyperparameters hyperparameters;  ///< shared (global) θ, α, γ; what a new segment uses
+  /// θ, α, γ per channel of the final fit: 3C values shared by every segment (hyper_stride
+  /// 0) or S · 3C with per-segment hyperparameters (hyper_stride 3C).
   std::vector<double> hyper3c;
+  int hyper_stride = 0;
   bool searched = false;
   SearchResult search;
   SegmentDesign design;               ///< of the final hyperparameters
@@ -60,6 +63,12 @@ struct SegmentReport {
 
   /// Whether segment s passes --segment-filter.
   bool selected(int s) const;
+  /// (θ, α, γ) per channel that segment s's design uses.
+  const double* segment_hyper3c(int s) const {
+    return hyper3c.data() + static_cast<size_t>(s) * hyper_stride;
+  }
+  /// Channel c's hyperparameters in segment s.
+  ChannelHyper segment_hyper(int s, int c) const;
 };
 
 /// Runs the segmented pipeline. Throws InputError for bad input or options (exit 2).
