@@ -18,7 +18,7 @@ struct FitFlags {
   FitOptions o;
   std::string config, channels, controls, segments, segment_filter, global_channels;
   bool json = false;
-  bool conservative = false, deseasonalize = false;
+  bool conservative = false, deseasonalize = false, per_segment_hyperparameters = false;
   // Flags set on the command line override the config; these remember which were given.
   std::vector<std::pair<CLI::Option*, std::function<void(FitOptions&)>>> overrides;
   bool given(const std::string& name) const {
@@ -116,6 +116,16 @@ void print_segment_summary(const SegmentReport& r, const std::string& out_dir) {
       pooling_name(r.problem.pooling), r.problem.penalties.lambda,
       r.problem.penalties.lambda_global, r.problem.penalties.lambda_segment, r.fit.loss,
       r.fit.r2_pooled);
+  if (r.options.per_segment_hyperparameters) {
+    std::printf(
+        "per-segment hyperparameters: %ld evaluations in %.3f s, loss %.6g with shared ones → "
+        "%.6g (%s)\n",
+        r.segment_search_evaluations, r.seconds_segment_search, r.shared_loss, r.fit.loss,
+        r.hyper_stride != 0 ? "kept" : "not lower: shared ones kept");
+  } else if (r.hyper_stride != 0) {
+    std::printf("per-segment hyperparameters: fixed from %s\n",
+                r.options.hyperparameters_path.c_str());
+  }
   if (!r.problem.penalties.global_columns.empty()) {
     std::string list;
     for (int c : r.problem.penalties.global_columns)
@@ -123,6 +133,7 @@ void print_segment_summary(const SegmentReport& r, const std::string& out_dir) {
     std::printf("global channels (one coefficient in every segment): %s\n", list.c_str());
   }
   const int level = static_cast<int>(std::lround(100 * r.options.ci));
+  // With per-segment hyperparameters the columns show the shared ones (what a new segment uses).
   std::printf("%-22s %9s %23s %9s %7s %7s %6s %12s\n", "channel (all segments)", "ROI",
               (std::to_string(level) + "% CI").c_str(), "mROI", "pooling", "theta", "alpha",
               "gamma");
@@ -280,6 +291,13 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--global-channels", F.global_channels,
       [](FitOptions& o, const std::string& v) { o.global_channels = split_list(v); },
       "with --segments: channels a,b,… with one coefficient shared by every segment");
+  app.add_flag("--per-segment-hyperparameters", F.per_segment_hyperparameters,
+               "with --segments: after the shared search, search each segment's own theta, "
+               "alpha, gamma");
+  flag<long>(
+      app, F, "--segment-budget", F.o.segment_budget,
+      [](FitOptions& o, const long& v) { o.segment_budget = v; },
+      "with --per-segment-hyperparameters: evaluations per segment (default 1000)");
   flag<std::string>(
       app, F, "--segment-filter", F.segment_filter,
       [](FitOptions& o, const std::string& v) { o.segment_filter = parse_filter(v); },
@@ -296,6 +314,7 @@ Runner add_fit_command(CLI::App& app) {
     o.quiet = F.o.quiet;
     if (F.conservative) o.conservative = true;
     if (F.deseasonalize) o.deseasonalize = true;
+    if (F.per_segment_hyperparameters) o.per_segment_hyperparameters = true;
     if (o.data_path.empty())
       throw InputError("mmm fit: --data is required (or [data] path in --config)");
     if (o.out_dir.empty())
@@ -314,14 +333,17 @@ Runner add_fit_command(CLI::App& app) {
       return run_segments(o, out, F.json);
     }
     for (const char* name : {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
-                             "--global-channels"}) {
+                             "--global-channels", "--segment-budget"}) {
       if (F.given(name)) throw InputError(std::string(name) + " needs --segments");
     }
+    if (F.per_segment_hyperparameters)
+      throw InputError("--per-segment-hyperparameters needs --segments");
     if (o.pooling != "partial" || o.lambda_global > 0 || o.lambda_segment > 0 ||
-        !o.global_channels.empty()) {
+        !o.global_channels.empty() || o.per_segment_hyperparameters ||
+        o.segment_budget != FitOptions().segment_budget) {
       throw InputError(
-          "config: [segments] pooling/lambda_global/lambda_segment/global_channels need "
-          "[segments] columns (or --segments)");
+          "config: [segments] pooling/lambda_global/lambda_segment/global_channels/"
+          "per_segment_hyperparameters/segment_budget need [segments] columns (or --segments)");
     }
     const FitReport r = run_fit(o);
     write_fit_outputs(r, out);

@@ -16,6 +16,7 @@ Runner add_simulate_command(CLI::App& app) {
   auto quiet = std::make_shared<bool>(false);
   auto segments = std::make_shared<int>(0);
   auto spread = std::make_shared<double>(0.3);
+  auto hyper_spread = std::make_shared<double>(0.0);
   app.add_option("--weeks", o->weeks, "weekly rows (default 156)");
   app.add_option("--channels", o->channels, "media channels (default 8)");
   app.add_option("--controls", o->controls, "extra control columns ctrl_1.. (default 0)");
@@ -32,9 +33,12 @@ Runner add_simulate_command(CLI::App& app) {
                  "write long data with this many segments (column `segment`; default 0: wide)");
   app.add_option("--segment-spread", *spread,
                  "sd of the log segment coefficients around the global ones (default 0.3)");
-  return [o, out, quiet, segments, spread] {
+  app.add_option("--segment-hyper-spread", *hyper_spread,
+                 "per-segment theta/alpha/gamma spread around the global ones (default 0: "
+                 "shared)");
+  return [o, out, quiet, segments, spread, hyper_spread] {
     if (*segments > 0) {
-      const SegmentSimulation sim = simulate_segments(*o, *segments, *spread);
+      const SegmentSimulation sim = simulate_segments(*o, *segments, *spread, *hyper_spread);
       write_segment_simulation(sim, *out);
       if (!*quiet) {
         std::printf("wrote %s (%d segments × %d weeks × %d channels, seed %llu) and %s\n",
@@ -46,6 +50,7 @@ Runner add_simulate_command(CLI::App& app) {
     if (*segments < 0) {
       throw InputError("invalid --segments " + std::to_string(*segments) + ": expected ≥ 0");
     }
+    if (*hyper_spread != 0.0) throw InputError("--segment-hyper-spread needs --segments");
     const Simulation sim = simulate(*o);
     write_simulation(sim, *out);
     if (!*quiet) {

@@ -211,6 +211,10 @@ void apply_config_file(const std::string& path, FitOptions& o) {
         o.columns.segments = strings(path, v, key);
       else if (key == "segments.global_channels")
         o.global_channels = strings(path, v, key);
+      else if (key == "segments.per_segment_hyperparameters")
+        o.per_segment_hyperparameters = get_bool(path, v, key);
+      else if (key == "segments.segment_budget")
+        o.segment_budget = get_int(path, v, key, 1, std::numeric_limits<std::int64_t>::max());
       else if (key == "segments.pooling")
         o.pooling = get<std::string>(path, v, key, "none, complete or partial");
       else if (key == "segments.lambda_global" || key == "segments.lambda_segment") {

@@ -56,17 +56,19 @@ Hyperparameters hyperparameters_from_json(const nlohmann::json& root, const std:
   return h;
 }
 
-Hyperparameters read_hyperparameters_file(const std::string& path,
-                                          const std::vector<std::string>& channels) {
+nlohmann::json read_json_file(const std::string& path, const std::string& what) {
   std::ifstream in(path);
-  if (!in) throw InputError("cannot open hyperparameters file `" + path + "`");
-  nlohmann::json j;
+  if (!in) throw InputError("cannot open " + what + " `" + path + "`");
   try {
-    j = nlohmann::json::parse(in);
+    return nlohmann::json::parse(in);
   } catch (const nlohmann::json::parse_error& e) {
     throw InputError(path + ": not valid JSON (" + e.what() + ")");
   }
-  return hyperparameters_from_json(j, path, channels);
+}
+
+Hyperparameters read_hyperparameters_file(const std::string& path,
+                                          const std::vector<std::string>& channels) {
+  return hyperparameters_from_json(read_json_file(path, "hyperparameters file"), path, channels);
 }
 
 nlohmann::json hyperparameters_to_json(const Hyperparameters& h,

@@ -16,6 +16,9 @@ namespace mmm {
 Hyperparameters read_hyperparameters_file(const std::string& path,
                                           const std::vector<std::string>& channels);
 
+/// Parses a JSON file; InputError (exit 2) naming the file when it cannot be opened or parsed.
+nlohmann::json read_json_file(const std::string& path, const std::string& what);
+
 /// Same, from parsed JSON (`source` names it in messages).
 Hyperparameters hyperparameters_from_json(const nlohmann::json& j, const std::string& source,
                                           const std::vector<std::string>& channels);

@@ -114,6 +114,8 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
                  {"lambda_global", r.problem.penalties.lambda_global},
                  {"lambda_segment", r.problem.penalties.lambda_segment},
                  {"budget", o.budget},
+                 {"per_segment_hyperparameters", r.hyper_stride != 0},
+                 {"segment_budget", o.segment_budget},
                  {"population", o.population},
                  {"seed", o.seed}};
   j["pooling"] = pooling_name(r.problem.pooling);
@@ -158,16 +160,23 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
                               {"coef", ch.coef},
                               {"recommended_spend", number_or_null(ch.recommended_spend)}};
     }
-    segs[r.data.names[s]] = {{"values", values},
-                             {"rows", d.rows()},
-                             {"first_date", d.dates.front().to_string()},
-                             {"last_date", d.dates.back().to_string()},
-                             {"intercept", r.intercepts[s]},
-                             {"coef", to_vector(r.coef[s])},
-                             {"coef_scaled", to_vector(r.fit.solution.segment.col(s))},
-                             {"mean", to_vector(r.design.means[s])},
-                             {"r2", number_or_null(r.fit.r2[s])},
-                             {"performance", perf}};
+    nlohmann::json& seg = segs[r.data.names[s]];
+    seg = {{"values", values},
+           {"rows", d.rows()},
+           {"first_date", d.dates.front().to_string()},
+           {"last_date", d.dates.back().to_string()},
+           {"intercept", r.intercepts[s]},
+           {"coef", to_vector(r.coef[s])},
+           {"coef_scaled", to_vector(r.fit.solution.segment.col(s))},
+           {"mean", to_vector(r.design.means[s])},
+           {"r2", number_or_null(r.fit.r2[s])},
+           {"performance", perf}};
+    if (r.hyper_stride != 0) {
+      Hyperparameters own;
+      own.ridge_lambda = r.hyperparameters.ridge_lambda;
+      for (int c = 0; c < C; ++c) own.channels.push_back(r.segment_hyper(s, c));
+      seg["hyperparameters"] = hyperparameters_to_json(own, d0.channels);
+    }
   }
   j["segment_coefficients"] = segs;
   nlohmann::json global = nlohmann::json::object();
@@ -184,18 +193,22 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
   }
   j["global_performance"] = global;
   j["metrics"] = {{"loss", r.fit.loss},
+                  {"loss_shared_hyperparameters", number_or_null(r.shared_loss)},
                   {"r2", r.fit.r2_pooled},
                   {"r2_unpooled", r.unpooled.r2_pooled},
                   {"rows", r.problem.total_rows()}};
   j["search"] = {{"searched", r.searched},
                  {"evaluations", r.search.evaluations},
+                 {"segment_evaluations", r.segment_search_evaluations},
                  {"best_loss", number_or_null(r.searched ? r.search.best_loss : std::nan(""))}};
   j["bootstrap"] = {{"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
                     {"failed", r.bootstrap.failed},
                     {"ci", o.ci}};
   j["backend"] = r.backend;
-  j["timings_seconds"] = {
-      {"total", r.seconds_total}, {"search", r.seconds_search}, {"bootstrap", r.seconds_bootstrap}};
+  j["timings_seconds"] = {{"total", r.seconds_total},
+                          {"search", r.seconds_search},
+                          {"segment_search", r.seconds_segment_search},
+                          {"bootstrap", r.seconds_bootstrap}};
   return j;
 }
 
@@ -205,6 +218,8 @@ nlohmann::json segment_summary_json(const SegmentReport& r, const std::string& o
           {"pooling", pooling_name(r.problem.pooling)},
           {"segments", r.problem.count()},
           {"evaluations", r.search.evaluations},
+          {"per_segment_hyperparameters", r.hyper_stride != 0},
+          {"segment_evaluations", r.segment_search_evaluations},
           {"seconds", r.seconds_total},
           {"search_seconds", r.seconds_search},
           {"bootstrap", r.bootstrapped ? r.bootstrap.resamples : 0},

@@ -28,6 +28,10 @@ void check_fit_options(const FitOptions& o) {
     throw InputError("--nested-budget re-runs the search in every resample; it cannot be " +
                      std::string("combined with --hyperparameters (fixed θ, α, γ)"));
   }
+  if (o.segment_budget < 1) {
+    throw InputError("invalid --segment-budget " + std::to_string(o.segment_budget) +
+                     ": expected ≥ 1 evaluation per segment");
+  }
   if (!(o.ridge_lambda > 0)) {
     throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
   }

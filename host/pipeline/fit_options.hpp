@@ -54,6 +54,10 @@ struct FitOptions {
   double lambda_segment = 0.0;
   /// Channels with one coefficient shared by every segment (`--global-channels`).
   std::vector<std::string> global_channels;
+  /// After the shared search, search each segment's own θ, α, γ (segment_hyper_search.hpp).
+  bool per_segment_hyperparameters = false;
+  /// Objective evaluations per segment of that search.
+  long segment_budget = 1000;
   /// `column=value` pairs restricting the per-segment report rows (all must match).
   std::vector<std::pair<std::string, std::string>> segment_filter;
 };

@@ -12,7 +12,9 @@
 #include "host/common/thread_pool.hpp"
 #include "host/curves/response_curves.hpp"
 #include "host/io/hyperparameters_file.hpp"
+#include "host/io/segment_model_file.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
+#include "host/segments/segment_hyper_search.hpp"
 
 namespace mmm {
 namespace {
@@ -36,9 +38,10 @@ void check_filter(const FitOptions& o, const SegmentedData& data) {
 
 // --global-channels → sorted, distinct channel indices; InputError for a name that is not a
 // channel of the data.
-std::vector<int> global_columns(const FitOptions& o, const std::vector<std::string>& names) {
+std::vector<int> global_columns(const std::vector<std::string>& global_channels,
+                                const std::vector<std::string>& names) {
   std::vector<int> out;
-  for (const std::string& name : o.global_channels) {
+  for (const std::string& name : global_channels) {
     int found = -1;
     for (size_t c = 0; c < names.size(); ++c) {
       if (names[c] == name) found = static_cast<int>(c);
@@ -160,6 +163,62 @@ void allocate_segments(SegmentReport& r, ThreadPool& pool) {
   }
 }
 
+// A refit from a model.json with per-segment hyperparameters uses them (fixed, no search);
+// a data segment the model did not have keeps the shared ones.
+void restore_per_segment(SegmentReport& r, const SegmentModelFile& file, const std::string& path) {
+  const int S = r.problem.count(), C = r.problem.channels();
+  std::vector<double> all;
+  int missing = 0;
+  for (int s = 0; s < S; ++s) {
+    const auto it = file.per_segment.find(r.data.names[s]);
+    if (it == file.per_segment.end()) {
+      all.insert(all.end(), r.hyper3c.begin(), r.hyper3c.begin() + 3 * C);
+      ++missing;
+      continue;
+    }
+    for (const ChannelHyper& h : it->second.channels)
+      all.insert(all.end(), {h.theta, h.alpha, h.gamma});
+  }
+  r.hyper3c = std::move(all);
+  r.hyper_stride = 3 * C;
+  r.notices.push_back("per-segment hyperparameters from " + path +
+                      (missing > 0 ? " (" + std::to_string(missing) +
+                                         " segments not in that model use its shared ones)"
+                                   : ""));
+}
+
+// --per-segment-hyperparameters: one block-coordinate step from the shared fit (see
+// segment_hyper_search.hpp); kept only when the re-solved pooled loss is not higher.
+void search_per_segment(SegmentReport& r, const SearchSpace& space, ThreadPool& pool) {
+  const auto t = Clock::now();
+  SegmentHyperSearchOptions so;
+  so.budget = r.options.segment_budget;
+  so.seed = r.options.seed;
+  std::vector<double> shared;
+  for (const ChannelHyper& h : r.hyperparameters.channels)
+    shared.insert(shared.end(), {h.theta, h.alpha, h.gamma});
+  ProgressBar bar("segments", r.problem.count(),
+                  !r.options.quiet && ProgressBar::stderr_is_terminal());
+  const SegmentHyperSearch hs = search_segment_hyperparameters(
+      r.problem, space, shared, r.design, r.fit, so, &pool, [&](int done) { bar.update(done); });
+  bar.finish();
+  r.segment_search_evaluations = hs.evaluations;
+  const int stride = 3 * r.problem.channels();
+  SegmentDesign design = build_segment_design(r.problem, hs.hyper3c.data(), &pool, nullptr, stride);
+  SegmentFit fit = fit_segment_design(r.problem, design, r.problem.pooling, &pool);
+  if (fit.loss <= r.fit.loss) {
+    r.hyper3c = hs.hyper3c;
+    r.hyper_stride = stride;
+    r.design = std::move(design);
+    r.fit = std::move(fit);
+  } else {
+    r.notices.push_back("per-segment hyperparameters raised the pooled loss (" +
+                        std::to_string(fit.loss) + " > " + std::to_string(r.fit.loss) +
+                        "); the shared ones are kept");
+  }
+  r.seconds_segment_search = since(t);
+}
+
 }  // namespace
 
 bool SegmentReport::selected(int s) const {
@@ -194,14 +253,23 @@ SegmentReport run_segment_fit(const FitOptions& o) {
   check_filter(o, r.data);
   r.notices = r.data.notices;
   const std::vector<std::string>& names = r.data.segments[0].channels;
+  std::vector<std::string> global_channels = o.global_channels;
+  SegmentModelFile model_file;
   if (!o.hyperparameters_path.empty()) {
     r.hyperparameters = read_hyperparameters_file(o.hyperparameters_path, names);
     if (o.ridge_lambda_explicit) r.hyperparameters.ridge_lambda = o.ridge_lambda;
     pen.lambda = r.hyperparameters.ridge_lambda;
     if (!(o.lambda_global > 0)) pen.lambda_global = pen.lambda;
     if (!(o.lambda_segment > 0)) pen.lambda_segment = 10.0 * pen.lambda;
+    model_file = read_segment_model_file(o.hyperparameters_path, names);
+    if (global_channels.empty() && !model_file.global_channels.empty()) {
+      global_channels = model_file.global_channels;
+      std::string list;
+      for (const std::string& n : global_channels) list += (list.empty() ? "" : ", ") + n;
+      r.notices.push_back("global channels from " + o.hyperparameters_path + ": " + list);
+    }
   }
-  pen.global_columns = global_columns(o, names);
+  pen.global_columns = global_columns(global_channels, names);
   r.problem = make_segment_problem(r.data, pooling, pen);
   double within = 0.0;
   for (const ModelData& m : r.problem.segments) within += (m.y.array() - m.y.mean()).square().sum();
@@ -230,6 +298,15 @@ SegmentReport run_segment_fit(const FitOptions& o) {
   r.seconds_search = since(t_search);
   for (const auto& h : r.hyperparameters.channels)
     r.hyper3c.insert(r.hyper3c.end(), {h.theta, h.alpha, h.gamma});
+  if (!model_file.per_segment.empty()) {
+    if (o.per_segment_hyperparameters) {
+      throw InputError(o.hyperparameters_path +
+                       " already holds per-segment hyperparameters; drop "
+                       "--per-segment-hyperparameters to refit with them, or --hyperparameters "
+                       "to search anew");
+    }
+    restore_per_segment(r, model_file, o.hyperparameters_path);
+  }
 
   r.design = build_segment_design(r.problem, r.hyper3c.data(), &pool, nullptr, r.hyper_stride);
   r.fit = fit_segment_design(r.problem, r.design, pooling, &pool);
@@ -237,6 +314,8 @@ SegmentReport run_segment_fit(const FitOptions& o) {
     throw std::runtime_error(
         "the final pooled ridge fit failed (singular system); try a larger --ridge-lambda");
   }
+  r.shared_loss = r.fit.loss;
+  if (o.per_segment_hyperparameters) search_per_segment(r, space, pool);
   r.unpooled = fit_segment_design(r.problem, r.design, Pooling::kNone, &pool);
   if (pooling == Pooling::kNone) {
     r.pooling_factor = Eigen::VectorXd::Zero(r.problem.parameters());

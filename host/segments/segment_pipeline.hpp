@@ -45,13 +45,16 @@ struct SegmentReport {
   int hyper_stride = 0;
   bool searched = false;
   SearchResult search;
-  SegmentDesign design;               ///< of the final hyperparameters
-  SegmentFit fit;                     ///< with the chosen pooling
-  SegmentFit unpooled;                ///< pooling none at the same hyperparameters
-  Eigen::VectorXd pooling_factor;     ///< p, see pooling_factor() (media first)
-  std::vector<Eigen::VectorXd> coef;  ///< per segment, p coefficients in column units
-  Eigen::VectorXd global_coef;        ///< p, β_g / σ
-  std::vector<double> intercepts;     ///< per segment
+  /// Pooled loss at the shared hyperparameters (equals fit.loss unless per-segment ones won).
+  double shared_loss = std::numeric_limits<double>::quiet_NaN();
+  long segment_search_evaluations = 0;  ///< --per-segment-hyperparameters, all segments
+  SegmentDesign design;                 ///< of the final hyperparameters
+  SegmentFit fit;                       ///< with the chosen pooling
+  SegmentFit unpooled;                  ///< pooling none at the same hyperparameters
+  Eigen::VectorXd pooling_factor;       ///< p, see pooling_factor() (media first)
+  std::vector<Eigen::VectorXd> coef;    ///< per segment, p coefficients in column units
+  Eigen::VectorXd global_coef;          ///< p, β_g / σ
+  std::vector<double> intercepts;       ///< per segment
   std::vector<std::vector<SegmentChannel>> channels;  ///< [segment][channel]
   std::vector<SegmentChannel> global;                 ///< per channel, over all segments
   std::vector<std::string> column_names;              ///< channels then controls
@@ -60,6 +63,7 @@ struct SegmentReport {
   std::string backend;
   std::vector<std::string> notices;
   double seconds_total = 0.0, seconds_search = 0.0, seconds_bootstrap = 0.0;
+  double seconds_segment_search = 0.0;
 
   /// Whether segment s passes --segment-filter.
   bool selected(int s) const;

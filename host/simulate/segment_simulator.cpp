@@ -1,5 +1,6 @@
 #include "host/simulate/segment_simulator.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -12,7 +13,8 @@
 namespace mmm {
 namespace {
 
-constexpr std::uint32_t kSegmentStream = 0x30000;  // + segment index
+constexpr std::uint32_t kSegmentStream = 0x30000;       // + segment index
+constexpr std::uint32_t kSegmentHyperStream = 0x38000;  // + segment index
 
 double normal(PhiloxStream& rng) {
   const double u1 = 1.0 - rng.uniform(), u2 = rng.uniform();
@@ -26,17 +28,33 @@ std::vector<double> hyper3c(const std::vector<ChannelTruth>& truth) {
   return h;
 }
 
+// Segment s's own transforms around the global ones (see the header).
+ChannelHyper perturbed(const ChannelHyper& g, double spread, PhiloxStream& rng) {
+  ChannelHyper h = g;
+  const double logit = std::log(g.theta / (1.0 - g.theta)) + spread * normal(rng);
+  h.theta = g.theta > 0 ? std::min(1.0 / (1.0 + std::exp(-logit)), 0.95) : 0.0;
+  h.alpha = std::clamp(g.alpha * std::exp(spread * normal(rng)), 0.5, 3.0);
+  h.gamma = g.gamma * std::exp(spread * normal(rng));
+  return h;
+}
+
 }  // namespace
 
-SegmentSimulation simulate_segments(const SimulationOptions& options, int segments, double spread) {
+SegmentSimulation simulate_segments(const SimulationOptions& options, int segments, double spread,
+                                    double hyper_spread) {
   if (segments < 1) {
     throw InputError("invalid --segments " + std::to_string(segments) + ": expected ≥ 1");
   }
   if (!(spread >= 0)) {
     throw InputError("invalid --segment-spread " + std::to_string(spread) + ": expected ≥ 0");
   }
+  if (!(hyper_spread >= 0)) {
+    throw InputError("invalid --segment-hyper-spread " + std::to_string(hyper_spread) +
+                     ": expected ≥ 0");
+  }
   SegmentSimulation out;
   out.spread = spread;
+  out.hyper_spread = hyper_spread;
   const Simulation base = simulate(options);
   out.global = base.truth;
   const std::vector<double> shared = hyper3c(base.truth);
@@ -54,11 +72,21 @@ SegmentSimulation simulate_segments(const SimulationOptions& options, int segmen
       const double mx = sim.spend.col(c).maxCoeff();
       if (mx > 0) sim.spend.col(c) *= size * base.spend.col(c).maxCoeff() / mx;
     }
-    const Eigen::MatrixXd h = transform_media(sim.spend, shared.data());
+    std::vector<double> own = shared;
+    if (hyper_spread > 0) {
+      PhiloxStream hyper_rng(options.seed, kSegmentHyperStream + static_cast<std::uint32_t>(s));
+      for (int c = 0; c < C; ++c) {
+        const ChannelHyper h = perturbed(base.truth[c].hyper, hyper_spread, hyper_rng);
+        own[3 * c] = h.theta;
+        own[3 * c + 1] = h.alpha;
+        own[3 * c + 2] = h.gamma;
+      }
+    }
+    const Eigen::MatrixXd h = transform_media(sim.spend, own.data());
     Eigen::VectorXd media = Eigen::VectorXd::Zero(sim.spend.rows());
     for (int c = 0; c < C; ++c) {
       ChannelTruth& t = sim.truth[c];
-      t.hyper = base.truth[c].hyper;
+      t.hyper = {own[3 * c], own[3 * c + 1], own[3 * c + 2]};
       t.coef = base.truth[c].coef * size * std::exp(spread * normal(rng));
       t.total_spend = sim.spend.col(c).sum();
       t.contribution = t.coef * h.col(c).sum();
@@ -86,6 +114,7 @@ void write_segment_simulation(const SegmentSimulation& sim, const std::string& c
   truth["weeks"] = s0.options.weeks;
   truth["segments"] = sim.names.size();
   truth["segment_spread"] = sim.spread;
+  truth["segment_hyper_spread"] = sim.hyper_spread;
   truth["date_column"] = "date";
   truth["kpi_column"] = "revenue";
   truth["segment_column"] = "segment";
@@ -107,6 +136,14 @@ void write_segment_simulation(const SegmentSimulation& sim, const std::string& c
                        {"spend", c.total_spend}};
     }
     segs[sim.names[s]] = {{"media_share", sim.segments[s].media_share}, {"channels", chans}};
+    if (sim.hyper_spread > 0) {
+      nlohmann::ordered_json own = nlohmann::ordered_json::object();
+      for (const ChannelTruth& c : sim.segments[s].truth) {
+        own[c.name] = {
+            {"theta", c.hyper.theta}, {"alpha", c.hyper.alpha}, {"gamma", c.hyper.gamma}};
+      }
+      segs[sim.names[s]]["hyperparameters"] = {{"ridge_lambda", 10.0}, {"channels", own}};
+    }
   }
   truth["segment_truth"] = segs;
 
