@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -236,6 +237,23 @@ TEST_F(CliSweep, ResumesAnEmptyCheckpoint) {
   EXPECT_EQ(read_text(t / "part/sweep_summary.csv"), read_text(t / "whole/sweep_summary.csv"));
 }
 
+// True once process `pid` has a SIGINT handler installed; false after `limit`.
+bool wait_until_catching_sigint(pid_t pid, std::chrono::seconds limit) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("SigCgt:", 0) == 0) {
+        const unsigned long long caught = std::stoull(line.substr(7), nullptr, 16);
+        if (caught & (1ULL << (SIGINT - 1))) return true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 TEST_F(CliSweep, CtrlCStopsAfterTheChunkAndWritesAValidCheckpoint) {
   TempDir t;
   const std::string out = t / "o";
@@ -253,7 +271,10 @@ TEST_F(CliSweep, CtrlCStopsAfterTheChunkAndWritesAValidCheckpoint) {
     execv(MMM_BINARY, argv.data());
     _exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  // Signal only once the sweep catches SIGINT (Linux: bit 1 of SigCgt in /proc/PID/status),
+  // so a slow start on a loaded machine cannot turn the test into a plain kill.
+  EXPECT_TRUE(wait_until_catching_sigint(pid, std::chrono::seconds(60)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   kill(pid, SIGINT);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
