@@ -1,7 +1,7 @@
 #pragma once
 // Helpers for the end-to-end tests of the `mmm` program (tests/test_cli_*.cpp): run the built
-// binary with arguments, capture stdout, stderr and the exit code; make and remove scratch
-// folders; read and write small text files.
+// binary with arguments, capture stdout, stderr and the exit code; read its CSV output.
+// Scratch folders and file helpers come from test_files.hpp.
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -14,6 +14,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/test_files.hpp"
 
 namespace mmm::test {
 
@@ -37,22 +39,6 @@ inline std::string shell_quote(const std::string& text) {
     }
   }
   return q + "'";
-}
-
-/// Reads a whole file ("" when it cannot be opened).
-inline std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-/// Writes `content` to `path` byte for byte (fails the test when it cannot).
-inline void write_text(const fs::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary);
-  out << content;
-  out.close();
-  ASSERT_TRUE(out.good()) << "cannot write " << path;
 }
 
 /// Splits text into lines at '\n' (a trailing '\r' is kept; no empty last line).
@@ -156,45 +142,6 @@ inline CliResult run_mmm(const std::vector<std::string>& args) {
   r.err = read_text(err_file);
   std::remove(err_file.c_str());
   return r;
-}
-
-/// A fresh scratch folder under the system temp folder, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string name_template = (fs::temp_directory_path() / "mmm_cli_XXXXXX").string();
-    std::vector<char> name(name_template.begin(), name_template.end());
-    name.push_back('\0');
-    if (::mkdtemp(name.data()) == nullptr) {
-      ADD_FAILURE() << "mkdtemp failed for " << name_template;
-      return;
-    }
-    path_ = name.data();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-  /// `path() / name` as a string, ready to pass as an argument.
-  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-/// Names of the entries in `dir` (empty when it does not exist).
-inline std::vector<std::string> file_names(const fs::path& dir) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return names;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    names.push_back(entry.path().filename().string());
-  }
-  return names;
 }
 
 /// Writes the result in a failure message: exit code, stdout and stderr.

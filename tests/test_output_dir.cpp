@@ -1,0 +1,152 @@
+// Output plumbing (SPEC §10): atomic output folders and CSV text.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "host/io/csv_writer.hpp"
+#include "host/io/output_dir.hpp"
+#include "tests/test_files.hpp"
+
+namespace mmm {
+namespace {
+
+using namespace mmm::test;  // NOLINT: test helpers
+
+// ---- OutputDir ----
+
+TEST(OutputDir, FilesAppearOnlyAfterCommit) {
+  TempDir dir;
+  const fs::path out = dir.path() / "run" / "nested";
+  {
+    OutputDir o(out.string());
+    EXPECT_EQ(o.path(), out.string());
+    EXPECT_FALSE(fs::exists(dir.path() / "run"));  // created only once there are results
+    o.add("model_results.csv", "A,B\n1,2\n");
+    EXPECT_TRUE(fs::is_directory(out));
+    o.add("model.json", "{}");
+    EXPECT_FALSE(fs::exists(out / "model_results.csv"));
+    EXPECT_FALSE(fs::exists(out / "model.json"));
+    const std::vector<std::string> temporaries = file_names(out);
+    EXPECT_EQ(temporaries.size(), 2u);
+    for (const std::string& name : temporaries) EXPECT_EQ(name[0], '.') << name;
+    o.commit();
+    EXPECT_EQ(file_names(out), (std::vector<std::string>{"model.json", "model_results.csv"}));
+  }
+  // Destroying a committed OutputDir keeps the files.
+  EXPECT_EQ(read_text(out / "model_results.csv"), "A,B\n1,2\n");
+  EXPECT_EQ(read_text(out / "model.json"), "{}");
+}
+
+TEST(OutputDir, NothingAddedLeavesNoFolder) {
+  TempDir dir;
+  const fs::path out = dir.path() / "never";
+  { OutputDir o(out.string()); }
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(OutputDir, UncommittedRunRemovesTheFolderItCreated) {
+  TempDir dir;
+  const fs::path out = dir.path() / "fresh";
+  {
+    OutputDir o(out.string());
+    o.add("a.csv", "x\n");
+    EXPECT_TRUE(fs::is_directory(out));
+  }  // e.g. a failure after the first file was staged
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST(OutputDir, DestructorWithoutCommitLeavesNoFiles) {
+  TempDir dir;
+  const fs::path out = dir.path() / "out";
+  fs::create_directories(out);
+  {
+    OutputDir o(out.string());
+    o.add("a.csv", "x\n");
+    o.add("b.csv", "y\n");
+    EXPECT_EQ(file_names(out).size(), 2u);  // the temporaries
+  }
+  EXPECT_TRUE(file_names(out).empty());
+}
+
+TEST(OutputDir, CommitReplacesEarlierOutputButKeepsUnrelatedFiles) {
+  TempDir dir;
+  const fs::path out = dir.path() / "out";
+  fs::create_directories(out);
+  std::ofstream(out / "a.csv") << "old\n";
+  std::ofstream(out / "notes.txt") << "mine\n";
+  {
+    OutputDir o(out.string());
+    o.add("a.csv", "new\n");
+  }
+  EXPECT_EQ(read_text(out / "a.csv"), "old\n");  // uncommitted: untouched
+  {
+    OutputDir o(out.string());
+    o.add("a.csv", "new\n");
+    o.commit();
+  }
+  EXPECT_EQ(read_text(out / "a.csv"), "new\n");
+  EXPECT_EQ(read_text(out / "notes.txt"), "mine\n");
+}
+
+TEST(OutputDir, RegularFileOrEmptyPathIsAnInputError) {
+  TempDir dir;
+  const std::string file = dir.write("taken", "data");
+  std::string msg = input_error([&] { OutputDir o(file); });
+  EXPECT_TRUE(contains(msg, file)) << msg;
+  EXPECT_TRUE(contains(msg, "not a folder")) << msg;
+  EXPECT_EQ(read_text(file), "data");
+  msg = input_error([&] { OutputDir o(""); });
+  EXPECT_TRUE(contains(msg, "--out")) << msg;
+  // A path below a regular file cannot be created.
+  msg = input_error([&] { OutputDir o(file + "/sub"); });
+  EXPECT_TRUE(contains(msg, file + "/sub")) << msg;
+}
+
+// ---- CsvWriter ----
+
+TEST(CsvWriter, HeaderRowsAndQuoting) {
+  CsvWriter w({"CHANNEL", "NOTE, with comma", "VALUE"});
+  w.cell("tv").cell("plain").cell(1.5).end_row();
+  w.cell("a,b").cell("say \"hi\"").cell(std::numeric_limits<double>::quiet_NaN()).end_row();
+  w.cell("line\nbreak").cell(std::string("cr\r")).cell(2L).end_row();
+  w.cell(true).cell(false).cell(-7).end_row();
+  EXPECT_EQ(w.text(),
+            "CHANNEL,\"NOTE, with comma\",VALUE\n"
+            "tv,plain,1.5\n"
+            "\"a,b\",\"say \"\"hi\"\"\",\n"
+            "\"line\nbreak\",\"cr\r\",2\n"
+            "TRUE,FALSE,-7\n");
+}
+
+TEST(CsvWriter, EmptyCellsAndInfinities) {
+  CsvWriter w({"A", "B", "C"});
+  w.cell("")
+      .cell(std::numeric_limits<double>::infinity())
+      .cell(-std::numeric_limits<double>::infinity());
+  w.end_row();
+  EXPECT_EQ(w.text(), "A,B,C\n,inf,-inf\n");
+}
+
+TEST(CsvWriter, FormatNumber) {
+  EXPECT_EQ(format_number(0.1), "0.1");
+  EXPECT_EQ(format_number(42.0), "42");
+  EXPECT_EQ(format_number(-3.5), "-3.5");
+  EXPECT_EQ(format_number(1.0 / 3.0), "0.333333333333");
+  EXPECT_EQ(format_number(1234567.891), "1234567.891");
+  EXPECT_EQ(format_number(123456789012345.0), "1.23456789012e+14");
+  EXPECT_EQ(format_number(1e-20), "1e-20");
+  EXPECT_EQ(format_number(0.0), "0");
+  EXPECT_EQ(format_number(std::numeric_limits<double>::quiet_NaN()), "");
+  EXPECT_EQ(format_number(std::numeric_limits<double>::infinity()), "inf");
+  EXPECT_EQ(format_number(-std::numeric_limits<double>::infinity()), "-inf");
+  // 12 significant digits round-trip the figures people compare.
+  EXPECT_NEAR(std::stod(format_number(98765.4321098765)), 98765.4321098765, 1e-7);
+}
+
+}  // namespace
+}  // namespace mmm
