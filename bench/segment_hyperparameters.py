@@ -48,15 +48,19 @@ def main():
     p.add_argument("--hyper-spread", type=float, default=0.5)
     p.add_argument("--budget", type=int, default=1000)
     p.add_argument("--segment-budget", type=int, default=1000)
+    p.add_argument("--shrinkage", type=float, default=None,
+                   help="--segment-shrinkage of the per-segment fit (default: mmm's)")
+    p.add_argument("--first-seed", type=int, default=1)
     a = p.parse_args()
     modes = ["shared", "per-segment", "truth"]
     table = {m: [] for m in modes}
     print(f"segments={a.segments} weeks={a.weeks} channels={a.channels} noise={a.noise} "
-          f"hyper_spread={a.hyper_spread} budget={a.budget} segment_budget={a.segment_budget}")
+          f"hyper_spread={a.hyper_spread} budget={a.budget} segment_budget={a.segment_budget} "
+          f"shrinkage={a.shrinkage}")
     print(f"{'seed':>4} " + " ".join(f"{m + ' medrel':>18} {m + ' loss':>16} {'s':>6}"
                                      for m in modes))
     with tempfile.TemporaryDirectory() as tmp:
-        for seed in range(1, a.seeds + 1):
+        for seed in range(a.first_seed, a.first_seed + a.seeds):
             data = os.path.join(tmp, f"d{seed}.csv")
             run([a.mmm, "simulate", "--segments", str(a.segments), "--weeks", str(a.weeks),
                  "--channels", str(a.channels), "--noise", str(a.noise),
@@ -73,6 +77,8 @@ def main():
                 if m == "per-segment":
                     cmd += ["--per-segment-hyperparameters", "--segment-budget",
                             str(a.segment_budget)]
+                    if a.shrinkage is not None:
+                        cmd += ["--segment-shrinkage", str(a.shrinkage)]
                 if m == "truth":
                     cmd += ["--hyperparameters", truth_path]
                 t0 = time.perf_counter()

@@ -298,6 +298,11 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--segment-budget", F.o.segment_budget,
       [](FitOptions& o, const long& v) { o.segment_budget = v; },
       "with --per-segment-hyperparameters: evaluations per segment (default 1000)");
+  flag<double>(
+      app, F, "--segment-shrinkage", F.o.segment_shrinkage,
+      [](FitOptions& o, const double& v) { o.segment_shrinkage = v; },
+      "with --per-segment-hyperparameters: pull of each segment's theta/alpha/gamma toward the "
+      "shared ones (0: none)");
   flag<std::string>(
       app, F, "--segment-filter", F.segment_filter,
       [](FitOptions& o, const std::string& v) { o.segment_filter = parse_filter(v); },
@@ -333,17 +338,19 @@ Runner add_fit_command(CLI::App& app) {
       return run_segments(o, out, F.json);
     }
     for (const char* name : {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
-                             "--global-channels", "--segment-budget"}) {
+                             "--global-channels", "--segment-budget", "--segment-shrinkage"}) {
       if (F.given(name)) throw InputError(std::string(name) + " needs --segments");
     }
     if (F.per_segment_hyperparameters)
       throw InputError("--per-segment-hyperparameters needs --segments");
     if (o.pooling != "partial" || o.lambda_global > 0 || o.lambda_segment > 0 ||
         !o.global_channels.empty() || o.per_segment_hyperparameters ||
-        o.segment_budget != FitOptions().segment_budget) {
+        o.segment_budget != FitOptions().segment_budget ||
+        o.segment_shrinkage != FitOptions().segment_shrinkage) {
       throw InputError(
           "config: [segments] pooling/lambda_global/lambda_segment/global_channels/"
-          "per_segment_hyperparameters/segment_budget need [segments] columns (or --segments)");
+          "per_segment_hyperparameters/segment_budget/segment_shrinkage need [segments] columns "
+          "(or --segments)");
     }
     const FitReport r = run_fit(o);
     write_fit_outputs(r, out);

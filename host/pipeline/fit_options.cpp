@@ -1,5 +1,7 @@
 #include "host/pipeline/fit_options.hpp"
 
+#include <cmath>
+
 #include "host/bootstrap/bootstrap.hpp"
 #include "host/common/errors.hpp"
 
@@ -31,6 +33,10 @@ void check_fit_options(const FitOptions& o) {
   if (o.segment_budget < 1) {
     throw InputError("invalid --segment-budget " + std::to_string(o.segment_budget) +
                      ": expected ≥ 1 evaluation per segment");
+  }
+  if (!(o.segment_shrinkage >= 0) || !std::isfinite(o.segment_shrinkage)) {
+    throw InputError("invalid --segment-shrinkage " + std::to_string(o.segment_shrinkage) +
+                     ": expected a number ≥ 0");
   }
   if (!(o.ridge_lambda > 0)) {
     throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");

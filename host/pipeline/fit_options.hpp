@@ -18,6 +18,9 @@ namespace mmm {
 /// Upper bound for --threads / run.threads: far above any real machine, low enough to catch typos.
 constexpr int kMaxThreads = 1024;
 
+/// --segment-shrinkage default (segment_hyper_search.hpp; chosen in bench/RESULTS.md).
+constexpr double kDefaultSegmentShrinkage = 0.1;
+
 struct FitOptions {
   std::string data_path;
   ColumnSelection columns;
@@ -58,6 +61,8 @@ struct FitOptions {
   bool per_segment_hyperparameters = false;
   /// Objective evaluations per segment of that search.
   long segment_budget = 1000;
+  /// Shrinkage ρ of each segment's hyperparameters toward the shared ones (≥ 0).
+  double segment_shrinkage = kDefaultSegmentShrinkage;
   /// `column=value` pairs restricting the per-segment report rows (all must match).
   std::vector<std::pair<std::string, std::string>> segment_filter;
 };

@@ -104,13 +104,18 @@ SegmentHyperSearch search_segment_hyperparameters(
     de.population = options.population;
     de.seed = segment_search_seed(options.seed, s);
     std::vector<double> params;
+    const double weight = options.shrinkage * shared_design.blocks[s].yy / tss / dim;
     const BatchObjective objective = [&](const std::vector<double>& u, int n,
                                          std::vector<double>& loss) {
       loss.resize(n);
       space.decode_batch(u.data(), n, params);
       for (int i = 0; i < n; ++i) {
+        double shift = 0.0;
+        for (int d = 0; d < dim; ++d)
+          shift += std::pow(u[static_cast<size_t>(i) * dim + d] - start[d], 2);
         loss[i] =
-            segment_term(problem, s, &params[static_cast<size_t>(i) * 3 * C], scale, beta_g, tss);
+            segment_term(problem, s, &params[static_cast<size_t>(i) * 3 * C], scale, beta_g, tss) +
+            weight * shift;
       }
     };
     const SearchResult r = differential_evolution(dim, de, objective, start);
@@ -118,12 +123,13 @@ SegmentHyperSearch search_segment_hyperparameters(
     space.decode_batch(r.best.data(), 1, best);
     const double at_shared = segment_term(problem, s, shared3c.data(), scale, beta_g, tss);
     out.term_shared[s] = at_shared;
-    // The start point is in the population, so DE's best is never worse; the guard keeps the
-    // shared point should decoding round-off make the two differ.
+    // The start point is in the population (zero shift), so DE's best is never worse; the
+    // guard keeps the shared point should decoding round-off make the two differ.
     const bool keep_shared = !(r.best_loss < at_shared);
     const double* chosen = keep_shared ? shared3c.data() : best.data();
     std::copy(chosen, chosen + 3 * C, out.hyper3c.begin() + static_cast<long>(s) * 3 * C);
-    out.term_best[s] = keep_shared ? at_shared : r.best_loss;
+    out.term_best[s] =
+        keep_shared ? at_shared : segment_term(problem, s, best.data(), scale, beta_g, tss);
     evaluations[s] = r.evaluations + 1;
     ++done;
     if (progress) {

@@ -18,10 +18,17 @@
 // partial the pooled loss penalizes negative β_g instead, and the segment terms carry the
 // penalty on β_s: the re-solve moves β_g toward the segments, and without it segments bought
 // fit with transforms that turned a channel's effect negative (measured: the re-solved loss
-// jumped from 0.387 to 4026 on simulated data, bench/segment_hyperparameters.py seed 1). Each search starts with the shared point in its
-// population, so no segment's term gets worse. The caller then re-solves the pooled problem
-// with the new designs (β_g and σ move) and keeps the result only when the pooled loss did
-// not rise.
+// jumped from 0.387 to 4026 on simulated data, bench/segment_hyperparameters.py seed 1). Each
+// search starts with the shared point in its population, so no segment's term gets worse. The
+// caller then re-solves the pooled problem with the new designs (β_g and σ move) and keeps the
+// result only when the pooled loss did not rise.
+//
+// Shrinkage: with few weeks per segment 3C free transforms per segment overfit (measured in
+// bench/RESULTS.md), so the search minimizes
+//   term_s(h_s) + ρ · (TSS_s / Σ TSS) · mean_d (u_sd − u_0d)²
+// with u the search coordinates (u_0: the shared point; u ∈ [−5, 5]). ρ is in units of the
+// segment's own 1 − R² per unit² of mean squared shift: hyperparameters are partially pooled
+// toward the shared ones as coefficients are toward β_g. ρ = 0: no shrinkage.
 
 #include <Eigen/Dense>
 #include <cstdint>
@@ -39,12 +46,14 @@ struct SegmentHyperSearchOptions {
   long budget = 1000;  ///< objective evaluations per segment
   int population = 30;
   std::uint64_t seed = 1;
+  double shrinkage = 0.0;  ///< ρ of the header comment
 };
 
 struct SegmentHyperSearch {
   std::vector<double> hyper3c;      ///< S · 3C: (θ, α, γ) per channel, segment after segment
   std::vector<double> term_shared;  ///< per segment: its loss term at the shared point
-  std::vector<double> term_best;    ///< per segment: its loss term at its own point
+  std::vector<double> term_best;    ///< per segment: its loss term at its own point (no
+                                    ///< shrinkage penalty)
   long evaluations = 0;             ///< over all segments
 };
 

@@ -194,6 +194,7 @@ void search_per_segment(SegmentReport& r, const SearchSpace& space, ThreadPool& 
   SegmentHyperSearchOptions so;
   so.budget = r.options.segment_budget;
   so.seed = r.options.seed;
+  so.shrinkage = r.options.segment_shrinkage;
   std::vector<double> shared;
   for (const ChannelHyper& h : r.hyperparameters.channels)
     shared.insert(shared.end(), {h.theta, h.alpha, h.gamma});
