@@ -135,6 +135,46 @@ TEST(SegmentHyperparameters, SearchNeverWorsensASegmentAndIsReproducible) {
   EXPECT_GE(improved, p.count() / 2) << "segments with their own transforms should gain";
 }
 
+TEST(SegmentHyperparameters, ShrinkagePullsTowardTheSharedPoint) {
+  TempDir dir;
+  const SegmentProblem p = problem_of(simulate_to(dir, 4, 80, 0.5), Pooling::kPartial);
+  const int C = p.channels();
+  const std::vector<double> h = some_hyper(C);
+  const SegmentDesign d = build_segment_design(p, h.data(), nullptr);
+  const SegmentFit f = fit_segment_design(p, d, Pooling::kPartial, nullptr);
+  ModelData shape;
+  shape.spend = Eigen::MatrixXd::Zero(1, C);
+  for (int c = 0; c < C; ++c) shape.spend(0, c) = p.max_spend[c];
+  const SearchSpace space = build_search_space(shape, {"a", "b", "c"}, {});
+  std::vector<double> u0(space.dimension());
+  std::vector<ChannelHyper> shared;
+  for (int c = 0; c < C; ++c) shared.push_back({h[3 * c], h[3 * c + 1], h[3 * c + 2]});
+  space.encode(shared, u0.data());
+  // Mean squared shift of every segment's search point from the shared one.
+  auto shift = [&](double rho) {
+    SegmentHyperSearchOptions o;
+    o.budget = 300;
+    o.shrinkage = rho;
+    const SegmentHyperSearch r = search_segment_hyperparameters(p, space, h, d, f, o, nullptr);
+    double sum = 0.0;
+    for (int s = 0; s < p.count(); ++s) {
+      std::vector<ChannelHyper> own;
+      for (int c = 0; c < C; ++c) {
+        const double* x = &r.hyper3c[static_cast<size_t>(s) * 3 * C + 3 * c];
+        own.push_back({x[0], x[1], x[2]});
+      }
+      std::vector<double> u(space.dimension());
+      space.encode(own, u.data());
+      for (size_t k = 0; k < u.size(); ++k) sum += (u[k] - u0[k]) * (u[k] - u0[k]);
+    }
+    return sum / (p.count() * space.dimension());
+  };
+  const double free = shift(0.0), pulled = shift(0.3), pinned = shift(1e6);
+  EXPECT_GT(free, 0.05);
+  EXPECT_LT(pulled, 0.7 * free);
+  EXPECT_LT(pinned, 1e-6) << "a prohibitive shrinkage keeps the shared point";
+}
+
 FitOptions segment_options(const std::string& path) {
   FitOptions o;
   o.data_path = path;
@@ -235,6 +275,10 @@ TEST(SegmentHyperparameters, BadUse) {
                "--per-segment-hyperparameters", "--segment-budget", "0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("invalid --segment-budget 0"), std::string::npos) << r.err;
+  r = run_mmm({"fit", "--data", data, "--segments", "segment", "--out", dir / "o",
+               "--per-segment-hyperparameters", "--segment-shrinkage", "-1"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("invalid --segment-shrinkage"), std::string::npos) << r.err;
   r = run_mmm({"simulate", "--segment-hyper-spread", "0.5", "--out", wide});
   EXPECT_EQ(r.exit_code, 2);
   r = run_mmm({"simulate", "--segments", "2", "--segment-hyper-spread", "-1", "--out", wide});
