@@ -196,6 +196,32 @@ TEST_F(SegmentTables, SegmentFilterRestrictsRowsButNotGlobal) {
   EXPECT_EQ(read_csv(fs::path(one) / "response_curves.csv").rows.size(), 100u * 3 * 2);
 }
 
+TEST_F(SegmentTables, CvSkippedWhenWindowsExceedEverySegment) {
+  const std::string out = *dir_ / "out_skip";
+  CliResult r = run_mmm({"fit", "--data", data(), "--segments", "segment", "--out", out, "--budget",
+                         "30", "--bootstrap", "0", "--cv-train", "100", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_TRUE(nlohmann::json::parse(r.out)["cv_mape"].is_null()) << r.out;
+  EXPECT_NE(r.err.find("notice: cross-validation skipped: no segment has --cv-train + --cv-test "
+                       "= 113 rows (the longest has 104)"),
+            std::string::npos)
+      << r.err;
+  const CsvFile folds = read_csv(fs::path(out) / "cv_folds.csv");
+  ASSERT_EQ(folds.rows.size(), 4u);  // IN_SAMPLE of GLOBAL and of each segment
+  for (const auto& row : folds.rows) EXPECT_EQ(row[1], "IN_SAMPLE");
+  const CsvFile results = read_csv(fs::path(out) / "model_results.csv");
+  for (const auto& row : results.rows) EXPECT_EQ(row[results.column("MODEL_MAPE_CV")], "");
+  const auto model = nlohmann::json::parse(read_text(fs::path(out) / "model.json"));
+  EXPECT_TRUE(model["metrics"]["cv_mape"].is_null());
+  EXPECT_EQ(model["config"]["cv"]["train"], 100);
+  // Invalid windows are refused before the search, naming the flag.
+  r = run_mmm({"fit", "--data", data(), "--segments", "segment", "--out", *dir_ / "out_bad",
+               "--cv-step", "0", "--quiet"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find("--cv-step 0"), std::string::npos) << r.err;
+  EXPECT_TRUE(file_names(*dir_ / "out_bad").empty());
+}
+
 TEST_F(SegmentTables, InProcessTablesMatchTheReport) {
   // At the true θ, α, γ: the decomposition's PREDICTED is intercept_s + Σ coef·x of the
   // segment (its in-sample prediction), the allocation rows are the report's.
