@@ -126,6 +126,17 @@ void print_segment_summary(const SegmentReport& r, const std::string& out_dir) {
     std::printf("per-segment hyperparameters: fixed from %s\n",
                 r.options.hyperparameters_path.c_str());
   }
+  if (r.cv.skipped) {
+    std::printf("cv: skipped (no segment has --cv-train + --cv-test = %d rows)\n",
+                r.options.cv.train + r.options.cv.test);
+  } else if (r.cv.scored_folds() == 0) {
+    std::printf("cv: every fold had a singular fit; no CV figures\n");
+  } else {
+    std::printf(
+        "cv: MAPE %.2f%% ± %.2f%% over %d folds (pooled over segments; per segment in "
+        "cv_folds.csv)\n",
+        100 * r.cv.mape(), 100 * r.cv.mape_stdev(), r.cv.scored_folds());
+  }
   if (!r.problem.penalties.global_columns.empty()) {
     std::string list;
     for (int c : r.problem.penalties.global_columns)
@@ -149,7 +160,8 @@ void print_segment_summary(const SegmentReport& r, const std::string& out_dir) {
                 r.pooling_factor[c], h.theta, h.alpha, h.gamma);
   }
   std::printf(
-      "wrote %s (model_results.csv, segment_performance.csv, search_trace.csv, model.json) "
+      "wrote %s (model_results.csv, segment_performance.csv, response_curves.csv, "
+      "budget_allocation.csv, cv_folds.csv, decomposition.csv, search_trace.csv, model.json) "
       "in %.2f s\n",
       out_dir.c_str(), r.seconds_total);
 }

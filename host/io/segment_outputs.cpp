@@ -4,6 +4,7 @@
 
 #include "host/io/csv_writer.hpp"
 #include "host/io/hyperparameters_file.hpp"
+#include "host/io/segment_tables.hpp"
 
 namespace mmm {
 namespace {
@@ -14,11 +15,10 @@ nlohmann::json number_or_null(double v) {
 
 // s < 0: the GLOBAL row (the shared hyperparameters).
 void result_row(CsvWriter& w, const SegmentReport& r, int c, int s, const SegmentChannel& ch,
-                double r2, long rows) {
+                double r2, double cv_mape, long rows) {
   const std::string& name = r.data.segments[0].channels[c];
   const std::string segment = s < 0 ? "GLOBAL" : r.data.names[s];
   const ChannelHyper h = s < 0 ? r.hyperparameters.channels[c] : r.segment_hyper(s, c);
-  const double nan = std::nan("");
   w.cell(segment == "GLOBAL" ? name : name + "_" + segment).cell(name).cell(segment).cell("ALL");
   w.cell(ch.coef).cell(ch.roi).cell(ch.roi_lower).cell(ch.roi_upper);
   if (r.bootstrapped)
@@ -26,7 +26,7 @@ void result_row(CsvWriter& w, const SegmentReport& r, int c, int s, const Segmen
   else
     w.cell("");
   w.cell(ch.marginal_roi);
-  w.cell(h.theta).cell(h.alpha).cell(h.gamma).cell(r2).cell(nan).cell(rows);
+  w.cell(h.theta).cell(h.alpha).cell(h.gamma).cell(r2).cell(cv_mape).cell(rows);
   w.cell(ch.mean_weekly_spend).cell(ch.spend_share).cell(ch.recommended_spend);
   w.cell(segment).cell(r.pooling_factor[c]).end_row();
 }
@@ -55,12 +55,13 @@ std::string model_results(const SegmentReport& r) {
                "POOLING_FACTOR"});
   const int C = r.problem.channels();
   for (int c = 0; c < C; ++c) {
-    result_row(w, r, c, -1, r.global[c], r.fit.r2_pooled, r.problem.total_rows());
+    result_row(w, r, c, -1, r.global[c], r.fit.r2_pooled, r.cv.mape(), r.problem.total_rows());
   }
   for (int s = 0; s < r.problem.count(); ++s) {
     if (!r.selected(s)) continue;
     for (int c = 0; c < C; ++c) {
-      result_row(w, r, c, s, r.channels[s][c], r.fit.r2[s], r.problem.segments[s].rows());
+      result_row(w, r, c, s, r.channels[s][c], r.fit.r2[s], r.cv.segment_mape(s),
+                 r.problem.segments[s].rows());
     }
   }
   return w.text();
@@ -117,6 +118,7 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
                  {"per_segment_hyperparameters", r.hyper_stride != 0},
                  {"segment_budget", o.segment_budget},
                  {"population", o.population},
+                 {"cv", {{"train", o.cv.train}, {"test", o.cv.test}, {"step", o.cv.step}}},
                  {"seed", o.seed}};
   j["pooling"] = pooling_name(r.problem.pooling);
   j["segments"] = r.data.names;
@@ -170,6 +172,8 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
            {"coef_scaled", to_vector(r.fit.solution.segment.col(s))},
            {"mean", to_vector(r.design.means[s])},
            {"r2", number_or_null(r.fit.r2[s])},
+           {"cv_mape", number_or_null(r.cv.segment_mape(s))},
+           {"cv_folds", r.cv.segment_folds[s].size()},
            {"performance", perf}};
     if (r.hyper_stride != 0) {
       Hyperparameters own;
@@ -196,6 +200,10 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
                   {"loss_shared_hyperparameters", number_or_null(r.shared_loss)},
                   {"r2", r.fit.r2_pooled},
                   {"r2_unpooled", r.unpooled.r2_pooled},
+                  {"cv_mape", number_or_null(r.cv.mape())},
+                  {"cv_mape_std", number_or_null(r.cv.mape_stdev())},
+                  {"cv_r2", number_or_null(r.cv.skipped ? std::nan("") : r.cv.pooled_mean.r2)},
+                  {"cv_folds", r.cv.scored_folds()},
                   {"rows", r.problem.total_rows()}};
   j["search"] = {{"searched", r.searched},
                  {"evaluations", r.search.evaluations},
@@ -208,6 +216,7 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
   j["timings_seconds"] = {{"total", r.seconds_total},
                           {"search", r.seconds_search},
                           {"segment_search", r.seconds_segment_search},
+                          {"cv", r.seconds_cv},
                           {"bootstrap", r.seconds_bootstrap}};
   return j;
 }
@@ -215,6 +224,7 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
 nlohmann::json segment_summary_json(const SegmentReport& r, const std::string& out_dir) {
   return {{"loss", r.fit.loss},
           {"r2", r.fit.r2_pooled},
+          {"cv_mape", number_or_null(r.cv.mape())},
           {"pooling", pooling_name(r.problem.pooling)},
           {"segments", r.problem.count()},
           {"evaluations", r.search.evaluations},
@@ -233,6 +243,7 @@ void write_segment_outputs(const SegmentReport& r, OutputDir& out) {
   out.add("model_results.csv", model_results(r));
   out.add("segment_performance.csv", segment_performance(r));
   out.add("search_trace.csv", search_trace(r));
+  write_segment_tables(r, out);
   out.add("model.json", segment_model_json(r).dump(2) + "\n");
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // Writes a segmented fit (SPEC §9–10) into an OutputDir: model_results.csv with one row per
-// segment × channel plus the GLOBAL rows, segment_performance.csv, search_trace.csv and
-// model.json with the segments, the pooling, per-segment coefficients and pooling factors.
+// segment × channel plus the GLOBAL rows, segment_performance.csv, search_trace.csv, the
+// analysis tables of segment_tables.hpp (response curves, budget allocation, CV folds,
+// decomposition) and model.json with the segments, the pooling, per-segment coefficients,
+// pooling factors and CV MAPE.
 
 #include <nlohmann/json.hpp>
 #include <string>

@@ -138,6 +138,7 @@ void allocate_segments(SegmentReport& r, ThreadPool& pool) {
   const int S = r.problem.count(), C = r.problem.channels();
   AllocationOptions ao;
   ao.change_limit = r.options.budget_change_limit;
+  r.allocations.assign(S, {});
   // Segments are independent problems: one SLSQP each, in parallel.
   pool.parallel_for(S, [&](int begin, int end, int) {
     for (int s = begin; s < end; ++s) {
@@ -151,9 +152,9 @@ void allocate_segments(SegmentReport& r, ThreadPool& pool) {
         resp.max_weekly_spend = r.problem.segments[s].spend.col(c).maxCoeff();
         responses.push_back(resp);
       }
-      const AllocationResult a = allocate_budget(responses, ao);
+      r.allocations[s] = allocate_budget(responses, ao);
       for (int c = 0; c < C; ++c)
-        r.channels[s][c].recommended_spend = a.channels[c].recommended_spend;
+        r.channels[s][c].recommended_spend = r.allocations[s].channels[c].recommended_spend;
     }
   });
   for (int c = 0; c < C; ++c) {
@@ -272,6 +273,8 @@ SegmentReport run_segment_fit(const FitOptions& o) {
   }
   pen.global_columns = global_columns(global_channels, names);
   r.problem = make_segment_problem(r.data, pooling, pen);
+  // Planned before the search so that invalid --cv-* windows fail fast (exit 2).
+  const SegmentCvPlan plan = plan_segment_cv(r.problem, o.cv);
   double within = 0.0;
   for (const ModelData& m : r.problem.segments) within += (m.y.array() - m.y.mean()).square().sum();
   if (!(within > 0)) {
@@ -327,6 +330,16 @@ SegmentReport run_segment_fit(const FitOptions& o) {
   for (int j : pen.global_columns) r.pooling_factor[j] = 1.0;
   report_channels(r);
   allocate_segments(r, pool);
+  const auto t_cv = Clock::now();
+  {
+    ProgressBar bar("cv", plan.work(r.problem.count()),
+                    !o.quiet && ProgressBar::stderr_is_terminal());
+    r.cv = cross_validate_segments(r.problem, r.hyper3c.data(), r.hyper_stride, plan, &pool,
+                                   [&](long done) { bar.update(done); });
+    bar.finish();
+  }
+  r.notices.insert(r.notices.end(), r.cv.notices.begin(), r.cv.notices.end());
+  r.seconds_cv = since(t_cv);
   const auto t_boot = Clock::now();
   if (o.bootstrap > 0) {
     SegmentBootstrapOptions bo;

@@ -1,17 +1,20 @@
 #pragma once
 // `mmm fit --segments …` (SPEC §9): load the long CSV by segment → one shared search over
 // (θ, α, γ) per channel, each candidate solved with the chosen pooling → final fit →
-// per-segment and global ROI, marginal ROI, contributions and the pooling factor.
+// per-segment and global ROI, marginal ROI, contributions and the pooling factor → rolling CV
+// per segment (segment_cv.hpp) → bootstrap intervals.
 
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "host/allocation/budget_allocator.hpp"
 #include "host/data/segmented_loader.hpp"
 #include "host/model/hyperparameters.hpp"
 #include "host/pipeline/fit_options.hpp"
 #include "host/search/differential_evolution.hpp"
 #include "host/segments/segment_bootstrap.hpp"
+#include "host/segments/segment_cv.hpp"
 #include "host/segments/segment_model.hpp"
 
 namespace mmm {
@@ -58,11 +61,14 @@ struct SegmentReport {
   std::vector<std::vector<SegmentChannel>> channels;  ///< [segment][channel]
   std::vector<SegmentChannel> global;                 ///< per channel, over all segments
   std::vector<std::string> column_names;              ///< channels then controls
+  /// Per segment: the allocator's full result (weekly spends within the segment).
+  std::vector<AllocationResult> allocations;
+  SegmentCvReport cv;  ///< rolling-window CV of the pooled fit, per segment and pooled
   bool bootstrapped = false;
   SegmentBootstrap bootstrap;
   std::string backend;
   std::vector<std::string> notices;
-  double seconds_total = 0.0, seconds_search = 0.0, seconds_bootstrap = 0.0;
+  double seconds_total = 0.0, seconds_search = 0.0, seconds_cv = 0.0, seconds_bootstrap = 0.0;
   double seconds_segment_search = 0.0;
 
   /// Whether segment s passes --segment-filter.

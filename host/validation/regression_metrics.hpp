@@ -2,6 +2,7 @@
 // Goodness-of-fit figures reported per CV fold and in sample (SPEC §6).
 
 #include <Eigen/Dense>
+#include <vector>
 
 namespace mmm {
 
@@ -15,5 +16,11 @@ struct RegressionMetrics {
 
 /// Metrics of `pred` against `y` (same length ≥ 1).
 RegressionMetrics regression_metrics(const Eigen::VectorXd& y, const Eigen::VectorXd& pred);
+
+/// Field-wise mean of `metrics` (e.g. over CV folds); zeros when empty.
+RegressionMetrics metrics_mean(const std::vector<RegressionMetrics>& metrics);
+
+/// Field-wise sample standard deviation (n − 1) of `metrics`; 0 with fewer than two.
+RegressionMetrics metrics_stdev(const std::vector<RegressionMetrics>& metrics);
 
 }  // namespace mmm

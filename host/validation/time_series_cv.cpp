@@ -5,30 +5,6 @@
 #include "host/common/errors.hpp"
 
 namespace mmm {
-namespace {
-
-RegressionMetrics combine(const std::vector<CvFold>& folds, bool stdev) {
-  auto field = [](const RegressionMetrics& m, int k) {
-    const double v[] = {m.r2, m.rmse, m.mae, m.mape, m.nrmse};
-    return v[k];
-  };
-  double out[5];
-  const double n = static_cast<double>(folds.size());
-  for (int k = 0; k < 5; ++k) {
-    double mean = 0.0;
-    for (const auto& f : folds) mean += field(f.metrics, k) / n;
-    if (!stdev) {
-      out[k] = mean;
-      continue;
-    }
-    double ss = 0.0;
-    for (const auto& f : folds) ss += (field(f.metrics, k) - mean) * (field(f.metrics, k) - mean);
-    out[k] = folds.size() > 1 ? std::sqrt(ss / (n - 1.0)) : 0.0;
-  }
-  return RegressionMetrics{out[0], out[1], out[2], out[3], out[4]};
-}
-
-}  // namespace
 
 std::vector<CvFold> make_folds(int rows, const CvOptions& o) {
   if (o.train < 2 || o.test < 1 || o.step < 1) {
@@ -91,8 +67,10 @@ CvReport cross_validate(const ModelData& data, const std::vector<double>& hyper3
     fold.metrics = regression_metrics(data.y.segment(fold.test_begin, len),
                                       pred.segment(fold.test_begin, len));
   }
-  report.mean = combine(report.folds, false);
-  report.stdev = combine(report.folds, true);
+  std::vector<RegressionMetrics> per_fold;
+  for (const CvFold& fold : report.folds) per_fold.push_back(fold.metrics);
+  report.mean = metrics_mean(per_fold);
+  report.stdev = metrics_stdev(per_fold);
   return report;
 }
 

@@ -1,0 +1,268 @@
+#include "host/io/segment_tables.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+
+#include "host/curves/response_curves.hpp"
+#include "host/io/csv_writer.hpp"
+
+namespace mmm {
+namespace {
+
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+const char* const kGlobal = "GLOBAL";
+
+const std::string& channel_name(const SegmentReport& r, int c) {
+  return r.data.segments[0].channels[c];
+}
+
+// ---- response_curves.csv ----
+
+void curve_rows(CsvWriter& w, const std::string& segment, const ChannelResponse& resp) {
+  for (const CurvePoint& pt : response_curve(resp)) {
+    w.cell(segment).cell(resp.name).cell(pt.spend).cell(pt.revenue).cell(pt.revenue_lower);
+    w.cell(pt.revenue_upper).cell(pt.marginal_roi).cell(pt.zone).end_row();
+  }
+}
+
+// ---- budget_allocation.csv ----
+
+void allocation_rows(CsvWriter& w, const std::string& segment, const AllocationResult& a) {
+  double current = 0, recommended = 0;
+  for (const ChannelAllocation& ch : a.channels) {
+    const double lift = ch.contribution_recommended - ch.contribution_current;
+    w.cell(segment).cell(ch.name).cell(ch.current_spend).cell(ch.recommended_spend);
+    w.cell(ch.change).cell(ch.change_percent).cell(ch.marginal_roi_current);
+    w.cell(ch.marginal_roi_recommended).cell(ch.contribution_current);
+    w.cell(ch.contribution_recommended).cell(lift);
+    w.cell(ch.contribution_current != 0 ? 100.0 * lift / std::abs(ch.contribution_current) : 0.0);
+    w.end_row();
+    current += ch.current_spend;
+    recommended += ch.recommended_spend;
+  }
+  w.cell(segment).cell("TOTAL").cell(current).cell(recommended).cell(recommended - current);
+  w.cell(current > 0 ? 100.0 * (recommended - current) / current : 0.0).cell("").cell("");
+  w.cell(a.contribution_current).cell(a.contribution_recommended);
+  w.cell(a.lift).cell(a.lift_percent).end_row();
+}
+
+// The segments' allocations summed per channel: what the whole market spends and gains when
+// every segment follows its own recommendation. A sum has no single marginal ROI (it depends
+// on how extra spend would be split), so those cells stay empty.
+AllocationResult summed_allocation(const SegmentReport& r) {
+  const int C = r.problem.channels();
+  AllocationResult sum;
+  sum.channels.resize(C);
+  for (int c = 0; c < C; ++c) {
+    ChannelAllocation& g = sum.channels[c];
+    g.name = channel_name(r, c);
+    g.marginal_roi_current = g.marginal_roi_recommended = kNan;
+    for (const AllocationResult& a : r.allocations) {
+      g.current_spend += a.channels[c].current_spend;
+      g.recommended_spend += a.channels[c].recommended_spend;
+      g.contribution_current += a.channels[c].contribution_current;
+      g.contribution_recommended += a.channels[c].contribution_recommended;
+    }
+    g.change = g.recommended_spend - g.current_spend;
+    g.change_percent = g.current_spend > 0 ? 100.0 * g.change / g.current_spend : 0.0;
+  }
+  for (const AllocationResult& a : r.allocations) {
+    sum.budget += a.budget;
+    sum.contribution_current += a.contribution_current;
+    sum.contribution_recommended += a.contribution_recommended;
+  }
+  sum.lift = sum.contribution_recommended - sum.contribution_current;
+  sum.lift_percent =
+      sum.contribution_current != 0 ? 100.0 * sum.lift / std::abs(sum.contribution_current) : 0.0;
+  return sum;
+}
+
+// ---- cv_folds.csv ----
+
+void metric_cells(CsvWriter& w, const RegressionMetrics& m) {
+  w.cell(m.r2).cell(m.rmse).cell(m.mae).cell(m.mape).cell(m.nrmse).end_row();
+}
+
+void summary_rows(CsvWriter& w, const std::string& segment, const RegressionMetrics& mean,
+                  const RegressionMetrics& stdev) {
+  w.cell(segment).cell("MEAN").cell("").cell("").cell("").cell("");
+  metric_cells(w, mean);
+  w.cell(segment).cell("STD").cell("").cell("").cell("").cell("");
+  metric_cells(w, stdev);
+}
+
+// The span of one fold over its segments: earliest train start … latest test end.
+constexpr std::int64_t kNoDay = std::numeric_limits<std::int64_t>::max();
+struct FoldSpan {
+  std::int64_t train_begin = kNoDay, train_end = -kNoDay;
+  std::int64_t test_begin = kNoDay, test_end = -kNoDay;
+};
+
+std::string date_text(std::int64_t days) { return Date::from_days_since_epoch(days).to_string(); }
+
+void global_cv_rows(CsvWriter& w, const SegmentReport& r) {
+  const SegmentCvReport& cv = r.cv;
+  std::vector<FoldSpan> spans(cv.pooled_folds.size());
+  std::int64_t first = kNoDay, last = -kNoDay;
+  bool any_rows = false;
+  for (int s = 0; s < r.problem.count(); ++s) {
+    const std::vector<Date>& d = r.data.segments[s].dates;
+    if (d.empty()) continue;
+    any_rows = true;
+    first = std::min(first, d.front().days_since_epoch());
+    last = std::max(last, d.back().days_since_epoch());
+    for (const CvFold& f : cv.segment_folds[s]) {
+      FoldSpan& span = spans[f.index - 1];
+      span.train_begin = std::min(span.train_begin, d[f.train_begin].days_since_epoch());
+      span.train_end = std::max(span.train_end, d[f.train_end - 1].days_since_epoch());
+      span.test_begin = std::min(span.test_begin, d[f.test_begin].days_since_epoch());
+      span.test_end = std::max(span.test_end, d[f.test_end - 1].days_since_epoch());
+    }
+  }
+  for (size_t k = 0; k < cv.pooled_folds.size(); ++k) {
+    const FoldSpan& span = spans[k];
+    w.cell(kGlobal).cell(std::to_string(cv.pooled_folds[k].index));
+    w.cell(date_text(span.train_begin)).cell(date_text(span.train_end));
+    w.cell(date_text(span.test_begin)).cell(date_text(span.test_end));
+    metric_cells(w, cv.pooled_folds[k].metrics);
+  }
+  if (!cv.skipped) summary_rows(w, kGlobal, cv.pooled_mean, cv.pooled_stdev);
+  w.cell(kGlobal).cell("IN_SAMPLE");
+  w.cell(any_rows ? date_text(first) : "").cell(any_rows ? date_text(last) : "");
+  w.cell("").cell("");
+  metric_cells(w, cv.pooled_in_sample);
+}
+
+void segment_cv_rows(CsvWriter& w, const SegmentReport& r, int s) {
+  const std::string& name = r.data.names[s];
+  const std::vector<Date>& d = r.data.segments[s].dates;
+  const std::vector<CvFold>& folds = r.cv.segment_folds[s];
+  for (const CvFold& f : folds) {
+    w.cell(name).cell(std::to_string(f.index));
+    w.cell(d[f.train_begin].to_string()).cell(d[f.train_end - 1].to_string());
+    w.cell(d[f.test_begin].to_string()).cell(d[f.test_end - 1].to_string());
+    metric_cells(w, f.metrics);
+  }
+  if (!folds.empty()) summary_rows(w, name, r.cv.segment_mean[s], r.cv.segment_stdev[s]);
+  w.cell(name).cell("IN_SAMPLE").cell(d.front().to_string()).cell(d.back().to_string());
+  w.cell("").cell("");
+  metric_cells(w, r.cv.segment_in_sample[s]);
+}
+
+// ---- decomposition.csv ----
+
+std::vector<std::string> decomposition_header(const SegmentReport& r) {
+  std::vector<std::string> header = {"SEGMENT", "DATE", "ACTUAL", "PREDICTED", "BASELINE"};
+  for (int c = 0; c < r.problem.channels(); ++c) header.push_back(channel_name(r, c));
+  return header;
+}
+
+}  // namespace
+
+std::string segment_response_curves(const SegmentReport& r) {
+  CsvWriter w({"SEGMENT", "CHANNEL", "SPEND", "PREDICTED_REVENUE", "PREDICTED_REVENUE_CI_LOWER",
+               "PREDICTED_REVENUE_CI_UPPER", "MARGINAL_ROI_AT_SPEND", "EFFICIENCY_ZONE"});
+  const int C = r.problem.channels();
+  for (int c = 0; c < C; ++c) {
+    ChannelResponse resp;
+    resp.name = channel_name(r, c);
+    resp.hyper = r.hyperparameters.channels[c];
+    resp.coef = r.global_coef[c];
+    resp.coef_lower = r.bootstrapped ? r.bootstrap.global_coef_lower[c] : resp.coef;
+    resp.coef_upper = r.bootstrapped ? r.bootstrap.global_coef_upper[c] : resp.coef;
+    resp.mean_weekly_spend = r.global[c].mean_weekly_spend;
+    // The grid covers every segment's spend range.
+    resp.max_weekly_spend = r.problem.max_spend[c];
+    curve_rows(w, kGlobal, resp);
+  }
+  for (int s = 0; s < r.problem.count(); ++s) {
+    if (!r.selected(s)) continue;
+    for (int c = 0; c < C; ++c) {
+      ChannelResponse resp;
+      resp.name = channel_name(r, c);
+      resp.hyper = r.segment_hyper(s, c);
+      resp.coef = r.coef[s][c];
+      resp.coef_lower = r.bootstrapped ? r.bootstrap.coef_lower(s, c) : resp.coef;
+      resp.coef_upper = r.bootstrapped ? r.bootstrap.coef_upper(s, c) : resp.coef;
+      resp.mean_weekly_spend = r.channels[s][c].mean_weekly_spend;
+      resp.max_weekly_spend = r.problem.segments[s].spend.col(c).maxCoeff();
+      curve_rows(w, r.data.names[s], resp);
+    }
+  }
+  return w.text();
+}
+
+std::string segment_budget_allocation(const SegmentReport& r) {
+  CsvWriter w({"SEGMENT", "CHANNEL", "CURRENT_SPEND", "RECOMMENDED_SPEND", "CHANGE",
+               "CHANGE_PERCENT", "MARGINAL_ROI_CURRENT", "MARGINAL_ROI_RECOMMENDED",
+               "CONTRIBUTION_CURRENT", "CONTRIBUTION_RECOMMENDED", "LIFT", "LIFT_PERCENT"});
+  allocation_rows(w, kGlobal, summed_allocation(r));
+  for (int s = 0; s < r.problem.count(); ++s) {
+    if (r.selected(s)) allocation_rows(w, r.data.names[s], r.allocations[s]);
+  }
+  return w.text();
+}
+
+std::string segment_cv_folds(const SegmentReport& r) {
+  CsvWriter w({"SEGMENT", "FOLD", "TRAIN_START", "TRAIN_END", "TEST_START", "TEST_END", "R2",
+               "RMSE", "MAE", "MAPE", "NRMSE"});
+  global_cv_rows(w, r);
+  for (int s = 0; s < r.problem.count(); ++s) {
+    if (r.selected(s)) segment_cv_rows(w, r, s);
+  }
+  return w.text();
+}
+
+std::string segment_decomposition(const SegmentReport& r) {
+  const int C = r.problem.channels();
+  // GLOBAL sums every segment (filtered or not) per date: ACTUAL, PREDICTED, BASELINE, then
+  // the channels. Keyed by day so that segments with different date ranges line up.
+  std::map<std::int64_t, std::vector<double>> market;
+  CsvWriter segments(decomposition_header(r));
+  for (int s = 0; s < r.problem.count(); ++s) {
+    const ModelData& m = r.problem.segments[s];
+    const Eigen::VectorXd& coef = r.coef[s];
+    // One segment's T × C media at a time; rows are written as they are computed.
+    const Eigen::MatrixXd h = transform_media(m.spend, r.segment_hyper3c(s));
+    const bool shown = r.selected(s);
+    for (int t = 0; t < m.rows(); ++t) {
+      double baseline = r.intercepts[s];
+      for (int k = 0; k < m.control_count(); ++k) baseline += coef[C + k] * m.controls(t, k);
+      double media = 0.0;
+      for (int c = 0; c < C; ++c) media += coef[c] * h(t, c);
+      const double predicted = baseline + media;
+      std::vector<double>& total = market[r.data.segments[s].dates[t].days_since_epoch()];
+      total.resize(3 + C, 0.0);
+      total[0] += m.y[t];
+      total[1] += predicted;
+      total[2] += baseline;
+      for (int c = 0; c < C; ++c) total[3 + c] += coef[c] * h(t, c);
+      if (!shown) continue;
+      segments.cell(r.data.names[s]).cell(r.data.segments[s].dates[t].to_string());
+      segments.cell(m.y[t]).cell(predicted).cell(baseline);
+      for (int c = 0; c < C; ++c) segments.cell(coef[c] * h(t, c));
+      segments.end_row();
+    }
+  }
+  CsvWriter w(decomposition_header(r));
+  for (const auto& [day, total] : market) {
+    w.cell(kGlobal).cell(date_text(day));
+    for (double v : total) w.cell(v);
+    w.end_row();
+  }
+  // The segment rows follow the GLOBAL ones, without their own header line.
+  const std::string& rows = segments.text();
+  return w.text() + rows.substr(rows.find('\n') + 1);
+}
+
+void write_segment_tables(const SegmentReport& r, OutputDir& out) {
+  out.add("response_curves.csv", segment_response_curves(r));
+  out.add("budget_allocation.csv", segment_budget_allocation(r));
+  out.add("cv_folds.csv", segment_cv_folds(r));
+  out.add("decomposition.csv", segment_decomposition(r));
+}
+
+}  // namespace mmm
