@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -146,6 +147,48 @@ TEST(CsvWriter, FormatNumber) {
   EXPECT_EQ(format_number(-std::numeric_limits<double>::infinity()), "-inf");
   // 12 significant digits round-trip the figures people compare.
   EXPECT_NEAR(std::stod(format_number(98765.4321098765)), 98765.4321098765, 1e-7);
+}
+
+TEST(CsvWriter, SinkGetsTheSameTextInBlocks) {
+  // ~3 MB of rows: the sink version flushes several times and must equal the in-memory text.
+  CsvWriter whole({"A", "B"});
+  std::ostringstream os;
+  CsvWriter streamed({"A", "B"}, os);
+  for (int i = 0; i < 150000; ++i) {
+    for (CsvWriter* w : {&whole, &streamed}) w->cell(i * 1.25).cell("x,y").end_row();
+  }
+  EXPECT_LT(streamed.text().size(), std::size_t{1} << 20) << "rows were flushed as they ended";
+  streamed.flush();
+  EXPECT_TRUE(streamed.text().empty());
+  EXPECT_EQ(os.str(), whole.text());
+  std::ostringstream headless;
+  CsvWriter rows({}, headless);
+  rows.cell(1L).end_row();
+  rows.flush();
+  EXPECT_EQ(headless.str(), "1\n");
+}
+
+TEST(OutputDir, StreamedFilesAppearOnlyAfterCommit) {
+  TempDir dir;
+  const fs::path out = dir.path() / "run";
+  {
+    OutputDir od(out.string());
+    od.stream("big.csv") << "a,b\n1,2\n";
+    od.add("small.csv", "x\n");  // closes the stream
+    od.stream("last.csv") << "z\n";
+    EXPECT_FALSE(fs::exists(out / "big.csv"));
+    od.commit();  // closes the last stream
+  }
+  EXPECT_EQ(read_text(out / "big.csv"), "a,b\n1,2\n");
+  EXPECT_EQ(read_text(out / "small.csv"), "x\n");
+  EXPECT_EQ(read_text(out / "last.csv"), "z\n");
+  EXPECT_EQ(file_names(out), (std::vector<std::string>{"big.csv", "last.csv", "small.csv"}));
+  const fs::path never = dir.path() / "never";
+  {
+    OutputDir od(never.string());
+    od.stream("big.csv") << "partial";
+  }  // not committed: neither the temporary nor the folder stays
+  EXPECT_FALSE(fs::exists(never));
 }
 
 }  // namespace

@@ -18,6 +18,18 @@ CsvWriter::CsvWriter(const std::vector<std::string>& header) {
   end_row();
 }
 
+CsvWriter::CsvWriter(const std::vector<std::string>& header, std::ostream& sink) : sink_(&sink) {
+  if (header.empty()) return;
+  for (const auto& h : header) cell(h);
+  end_row();
+}
+
+void CsvWriter::flush() {
+  if (sink_ == nullptr) return;
+  sink_->write(text_.data(), static_cast<std::streamsize>(text_.size()));
+  text_.clear();
+}
+
 void CsvWriter::separator() {
   if (row_started_) text_ += ',';
   row_started_ = true;
@@ -53,6 +65,8 @@ CsvWriter& CsvWriter::cell(long value) {
 CsvWriter& CsvWriter::end_row() {
   text_ += '\n';
   row_started_ = false;
+  constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
+  if (sink_ != nullptr && text_.size() >= kFlushBytes) flush();
   return *this;
 }
 

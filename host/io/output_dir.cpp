@@ -47,19 +47,45 @@ OutputDir::OutputDir(std::string path) : path_(std::move(path)) {
 
 OutputDir::~OutputDir() {
   if (committed_) return;
+  open_.reset();
   std::error_code ec;
   for (const auto& n : names_) fs::remove(temp_name(path_, n), ec);
   // A folder this run created and never filled goes too (fs::remove leaves non-empty ones).
   if (created_) fs::remove(path_, ec);
 }
 
-void OutputDir::add(const std::string& name, const std::string& content) {
-  if (names_.empty()) {
-    std::error_code ec;
-    created_ = !fs::exists(path_, ec);
-    fs::create_directories(path_, ec);
-    if (ec) throw std::runtime_error("cannot create `" + path_ + "`: " + ec.message());
+void OutputDir::create_folder() {
+  if (!names_.empty()) return;
+  std::error_code ec;
+  created_ = !fs::exists(path_, ec);
+  fs::create_directories(path_, ec);
+  if (ec) throw std::runtime_error("cannot create `" + path_ + "`: " + ec.message());
+}
+
+void OutputDir::close_stream() {
+  if (!open_) return;
+  open_->close();
+  const bool ok = !open_->fail();
+  open_.reset();
+  if (!ok) {
+    throw std::runtime_error("failed to write `" + temp_name(path_, names_.back()) +
+                             "`: " + std::strerror(errno));
   }
+}
+
+std::ostream& OutputDir::stream(const std::string& name) {
+  close_stream();
+  create_folder();
+  const std::string tmp = temp_name(path_, name);
+  open_ = std::make_unique<std::ofstream>(tmp, std::ios::binary);
+  names_.push_back(name);
+  if (!*open_) throw std::runtime_error("cannot write `" + tmp + "`: " + std::strerror(errno));
+  return *open_;
+}
+
+void OutputDir::add(const std::string& name, const std::string& content) {
+  close_stream();
+  create_folder();
   const std::string tmp = temp_name(path_, name);
   std::ofstream out(tmp, std::ios::binary);
   names_.push_back(name);
@@ -69,6 +95,7 @@ void OutputDir::add(const std::string& name, const std::string& content) {
 }
 
 void OutputDir::commit() {
+  close_stream();
   for (const auto& n : names_) {
     std::error_code ec;
     fs::rename(temp_name(path_, n), fs::path(path_) / n, ec);

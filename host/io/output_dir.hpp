@@ -3,6 +3,9 @@
 // folder and renamed into place only after all of them were written. A failure before that
 // removes the temporaries, so a run never leaves partial output behind.
 
+#include <fstream>
+#include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -21,6 +24,9 @@ class OutputDir {
 
   /// Writes `content` to a temporary file for `name`.
   void add(const std::string& name, const std::string& content);
+  /// Opens `name` for writing in pieces (a temporary until commit, like add); the stream is
+  /// valid until the next add(), stream() or commit(), which close it and check for errors.
+  std::ostream& stream(const std::string& name);
   /// Renames every added file into place.
   void commit();
   const std::string& path() const { return path_; }
@@ -30,6 +36,9 @@ class OutputDir {
   std::vector<std::string> names_;
   bool committed_ = false;
   bool created_ = false;  ///< add() created the folder (removed again if never committed)
+  std::unique_ptr<std::ofstream> open_;  ///< the file of the last stream(), until closed
+  void create_folder();
+  void close_stream();
 };
 
 }  // namespace mmm

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
+#include <sstream>
 
 #include "host/curves/response_curves.hpp"
 #include "host/io/csv_writer.hpp"
@@ -162,9 +164,10 @@ std::vector<std::string> decomposition_header(const SegmentReport& r) {
 
 }  // namespace
 
-std::string segment_response_curves(const SegmentReport& r) {
+void write_segment_response_curves(const SegmentReport& r, std::ostream& os) {
   CsvWriter w({"SEGMENT", "CHANNEL", "SPEND", "PREDICTED_REVENUE", "PREDICTED_REVENUE_CI_LOWER",
-               "PREDICTED_REVENUE_CI_UPPER", "MARGINAL_ROI_AT_SPEND", "EFFICIENCY_ZONE"});
+               "PREDICTED_REVENUE_CI_UPPER", "MARGINAL_ROI_AT_SPEND", "EFFICIENCY_ZONE"},
+              os);
   const int C = r.problem.channels();
   for (int c = 0; c < C; ++c) {
     ChannelResponse resp;
@@ -192,77 +195,113 @@ std::string segment_response_curves(const SegmentReport& r) {
       curve_rows(w, r.data.names[s], resp);
     }
   }
-  return w.text();
+  w.flush();
 }
 
-std::string segment_budget_allocation(const SegmentReport& r) {
+void write_segment_budget_allocation(const SegmentReport& r, std::ostream& os) {
   CsvWriter w({"SEGMENT", "CHANNEL", "CURRENT_SPEND", "RECOMMENDED_SPEND", "CHANGE",
                "CHANGE_PERCENT", "MARGINAL_ROI_CURRENT", "MARGINAL_ROI_RECOMMENDED",
-               "CONTRIBUTION_CURRENT", "CONTRIBUTION_RECOMMENDED", "LIFT", "LIFT_PERCENT"});
+               "CONTRIBUTION_CURRENT", "CONTRIBUTION_RECOMMENDED", "LIFT", "LIFT_PERCENT"},
+              os);
   allocation_rows(w, kGlobal, summed_allocation(r));
   for (int s = 0; s < r.problem.count(); ++s) {
     if (r.selected(s)) allocation_rows(w, r.data.names[s], r.allocations[s]);
   }
-  return w.text();
+  w.flush();
 }
 
-std::string segment_cv_folds(const SegmentReport& r) {
+void write_segment_cv_folds(const SegmentReport& r, std::ostream& os) {
   CsvWriter w({"SEGMENT", "FOLD", "TRAIN_START", "TRAIN_END", "TEST_START", "TEST_END", "R2",
-               "RMSE", "MAE", "MAPE", "NRMSE"});
+               "RMSE", "MAE", "MAPE", "NRMSE"},
+              os);
   global_cv_rows(w, r);
   for (int s = 0; s < r.problem.count(); ++s) {
     if (r.selected(s)) segment_cv_rows(w, r, s);
   }
-  return w.text();
+  w.flush();
 }
 
-std::string segment_decomposition(const SegmentReport& r) {
+void write_segment_decomposition(const SegmentReport& r, std::ostream& os) {
   const int C = r.problem.channels();
-  // GLOBAL sums every segment (filtered or not) per date: ACTUAL, PREDICTED, BASELINE, then
-  // the channels. Keyed by day so that segments with different date ranges line up.
+  // Two passes over the segments, so that nothing of size S × T is kept: the first sums every
+  // segment (filtered or not) per date into the GLOBAL rows (ACTUAL, PREDICTED, BASELINE, then
+  // the channels; keyed by day so that segments with different date ranges line up), the
+  // second recomputes each segment's rows and streams them after the GLOBAL ones.
   std::map<std::int64_t, std::vector<double>> market;
-  CsvWriter segments(decomposition_header(r));
-  for (int s = 0; s < r.problem.count(); ++s) {
+  std::vector<double> row(3 + C);
+  // Segment s's row t into `row`: ACTUAL, PREDICTED, BASELINE, contributions.
+  auto segment_rows = [&](int s, const std::function<void(int)>& use) {
     const ModelData& m = r.problem.segments[s];
     const Eigen::VectorXd& coef = r.coef[s];
-    // One segment's T × C media at a time; rows are written as they are computed.
     const Eigen::MatrixXd h = transform_media(m.spend, r.segment_hyper3c(s));
-    const bool shown = r.selected(s);
     for (int t = 0; t < m.rows(); ++t) {
       double baseline = r.intercepts[s];
       for (int k = 0; k < m.control_count(); ++k) baseline += coef[C + k] * m.controls(t, k);
       double media = 0.0;
-      for (int c = 0; c < C; ++c) media += coef[c] * h(t, c);
-      const double predicted = baseline + media;
+      for (int c = 0; c < C; ++c) {
+        row[3 + c] = coef[c] * h(t, c);
+        media += row[3 + c];
+      }
+      row[0] = m.y[t];
+      row[1] = baseline + media;
+      row[2] = baseline;
+      use(t);
+    }
+  };
+  for (int s = 0; s < r.problem.count(); ++s) {
+    segment_rows(s, [&](int t) {
       std::vector<double>& total = market[r.data.segments[s].dates[t].days_since_epoch()];
       total.resize(3 + C, 0.0);
-      total[0] += m.y[t];
-      total[1] += predicted;
-      total[2] += baseline;
-      for (int c = 0; c < C; ++c) total[3 + c] += coef[c] * h(t, c);
-      if (!shown) continue;
-      segments.cell(r.data.names[s]).cell(r.data.segments[s].dates[t].to_string());
-      segments.cell(m.y[t]).cell(predicted).cell(baseline);
-      for (int c = 0; c < C; ++c) segments.cell(coef[c] * h(t, c));
-      segments.end_row();
-    }
+      for (int k = 0; k < 3 + C; ++k) total[k] += row[k];
+    });
   }
-  CsvWriter w(decomposition_header(r));
+  CsvWriter w(decomposition_header(r), os);
   for (const auto& [day, total] : market) {
     w.cell(kGlobal).cell(date_text(day));
     for (double v : total) w.cell(v);
     w.end_row();
   }
-  // The segment rows follow the GLOBAL ones, without their own header line.
-  const std::string& rows = segments.text();
-  return w.text() + rows.substr(rows.find('\n') + 1);
+  for (int s = 0; s < r.problem.count(); ++s) {
+    if (!r.selected(s)) continue;
+    segment_rows(s, [&](int t) {
+      w.cell(r.data.names[s]).cell(r.data.segments[s].dates[t].to_string());
+      for (double v : row) w.cell(v);
+      w.end_row();
+    });
+  }
+  w.flush();
+}
+
+namespace {
+
+// The text of a table written by `write` (for tests and small outputs).
+std::string table_text(const SegmentReport& r, void (*write)(const SegmentReport&, std::ostream&)) {
+  std::ostringstream os;
+  write(r, os);
+  return os.str();
+}
+
+}  // namespace
+
+std::string segment_response_curves(const SegmentReport& r) {
+  return table_text(r, write_segment_response_curves);
+}
+std::string segment_budget_allocation(const SegmentReport& r) {
+  return table_text(r, write_segment_budget_allocation);
+}
+std::string segment_cv_folds(const SegmentReport& r) {
+  return table_text(r, write_segment_cv_folds);
+}
+std::string segment_decomposition(const SegmentReport& r) {
+  return table_text(r, write_segment_decomposition);
 }
 
 void write_segment_tables(const SegmentReport& r, OutputDir& out) {
-  out.add("response_curves.csv", segment_response_curves(r));
-  out.add("budget_allocation.csv", segment_budget_allocation(r));
-  out.add("cv_folds.csv", segment_cv_folds(r));
-  out.add("decomposition.csv", segment_decomposition(r));
+  // Streamed: at hundreds of segments these tables run to tens of MB of text.
+  write_segment_response_curves(r, out.stream("response_curves.csv"));
+  write_segment_budget_allocation(r, out.stream("budget_allocation.csv"));
+  write_segment_cv_folds(r, out.stream("cv_folds.csv"));
+  write_segment_decomposition(r, out.stream("decomposition.csv"));
 }
 
 }  // namespace mmm

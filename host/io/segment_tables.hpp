@@ -21,6 +21,7 @@
 //                         contributions = predicted; GLOBAL: the sum over all segments of each
 //                         date (the whole market).
 
+#include <ostream>
 #include <string>
 
 #include "host/io/output_dir.hpp"
@@ -28,7 +29,13 @@
 
 namespace mmm {
 
-/// response_curves.csv of a segmented fit.
+/// Each table streamed to `os` (the text is never held whole).
+void write_segment_response_curves(const SegmentReport& report, std::ostream& os);
+void write_segment_budget_allocation(const SegmentReport& report, std::ostream& os);
+void write_segment_cv_folds(const SegmentReport& report, std::ostream& os);
+void write_segment_decomposition(const SegmentReport& report, std::ostream& os);
+
+/// response_curves.csv of a segmented fit, as text.
 std::string segment_response_curves(const SegmentReport& report);
 /// budget_allocation.csv of a segmented fit.
 std::string segment_budget_allocation(const SegmentReport& report);
