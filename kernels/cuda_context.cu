@@ -23,7 +23,52 @@ std::string describe(cudaError_t status, const char* call, const char* file, int
          cudaGetErrorString(status) + ") at " + source_path(file) + ":" + std::to_string(line);
 }
 
+std::string describe_library(const char* library, int status, const char* status_name,
+                             const char* call, const char* file, int line) {
+  return std::string(call) + " failed: " + library + " status " + std::to_string(status) + " (" +
+         (status_name != nullptr ? status_name : "unknown") + ") at " + source_path(file) + ":" +
+         std::to_string(line);
+}
+
 }  // namespace
+
+void throw_library_error(const char* library, int status, const char* status_name, const char* call,
+                         const char* file, int line) {
+  throw CudaError(describe_library(library, status, status_name, call, file, line), cudaSuccess);
+}
+
+void warn_library_error(const char* library, int status, const char* status_name, const char* call,
+                        const char* file, int line) {
+  std::fprintf(stderr, "warning: %s\n",
+               describe_library(library, status, status_name, call, file, line).c_str());
+}
+
+const char* cusolver_status_name(cusolverStatus_t status) {
+  switch (status) {
+    case CUSOLVER_STATUS_SUCCESS:
+      return "CUSOLVER_STATUS_SUCCESS";
+    case CUSOLVER_STATUS_NOT_INITIALIZED:
+      return "CUSOLVER_STATUS_NOT_INITIALIZED";
+    case CUSOLVER_STATUS_ALLOC_FAILED:
+      return "CUSOLVER_STATUS_ALLOC_FAILED";
+    case CUSOLVER_STATUS_INVALID_VALUE:
+      return "CUSOLVER_STATUS_INVALID_VALUE";
+    case CUSOLVER_STATUS_ARCH_MISMATCH:
+      return "CUSOLVER_STATUS_ARCH_MISMATCH";
+    case CUSOLVER_STATUS_MAPPING_ERROR:
+      return "CUSOLVER_STATUS_MAPPING_ERROR";
+    case CUSOLVER_STATUS_EXECUTION_FAILED:
+      return "CUSOLVER_STATUS_EXECUTION_FAILED";
+    case CUSOLVER_STATUS_INTERNAL_ERROR:
+      return "CUSOLVER_STATUS_INTERNAL_ERROR";
+    case CUSOLVER_STATUS_MATRIX_TYPE_NOT_SUPPORTED:
+      return "CUSOLVER_STATUS_MATRIX_TYPE_NOT_SUPPORTED";
+    case CUSOLVER_STATUS_NOT_SUPPORTED:
+      return "CUSOLVER_STATUS_NOT_SUPPORTED";
+    default:
+      return "other cuSOLVER status";
+  }
+}
 
 void throw_cuda_error(cudaError_t status, const char* call, const char* file, int line) {
   // Clear a non-sticky error so that it is not reported again by an unrelated later check.
@@ -50,10 +95,36 @@ CudaContext::CudaContext(int ordinal) : ordinal_(ordinal) {
 }
 
 CudaContext::~CudaContext() {
-  if (stream_ != nullptr) {
-    MMM_CUDA_CHECK_NOTHROW(cudaSetDevice(ordinal_));
-    MMM_CUDA_CHECK_NOTHROW(cudaStreamDestroy(stream_));
+  if (stream_ == nullptr) return;
+  MMM_CUDA_CHECK_NOTHROW(cudaSetDevice(ordinal_));
+  if (cusolver_ != nullptr) MMM_CUDA_LIB_CHECK_NOTHROW(cusolverDnDestroy(cusolver_));
+  if (cublas_ != nullptr) MMM_CUDA_LIB_CHECK_NOTHROW(cublasDestroy(cublas_));
+  MMM_CUDA_CHECK_NOTHROW(cudaStreamDestroy(stream_));
+}
+
+cublasHandle_t CudaContext::cublas() {
+  if (cublas_ == nullptr) {
+    activate();
+    cublasHandle_t handle = nullptr;
+    MMM_CUDA_LIB_CHECK(cublasCreate(&handle));
+    cublas_ = handle;
+    MMM_CUDA_LIB_CHECK(cublasSetStream(cublas_, stream_));
+    // float64 throughout (SPEC §12): the default mode, not the opt-in TF32 or FP64-emulation
+    // modes, and said explicitly so that nobody's environment changes it.
+    MMM_CUDA_LIB_CHECK(cublasSetMathMode(cublas_, CUBLAS_DEFAULT_MATH));
   }
+  return cublas_;
+}
+
+cusolverDnHandle_t CudaContext::cusolver() {
+  if (cusolver_ == nullptr) {
+    activate();
+    cusolverDnHandle_t handle = nullptr;
+    MMM_CUDA_LIB_CHECK(cusolverDnCreate(&handle));
+    cusolver_ = handle;
+    MMM_CUDA_LIB_CHECK(cusolverDnSetStream(cusolver_, stream_));
+  }
+  return cusolver_;
 }
 
 void CudaContext::activate() const { MMM_CUDA_CHECK(cudaSetDevice(ordinal_)); }

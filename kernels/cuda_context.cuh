@@ -1,9 +1,12 @@
 #pragma once
 // CUDA resources of one run (STYLE "CUDA resources and errors"): the typed error every checked
-// call throws, move-only device buffers, and the context that owns the device and its stream.
-// Algorithms borrow the context; they never create streams or handles of their own.
+// call throws, move-only device buffers, and the context that owns the device, its stream and
+// the cuBLAS/cuSOLVER handles. Algorithms borrow the context; they never create streams or
+// handles of their own.
 
+#include <cublas_v2.h>
 #include <cuda_runtime.h>
+#include <cusolverDn.h>
 
 #include <cstddef>
 #include <stdexcept>
@@ -35,15 +38,47 @@ namespace detail {
 /// would terminate the program (and a failure there cannot be acted on anyway).
 void warn_cuda_error(cudaError_t status, const char* call, const char* file, int line);
 
+/// Throws CudaError (status cudaSuccess) for a failed cuBLAS or cuSOLVER `call`.
+[[noreturn]] void throw_library_error(const char* library, int status, const char* status_name,
+                                      const char* call, const char* file, int line);
+/// The warning form of throw_library_error, for destructors.
+void warn_library_error(const char* library, int status, const char* status_name, const char* call,
+                        const char* file, int line);
+/// "CUSOLVER_STATUS_INVALID_VALUE" etc. (cuSOLVER has no such function of its own).
+const char* cusolver_status_name(cusolverStatus_t status);
+
 inline void check(cudaError_t status, const char* call, const char* file, int line) {
   if (status != cudaSuccess) throw_cuda_error(status, call, file, line);
 }
 inline void check_nothrow(cudaError_t status, const char* call, const char* file, int line) {
   if (status != cudaSuccess) warn_cuda_error(status, call, file, line);
 }
+inline void check(cublasStatus_t status, const char* call, const char* file, int line) {
+  if (status != CUBLAS_STATUS_SUCCESS)
+    throw_library_error("cuBLAS", status, cublasGetStatusName(status), call, file, line);
+}
+inline void check(cusolverStatus_t status, const char* call, const char* file, int line) {
+  if (status != CUSOLVER_STATUS_SUCCESS)
+    throw_library_error("cuSOLVER", status, cusolver_status_name(status), call, file, line);
+}
+inline void check_nothrow(cublasStatus_t status, const char* call, const char* file, int line) {
+  if (status != CUBLAS_STATUS_SUCCESS)
+    warn_library_error("cuBLAS", status, cublasGetStatusName(status), call, file, line);
+}
+inline void check_nothrow(cusolverStatus_t status, const char* call, const char* file, int line) {
+  if (status != CUSOLVER_STATUS_SUCCESS)
+    warn_library_error("cuSOLVER", status, cusolver_status_name(status), call, file, line);
+}
 }  // namespace detail
 
 }  // namespace mmm::cuda
+
+/// Checks a cuBLAS or cuSOLVER call (overloaded on the status type); throws CudaError naming
+/// the call, the library status and file:line on failure.
+#define MMM_CUDA_LIB_CHECK(call) ::mmm::cuda::detail::check((call), #call, __FILE__, __LINE__)
+/// Checks a cuBLAS or cuSOLVER call in a destructor: warns on stderr instead of throwing.
+#define MMM_CUDA_LIB_CHECK_NOTHROW(call) \
+  ::mmm::cuda::detail::check_nothrow((call), #call, __FILE__, __LINE__)
 
 /// Checks a CUDA runtime call; throws mmm::cuda::CudaError naming it on failure.
 #define MMM_CUDA_CHECK(call) ::mmm::cuda::detail::check((call), #call, __FILE__, __LINE__)
@@ -128,10 +163,17 @@ class CudaContext {
   const std::string& device_name() const { return device_name_; }
   /// Largest dynamic shared memory a kernel may opt in to, in bytes.
   std::size_t max_shared_bytes() const { return max_shared_bytes_; }
+  /// The cuBLAS handle, bound to the stream; created on first use (the evaluator needs none)
+  /// and destroyed with the context. Like the context, for one thread at a time.
+  cublasHandle_t cublas();
+  /// The cuSOLVER dense handle, bound to the stream; created on first use.
+  cusolverDnHandle_t cusolver();
 
  private:
   int ordinal_;
   cudaStream_t stream_ = nullptr;
+  cublasHandle_t cublas_ = nullptr;
+  cusolverDnHandle_t cusolver_ = nullptr;
   std::string device_name_;
   std::size_t max_shared_bytes_ = 0;
 };

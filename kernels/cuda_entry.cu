@@ -1,4 +1,4 @@
-// The three entry points host/backend/cuda_switch.cpp calls (host/backend/cuda_entry.hpp).
+// The entry points host/backend/cuda_switch.cpp calls (host/backend/cuda_entry.hpp).
 // The only kernels/ file that sees ModelData (and so Eigen): it copies the problem into plain
 // arrays and touches Eigen objects through element access only, so no Eigen algorithm is
 // instantiated here under nvcc's host flags (which differ from the g++ flags of host/).
@@ -11,6 +11,7 @@
 
 #include "host/backend/cuda_entry.hpp"
 #include "host/common/errors.hpp"
+#include "kernels/cuda_batched_spd_solver.cuh"
 #include "kernels/cuda_evaluator.cuh"
 
 namespace mmm::cuda {
@@ -49,6 +50,18 @@ ResidentProblem resident_problem(const ModelData& data) {
     f[K + 1] = data.y(t) - r.shift[C + K + 1];
   }
   return r;
+}
+
+/// BackendUnavailable unless `ordinal` names a visible device.
+void require_visible(int ordinal) {
+  std::string detail;
+  const int count = visible_device_count(&detail);
+  if (ordinal < 0 || ordinal >= count) {
+    throw BackendUnavailable("--device cuda:" + std::to_string(ordinal) + ": " +
+                             std::to_string(count) + " CUDA device(s) visible" +
+                             (detail.empty() ? "" : " (" + detail + ")") +
+                             "; use --device cpu or --device auto");
+  }
 }
 
 }  // namespace
@@ -91,15 +104,13 @@ std::vector<std::string> device_descriptions() {
 }
 
 std::unique_ptr<Evaluator> make_cuda_evaluator(const ModelData& data, int ordinal) {
-  std::string detail;
-  const int count = visible_device_count(&detail);
-  if (ordinal < 0 || ordinal >= count) {
-    throw BackendUnavailable("--device cuda:" + std::to_string(ordinal) + ": " +
-                             std::to_string(count) + " CUDA device(s) visible" +
-                             (detail.empty() ? "" : " (" + detail + ")") +
-                             "; use --device cpu or --device auto");
-  }
+  require_visible(ordinal);
   return std::make_unique<CudaEvaluator>(resident_problem(data), ordinal);
+}
+
+std::unique_ptr<BatchedSpdSolver> make_cuda_batched_spd_solver(int ordinal) {
+  require_visible(ordinal);
+  return std::make_unique<CudaBatchedSpdSolver>(ordinal);
 }
 
 }  // namespace mmm::cuda

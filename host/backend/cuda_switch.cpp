@@ -1,6 +1,6 @@
 // The only place in host/ that knows whether the CUDA backend was compiled in (MMM_HAVE_CUDA
 // is set by cmake/MmmCuda.cmake). Everything else asks cuda_status() or gets
-// BackendUnavailable from create_cuda_evaluator().
+// BackendUnavailable from create_cuda_evaluator() and create_cuda_batched_spd_solver().
 
 #include "host/backend/cuda_switch.hpp"
 
@@ -29,6 +29,15 @@ std::unique_ptr<Evaluator> create_cuda_evaluator(const ModelData& data, int ordi
   return cuda::make_cuda_evaluator(data, ordinal);
 #else
   (void)data;
+  (void)ordinal;
+  throw BackendUnavailable("this build has no CUDA backend; use --device cpu");
+#endif
+}
+
+std::unique_ptr<BatchedSpdSolver> create_cuda_batched_spd_solver(int ordinal) {
+#if MMM_HAVE_CUDA
+  return cuda::make_cuda_batched_spd_solver(ordinal);
+#else
   (void)ordinal;
   throw BackendUnavailable("this build has no CUDA backend; use --device cpu");
 #endif

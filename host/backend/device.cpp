@@ -33,23 +33,19 @@ DeviceChoice parse_device(const std::string& text) {
                    "`; expected one of: auto, cpu, cuda, cuda:<ordinal>");
 }
 
-std::unique_ptr<Evaluator> make_evaluator(const DeviceChoice& choice, const ModelData& data,
-                                          int threads, std::string* notice) {
-  if (choice.kind == DeviceChoice::Kind::kCpu) {
-    return std::make_unique<cpu::CpuEvaluator>(data, threads);
-  }
-  const CudaStatus status = cuda_status();
+ResolvedDevice resolve_device(const DeviceChoice& choice, const CudaStatus& status) {
+  ResolvedDevice r;
+  if (choice.kind == DeviceChoice::Kind::kCpu) return r;
   if (choice.kind == DeviceChoice::Kind::kAuto) {
     if (status.device_count > 0) {
-      if (notice) *notice = "using CUDA device 0: " + status.devices.front();
-      return create_cuda_evaluator(data, 0);
+      r.cuda = true;
+      r.reason = "using CUDA device 0: " +
+                 (status.devices.empty() ? std::string("(no description)") : status.devices[0]);
+    } else {
+      r.reason =
+          std::string("no CUDA device ") + (status.built ? "visible" : "support in this build");
     }
-    auto cpu = std::make_unique<cpu::CpuEvaluator>(data, threads);
-    if (notice) {
-      *notice = std::string("no CUDA device ") +
-                (status.built ? "visible" : "support in this build") + "; using the " + cpu->name();
-    }
-    return cpu;
+    return r;
   }
   if (!status.built) {
     throw BackendUnavailable(
@@ -65,7 +61,24 @@ std::unique_ptr<Evaluator> make_evaluator(const DeviceChoice& choice, const Mode
         (status.detail.empty() ? "" : " (" + status.detail + ")") +
         "; use --device cpu or --device auto");
   }
-  return create_cuda_evaluator(data, choice.ordinal);
+  r.cuda = true;
+  r.ordinal = choice.ordinal;
+  return r;
+}
+
+std::unique_ptr<Evaluator> make_evaluator(const DeviceChoice& choice, const ModelData& data,
+                                          int threads, std::string* notice) {
+  if (choice.kind == DeviceChoice::Kind::kCpu) {
+    return std::make_unique<cpu::CpuEvaluator>(data, threads);
+  }
+  const ResolvedDevice device = resolve_device(choice, cuda_status());
+  if (device.cuda) {
+    if (notice && choice.kind == DeviceChoice::Kind::kAuto) *notice = device.reason;
+    return create_cuda_evaluator(data, device.ordinal);
+  }
+  auto cpu = std::make_unique<cpu::CpuEvaluator>(data, threads);
+  if (notice) *notice = device.reason + "; using the " + cpu->name();
+  return cpu;
 }
 
 }  // namespace mmm

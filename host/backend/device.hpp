@@ -31,6 +31,22 @@ struct CudaStatus {
 };
 CudaStatus cuda_status();
 
+/// A device choice resolved against what the build and machine offer.
+struct ResolvedDevice {
+  bool cuda = false;  ///< true: CUDA device `ordinal`; false: the CPU
+  int ordinal = 0;
+  /// `auto` only: "using CUDA device 0: NAME", or why the CPU was taken ("no CUDA device
+  /// visible" / "no CUDA device support in this build"); empty for explicit choices.
+  std::string reason;
+};
+
+/// The one rule of device choice, for the evaluator and the segmented fit alike: `cpu` → CPU;
+/// `auto` → CUDA device 0 when `status` shows one, else the CPU; `cuda` / `cuda:N` → that
+/// device, or BackendUnavailable (exit code 2) naming the flag, what is visible and the way
+/// out (--device cpu) when the build has no CUDA or the ordinal is not visible. Pure: tests
+/// pass a made-up CudaStatus to cover machines they do not run on.
+ResolvedDevice resolve_device(const DeviceChoice& choice, const CudaStatus& status);
+
 /// Creates the evaluator for a device choice. `auto` picks CUDA when a device is visible and
 /// the CPU otherwise, and sets `notice` to say which. Explicit `cuda` without a usable device
 /// (or in a build without CUDA) throws BackendUnavailable (exit code 2).

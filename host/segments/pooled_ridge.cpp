@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <mutex>
 
+#include "host/backend/cpu_batched_spd_solver.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/thread_pool.hpp"
 
@@ -29,11 +29,27 @@ double rss_of(const SegmentGram& g, const VectorXd& beta) {
   return g.yy - 2.0 * beta.dot(g.c) + beta.dot(g.A * beta);
 }
 
+// Fills the batch's M_s = A_s(idx, idx) + μ I for every segment (in parallel).
+void fill_matrices(const std::vector<SegmentGram>& blocks, const std::vector<int>* idx, double mu,
+                   ThreadPool* pool, SpdBatch& batch) {
+  const int n = batch.size;
+  for_segments(batch.count, pool, [&](int s, int) {
+    Eigen::Map<MatrixXd> M(batch.matrix(s), n, n);
+    if (idx == nullptr) {
+      M = blocks[s].A;
+    } else {
+      M = blocks[s].A(*idx, *idx);
+    }
+    M.diagonal().array() += mu;
+  });
+}
+
 // none and partial with global columns G (see the header): every β_sL eliminated per segment,
-// the remaining system in (β_G, β_gL) (none: β_G) solved by Cholesky.
+// the remaining system in (β_G, β_gL) (none: β_G) solved by Cholesky. One batched call factors
+// every M_s = A_sLL + μ I and solves it against [A_sLG | c_sL | A_sLL (partial)].
 void solve_with_globals(const std::vector<SegmentGram>& blocks, Pooling pooling,
                         const PoolingPenalties& pen, const std::vector<int>& L, ThreadPool* pool,
-                        PooledSolution& out, bool& ok) {
+                        BatchedSpdSolver& solver, PooledSolution& out, bool& ok) {
   const std::vector<int>& G = pen.global_columns;
   const int S = static_cast<int>(blocks.size());
   const int g = static_cast<int>(G.size()), l = static_cast<int>(L.size());
@@ -41,38 +57,41 @@ void solve_with_globals(const std::vector<SegmentGram>& blocks, Pooling pooling,
   const double mu = partial ? pen.lambda_segment : pen.lambda;
   const double ls = partial ? pen.lambda_segment : 0.0;
   const int q = partial ? g + l : g;
-  const MatrixXd Il = MatrixXd::Identity(l, l);
-  std::vector<Eigen::LLT<MatrixXd>> factors(S);
-  std::vector<MatrixXd> H(S), ALG(S);
+  SpdBatch batch;
+  batch.resize(l, S, g + 1 + (partial ? l : 0));
+  fill_matrices(blocks, &L, mu, pool, batch);
+  for_segments(S, pool, [&](int s, int) {
+    Eigen::Map<MatrixXd> B(batch.rhs_block(s), l, batch.rhs_cols);
+    B.leftCols(g) = blocks[s].A(L, G);
+    B.col(g) = blocks[s].c(L);
+    if (partial) B.rightCols(l) = blocks[s].A(L, L);
+  });
+  solver.factor_and_solve(batch, pool);
+  if (!batch.all_factored()) {
+    ok = false;
+    return;
+  }
+  std::vector<MatrixXd> H(S);
   std::vector<VectorXd> r(S);
-  std::mutex mutex;
   for_segments(S, pool, [&](int s, int) {
     const MatrixXd& A = blocks[s].A;
     const VectorXd& c = blocks[s].c;
-    const MatrixXd All = A(L, L);
-    ALG[s] = A(L, G);
-    const VectorXd cl = c(L);
-    factors[s].compute(All + mu * Il);
-    if (factors[s].info() != Eigen::Success) {
-      std::lock_guard<std::mutex> lock(mutex);
-      ok = false;
-      return;
-    }
-    const MatrixXd MinvAlg = factors[s].solve(ALG[s]);  // l × g
-    const VectorXd Minvcl = factors[s].solve(cl);
+    const MatrixXd ALG = A(L, G);
+    const Eigen::Map<const MatrixXd> X(batch.rhs_block(s), l, batch.rhs_cols);
+    const MatrixXd MinvAlg = X.leftCols(g);  // l × g
+    const VectorXd Minvcl = X.col(g);
     H[s] = MatrixXd::Zero(q, q);
     r[s].resize(q);
-    H[s].topLeftCorner(g, g) = MatrixXd(A(G, G)) - ALG[s].transpose() * MinvAlg;
-    r[s].head(g) = VectorXd(c(G)) - ALG[s].transpose() * Minvcl;
+    H[s].topLeftCorner(g, g) = MatrixXd(A(G, G)) - ALG.transpose() * MinvAlg;
+    r[s].head(g) = VectorXd(c(G)) - ALG.transpose() * Minvcl;
     if (partial) {
       H[s].bottomLeftCorner(l, g) = ls * MinvAlg;
       H[s].topRightCorner(g, l) = ls * MinvAlg.transpose();
       // λ_s M_s⁻¹ A_sLL rather than λ_s (I − λ_s M_s⁻¹): no cancellation when λ_s ≫ ‖A_s‖.
-      H[s].bottomRightCorner(l, l) = ls * factors[s].solve(All);
+      H[s].bottomRightCorner(l, l) = ls * X.rightCols(l);
       r[s].tail(l) = ls * Minvcl;
     }
   });
-  if (!ok) return;
   MatrixXd Hsum = pen.lambda_global * MatrixXd::Identity(q, q);
   VectorXd rsum = VectorXd::Zero(q);
   for (int s = 0; s < S; ++s) {  // segment order: independent of the thread count
@@ -88,9 +107,9 @@ void solve_with_globals(const std::vector<SegmentGram>& blocks, Pooling pooling,
   const VectorXd x = llt.solve(rsum);
   const VectorXd bG = x.head(g);
   for_segments(S, pool, [&](int s, int) {
-    VectorXd rhs = VectorXd(blocks[s].c(L)) - ALG[s] * bG;
-    if (partial) rhs += ls * x.tail(l);
-    const VectorXd bL = factors[s].solve(rhs);
+    VectorXd bL = VectorXd(blocks[s].c(L)) - MatrixXd(blocks[s].A(L, G)) * bG;
+    if (partial) bL += ls * x.tail(l);
+    solve_factored(batch, s, bL.data());
     for (int k = 0; k < g; ++k) out.segment(G[k], s) = bG[k];
     for (int k = 0; k < l; ++k) out.segment(L[k], s) = bL[k];
   });
@@ -122,16 +141,18 @@ const char* pooling_name(Pooling p) {
 }
 
 PooledSolution solve_pooled(const std::vector<SegmentGram>& blocks, Pooling pooling,
-                            const PoolingPenalties& pen, ThreadPool* pool) {
+                            const PoolingPenalties& pen, ThreadPool* pool,
+                            BatchedSpdSolver* solver) {
   PooledSolution out;
   const int S = static_cast<int>(blocks.size());
   if (S == 0) return out;
+  cpu::CpuBatchedSpdSolver cpu_solver;
+  BatchedSpdSolver& batched = solver != nullptr ? *solver : cpu_solver;
   const int p = static_cast<int>(blocks[0].c.size());
   const MatrixXd I = MatrixXd::Identity(p, p);
   out.segment.resize(p, S);
   out.rss.resize(S);
   bool ok = true;
-  std::mutex mutex;
   std::vector<int> L;  // the segment-specific columns when some are global
   if (!pen.global_columns.empty()) {
     std::vector<bool> global(p, false);
@@ -146,18 +167,19 @@ PooledSolution solve_pooled(const std::vector<SegmentGram>& blocks, Pooling pool
   }
 
   if (!L.empty() && pooling != Pooling::kComplete) {
-    solve_with_globals(blocks, pooling, pen, L, pool, out, ok);
+    solve_with_globals(blocks, pooling, pen, L, pool, batched, out, ok);
   } else if (pooling == Pooling::kNone) {
-    for_segments(S, pool, [&](int s, int) {
-      Eigen::LLT<MatrixXd> llt(blocks[s].A + pen.lambda * I);
-      if (llt.info() != Eigen::Success) {
-        std::lock_guard<std::mutex> lock(mutex);
-        ok = false;
-        return;
-      }
-      out.segment.col(s) = llt.solve(blocks[s].c);
-    });
-    out.global = out.segment.rowwise().mean();
+    // One batched call: every (A_s + λI) β_s = c_s.
+    SpdBatch batch;
+    batch.resize(p, S, 1);
+    fill_matrices(blocks, nullptr, pen.lambda, pool, batch);
+    for (int s = 0; s < S; ++s) Eigen::Map<VectorXd>(batch.rhs_block(s), p) = blocks[s].c;
+    batched.factor_and_solve(batch, pool);
+    ok = batch.all_factored();
+    if (ok) {
+      out.segment = Eigen::Map<const MatrixXd>(batch.rhs.data(), p, S);
+      out.global = out.segment.rowwise().mean();
+    }
   } else if (pooling == Pooling::kComplete) {
     MatrixXd A = pen.lambda_global * I;
     VectorXd c = VectorXd::Zero(p);
@@ -171,35 +193,38 @@ PooledSolution solve_pooled(const std::vector<SegmentGram>& blocks, Pooling pool
     out.segment = out.global.replicate(1, S);
   } else {
     const double ls = pen.lambda_segment;
-    std::vector<Eigen::LLT<MatrixXd>> factors(S);
-    // Per-segment terms summed afterwards in segment order: the result does not depend on
-    // how many threads ran (memory S × p², like the factors).
-    std::vector<MatrixXd> H(S);
-    std::vector<VectorXd> r(S);
+    // One batched call: M_s = A_s + λ_s I against [A_s | c_s] (memory 2 S p², like the
+    // factors and per-segment terms it replaces).
+    SpdBatch batch;
+    batch.resize(p, S, p + 1);
+    fill_matrices(blocks, nullptr, ls, pool, batch);
     for_segments(S, pool, [&](int s, int) {
-      factors[s].compute(blocks[s].A + ls * I);
-      if (factors[s].info() != Eigen::Success) {
-        std::lock_guard<std::mutex> lock(mutex);
-        ok = false;
-        return;
-      }
-      H[s] = ls * factors[s].solve(blocks[s].A);
-      r[s] = ls * factors[s].solve(blocks[s].c);
+      Eigen::Map<MatrixXd> B(batch.rhs_block(s), p, p + 1);
+      B.leftCols(p) = blocks[s].A;
+      B.col(p) = blocks[s].c;
     });
+    batched.factor_and_solve(batch, pool);
+    ok = batch.all_factored();
     if (ok) {
+      // Per-segment terms summed in segment order: the result does not depend on how many
+      // threads ran.
       MatrixXd Hsum = pen.lambda_global * I;
       VectorXd rsum = VectorXd::Zero(p);
       for (int s = 0; s < S; ++s) {
-        Hsum += H[s];
-        rsum += r[s];
+        const Eigen::Map<const MatrixXd> X(batch.rhs_block(s), p, p + 1);
+        Hsum += ls * X.leftCols(p);  // λ_s M_s⁻¹ A_s
+        rsum += ls * X.col(p);       // λ_s M_s⁻¹ c_s
       }
       // M_s⁻¹ A_s is symmetric in exact arithmetic (A_s and M_s commute); keep it so.
       const MatrixXd Hs = 0.5 * (Hsum + Hsum.transpose());
       Eigen::LLT<MatrixXd> llt(Hs);
       ok = llt.info() == Eigen::Success;
       out.global = llt.solve(rsum);
+      // β_s = M_s⁻¹ (c_s + λ_s β_g) with the factors the batch returned.
       for_segments(S, pool, [&](int s, int) {
-        out.segment.col(s) = factors[s].solve(blocks[s].c + ls * out.global);
+        VectorXd b = blocks[s].c + ls * out.global;
+        solve_factored(batch, s, b.data());
+        out.segment.col(s) = b;
       });
     }
   }

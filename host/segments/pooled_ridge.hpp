@@ -11,7 +11,9 @@
 // condition (λ_g + S λ_s) β_g = λ_s Σ β_s then becomes the p × p system
 //   (λ_g I + Σ_s λ_s M_s⁻¹ A_s) β_g = Σ_s λ_s M_s⁻¹ c_s
 // (I − λ_s M_s⁻¹ = M_s⁻¹ A_s; this form avoids the cancellation of the difference when
-// λ_s ≫ ‖A_s‖). Cost: one p × p Cholesky per segment and one for β_g.
+// λ_s ≫ ‖A_s‖). Cost: one p × p Cholesky per segment and one for β_g. The per-segment
+// Choleskys are one batched call (BatchedSpdSolver: the CPU, or cuSOLVER on the GPU) that
+// solves M_s against [A_s | c_s]; β_s then reuses the returned factors on the host.
 //
 // Global columns G (PoolingPenalties::global_columns; the others are L) have ONE coefficient
 // β_G in every segment, under every pooling. Partial then minimizes
@@ -32,6 +34,7 @@
 
 namespace mmm {
 
+class BatchedSpdSolver;
 class ThreadPool;
 
 enum class Pooling { kNone, kComplete, kPartial };
@@ -64,9 +67,13 @@ struct PooledSolution {
   bool ok = false;          ///< false when a factorization failed (singular blocks)
 };
 
-/// Solves the pooled problem; segments are processed in parallel on `pool` when given.
+/// Solves the pooled problem; segments are processed in parallel on `pool` when given. The S
+/// per-segment factorizations and solves (none, partial, and with global columns) go through
+/// one `solver` call (null: the CPU, Eigen LLT per segment on `pool`); the remaining
+/// reductions and the one global p × p system stay on the host.
 PooledSolution solve_pooled(const std::vector<SegmentGram>& blocks, Pooling pooling,
-                            const PoolingPenalties& penalties, ThreadPool* pool = nullptr);
+                            const PoolingPenalties& penalties, ThreadPool* pool = nullptr,
+                            BatchedSpdSolver* solver = nullptr);
 
 /// Pooling factor per coefficient, 0 = no pooling, 1 = complete pooling:
 /// 1 − spread(β_s around β_g) / spread(β_s^none around their mean), spread = root mean square

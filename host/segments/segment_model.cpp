@@ -128,7 +128,7 @@ SegmentDesign build_segment_design(const SegmentProblem& problem, const double* 
 SegmentFit fit_segment_design(const SegmentProblem& problem, const SegmentDesign& design,
                               Pooling pooling, ThreadPool* pool) {
   SegmentFit f;
-  f.solution = solve_pooled(design.blocks, pooling, problem.penalties, pool);
+  f.solution = solve_pooled(design.blocks, pooling, problem.penalties, pool, problem.solver.get());
   const int S = problem.count();
   const int C = problem.channels();
   f.r2.resize(S);

@@ -11,6 +11,7 @@
 // the stacked, per-segment-centred rows. Coefficients in column units are β / σ.
 
 #include <Eigen/Dense>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,7 @@
 
 namespace mmm {
 
+class BatchedSpdSolver;
 class ThreadPool;
 
 /// Everything a candidate evaluation needs: spend, controls and KPI per segment.
@@ -32,6 +34,8 @@ struct SegmentProblem {
   Pooling pooling = Pooling::kPartial;
   PoolingPenalties penalties;
   double penalty_weight = kDefaultPenaltyWeight;
+  /// Factors and solves the per-segment systems of every pooled solve (null: the CPU).
+  std::shared_ptr<BatchedSpdSolver> solver;
 
   int count() const { return static_cast<int>(segments.size()); }
   int channels() const { return segments.empty() ? 0 : segments[0].channels(); }

@@ -14,6 +14,7 @@
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/segment_model_file.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
+#include "host/segments/segment_backend.hpp"
 #include "host/segments/segment_hyper_search.hpp"
 
 namespace mmm {
@@ -286,7 +287,10 @@ SegmentReport run_segment_fit(const FitOptions& o) {
   r.column_names.insert(r.column_names.end(), controls0.names.begin(), controls0.names.end());
 
   ThreadPool pool(o.threads);
-  r.backend = "cpu (" + std::to_string(pool.size()) + " threads, segments in parallel)";
+  const SegmentBackend backend = make_segment_backend(o.device, r.problem.count(), pool.size());
+  r.backend = backend.name;
+  if (!backend.notice.empty()) r.notices.push_back(backend.notice);
+  r.problem.solver = backend.solver;
   ModelData shape;
   shape.spend = Eigen::MatrixXd::Zero(1, r.problem.channels());
   for (int c = 0; c < r.problem.channels(); ++c) shape.spend(0, c) = r.problem.max_spend[c];

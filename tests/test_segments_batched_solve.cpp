@@ -1,0 +1,578 @@
+// Batched SPD solves of the segmented fit (SPEC §9, §12): the CPU batched solver against direct
+// Eigen solves, failure flags, solve_pooled through the interface, the device choice of
+// `mmm fit --segments` (every branch, with made-up machines), and CUDA-vs-CPU parity of the
+// solver and of whole segmented candidate losses (skipped where no CUDA device is visible).
+
+#include <gtest/gtest.h>
+
+#include <Eigen/Dense>
+#include <array>
+#include <cmath>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "host/backend/batched_spd_solver.hpp"
+#include "host/backend/cpu_batched_spd_solver.hpp"
+#include "host/backend/cuda_switch.hpp"
+#include "host/backend/device.hpp"
+#include "host/common/errors.hpp"
+#include "host/common/thread_pool.hpp"
+#include "host/segments/pooled_ridge.hpp"
+#include "host/segments/segment_backend.hpp"
+#include "host/segments/segment_model.hpp"
+#include "host/simulate/segment_simulator.hpp"
+
+namespace mmm {
+namespace {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+#define SKIP_WITHOUT_CUDA() \
+  if (cuda_status().device_count == 0) GTEST_SKIP() << "no CUDA device visible"
+
+/// A random SPD matrix XᵀX + shift·I with condition number in the hundreds.
+MatrixXd random_spd(int p, std::mt19937& rng, double shift = 0.5) {
+  std::normal_distribution<double> z(0.0, 1.0);
+  MatrixXd X(2 * p + 3, p);
+  for (int i = 0; i < X.rows(); ++i)
+    for (int j = 0; j < p; ++j) X(i, j) = z(rng) * (1.0 + 0.5 * j);
+  return X.transpose() * X + shift * MatrixXd::Identity(p, p);
+}
+
+/// S random SPD systems of size p with k right-hand-side columns.
+SpdBatch random_batch(int p, int S, int k, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> z(0.0, 1.0);
+  SpdBatch b;
+  b.resize(p, S, k);
+  for (int s = 0; s < S; ++s) {
+    Eigen::Map<MatrixXd>(b.matrix(s), p, p) = random_spd(p, rng);
+    for (int i = 0; i < p * k; ++i) b.rhs_block(s)[i] = 10.0 * z(rng);
+  }
+  return b;
+}
+
+/// ‖a − b‖ / ‖b‖ (‖a‖ when b is 0).
+double rel(const MatrixXd& a, const MatrixXd& b) {
+  const double n = b.norm();
+  return n > 0 ? (a - b).norm() / n : a.norm();
+}
+
+/// Checks every solved system of `out` against a direct Eigen LLT of `in`, and its factor.
+void expect_solves(const SpdBatch& in, const SpdBatch& out, double tol) {
+  const int p = in.size, k = in.rhs_cols;
+  for (int s = 0; s < in.count; ++s) {
+    ASSERT_EQ(out.info[s], 0) << "system " << s;
+    const Eigen::Map<const MatrixXd> M(in.matrix(s), p, p);
+    const MatrixXd L =
+        Eigen::Map<const MatrixXd>(out.matrix(s), p, p).triangularView<Eigen::Lower>();
+    EXPECT_LT(rel(L * L.transpose(), M), tol) << "factor of system " << s;
+    if (k == 0) continue;
+    const MatrixXd direct = M.llt().solve(Eigen::Map<const MatrixXd>(in.rhs_block(s), p, k));
+    EXPECT_LT(rel(Eigen::Map<const MatrixXd>(out.rhs_block(s), p, k), direct), tol)
+        << "system " << s << " (p " << p << ", k " << k << ")";
+  }
+}
+
+// ---- the CPU batched solver ----
+
+TEST(BatchedSpdSolve, CpuMatchesDirectEigenSolves) {
+  cpu::CpuBatchedSpdSolver solver;
+  ThreadPool pool(2);
+  for (const auto& [p, S, k] : std::vector<std::array<int, 3>>{
+           {1, 3, 1}, {4, 7, 1}, {13, 20, 14}, {29, 9, 30}, {6, 5, 0}, {8, 1, 3}}) {
+    const SpdBatch in = random_batch(p, S, k, 100 + p);
+    for (ThreadPool* tp : {static_cast<ThreadPool*>(nullptr), &pool}) {
+      SpdBatch out = in;
+      solver.factor_and_solve(out, tp);
+      ASSERT_TRUE(out.all_factored());
+      expect_solves(in, out, 1e-12);
+    }
+  }
+  EXPECT_EQ(solver.name(), "cpu (Eigen LLT)");
+}
+
+TEST(BatchedSpdSolve, CpuResultDoesNotDependOnTheThreads) {
+  cpu::CpuBatchedSpdSolver solver;
+  ThreadPool pool(3);
+  SpdBatch serial = random_batch(11, 40, 12, 5), parallel = serial;
+  solver.factor_and_solve(serial, nullptr);
+  solver.factor_and_solve(parallel, &pool);
+  EXPECT_EQ(serial.matrices, parallel.matrices);
+  EXPECT_EQ(serial.rhs, parallel.rhs);
+}
+
+TEST(BatchedSpdSolve, IndefiniteMatrixIsFlaggedAndTheOthersAreSolved) {
+  cpu::CpuBatchedSpdSolver solver;
+  ThreadPool pool(2);
+  const int p = 5;
+  SpdBatch in = random_batch(p, 6, 2, 9);
+  // System 2: eigenvalues of both signs. System 4: singular (rank 1).
+  Eigen::Map<MatrixXd> bad(in.matrix(2), p, p);
+  bad = MatrixXd::Identity(p, p);
+  bad(3, 3) = -2.0;
+  const VectorXd v = VectorXd::LinSpaced(p, 1.0, 2.0);
+  Eigen::Map<MatrixXd>(in.matrix(4), p, p) = v * v.transpose();
+  SpdBatch out = in;
+  solver.factor_and_solve(out, &pool);
+  EXPECT_FALSE(out.all_factored());
+  for (int s = 0; s < 6; ++s) {
+    if (s == 2 || s == 4) {
+      EXPECT_NE(out.info[s], 0) << "system " << s;
+      continue;
+    }
+    EXPECT_EQ(out.info[s], 0) << "system " << s;
+    const Eigen::Map<const MatrixXd> M(in.matrix(s), p, p);
+    const MatrixXd direct = M.llt().solve(Eigen::Map<const MatrixXd>(in.rhs_block(s), p, 2));
+    EXPECT_LT(rel(Eigen::Map<const MatrixXd>(out.rhs_block(s), p, 2), direct), 1e-12);
+  }
+}
+
+TEST(BatchedSpdSolve, SolveFactoredReusesTheReturnedFactors) {
+  cpu::CpuBatchedSpdSolver solver;
+  const int p = 9;
+  const SpdBatch in = random_batch(p, 4, 0, 21);
+  SpdBatch out = in;
+  solver.factor_and_solve(out, nullptr);
+  std::mt19937 rng(3);
+  std::normal_distribution<double> z(0.0, 1.0);
+  for (int s = 0; s < 4; ++s) {
+    const Eigen::Map<const MatrixXd> M(in.matrix(s), p, p);
+    for (int cols : {1, 3}) {
+      MatrixXd b(p, cols);
+      for (int i = 0; i < b.size(); ++i) b.data()[i] = z(rng);
+      MatrixXd x = b;
+      solve_factored(out, s, x.data(), cols);
+      EXPECT_LT(rel(x, M.llt().solve(b)), 1e-12);
+    }
+  }
+}
+
+TEST(BatchedSpdSolve, EmptyBatchesAndMismatchedBuffers) {
+  cpu::CpuBatchedSpdSolver solver;
+  SpdBatch empty;
+  empty.resize(4, 0, 2);
+  EXPECT_NO_THROW(solver.factor_and_solve(empty, nullptr));
+  EXPECT_TRUE(empty.all_factored());
+  SpdBatch zero;
+  zero.resize(0, 3, 1);
+  EXPECT_NO_THROW(solver.factor_and_solve(zero, nullptr));
+  EXPECT_TRUE(zero.all_factored());
+  SpdBatch bad = random_batch(3, 2, 1, 1);
+  bad.rhs.pop_back();
+  EXPECT_THROW(solver.factor_and_solve(bad, nullptr), std::invalid_argument);
+  EXPECT_THROW(SpdBatch().resize(-1, 1, 1), std::invalid_argument);
+}
+
+// ---- solve_pooled through the interface ----
+
+/// The CPU solver, counting its calls and recording their shapes; optionally reports system
+/// `fail` as not positive definite.
+class RecordingSolver : public BatchedSpdSolver {
+ public:
+  explicit RecordingSolver(int fail = -1) : fail_(fail) {}
+  void factor_and_solve(SpdBatch& batch, ThreadPool* pool) override {
+    inner_.factor_and_solve(batch, pool);
+    shapes.push_back({batch.size, batch.count, batch.rhs_cols});
+    if (fail_ >= 0 && fail_ < batch.count) batch.info[fail_] = 3;
+  }
+  std::string name() const override { return "recording"; }
+  std::vector<std::array<int, 3>> shapes;
+
+ private:
+  cpu::CpuBatchedSpdSolver inner_;
+  int fail_;
+};
+
+std::vector<SegmentGram> random_blocks(int S, int p, int T, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> z(0.0, 1.0);
+  std::vector<SegmentGram> out;
+  const VectorXd truth = VectorXd::LinSpaced(p, -1.0, 2.0);
+  for (int s = 0; s < S; ++s) {
+    MatrixXd X(T, p);
+    VectorXd y(T);
+    for (int t = 0; t < T; ++t)
+      for (int j = 0; j < p; ++j) X(t, j) = z(rng) * (1.0 + 0.3 * s);
+    for (int t = 0; t < T; ++t) y[t] = X.row(t).dot(truth) * (1.0 + 0.2 * s) + z(rng);
+    out.push_back({X.transpose() * X, X.transpose() * y, y.squaredNorm(), double(T)});
+  }
+  return out;
+}
+
+PoolingPenalties penalties(std::vector<int> global_columns = {}) {
+  PoolingPenalties pen;
+  pen.lambda = 2.0;
+  pen.lambda_global = 3.0;
+  pen.lambda_segment = 7.0;
+  pen.global_columns = std::move(global_columns);
+  return pen;
+}
+
+void expect_same(const PooledSolution& a, const PooledSolution& b) {
+  ASSERT_EQ(a.ok, b.ok);
+  EXPECT_EQ(a.global, b.global);
+  EXPECT_EQ(a.segment, b.segment);
+  EXPECT_EQ(a.rss, b.rss);
+}
+
+TEST(SegmentsBatchedSolve, SolvePooledMakesOneBatchedCallPerSolve) {
+  const int S = 6, p = 5;
+  const auto blocks = random_blocks(S, p, 15, 4);
+  ThreadPool pool(2);
+  struct Case {
+    Pooling pooling;
+    std::vector<int> globals;
+    std::vector<std::array<int, 3>> shapes;  // expected (size, count, rhs columns) per call
+  };
+  const std::vector<Case> cases = {
+      {Pooling::kNone, {}, {{p, S, 1}}},
+      {Pooling::kPartial, {}, {{p, S, p + 1}}},
+      {Pooling::kComplete, {}, {}},  // one p × p system on the host
+      {Pooling::kNone, {1, 3}, {{3, S, 2 + 1}}},
+      {Pooling::kPartial, {1, 3}, {{3, S, 2 + 1 + 3}}},
+      {Pooling::kComplete, {1, 3}, {}},
+      {Pooling::kPartial, {0, 1, 2, 3, 4}, {}},  // every column global: complete
+  };
+  for (const Case& c : cases) {
+    RecordingSolver solver;
+    const PooledSolution via =
+        solve_pooled(blocks, c.pooling, penalties(c.globals), &pool, &solver);
+    const PooledSolution cpu = solve_pooled(blocks, c.pooling, penalties(c.globals), &pool);
+    SCOPED_TRACE(std::string(pooling_name(c.pooling)) + " with " +
+                 std::to_string(c.globals.size()) + " global columns");
+    EXPECT_EQ(solver.shapes, c.shapes);
+    ASSERT_TRUE(via.ok);
+    expect_same(via, cpu);  // the default is the CPU solver: bit for bit the same
+  }
+}
+
+TEST(SegmentsBatchedSolve, SolvePooledEqualsDirectFormulas) {
+  const int S = 5, p = 4;
+  const auto blocks = random_blocks(S, p, 12, 8);
+  const PoolingPenalties pen = penalties();
+  const MatrixXd I = MatrixXd::Identity(p, p);
+  ThreadPool pool(2);
+  // none: (A_s + λI)⁻¹ c_s.
+  const PooledSolution none = solve_pooled(blocks, Pooling::kNone, pen, &pool);
+  ASSERT_TRUE(none.ok);
+  for (int s = 0; s < S; ++s) {
+    const VectorXd direct = (blocks[s].A + pen.lambda * I).inverse() * blocks[s].c;
+    EXPECT_LT(rel(none.segment.col(s), direct), 1e-12);
+  }
+  // partial: β_g from the Schur system written with explicit inverses, β_s = M_s⁻¹(c_s + λ_s β_g).
+  const double ls = pen.lambda_segment;
+  MatrixXd H = pen.lambda_global * I;
+  VectorXd r = VectorXd::Zero(p);
+  for (int s = 0; s < S; ++s) {
+    const MatrixXd Minv = (blocks[s].A + ls * I).inverse();
+    H += ls * Minv * blocks[s].A;
+    r += ls * Minv * blocks[s].c;
+  }
+  const VectorXd bg = H.partialPivLu().solve(r);
+  const PooledSolution partial = solve_pooled(blocks, Pooling::kPartial, pen, &pool);
+  ASSERT_TRUE(partial.ok);
+  EXPECT_LT(rel(partial.global, bg), 1e-11);
+  for (int s = 0; s < S; ++s) {
+    const VectorXd bs = (blocks[s].A + ls * I).inverse() * (blocks[s].c + ls * bg);
+    EXPECT_LT(rel(partial.segment.col(s), bs), 1e-11);
+    const double rss = blocks[s].yy - 2 * bs.dot(blocks[s].c) + bs.dot(blocks[s].A * bs);
+    EXPECT_NEAR(partial.rss[s], rss, 1e-9 * blocks[s].yy);
+  }
+}
+
+TEST(SegmentsBatchedSolve, AFailedSegmentSystemFailsTheSolve) {
+  const auto blocks = random_blocks(4, 3, 10, 2);
+  for (const auto& globals : {std::vector<int>{}, std::vector<int>{0}}) {
+    for (Pooling pooling : {Pooling::kNone, Pooling::kPartial}) {
+      RecordingSolver solver(2);
+      const PooledSolution sol =
+          solve_pooled(blocks, pooling, penalties(globals), nullptr, &solver);
+      EXPECT_FALSE(sol.ok) << pooling_name(pooling);
+      EXPECT_EQ(solver.shapes.size(), 1u);
+    }
+  }
+}
+
+// ---- a segmented problem (simulated, known truth) ----
+
+SegmentProblem simulated_problem(int segments, Pooling pooling, std::vector<int> globals = {}) {
+  SimulationOptions o;
+  o.weeks = 52;
+  o.channels = 3;
+  o.controls = 1;
+  o.seed = 17;
+  const SegmentSimulation sim = simulate_segments(o, segments, 0.3);
+  SegmentedData data;
+  data.columns = {"segment"};
+  for (size_t s = 0; s < sim.segments.size(); ++s) {
+    const Simulation& m = sim.segments[s];
+    Dataset d;
+    d.source = "simulated";
+    d.dates = m.dates;
+    d.channels = m.channel_names;
+    d.controls = m.control_names;
+    d.spend = m.spend;
+    d.control_values = m.controls;
+    d.kpi = m.revenue;
+    data.names.push_back(sim.names[s]);
+    data.values.push_back({sim.names[s]});
+    data.segments.push_back(d);
+  }
+  return make_segment_problem(data, pooling, penalties(std::move(globals)));
+}
+
+std::vector<double> hyper_of(const SegmentProblem& prob, double scale) {
+  std::vector<double> h;
+  for (int c = 0; c < prob.channels(); ++c)
+    h.insert(h.end(), {0.2 + 0.1 * c * scale, 1.0 + 0.5 * scale, 0.4 * prob.max_spend[c]});
+  return h;
+}
+
+TEST(SegmentsBatchedSolve, SegmentLossThroughTheProblemsSolver) {
+  ThreadPool pool(2);
+  for (Pooling pooling : {Pooling::kNone, Pooling::kComplete, Pooling::kPartial}) {
+    SegmentProblem prob = simulated_problem(5, pooling);
+    const std::vector<double> h = hyper_of(prob, 1.0);
+    const double cpu = segment_loss(prob, h.data(), &pool);
+    auto solver = std::make_shared<RecordingSolver>();
+    prob.solver = solver;
+    EXPECT_EQ(segment_loss(prob, h.data(), &pool), cpu) << pooling_name(pooling);
+    EXPECT_EQ(solver->shapes.size(), pooling == Pooling::kComplete ? 0u : 1u);
+    EXPECT_TRUE(std::isfinite(cpu));
+    prob.solver = std::make_shared<RecordingSolver>(0);
+    const double failed = segment_loss(prob, h.data(), &pool);
+    EXPECT_TRUE(pooling == Pooling::kComplete ? failed == cpu : std::isinf(failed));
+  }
+}
+
+// ---- device choice of the segmented fit ----
+
+CudaStatus machine(bool built, int devices) {
+  CudaStatus s;
+  s.built = built;
+  s.device_count = devices;
+  for (int d = 0; d < devices; ++d) s.devices.push_back("Fake GPU " + std::to_string(d));
+  if (devices == 0) s.detail = built ? "cudaErrorNoDevice: no CUDA-capable device" : "no CUDA";
+  return s;
+}
+
+/// A factory that records the ordinal it was asked for and returns a named CPU solver.
+struct FakeCuda {
+  int asked = -1;
+  CudaSolverFactory factory() {
+    return [this](int ordinal) -> std::unique_ptr<BatchedSpdSolver> {
+      asked = ordinal;
+      struct Named : cpu::CpuBatchedSpdSolver {
+        std::string name() const override { return "cuda:fake (Fake GPU)"; }
+      };
+      return std::make_unique<Named>();
+    };
+  }
+};
+
+std::string backend_error(const std::string& device, const CudaStatus& status) {
+  FakeCuda fake;
+  try {
+    make_segment_backend(parse_device(device), 200, 2, status, fake.factory());
+  } catch (const BackendUnavailable& e) {
+    EXPECT_EQ(fake.asked, -1);
+    return e.what();
+  }
+  ADD_FAILURE() << "--device " << device << " accepted";
+  return "";
+}
+
+TEST(SegmentBackend, CpuIsTheCpuWithoutANotice) {
+  for (const CudaStatus& m : {machine(false, 0), machine(true, 0), machine(true, 2)}) {
+    FakeCuda fake;
+    const SegmentBackend b = make_segment_backend(parse_device("cpu"), 500, 3, m, fake.factory());
+    EXPECT_EQ(b.solver, nullptr);
+    EXPECT_EQ(b.name, "cpu (3 threads, segments in parallel)");
+    EXPECT_EQ(b.notice, "");
+    EXPECT_EQ(fake.asked, -1);
+  }
+}
+
+TEST(SegmentBackend, AutoFallsBackToTheCpuWithANoticeSayingWhy) {
+  for (const auto& [m, why] : {std::pair{machine(false, 0), "no CUDA device support in this build"},
+                               std::pair{machine(true, 0), "no CUDA device visible"}}) {
+    FakeCuda fake;
+    const SegmentBackend b = make_segment_backend(parse_device("auto"), 500, 2, m, fake.factory());
+    EXPECT_EQ(b.solver, nullptr);
+    EXPECT_EQ(b.name, "cpu (2 threads, segments in parallel)");
+    EXPECT_EQ(b.notice, std::string(why) + "; using the cpu (2 threads, segments in parallel)");
+    EXPECT_EQ(fake.asked, -1);
+  }
+}
+
+TEST(SegmentBackend, AutoKeepsFewSegmentsOnTheCpu) {
+  FakeCuda fake;
+  const SegmentBackend small = make_segment_backend(parse_device("auto"), kMinSegmentsForCuda - 1,
+                                                    2, machine(true, 1), fake.factory());
+  EXPECT_EQ(small.solver, nullptr);
+  EXPECT_EQ(fake.asked, -1);
+  EXPECT_EQ(small.name, "cpu (2 threads, segments in parallel)");
+  EXPECT_NE(small.notice.find("CUDA device 0 visible"), std::string::npos) << small.notice;
+  EXPECT_NE(small.notice.find(std::to_string(kMinSegmentsForCuda)), std::string::npos);
+  EXPECT_NE(small.notice.find("--device cuda forces the GPU"), std::string::npos);
+
+  const SegmentBackend large = make_segment_backend(parse_device("auto"), kMinSegmentsForCuda, 2,
+                                                    machine(true, 1), fake.factory());
+  ASSERT_NE(large.solver, nullptr);
+  EXPECT_EQ(fake.asked, 0);
+  EXPECT_EQ(large.name.rfind("cuda:fake (Fake GPU) for the batched segment solves", 0), 0u)
+      << large.name;
+  EXPECT_NE(large.name.find("designs on the cpu (2 threads"), std::string::npos);
+  EXPECT_EQ(large.notice, "using CUDA device 0: Fake GPU 0 for the batched segment solves");
+}
+
+TEST(SegmentBackend, ExplicitCudaUsesTheDeviceWhateverTheSegmentCount) {
+  for (const auto& [text, ordinal] : {std::pair{"cuda", 0}, std::pair{"cuda:1", 1}}) {
+    FakeCuda fake;
+    const SegmentBackend b =
+        make_segment_backend(parse_device(text), 2, 1, machine(true, 2), fake.factory());
+    ASSERT_NE(b.solver, nullptr) << text;
+    EXPECT_EQ(fake.asked, ordinal);
+    EXPECT_EQ(b.notice, "");  // asked for explicitly
+  }
+}
+
+TEST(SegmentBackend, ExplicitCudaWithoutThatDeviceIsBackendUnavailable) {
+  std::string msg = backend_error("cuda", machine(true, 0));
+  EXPECT_NE(msg.find("--device cuda: 0 CUDA device(s) visible"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("cudaErrorNoDevice"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("--device cpu"), std::string::npos) << msg;
+  msg = backend_error("cuda", machine(false, 0));
+  EXPECT_NE(msg.find("this build has no CUDA backend"), std::string::npos) << msg;
+  msg = backend_error("cuda:2", machine(true, 2));
+  EXPECT_NE(msg.find("--device cuda:2: 2 CUDA device(s) visible"), std::string::npos) << msg;
+  // A bad value is an InputError listing the grammar, before any device is looked at.
+  EXPECT_THROW(make_segment_backend("gpu", 10, 1), InputError);
+}
+
+TEST(SegmentBackend, ResolveDeviceIsTheSingleFitsRule) {
+  ResolvedDevice d = resolve_device(parse_device("auto"), machine(true, 3));
+  EXPECT_TRUE(d.cuda);
+  EXPECT_EQ(d.ordinal, 0);
+  EXPECT_EQ(d.reason, "using CUDA device 0: Fake GPU 0");
+  d = resolve_device(parse_device("cuda:2"), machine(true, 3));
+  EXPECT_TRUE(d.cuda);
+  EXPECT_EQ(d.ordinal, 2);
+  EXPECT_EQ(d.reason, "");
+  d = resolve_device(parse_device("cpu"), machine(true, 3));
+  EXPECT_FALSE(d.cuda);
+  d = resolve_device(parse_device("auto"), machine(true, 0));
+  EXPECT_FALSE(d.cuda);
+  EXPECT_EQ(d.reason, "no CUDA device visible");
+  EXPECT_THROW(resolve_device(parse_device("cuda:3"), machine(true, 3)), BackendUnavailable);
+}
+
+TEST(SegmentBackend, ThisMachine) {
+  const CudaStatus s = cuda_status();
+  const SegmentBackend cpu = make_segment_backend("cpu", 3, 1);
+  EXPECT_EQ(cpu.solver, nullptr);
+  if (s.device_count > 0) {
+    const SegmentBackend b = make_segment_backend("cuda", 3, 1);
+    ASSERT_NE(b.solver, nullptr);
+    EXPECT_EQ(b.name.rfind("cuda:0 (", 0), 0u) << b.name;
+    return;
+  }
+  EXPECT_THROW(make_segment_backend("cuda", 3, 1), BackendUnavailable);
+  EXPECT_THROW(create_cuda_batched_spd_solver(0), BackendUnavailable);
+  const SegmentBackend b = make_segment_backend("auto", 300, 1);
+  EXPECT_EQ(b.solver, nullptr);
+  EXPECT_NE(b.notice.find("no CUDA device"), std::string::npos) << b.notice;
+}
+
+// ---- CUDA against the CPU (skipped without a device) ----
+
+constexpr double kParity = 1e-9;
+
+TEST(CudaBatchedSolve, MatchesTheCpuSolver) {
+  SKIP_WITHOUT_CUDA();
+  std::unique_ptr<BatchedSpdSolver> gpu = create_cuda_batched_spd_solver(0);
+  cpu::CpuBatchedSpdSolver cpu;
+  EXPECT_EQ(gpu->name().rfind("cuda:0 (", 0), 0u) << gpu->name();
+  // Batches of growing and shrinking shape reuse the device workspaces.
+  for (const auto& [p, S, k] : std::vector<std::array<int, 3>>{{4, 7, 1},
+                                                               {13, 300, 14},
+                                                               {29, 64, 30},
+                                                               {6, 5, 0},
+                                                               {1, 3, 2},
+                                                               {40, 500, 41},
+                                                               {3, 2, 1}}) {
+    const SpdBatch in = random_batch(p, S, k, 200 + p);
+    SpdBatch on_gpu = in, on_cpu = in;
+    gpu->factor_and_solve(on_gpu, nullptr);
+    cpu.factor_and_solve(on_cpu, nullptr);
+    ASSERT_TRUE(on_gpu.all_factored()) << "p " << p << " S " << S;
+    expect_solves(in, on_gpu, kParity);
+    for (int s = 0; s < S; ++s) {
+      const Eigen::Map<const MatrixXd> xg(on_gpu.rhs_block(s), p, k), xc(on_cpu.rhs_block(s), p, k);
+      if (k > 0) {
+        EXPECT_LT(rel(xg, xc), kParity) << "system " << s;
+      }
+      const MatrixXd Lg =
+          Eigen::Map<const MatrixXd>(on_gpu.matrix(s), p, p).triangularView<Eigen::Lower>();
+      const MatrixXd Lc =
+          Eigen::Map<const MatrixXd>(on_cpu.matrix(s), p, p).triangularView<Eigen::Lower>();
+      EXPECT_LT(rel(Lg, Lc), kParity) << "factor " << s;
+    }
+  }
+}
+
+TEST(CudaBatchedSolve, FlagsIndefiniteMatricesLikeTheCpu) {
+  SKIP_WITHOUT_CUDA();
+  std::unique_ptr<BatchedSpdSolver> gpu = create_cuda_batched_spd_solver(0);
+  const int p = 6;
+  SpdBatch in = random_batch(p, 9, 2, 31);
+  Eigen::Map<MatrixXd> bad(in.matrix(4), p, p);
+  bad = MatrixXd::Identity(p, p);
+  bad(2, 2) = -1.0;  // the leading minor of order 3 is the first that is not positive
+  SpdBatch out = in;
+  gpu->factor_and_solve(out, nullptr);
+  for (int s = 0; s < 9; ++s) {
+    if (s == 4) {
+      EXPECT_GT(out.info[s], 0) << "cuSOLVER's order of the failing minor (3 expected)";
+    } else {
+      EXPECT_EQ(out.info[s], 0) << "system " << s;
+    }
+  }
+}
+
+TEST(CudaBatchedSolve, SegmentLossesMatchTheCpu) {
+  SKIP_WITHOUT_CUDA();
+  ThreadPool pool(2);
+  std::shared_ptr<BatchedSpdSolver> gpu = create_cuda_batched_spd_solver(0);
+  for (int segments : {3, 80}) {
+    for (const auto& globals : {std::vector<int>{}, std::vector<int>{1}}) {
+      for (Pooling pooling : {Pooling::kNone, Pooling::kComplete, Pooling::kPartial}) {
+        SegmentProblem prob = simulated_problem(segments, pooling, globals);
+        for (double scale : {0.0, 1.0, 2.0}) {
+          const std::vector<double> h = hyper_of(prob, scale);
+          prob.solver = nullptr;
+          const SegmentDesign d = build_segment_design(prob, h.data(), &pool);
+          const SegmentFit cpu = fit_segment_design(prob, d, pooling, &pool);
+          prob.solver = gpu;
+          const SegmentFit cuda = fit_segment_design(prob, d, pooling, &pool);
+          SCOPED_TRACE(std::string(pooling_name(pooling)) + ", " + std::to_string(segments) +
+                       " segments, " + std::to_string(globals.size()) + " global");
+          ASSERT_TRUE(std::isfinite(cpu.loss));
+          EXPECT_NEAR(cuda.loss, cpu.loss, kParity * std::abs(cpu.loss));
+          EXPECT_LT(rel(cuda.solution.global, cpu.solution.global), kParity);
+          EXPECT_LT(rel(cuda.solution.segment, cpu.solution.segment), kParity);
+          EXPECT_NEAR(segment_loss(prob, h.data(), &pool), cpu.loss, kParity * std::abs(cpu.loss));
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mmm
