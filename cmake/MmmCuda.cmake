@@ -38,5 +38,9 @@ function(mmm_attach_cuda target)
     target_compile_options(${target} PRIVATE
       $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr>
       $<$<COMPILE_LANGUAGE:CUDA>:--diag-suppress=20012>)
+    # nvcc's own warnings (and the host compiler's defaults) as errors, like -Werror for g++.
+    if(MMM_WARNINGS_AS_ERRORS)
+      target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--Werror=all-warnings>)
+    endif()
   endif()
 endfunction()

@@ -8,10 +8,12 @@
 #include <Eigen/Dense>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -250,6 +252,38 @@ TEST(SegmentsBatchedSolve, SolvePooledMakesOneBatchedCallPerSolve) {
     ASSERT_TRUE(via.ok);
     expect_same(via, cpu);  // the default is the CPU solver: bit for bit the same
   }
+}
+
+TEST(SegmentsBatchedSolve, SolvePooledReusesItsBatchSafelyAcrossCallsAndThreads) {
+  // The batch buffers are reused per calling thread: shrinking and growing problems in turn,
+  // on two threads at once (each with its own pool), give the results of fresh serial solves.
+  const std::vector<std::vector<SegmentGram>> problems = {
+      random_blocks(9, 6, 14, 1), random_blocks(3, 4, 9, 2), random_blocks(40, 7, 16, 3),
+      random_blocks(2, 2, 5, 4)};
+  std::vector<std::vector<PooledSolution>> expected(problems.size());
+  for (size_t i = 0; i < problems.size(); ++i)
+    for (Pooling pooling : {Pooling::kNone, Pooling::kPartial})
+      for (const auto& globals : {std::vector<int>{}, std::vector<int>{1}})
+        expected[i].push_back(solve_pooled(problems[i], pooling, penalties(globals)));
+  auto run = [&](int offset, int& mismatches) {
+    ThreadPool pool(2);
+    for (int round = 0; round < 6; ++round) {
+      const size_t i = (round + offset) % problems.size();
+      int c = 0;
+      for (Pooling pooling : {Pooling::kNone, Pooling::kPartial})
+        for (const auto& globals : {std::vector<int>{}, std::vector<int>{1}}) {
+          const PooledSolution got = solve_pooled(problems[i], pooling, penalties(globals), &pool);
+          const PooledSolution& want = expected[i][c++];
+          if (!got.ok || got.segment != want.segment || got.global != want.global) ++mismatches;
+        }
+    }
+  };
+  int a = 0, b = 0;
+  std::thread first(run, 0, std::ref(a)), second(run, 1, std::ref(b));
+  first.join();
+  second.join();
+  EXPECT_EQ(a, 0);
+  EXPECT_EQ(b, 0);
 }
 
 TEST(SegmentsBatchedSolve, SolvePooledEqualsDirectFormulas) {

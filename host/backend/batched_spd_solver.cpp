@@ -14,8 +14,9 @@ void SpdBatch::resize(int p, int S, int k) {
   size = p;
   count = S;
   rhs_cols = k;
-  matrices.assign(static_cast<std::size_t>(S) * p * p, 0.0);
-  rhs.assign(static_cast<std::size_t>(S) * p * k, 0.0);
+  // resize, not assign: a reused batch keeps its memory and skips a pass over it.
+  matrices.resize(static_cast<std::size_t>(S) * p * p);
+  rhs.resize(static_cast<std::size_t>(S) * p * k);
   info.assign(S, 0);
 }
 

@@ -38,7 +38,8 @@ struct SpdBatch {
   /// (Eigen does not say which minor failed). A failed system never aborts the others.
   std::vector<int> info;
 
-  /// Sizes the buffers for S systems of size p with k right-hand-side columns (all zero).
+  /// Sizes the buffers for S systems of size p with k right-hand-side columns. Added elements
+  /// are zero, kept ones keep their values (a reused batch): write every M_s and B_s.
   void resize(int p, int S, int k);
   /// M_s (before the call) or L_s (after it), p × p column-major.
   double* matrix(int s) { return matrices.data() + static_cast<std::size_t>(s) * size * size; }

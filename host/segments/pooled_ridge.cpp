@@ -29,11 +29,22 @@ double rss_of(const SegmentGram& g, const VectorXd& beta) {
   return g.yy - 2.0 * beta.dot(g.c) + beta.dot(g.A * beta);
 }
 
-// Fills the batch's M_s = A_s(idx, idx) + μ I for every segment (in parallel).
-void fill_matrices(const std::vector<SegmentGram>& blocks, const std::vector<int>* idx, double mu,
-                   ThreadPool* pool, SpdBatch& batch) {
-  const int n = batch.size;
-  for_segments(batch.count, pool, [&](int s, int) {
+// The batch of this thread's solves, sized for S systems of size n with k right-hand sides and
+// filled in one pass over the segments: M_s = A_s(idx, idx) + μ I (idx null: all columns) and
+// B_s through rhs(s, B_s). Reused from call to call (its memory is that of the largest batch
+// this thread solved): a fresh 2 S p² allocation per candidate comes from mmap, and its page
+// faults cost as much as the rest of the per-segment work (measured at S = 300, p = 29).
+template <typename Rhs>
+SpdBatch& segment_batch(const std::vector<SegmentGram>& blocks, const std::vector<int>* idx, int n,
+                        int k, double mu, ThreadPool* pool, Rhs&& rhs) {
+  thread_local SpdBatch reused;
+  // The workers must see this thread's batch, not their own thread_local one: capture it.
+  SpdBatch& batch = reused;
+  const int S = static_cast<int>(blocks.size());
+  batch.resize(n, S, k);
+  // Copying is memory bound: below ~0.5 MB one thread copies faster than the pool wakes up.
+  const bool small = batch.matrices.size() + batch.rhs.size() < (std::size_t{1} << 16);
+  for_segments(S, small ? nullptr : pool, [&](int s, int) {
     Eigen::Map<MatrixXd> M(batch.matrix(s), n, n);
     if (idx == nullptr) {
       M = blocks[s].A;
@@ -41,7 +52,9 @@ void fill_matrices(const std::vector<SegmentGram>& blocks, const std::vector<int
       M = blocks[s].A(*idx, *idx);
     }
     M.diagonal().array() += mu;
+    rhs(s, Eigen::Map<MatrixXd>(batch.rhs_block(s), n, k));
   });
+  return batch;
 }
 
 // none and partial with global columns G (see the header): every β_sL eliminated per segment,
@@ -57,15 +70,12 @@ void solve_with_globals(const std::vector<SegmentGram>& blocks, Pooling pooling,
   const double mu = partial ? pen.lambda_segment : pen.lambda;
   const double ls = partial ? pen.lambda_segment : 0.0;
   const int q = partial ? g + l : g;
-  SpdBatch batch;
-  batch.resize(l, S, g + 1 + (partial ? l : 0));
-  fill_matrices(blocks, &L, mu, pool, batch);
-  for_segments(S, pool, [&](int s, int) {
-    Eigen::Map<MatrixXd> B(batch.rhs_block(s), l, batch.rhs_cols);
-    B.leftCols(g) = blocks[s].A(L, G);
-    B.col(g) = blocks[s].c(L);
-    if (partial) B.rightCols(l) = blocks[s].A(L, L);
-  });
+  SpdBatch& batch = segment_batch(blocks, &L, l, g + 1 + (partial ? l : 0), mu, pool,
+                                  [&](int s, Eigen::Map<MatrixXd> B) {
+                                    B.leftCols(g) = blocks[s].A(L, G);
+                                    B.col(g) = blocks[s].c(L);
+                                    if (partial) B.rightCols(l) = blocks[s].A(L, L);
+                                  });
   solver.factor_and_solve(batch, pool);
   if (!batch.all_factored()) {
     ok = false;
@@ -170,10 +180,8 @@ PooledSolution solve_pooled(const std::vector<SegmentGram>& blocks, Pooling pool
     solve_with_globals(blocks, pooling, pen, L, pool, batched, out, ok);
   } else if (pooling == Pooling::kNone) {
     // One batched call: every (A_s + λI) β_s = c_s.
-    SpdBatch batch;
-    batch.resize(p, S, 1);
-    fill_matrices(blocks, nullptr, pen.lambda, pool, batch);
-    for (int s = 0; s < S; ++s) Eigen::Map<VectorXd>(batch.rhs_block(s), p) = blocks[s].c;
+    SpdBatch& batch = segment_batch(blocks, nullptr, p, 1, pen.lambda, pool,
+                                    [&](int s, Eigen::Map<MatrixXd> B) { B = blocks[s].c; });
     batched.factor_and_solve(batch, pool);
     ok = batch.all_factored();
     if (ok) {
@@ -195,14 +203,11 @@ PooledSolution solve_pooled(const std::vector<SegmentGram>& blocks, Pooling pool
     const double ls = pen.lambda_segment;
     // One batched call: M_s = A_s + λ_s I against [A_s | c_s] (memory 2 S p², like the
     // factors and per-segment terms it replaces).
-    SpdBatch batch;
-    batch.resize(p, S, p + 1);
-    fill_matrices(blocks, nullptr, ls, pool, batch);
-    for_segments(S, pool, [&](int s, int) {
-      Eigen::Map<MatrixXd> B(batch.rhs_block(s), p, p + 1);
-      B.leftCols(p) = blocks[s].A;
-      B.col(p) = blocks[s].c;
-    });
+    SpdBatch& batch =
+        segment_batch(blocks, nullptr, p, p + 1, ls, pool, [&](int s, Eigen::Map<MatrixXd> B) {
+          B.leftCols(p) = blocks[s].A;
+          B.col(p) = blocks[s].c;
+        });
     batched.factor_and_solve(batch, pool);
     ok = batch.all_factored();
     if (ok) {
