@@ -23,6 +23,7 @@
 #include "host/backend/device.hpp"
 #include "host/common/thread_pool.hpp"
 #include "host/segments/pooled_ridge.hpp"
+#include "host/segments/segment_cv.hpp"
 #include "host/segments/segment_model.hpp"
 #include "host/simulate/segment_simulator.hpp"
 
@@ -381,6 +382,27 @@ TEST(SegmentsBatchedSolve, SegmentLossThroughTheProblemsSolver) {
     const double failed = segment_loss(prob, h.data(), &pool);
     EXPECT_TRUE(pooling == Pooling::kComplete ? failed == cpu : std::isinf(failed));
   }
+}
+
+TEST(SegmentsBatchedSolve, CvFoldsOnASubsetOfSegmentsUseTheProblemsSolver) {
+  ThreadPool pool(2);
+  SegmentProblem prob = simulated_problem(4, Pooling::kPartial);
+  auto solver = std::make_shared<RecordingSolver>();
+  prob.solver = solver;
+  SegmentFoldPlan fold;
+  fold.segments = {0, 2};
+  for (int i = 0; i < 2; ++i) {
+    CvFold w;
+    w.train_end = 30;
+    w.test_begin = 30;
+    w.test_end = 40;
+    fold.windows.push_back(w);
+  }
+  const std::vector<double> h = hyper_of(prob, 1.0);
+  const SegmentFoldFit fit = fit_segment_fold(prob, h.data(), 0, fold, &pool);
+  EXPECT_TRUE(fit.ok);
+  const int p = prob.parameters();
+  EXPECT_EQ(solver->shapes, (std::vector<std::array<int, 3>>{{p, 2, p + 1}}));
 }
 
 // ---- CUDA against the CPU (skipped without a device) ----

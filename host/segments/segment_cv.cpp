@@ -21,6 +21,7 @@ SegmentProblem subset_problem(const SegmentProblem& problem, const std::vector<i
   out.penalties = problem.penalties;
   out.penalty_weight = problem.penalty_weight;
   out.max_spend = problem.max_spend;
+  out.solver = problem.solver;  // the folds solve on the fit's device too
   for (int s : segments) {
     out.segments.push_back(problem.segments[s]);
     out.spend_period_major.push_back(problem.spend_period_major[s]);
