@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "host/backend/cuda_switch.hpp"
 #include "host/backend/device.hpp"
 #include "host/common/thread_pool.hpp"
 
@@ -37,6 +38,11 @@ Runner add_info_command(CLI::App& /*app*/) {
                 s.detail.c_str());
     for (size_t i = 0; i < s.devices.size(); ++i)
       std::printf("  cuda:%zu %s\n", i, s.devices[i].c_str());
+    if (s.built) {
+      const std::string problem = cuda_math_library_problem();
+      std::printf("cuda math libraries (cuBLAS, cuSOLVER; for segment solves): %s\n",
+                  problem.empty() ? "loadable" : problem.c_str());
+    }
     return 0;
   };
 }

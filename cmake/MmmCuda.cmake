@@ -28,7 +28,8 @@ function(mmm_attach_cuda target)
   if(MMM_CUDA_BUILT AND cuda_sources)
     target_sources(${target} PRIVATE ${cuda_sources})
     target_compile_definitions(${target} PRIVATE MMM_HAVE_CUDA=1)
-    target_link_libraries(${target} PUBLIC CUDA::cudart CUDA::cublas CUDA::cusolver)
+    # cuBLAS/cuSOLVER are dlopen'ed at first use (kernels/cuda_math_libraries.cuh), not linked.
+    target_link_libraries(${target} PUBLIC CUDA::cudart ${CMAKE_DL_LIBS})
     set_target_properties(${target} PROPERTIES CUDA_SEPARABLE_COMPILATION OFF CUDA_STANDARD 17
                                                CUDA_STANDARD_REQUIRED ON)
     # kernels/cuda_entry.cu reads ModelData, so nvcc sees Eigen's headers: Eigen's

@@ -52,19 +52,19 @@ void CudaBatchedSpdSolver::factor_and_solve(SpdBatch& batch, ThreadPool* /*pool*
   upload(ctx_, rhs_ptrs_.get(), host_rhs_ptrs_.data(), S);
 
   // M_s = L_s L_sᵀ in the lower triangle; info_[s] > 0: leading minor info_[s] not positive.
-  MMM_CUDA_LIB_CHECK(cusolverDnDpotrfBatched(ctx_.cusolver(), CUBLAS_FILL_MODE_LOWER, p,
-                                             matrix_ptrs_.get(), p, info_.get(), S));
+  MMM_CUDA_LIB_CHECK(math_libraries().solver_dpotrf_batched(
+      ctx_.cusolver(), CUBLAS_FILL_MODE_LOWER, p, matrix_ptrs_.get(), p, info_.get(), S));
   if (k > 0) {
     const double one = 1.0;  // host pointer mode (the handle's default)
     cublasHandle_t blas = ctx_.cublas();
     // L_s Y_s = B_s, then L_sᵀ X_s = Y_s, in place in rhs_. A failed system's factor is
     // garbage and so is its solution; info says so and the caller does not read it.
-    MMM_CUDA_LIB_CHECK(cublasDtrsmBatched(blas, CUBLAS_SIDE_LEFT, CUBLAS_FILL_MODE_LOWER,
-                                          CUBLAS_OP_N, CUBLAS_DIAG_NON_UNIT, p, k, &one,
-                                          matrix_ptrs_.get(), p, rhs_ptrs_.get(), p, S));
-    MMM_CUDA_LIB_CHECK(cublasDtrsmBatched(blas, CUBLAS_SIDE_LEFT, CUBLAS_FILL_MODE_LOWER,
-                                          CUBLAS_OP_T, CUBLAS_DIAG_NON_UNIT, p, k, &one,
-                                          matrix_ptrs_.get(), p, rhs_ptrs_.get(), p, S));
+    MMM_CUDA_LIB_CHECK(math_libraries().blas_dtrsm_batched(
+        blas, CUBLAS_SIDE_LEFT, CUBLAS_FILL_MODE_LOWER, CUBLAS_OP_N, CUBLAS_DIAG_NON_UNIT, p, k,
+        &one, matrix_ptrs_.get(), p, rhs_ptrs_.get(), p, S));
+    MMM_CUDA_LIB_CHECK(math_libraries().blas_dtrsm_batched(
+        blas, CUBLAS_SIDE_LEFT, CUBLAS_FILL_MODE_LOWER, CUBLAS_OP_T, CUBLAS_DIAG_NON_UNIT, p, k,
+        &one, matrix_ptrs_.get(), p, rhs_ptrs_.get(), p, S));
   }
   download(ctx_, batch.matrices.data(), matrices_.get(), batch.matrices.size());
   download(ctx_, batch.rhs.data(), rhs_.get(), batch.rhs.size());

@@ -97,8 +97,8 @@ CudaContext::CudaContext(int ordinal) : ordinal_(ordinal) {
 CudaContext::~CudaContext() {
   if (stream_ == nullptr) return;
   MMM_CUDA_CHECK_NOTHROW(cudaSetDevice(ordinal_));
-  if (cusolver_ != nullptr) MMM_CUDA_LIB_CHECK_NOTHROW(cusolverDnDestroy(cusolver_));
-  if (cublas_ != nullptr) MMM_CUDA_LIB_CHECK_NOTHROW(cublasDestroy(cublas_));
+  if (cusolver_ != nullptr) MMM_CUDA_LIB_CHECK_NOTHROW(math_libraries().solver_destroy(cusolver_));
+  if (cublas_ != nullptr) MMM_CUDA_LIB_CHECK_NOTHROW(math_libraries().blas_destroy(cublas_));
   MMM_CUDA_CHECK_NOTHROW(cudaStreamDestroy(stream_));
 }
 
@@ -106,12 +106,12 @@ cublasHandle_t CudaContext::cublas() {
   if (cublas_ == nullptr) {
     activate();
     cublasHandle_t handle = nullptr;
-    MMM_CUDA_LIB_CHECK(cublasCreate(&handle));
+    MMM_CUDA_LIB_CHECK(math_libraries().blas_create(&handle));
     cublas_ = handle;
-    MMM_CUDA_LIB_CHECK(cublasSetStream(cublas_, stream_));
+    MMM_CUDA_LIB_CHECK(math_libraries().blas_set_stream(cublas_, stream_));
     // float64 throughout (SPEC §12): the default mode, not the opt-in TF32 or FP64-emulation
     // modes, and said explicitly so that nobody's environment changes it.
-    MMM_CUDA_LIB_CHECK(cublasSetMathMode(cublas_, CUBLAS_DEFAULT_MATH));
+    MMM_CUDA_LIB_CHECK(math_libraries().blas_set_math_mode(cublas_, CUBLAS_DEFAULT_MATH));
   }
   return cublas_;
 }
@@ -120,9 +120,9 @@ cusolverDnHandle_t CudaContext::cusolver() {
   if (cusolver_ == nullptr) {
     activate();
     cusolverDnHandle_t handle = nullptr;
-    MMM_CUDA_LIB_CHECK(cusolverDnCreate(&handle));
+    MMM_CUDA_LIB_CHECK(math_libraries().solver_create(&handle));
     cusolver_ = handle;
-    MMM_CUDA_LIB_CHECK(cusolverDnSetStream(cusolver_, stream_));
+    MMM_CUDA_LIB_CHECK(math_libraries().solver_set_stream(cusolver_, stream_));
   }
   return cusolver_;
 }

@@ -13,6 +13,8 @@
 #include <string>
 #include <utility>
 
+#include "kernels/cuda_math_libraries.cuh"
+
 namespace mmm::cuda {
 
 /// A failed CUDA runtime call or kernel launch. The message names the call, the status (name
@@ -55,7 +57,8 @@ inline void check_nothrow(cudaError_t status, const char* call, const char* file
 }
 inline void check(cublasStatus_t status, const char* call, const char* file, int line) {
   if (status != CUBLAS_STATUS_SUCCESS)
-    throw_library_error("cuBLAS", status, cublasGetStatusName(status), call, file, line);
+    throw_library_error("cuBLAS", status, math_libraries().blas_status_name(status), call, file,
+                        line);
 }
 inline void check(cusolverStatus_t status, const char* call, const char* file, int line) {
   if (status != CUSOLVER_STATUS_SUCCESS)
@@ -63,7 +66,8 @@ inline void check(cusolverStatus_t status, const char* call, const char* file, i
 }
 inline void check_nothrow(cublasStatus_t status, const char* call, const char* file, int line) {
   if (status != CUBLAS_STATUS_SUCCESS)
-    warn_library_error("cuBLAS", status, cublasGetStatusName(status), call, file, line);
+    warn_library_error("cuBLAS", status, math_libraries().blas_status_name(status), call, file,
+                       line);
 }
 inline void check_nothrow(cusolverStatus_t status, const char* call, const char* file, int line) {
   if (status != CUSOLVER_STATUS_SUCCESS)

@@ -13,6 +13,7 @@
 #include "host/common/errors.hpp"
 #include "kernels/cuda_batched_spd_solver.cuh"
 #include "kernels/cuda_evaluator.cuh"
+#include "kernels/cuda_math_libraries.cuh"
 
 namespace mmm::cuda {
 namespace {
@@ -108,8 +109,19 @@ std::unique_ptr<Evaluator> make_cuda_evaluator(const ModelData& data, int ordina
   return std::make_unique<CudaEvaluator>(resident_problem(data), ordinal);
 }
 
+std::string math_library_problem() {
+  try {
+    math_libraries();
+    return "";
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+}
+
 std::unique_ptr<BatchedSpdSolver> make_cuda_batched_spd_solver(int ordinal) {
   require_visible(ordinal);
+  const std::string problem = math_library_problem();
+  if (!problem.empty()) throw BackendUnavailable(problem);
   return std::make_unique<CudaBatchedSpdSolver>(ordinal);
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "host/backend/cuda_switch.hpp"
 #include "host/backend/device.hpp"
 #include "host/backend/evaluator.hpp"
 #include "host/common/errors.hpp"
@@ -92,6 +93,17 @@ TEST(Device, CpuEvaluatorFromTheFactory) {
   // A null notice pointer is allowed.
   ev = make_evaluator(parse_device("cpu"), m, 1, nullptr);
   EXPECT_EQ(ev->name(), "cpu (1 thread)");
+}
+
+TEST(Device, CudaMathLibrariesLoadWhenCudaIsBuilt) {
+  // cuBLAS/cuSOLVER are opened at first use, not linked; a build with CUDA must find the
+  // toolkit's libraries at run time (no GPU needed to load them).
+  const std::string problem = cuda_math_library_problem();
+  if (!cuda_status().built) {
+    EXPECT_EQ(problem, "not built");
+    GTEST_SKIP() << "built without CUDA";
+  }
+  EXPECT_EQ(problem, "") << problem;
 }
 
 TEST(Device, CudaStatusIsConsistent) {

@@ -12,6 +12,8 @@
 
 namespace mmm::cuda {
 
+/// "" when cuBLAS and cuSOLVER (opened at first use) load and resolve, else why not.
+std::string math_library_problem();
 /// Number of visible CUDA devices; 0 (not an error) when there is no GPU or driver.
 int visible_device_count(std::string* detail);
 /// "NAME (compute X.Y, N MiB)" per visible device.

@@ -34,6 +34,14 @@ std::unique_ptr<Evaluator> create_cuda_evaluator(const ModelData& data, int ordi
 #endif
 }
 
+std::string cuda_math_library_problem() {
+#if MMM_HAVE_CUDA
+  return cuda::math_library_problem();
+#else
+  return "not built";
+#endif
+}
+
 std::unique_ptr<BatchedSpdSolver> create_cuda_batched_spd_solver(int ordinal) {
 #if MMM_HAVE_CUDA
   return cuda::make_cuda_batched_spd_solver(ordinal);

@@ -11,6 +11,11 @@ namespace mmm {
 /// The CUDA evaluator, or BackendUnavailable in a build without CUDA.
 std::unique_ptr<Evaluator> create_cuda_evaluator(const ModelData& data, int ordinal);
 
+/// "" when the CUDA math libraries (cuBLAS, cuSOLVER) can be loaded, else why not ("not
+/// built" without CUDA). Loading them costs ~250 MB of mappings: only `mmm info` and the CUDA
+/// segment solver ask.
+std::string cuda_math_library_problem();
+
 /// The cuSOLVER batched SPD solver on device `ordinal`, or BackendUnavailable in a build
 /// without CUDA or when the ordinal is not a visible device.
 std::unique_ptr<BatchedSpdSolver> create_cuda_batched_spd_solver(int ordinal);
