@@ -56,16 +56,11 @@ std::vector<double> some_hyper(int C) {
   return h;
 }
 
-double global_penalty(const SegmentProblem& p, const SegmentFit& f) {
-  double neg = 0.0;
-  for (int c = 0; c < p.channels(); ++c) neg += std::pow(std::min(f.solution.global[c], 0.0), 2);
-  return p.penalty_weight * neg;
-}
-
 // At the shared fit each segment's β_s is exactly what segment_term solves for (β_g fixed), so
-// the terms add up to the pooled fit's RSS / TSS plus the segment penalties: the search
-// optimizes the pooled loss's own pieces.
-TEST(SegmentHyperparameters, TermsAddUpToThePooledLossAtTheSharedFit) {
+// the terms add up to the pooled ridge objective (RSS plus the segment penalties, computed
+// here from the pooled solution) over Σ TSS, plus under none the loss's sign penalty: the
+// search optimizes the pieces of what the re-solve minimizes.
+TEST(SegmentHyperparameters, TermsAddUpToThePooledObjectiveAtTheSharedFit) {
   TempDir dir;
   const std::string path = simulate_to(dir, 5, 60, 0.0);
   for (Pooling pooling : {Pooling::kNone, Pooling::kPartial, Pooling::kComplete}) {
@@ -75,22 +70,32 @@ TEST(SegmentHyperparameters, TermsAddUpToThePooledLossAtTheSharedFit) {
       const SegmentDesign d = build_segment_design(p, h.data(), nullptr);
       const SegmentFit f = fit_segment_design(p, d, pooling, nullptr);
       ASSERT_TRUE(std::isfinite(f.loss));
-      double tss = 0.0, sum = 0.0;
+      double tss = 0.0, sum = 0.0, objective = 0.0, sign = 0.0;
       for (const SegmentGram& g : d.blocks) tss += g.yy;
-      for (int s = 0; s < p.count(); ++s)
-        sum += segment_term(p, s, h.data(), d.scale, f.solution.global, tss);
-      double expected = f.loss;
-      if (pooling != Pooling::kNone) expected -= global_penalty(p, f);
-      if (pooling == Pooling::kPartial) {
-        // Partial's segment terms carry the penalty on the segments' own coefficients.
-        for (int s = 0; s < p.count(); ++s) {
-          for (int c = 0; c < p.channels(); ++c)
-            expected +=
-                p.penalty_weight / p.count() * std::pow(std::min(f.solution.segment(c, s), 0.0), 2);
+      const double mu =
+          pooling == Pooling::kPartial ? p.penalties.lambda_segment : p.penalties.lambda;
+      for (int s = 0; s < p.count(); ++s) {
+        double neg = 0.0;
+        // Partial: the floor is the segment's own value at this point, so no sign term.
+        if (pooling == Pooling::kPartial)
+          segment_term(p, s, h.data(), d.scale, f.solution.global, tss, 0.0, &neg);
+        sum += segment_term(p, s, h.data(), d.scale, f.solution.global, tss, neg);
+        objective += f.solution.rss[s];
+        for (int j = 0; j < p.parameters(); ++j) {
+          const bool global = std::count(globals.begin(), globals.end(), j) > 0;
+          if (global || pooling == Pooling::kComplete) continue;
+          const double gap = f.solution.segment(j, s) -
+                             (pooling == Pooling::kPartial ? f.solution.global[j] : 0.0);
+          objective += mu * gap * gap;
         }
+        for (int c = 0; c < p.channels() && pooling == Pooling::kNone; ++c)
+          sign += std::pow(std::min(f.solution.segment(c, s), 0.0), 2);
       }
+      const double expected = objective / tss + p.penalty_weight * sign / p.count();
       EXPECT_NEAR(sum, expected, 1e-10 * expected)
           << pooling_name(pooling) << " with " << globals.size() << " global columns";
+      // The RSS part alone is the pooled fit's 1 − R².
+      EXPECT_NEAR(f.solution.rss.sum() / tss, 1.0 - f.r2_pooled, 1e-12);
     }
   }
 }

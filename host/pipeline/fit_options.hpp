@@ -19,7 +19,7 @@ namespace mmm {
 constexpr int kMaxThreads = 1024;
 
 /// --segment-shrinkage default (segment_hyper_search.hpp; chosen in bench/RESULTS.md).
-constexpr double kDefaultSegmentShrinkage = 0.1;
+constexpr double kDefaultSegmentShrinkage = 0.03;
 
 struct FitOptions {
   std::string data_path;

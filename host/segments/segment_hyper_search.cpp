@@ -22,7 +22,8 @@ std::uint64_t segment_search_seed(std::uint64_t seed, int s) {
 }  // namespace
 
 double segment_term(const SegmentProblem& problem, int s, const double* hyper3c,
-                    const Eigen::VectorXd& scale, const Eigen::VectorXd& global_beta, double tss) {
+                    const Eigen::VectorXd& scale, const Eigen::VectorXd& global_beta, double tss,
+                    double negative_floor, double* negative) {
   const ModelData& m = problem.segments[s];
   const int C = problem.channels(), p = problem.parameters(), T = m.rows();
   Eigen::MatrixXd X(T, p);
@@ -38,6 +39,7 @@ double segment_term(const SegmentProblem& problem, int s, const double* hyper3c,
 
   const PoolingPenalties& pen = problem.penalties;
   Eigen::VectorXd beta = global_beta;
+  double ridge = 0.0;
   if (problem.pooling != Pooling::kComplete) {
     std::vector<bool> is_global(p, false);
     for (int j : pen.global_columns) is_global[j] = true;
@@ -60,17 +62,22 @@ double segment_term(const SegmentProblem& problem, int s, const double* hyper3c,
     const Eigen::LLT<Eigen::MatrixXd> llt(M);
     if (llt.info() != Eigen::Success) return kInf;
     const Eigen::VectorXd bl = llt.solve(rhs);
-    for (int a = 0; a < nl; ++a) beta[local[a]] = bl[a];
+    for (int a = 0; a < nl; ++a) {
+      beta[local[a]] = bl[a];
+      // The segment's part of the pooled ridge penalty: without it a segment could pick
+      // transforms that fit with coefficients far from β_g, which the re-solve then undoes.
+      const double gap =
+          problem.pooling == Pooling::kPartial ? bl[a] - global_beta[local[a]] : bl[a];
+      ridge += mu * gap * gap;
+    }
   }
   const double rss = std::max(y.squaredNorm() - 2.0 * beta.dot(c) + beta.dot(A * beta), 0.0);
-  double term = rss / tss;
+  double term = (rss + ridge) / tss;
+  double neg = 0.0;
+  for (int j = 0; j < C; ++j) neg += std::pow(std::min(beta[j], 0.0), 2);
+  if (negative != nullptr) *negative = neg;
   if (problem.pooling != Pooling::kComplete) {
-    // The none-pooling loss penalizes each segment's own negative media coefficients; under
-    // partial the loss penalizes β_g, which the re-solve moves toward the segments, so a
-    // segment's transforms must not buy fit with a negative media effect either.
-    double neg = 0.0;
-    for (int j = 0; j < C; ++j) neg += std::pow(std::min(beta[j], 0.0), 2);
-    term += problem.penalty_weight * neg / problem.count();
+    term += problem.penalty_weight * std::max(neg - negative_floor, 0.0) / problem.count();
   }
   return std::isfinite(term) ? term : kInf;
 }
@@ -103,6 +110,12 @@ SegmentHyperSearch search_segment_hyperparameters(
     de.budget = options.budget;
     de.population = options.population;
     de.seed = segment_search_seed(options.seed, s);
+    // Under partial the segment may keep the negative coefficients it has at the shared point
+    // (the pooled loss penalizes β_g only) but not add to them (see the header).
+    double floor = 0.0;
+    if (problem.pooling == Pooling::kPartial) {
+      segment_term(problem, s, shared3c.data(), scale, beta_g, tss, 0.0, &floor);
+    }
     std::vector<double> params;
     const double weight = options.shrinkage * shared_design.blocks[s].yy / tss / dim;
     const BatchObjective objective = [&](const std::vector<double>& u, int n,
@@ -113,15 +126,15 @@ SegmentHyperSearch search_segment_hyperparameters(
         double shift = 0.0;
         for (int d = 0; d < dim; ++d)
           shift += std::pow(u[static_cast<size_t>(i) * dim + d] - start[d], 2);
-        loss[i] =
-            segment_term(problem, s, &params[static_cast<size_t>(i) * 3 * C], scale, beta_g, tss) +
-            weight * shift;
+        loss[i] = segment_term(problem, s, &params[static_cast<size_t>(i) * 3 * C], scale, beta_g,
+                               tss, floor) +
+                  weight * shift;
       }
     };
     const SearchResult r = differential_evolution(dim, de, objective, start);
     std::vector<double> best;
     space.decode_batch(r.best.data(), 1, best);
-    const double at_shared = segment_term(problem, s, shared3c.data(), scale, beta_g, tss);
+    const double at_shared = segment_term(problem, s, shared3c.data(), scale, beta_g, tss, floor);
     out.term_shared[s] = at_shared;
     // The start point is in the population (zero shift), so DE's best is never worse; the
     // guard keeps the shared point should decoding round-off make the two differ.
@@ -129,7 +142,7 @@ SegmentHyperSearch search_segment_hyperparameters(
     const double* chosen = keep_shared ? shared3c.data() : best.data();
     std::copy(chosen, chosen + 3 * C, out.hyper3c.begin() + static_cast<long>(s) * 3 * C);
     out.term_best[s] =
-        keep_shared ? at_shared : segment_term(problem, s, best.data(), scale, beta_g, tss);
+        keep_shared ? at_shared : segment_term(problem, s, best.data(), scale, beta_g, tss, floor);
     evaluations[s] = r.evaluations + 1;
     ++done;
     if (progress) {

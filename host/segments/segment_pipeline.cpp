@@ -217,7 +217,8 @@ void search_per_segment(SegmentReport& r, const SearchSpace& space, ThreadPool& 
   } else {
     r.notices.push_back("per-segment hyperparameters raised the pooled loss (" +
                         std::to_string(fit.loss) + " > " + std::to_string(r.fit.loss) +
-                        "); the shared ones are kept");
+                        "; pooled R² " + std::to_string(fit.r2_pooled) + " vs " +
+                        std::to_string(r.fit.r2_pooled) + "); the shared ones are kept");
   }
   r.seconds_segment_search = since(t);
 }
