@@ -401,8 +401,7 @@ TEST_F(CliFit, ConfigFileWithUnknownKeyIsABadInput) {
 }
 
 TEST_F(CliFit, RobynSimulatedWeekly) {
-  const std::string path =
-      std::string(MMM_SOURCE_DIR) + "/tests/data/dt_simulated_weekly.csv";
+  const std::string path = std::string(MMM_SOURCE_DIR) + "/tests/data/dt_simulated_weekly.csv";
   ASSERT_TRUE(fs::exists(path)) << "bundled test data missing: " << path;
   const std::string out = *dir_ / "robyn";
   const CliResult r =

@@ -46,7 +46,6 @@ alignas(64) constexpr double kExp2J[16] = {
     1.4142135623730951, 1.4768261459394993, 1.5422108254079407, 1.6104903319492543,
     1.681792830507429,  1.7562521603732995, 1.8340080864093424, 1.9152065613971474};
 
-
 inline __m512d bc(double v) { return _mm512_set1_pd(v); }
 
 /// Looks up table[idx & 15] per lane.
@@ -124,9 +123,9 @@ inline __m256d log2_4(__m256d a) {
                       _mm256_set1_epi64x(0x3FF0000000000000LL)));
   // The biased exponent e (the sign bit is 0) as a double: 2^52 + e has e in its low bits.
   const __m256d two52 = bc(0x1p52);
-  __m256d k = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(bits, 52),
-                                                                _mm256_castpd_si256(two52))),
-                            bc(0x1p52 + 1023.0));
+  __m256d k = _mm256_sub_pd(
+      _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(bits, 52), _mm256_castpd_si256(two52))),
+      bc(0x1p52 + 1023.0));
   const __m256d big = _mm256_cmp_pd(m, bc(1.4142135623730951), _CMP_GT_OQ);
   m = _mm256_blendv_pd(m, _mm256_mul_pd(m, bc(0.5)), big);
   k = _mm256_add_pd(k, _mm256_and_pd(big, bc(1.0)));
@@ -151,8 +150,8 @@ inline __m256d exp2_4(__m256d x) {
   const __m256d r = _mm256_sub_pd(x, nd);  // exact
   // nd + 1.5·2^52 holds n in its low bits (two's complement); (n + 1023) << 52 is 2^n.
   const __m256i nb = _mm256_castpd_si256(_mm256_add_pd(nd, bc(0x1.8p52)));
-  const __m256d scale = _mm256_castsi256_pd(
-      _mm256_slli_epi64(_mm256_add_epi64(nb, _mm256_set1_epi64x(1023)), 52));
+  const __m256d scale =
+      _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(nb, _mm256_set1_epi64x(1023)), 52));
   const __m256d r2 = _mm256_mul_pd(r, r);
   const __m256d r4 = _mm256_mul_pd(r2, r2);
   const __m256d r8 = _mm256_mul_pd(r4, r4);
