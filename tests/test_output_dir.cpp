@@ -149,6 +149,17 @@ TEST(CsvWriter, FormatNumber) {
   EXPECT_NEAR(std::stod(format_number(98765.4321098765)), 98765.4321098765, 1e-7);
 }
 
+TEST(CsvWriter, RowPrefixLeadsEveryRowUntilCleared) {
+  CsvWriter w({"SEGMENT", "A", "B"});
+  w.set_row_prefix("x,y");  // quoted like any cell
+  w.cell(1L).cell(2L).end_row();
+  w.set_row_prefix("GLOBAL");
+  w.cell(3L).cell(4L).end_row();
+  w.clear_row_prefix();
+  w.cell("s").cell(5L).cell(6L).end_row();
+  EXPECT_EQ(w.text(), "SEGMENT,A,B\n\"x,y\",1,2\nGLOBAL,3,4\ns,5,6\n");
+}
+
 TEST(CsvWriter, SinkGetsTheSameTextInBlocks) {
   // ~3 MB of rows: the sink version flushes several times and must equal the in-memory text.
   CsvWriter whole({"A", "B"});

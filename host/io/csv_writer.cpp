@@ -30,16 +30,27 @@ void CsvWriter::flush() {
   text_.clear();
 }
 
-void CsvWriter::separator() {
-  if (row_started_) text_ += ',';
-  row_started_ = true;
+void CsvWriter::set_row_prefix(const std::string& cell) {
+  prefix_ = cell;
+  has_prefix_ = true;
 }
 
-CsvWriter& CsvWriter::cell(const std::string& text) {
-  separator();
+void CsvWriter::separator() {
+  if (row_started_) {
+    text_ += ',';
+    return;
+  }
+  row_started_ = true;
+  if (has_prefix_) {
+    append(prefix_);
+    text_ += ',';
+  }
+}
+
+void CsvWriter::append(const std::string& text) {
   if (text.find_first_of(",\"\n\r") == std::string::npos) {
     text_ += text;
-    return *this;
+    return;
   }
   text_ += '"';
   for (char ch : text) {
@@ -47,6 +58,11 @@ CsvWriter& CsvWriter::cell(const std::string& text) {
     text_ += ch;
   }
   text_ += '"';
+}
+
+CsvWriter& CsvWriter::cell(const std::string& text) {
+  separator();
+  append(text);
   return *this;
 }
 

@@ -28,10 +28,17 @@ class CsvWriter {
   const std::string& text() const { return text_; }
   /// Writes the buffered text to the sink (no-op without one).
   void flush();
+  /// Every following row starts with this cell (e.g. a table's SEGMENT column), so row
+  /// writers shared with unkeyed tables need not know about it; clear_row_prefix() ends it.
+  void set_row_prefix(const std::string& cell);
+  void clear_row_prefix() { has_prefix_ = false; }
 
  private:
   void separator();
+  void append(const std::string& text);  ///< one cell's text, quoted when needed
   std::string text_;
+  std::string prefix_;
+  bool has_prefix_ = false;
   std::ostream* sink_ = nullptr;
   bool row_started_ = false;
 };

@@ -7,6 +7,7 @@
 #include "host/curves/response_curves.hpp"
 #include "host/io/csv_writer.hpp"
 #include "host/io/hyperparameters_file.hpp"
+#include "host/io/table_rows.hpp"
 
 namespace mmm {
 namespace {
@@ -44,12 +45,7 @@ std::string model_results(const FitReport& r) {
 std::string response_curves(const FitReport& r) {
   CsvWriter w({"CHANNEL", "SPEND", "PREDICTED_REVENUE", "PREDICTED_REVENUE_CI_LOWER",
                "PREDICTED_REVENUE_CI_UPPER", "MARGINAL_ROI_AT_SPEND", "EFFICIENCY_ZONE"});
-  for (const auto& ch : r.channels) {
-    for (const CurvePoint& pt : response_curve(ch.response)) {
-      w.cell(ch.response.name).cell(pt.spend).cell(pt.revenue).cell(pt.revenue_lower);
-      w.cell(pt.revenue_upper).cell(pt.marginal_roi).cell(pt.zone).end_row();
-    }
-  }
+  for (const auto& ch : r.channels) response_curve_rows(w, ch.response);
   return w.text();
 }
 
@@ -57,47 +53,14 @@ std::string budget_allocation(const FitReport& r) {
   CsvWriter w({"CHANNEL", "CURRENT_SPEND", "RECOMMENDED_SPEND", "CHANGE", "CHANGE_PERCENT",
                "MARGINAL_ROI_CURRENT", "MARGINAL_ROI_RECOMMENDED", "CONTRIBUTION_CURRENT",
                "CONTRIBUTION_RECOMMENDED", "LIFT", "LIFT_PERCENT"});
-  double current = 0, recommended = 0;
-  for (const auto& a : r.allocation.channels) {
-    const double lift = a.contribution_recommended - a.contribution_current;
-    w.cell(a.name).cell(a.current_spend).cell(a.recommended_spend).cell(a.change);
-    w.cell(a.change_percent).cell(a.marginal_roi_current).cell(a.marginal_roi_recommended);
-    w.cell(a.contribution_current).cell(a.contribution_recommended).cell(lift);
-    w.cell(a.contribution_current != 0 ? 100.0 * lift / std::abs(a.contribution_current) : 0.0);
-    w.end_row();
-    current += a.current_spend;
-    recommended += a.recommended_spend;
-  }
-  w.cell("TOTAL").cell(current).cell(recommended).cell(recommended - current);
-  w.cell(current > 0 ? 100.0 * (recommended - current) / current : 0.0).cell("").cell("");
-  w.cell(r.allocation.contribution_current).cell(r.allocation.contribution_recommended);
-  w.cell(r.allocation.lift).cell(r.allocation.lift_percent).end_row();
+  allocation_rows(w, r.allocation);
   return w.text();
-}
-
-void metrics_cells(CsvWriter& w, const RegressionMetrics& m) {
-  w.cell(m.r2).cell(m.rmse).cell(m.mae).cell(m.mape).cell(m.nrmse).end_row();
 }
 
 std::string cv_folds(const FitReport& r) {
   CsvWriter w({"FOLD", "TRAIN_START", "TRAIN_END", "TEST_START", "TEST_END", "R2", "RMSE", "MAE",
                "MAPE", "NRMSE"});
-  const auto& d = r.data.dates;
-  for (const auto& f : r.cv.folds) {
-    w.cell(std::to_string(f.index))
-        .cell(d[f.train_begin].to_string())
-        .cell(d[f.train_end - 1].to_string());
-    w.cell(d[f.test_begin].to_string()).cell(d[f.test_end - 1].to_string());
-    metrics_cells(w, f.metrics);
-  }
-  if (!r.cv.skipped) {
-    w.cell("MEAN").cell("").cell("").cell("").cell("");
-    metrics_cells(w, r.cv.mean);
-    w.cell("STD").cell("").cell("").cell("").cell("");
-    metrics_cells(w, r.cv.stdev);
-  }
-  w.cell("IN_SAMPLE").cell(d.front().to_string()).cell(d.back().to_string()).cell("").cell("");
-  metrics_cells(w, r.cv.in_sample);
+  cv_fold_rows(w, r.data.dates, r.cv.folds, !r.cv.skipped, r.cv.mean, r.cv.stdev, r.cv.in_sample);
   return w.text();
 }
 

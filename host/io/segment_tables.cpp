@@ -10,6 +10,7 @@
 
 #include "host/curves/response_curves.hpp"
 #include "host/io/csv_writer.hpp"
+#include "host/io/table_rows.hpp"
 
 namespace mmm {
 namespace {
@@ -21,35 +22,7 @@ const std::string& channel_name(const SegmentReport& r, int c) {
   return r.data.segments[0].channels[c];
 }
 
-// ---- response_curves.csv ----
-
-void curve_rows(CsvWriter& w, const std::string& segment, const ChannelResponse& resp) {
-  for (const CurvePoint& pt : response_curve(resp)) {
-    w.cell(segment).cell(resp.name).cell(pt.spend).cell(pt.revenue).cell(pt.revenue_lower);
-    w.cell(pt.revenue_upper).cell(pt.marginal_roi).cell(pt.zone).end_row();
-  }
-}
-
 // ---- budget_allocation.csv ----
-
-void allocation_rows(CsvWriter& w, const std::string& segment, const AllocationResult& a) {
-  double current = 0, recommended = 0;
-  for (const ChannelAllocation& ch : a.channels) {
-    const double lift = ch.contribution_recommended - ch.contribution_current;
-    w.cell(segment).cell(ch.name).cell(ch.current_spend).cell(ch.recommended_spend);
-    w.cell(ch.change).cell(ch.change_percent).cell(ch.marginal_roi_current);
-    w.cell(ch.marginal_roi_recommended).cell(ch.contribution_current);
-    w.cell(ch.contribution_recommended).cell(lift);
-    w.cell(ch.contribution_current != 0 ? 100.0 * lift / std::abs(ch.contribution_current) : 0.0);
-    w.end_row();
-    current += ch.current_spend;
-    recommended += ch.recommended_spend;
-  }
-  w.cell(segment).cell("TOTAL").cell(current).cell(recommended).cell(recommended - current);
-  w.cell(current > 0 ? 100.0 * (recommended - current) / current : 0.0).cell("").cell("");
-  w.cell(a.contribution_current).cell(a.contribution_recommended);
-  w.cell(a.lift).cell(a.lift_percent).end_row();
-}
 
 // The segments' allocations summed per channel: what the whole market spends and gains when
 // every segment follows its own recommendation. A sum has no single marginal ROI (it depends
@@ -84,18 +57,6 @@ AllocationResult summed_allocation(const SegmentReport& r) {
 
 // ---- cv_folds.csv ----
 
-void metric_cells(CsvWriter& w, const RegressionMetrics& m) {
-  w.cell(m.r2).cell(m.rmse).cell(m.mae).cell(m.mape).cell(m.nrmse).end_row();
-}
-
-void summary_rows(CsvWriter& w, const std::string& segment, const RegressionMetrics& mean,
-                  const RegressionMetrics& stdev) {
-  w.cell(segment).cell("MEAN").cell("").cell("").cell("").cell("");
-  metric_cells(w, mean);
-  w.cell(segment).cell("STD").cell("").cell("").cell("").cell("");
-  metric_cells(w, stdev);
-}
-
 // The span of one fold over its segments: earliest train start … latest test end.
 constexpr std::int64_t kNoDay = std::numeric_limits<std::int64_t>::max();
 struct FoldSpan {
@@ -126,32 +87,16 @@ void global_cv_rows(CsvWriter& w, const SegmentReport& r) {
   }
   for (size_t k = 0; k < cv.pooled_folds.size(); ++k) {
     const FoldSpan& span = spans[k];
-    w.cell(kGlobal).cell(std::to_string(cv.pooled_folds[k].index));
+    w.cell(std::to_string(cv.pooled_folds[k].index));
     w.cell(date_text(span.train_begin)).cell(date_text(span.train_end));
     w.cell(date_text(span.test_begin)).cell(date_text(span.test_end));
     metric_cells(w, cv.pooled_folds[k].metrics);
   }
-  if (!cv.skipped) summary_rows(w, kGlobal, cv.pooled_mean, cv.pooled_stdev);
-  w.cell(kGlobal).cell("IN_SAMPLE");
+  if (!cv.skipped) cv_summary_rows(w, cv.pooled_mean, cv.pooled_stdev);
+  w.cell("IN_SAMPLE");
   w.cell(any_rows ? date_text(first) : "").cell(any_rows ? date_text(last) : "");
   w.cell("").cell("");
   metric_cells(w, cv.pooled_in_sample);
-}
-
-void segment_cv_rows(CsvWriter& w, const SegmentReport& r, int s) {
-  const std::string& name = r.data.names[s];
-  const std::vector<Date>& d = r.data.segments[s].dates;
-  const std::vector<CvFold>& folds = r.cv.segment_folds[s];
-  for (const CvFold& f : folds) {
-    w.cell(name).cell(std::to_string(f.index));
-    w.cell(d[f.train_begin].to_string()).cell(d[f.train_end - 1].to_string());
-    w.cell(d[f.test_begin].to_string()).cell(d[f.test_end - 1].to_string());
-    metric_cells(w, f.metrics);
-  }
-  if (!folds.empty()) summary_rows(w, name, r.cv.segment_mean[s], r.cv.segment_stdev[s]);
-  w.cell(name).cell("IN_SAMPLE").cell(d.front().to_string()).cell(d.back().to_string());
-  w.cell("").cell("");
-  metric_cells(w, r.cv.segment_in_sample[s]);
 }
 
 // ---- decomposition.csv ----
@@ -169,6 +114,7 @@ void write_segment_response_curves(const SegmentReport& r, std::ostream& os) {
                "PREDICTED_REVENUE_CI_UPPER", "MARGINAL_ROI_AT_SPEND", "EFFICIENCY_ZONE"},
               os);
   const int C = r.problem.channels();
+  w.set_row_prefix(kGlobal);
   for (int c = 0; c < C; ++c) {
     ChannelResponse resp;
     resp.name = channel_name(r, c);
@@ -179,10 +125,11 @@ void write_segment_response_curves(const SegmentReport& r, std::ostream& os) {
     resp.mean_weekly_spend = r.global[c].mean_weekly_spend;
     // The grid covers every segment's spend range.
     resp.max_weekly_spend = r.problem.max_spend[c];
-    curve_rows(w, kGlobal, resp);
+    response_curve_rows(w, resp);
   }
   for (int s = 0; s < r.problem.count(); ++s) {
     if (!r.selected(s)) continue;
+    w.set_row_prefix(r.data.names[s]);
     for (int c = 0; c < C; ++c) {
       ChannelResponse resp;
       resp.name = channel_name(r, c);
@@ -192,7 +139,7 @@ void write_segment_response_curves(const SegmentReport& r, std::ostream& os) {
       resp.coef_upper = r.bootstrapped ? r.bootstrap.coef_upper(s, c) : resp.coef;
       resp.mean_weekly_spend = r.channels[s][c].mean_weekly_spend;
       resp.max_weekly_spend = r.problem.segments[s].spend.col(c).maxCoeff();
-      curve_rows(w, r.data.names[s], resp);
+      response_curve_rows(w, resp);
     }
   }
   w.flush();
@@ -203,9 +150,12 @@ void write_segment_budget_allocation(const SegmentReport& r, std::ostream& os) {
                "CHANGE_PERCENT", "MARGINAL_ROI_CURRENT", "MARGINAL_ROI_RECOMMENDED",
                "CONTRIBUTION_CURRENT", "CONTRIBUTION_RECOMMENDED", "LIFT", "LIFT_PERCENT"},
               os);
-  allocation_rows(w, kGlobal, summed_allocation(r));
+  w.set_row_prefix(kGlobal);
+  allocation_rows(w, summed_allocation(r));
   for (int s = 0; s < r.problem.count(); ++s) {
-    if (r.selected(s)) allocation_rows(w, r.data.names[s], r.allocations[s]);
+    if (!r.selected(s)) continue;
+    w.set_row_prefix(r.data.names[s]);
+    allocation_rows(w, r.allocations[s]);
   }
   w.flush();
 }
@@ -214,9 +164,14 @@ void write_segment_cv_folds(const SegmentReport& r, std::ostream& os) {
   CsvWriter w({"SEGMENT", "FOLD", "TRAIN_START", "TRAIN_END", "TEST_START", "TEST_END", "R2",
                "RMSE", "MAE", "MAPE", "NRMSE"},
               os);
+  w.set_row_prefix(kGlobal);
   global_cv_rows(w, r);
   for (int s = 0; s < r.problem.count(); ++s) {
-    if (r.selected(s)) segment_cv_rows(w, r, s);
+    if (!r.selected(s)) continue;
+    w.set_row_prefix(r.data.names[s]);
+    const std::vector<CvFold>& folds = r.cv.segment_folds[s];
+    cv_fold_rows(w, r.data.segments[s].dates, folds, !folds.empty(), r.cv.segment_mean[s],
+                 r.cv.segment_stdev[s], r.cv.segment_in_sample[s]);
   }
   w.flush();
 }
