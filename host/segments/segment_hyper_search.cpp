@@ -25,10 +25,8 @@ double segment_term(const SegmentProblem& problem, int s, const double* hyper3c,
                     const Eigen::VectorXd& scale, const Eigen::VectorXd& global_beta, double tss,
                     double negative_floor, double* negative) {
   const ModelData& m = problem.segments[s];
-  const int C = problem.channels(), p = problem.parameters(), T = m.rows();
-  Eigen::MatrixXd X(T, p);
-  X.leftCols(C) = transform_media(m.spend, hyper3c);
-  if (m.control_count() > 0) X.rightCols(m.control_count()) = m.controls;
+  const int C = problem.channels(), p = problem.parameters();
+  Eigen::MatrixXd X = segment_design(problem, s, hyper3c);
   X.rowwise() -= X.colwise().mean();
   X = X * scale.cwiseInverse().asDiagonal();
   const Eigen::VectorXd y = m.y.array() - m.y.mean();

@@ -42,36 +42,41 @@ SegmentProblem make_segment_problem(const SegmentedData& data, Pooling pooling,
   return p;
 }
 
+Eigen::MatrixXd segment_design(const SegmentProblem& problem, int s, const double* hyper3c) {
+  const ModelData& m = problem.segments[s];
+  const int C = problem.channels();
+  // The CPU backend's SIMD adstock + Hill (padding lanes: θ = α = 0, γ = 1, finite).
+  const int padded = cpu::pad_to_lanes(std::max(C, 1));
+  std::vector<double> theta(padded, 0.0), alpha(padded, 0.0), gamma(padded, 1.0);
+  for (int c = 0; c < C; ++c) {
+    theta[c] = hyper3c[3 * c];
+    alpha[c] = hyper3c[3 * c + 1];
+    gamma[c] = hyper3c[3 * c + 2];
+  }
+  Eigen::MatrixXd X(m.rows(), problem.parameters());
+  std::vector<double> h(static_cast<size_t>(m.rows()) * padded), shift(padded);
+  cpu::media_transform(problem.spend_period_major[s].data(), C, padded, m.rows(), theta.data(),
+                       alpha.data(), gamma.data(), nullptr, h.data(), nullptr, shift.data());
+  // The kernel centres h; add the shift back so that callers see raw h.
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  X.leftCols(C) = Eigen::Map<const RowMajor>(h.data(), m.rows(), padded).leftCols(C);
+  X.leftCols(C).rowwise() += Eigen::Map<const Eigen::RowVectorXd>(shift.data(), C);
+  if (m.control_count() > 0) X.rightCols(m.control_count()) = m.controls;
+  return X;
+}
+
 SegmentDesign build_segment_design(const SegmentProblem& problem, const double* hyper3c,
                                    ThreadPool* pool, const std::vector<Eigen::VectorXd>* weights,
                                    int hyper_stride) {
   const int S = problem.count();
-  const int C = problem.channels();
   const int p = problem.parameters();
   SegmentDesign d;
   d.blocks.resize(S);
   d.means.resize(S);
   d.ybar.resize(S);
-  // The CPU backend's SIMD adstock + Hill (padding lanes: θ = α = 0, γ = 1, finite).
-  const int padded = cpu::pad_to_lanes(std::max(C, 1));
-  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   auto one = [&](int s) {
     const ModelData& m = problem.segments[s];
-    const double* hs = hyper3c + static_cast<size_t>(s) * hyper_stride;
-    std::vector<double> theta(padded, 0.0), alpha(padded, 0.0), gamma(padded, 1.0);
-    for (int c = 0; c < C; ++c) {
-      theta[c] = hs[3 * c];
-      alpha[c] = hs[3 * c + 1];
-      gamma[c] = hs[3 * c + 2];
-    }
-    Eigen::MatrixXd X(m.rows(), p);
-    std::vector<double> h(static_cast<size_t>(m.rows()) * padded), shift(padded);
-    cpu::media_transform(problem.spend_period_major[s].data(), C, padded, m.rows(), theta.data(),
-                         alpha.data(), gamma.data(), nullptr, h.data(), nullptr, shift.data());
-    // The kernel centres h; add the shift back so that weighted means below see raw h.
-    X.leftCols(C) = Eigen::Map<const RowMajor>(h.data(), m.rows(), padded).leftCols(C);
-    X.leftCols(C).rowwise() += Eigen::Map<const Eigen::RowVectorXd>(shift.data(), C);
-    if (m.control_count() > 0) X.rightCols(m.control_count()) = m.controls;
+    Eigen::MatrixXd X = segment_design(problem, s, hyper3c + static_cast<size_t>(s) * hyper_stride);
     SegmentGram& g = d.blocks[s];
     if (weights == nullptr) {
       d.means[s] = X.colwise().mean().transpose();

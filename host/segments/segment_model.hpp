@@ -55,6 +55,10 @@ struct SegmentDesign {
   Eigen::VectorXd ybar;                ///< per segment KPI mean
 };
 
+/// Segment s's T × p design for hyper3c ((θ, α, γ) per channel): the media transforms (the
+/// CPU backend's SIMD adstock + Hill), then the controls; not centred.
+Eigen::MatrixXd segment_design(const SegmentProblem& problem, int s, const double* hyper3c);
+
 /// Per segment: transform the media with hyper3c ((θ, α, γ) per channel), centre, Gram.
 /// Segments run in parallel on `pool`. Memory: S × p², the T × p designs are transient.
 /// `weights` (optional, one T_s vector per segment, e.g. bootstrap counts) weighs the rows:
