@@ -9,8 +9,28 @@
 
 #include "host/data/date.hpp"
 #include "host/data/segmented_loader.hpp"
+#include "host/segments/pooled_ridge.hpp"
 
 namespace mmm::test {
+
+/// S random Gram blocks of p columns from T rows each, y = X · truth · (1 + 0.2 s)
+/// plus noise, columns scaled up with s (for the pooled-solve tests).
+inline std::vector<SegmentGram> random_blocks(int S, int p, int T, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> z(0.0, 1.0);
+  std::vector<SegmentGram> out;
+  const Eigen::VectorXd truth = Eigen::VectorXd::LinSpaced(p, -1.0, 2.0);
+  for (int s = 0; s < S; ++s) {
+    Eigen::MatrixXd X(T, p);
+    Eigen::VectorXd y(T);
+    for (int t = 0; t < T; ++t) {
+      for (int j = 0; j < p; ++j) X(t, j) = z(rng) * (1.0 + 0.3 * s);
+    }
+    for (int t = 0; t < T; ++t) y[t] = X.row(t).dot(truth) * (1.0 + 0.2 * s) + z(rng);
+    out.push_back({X.transpose() * X, X.transpose() * y, y.squaredNorm(), double(T)});
+  }
+  return out;
+}
 
 constexpr int kWeeks = 60;  ///< rows per segment of make_segments
 

@@ -100,17 +100,30 @@ TEST(SegmentHyperparameters, TermsAddUpToThePooledObjectiveAtTheSharedFit) {
   }
 }
 
+// A partial-pooling problem on simulated data fitted at some_hyper: the start of a search.
+struct SharedFit {
+  explicit SharedFit(const std::string& path)
+      : problem(problem_of(path, Pooling::kPartial)),
+        hyper(some_hyper(problem.channels())),
+        design(build_segment_design(problem, hyper.data(), nullptr)),
+        fit(fit_segment_design(problem, design, Pooling::kPartial, nullptr)),
+        space(default_search_space(problem.max_spend)) {}
+  SegmentProblem problem;
+  std::vector<double> hyper;
+  SegmentDesign design;
+  SegmentFit fit;
+  SearchSpace space;
+};
+
 TEST(SegmentHyperparameters, SearchNeverWorsensASegmentAndIsReproducible) {
   TempDir dir;
-  const SegmentProblem p = problem_of(simulate_to(dir, 6, 80, 0.5), Pooling::kPartial);
+  const SharedFit start(simulate_to(dir, 6, 80, 0.5));
+  const SegmentProblem& p = start.problem;
   const int C = p.channels();
-  const std::vector<double> h = some_hyper(C);
-  const SegmentDesign d = build_segment_design(p, h.data(), nullptr);
-  const SegmentFit f = fit_segment_design(p, d, Pooling::kPartial, nullptr);
-  ModelData shape;
-  shape.spend = Eigen::MatrixXd::Zero(1, C);
-  for (int c = 0; c < C; ++c) shape.spend(0, c) = p.max_spend[c];
-  const SearchSpace space = build_search_space(shape, {"a", "b", "c"}, {});
+  const std::vector<double>& h = start.hyper;
+  const SegmentDesign& d = start.design;
+  const SegmentFit& f = start.fit;
+  const SearchSpace& space = start.space;
   SegmentHyperSearchOptions o;
   o.budget = 300;
   ThreadPool pool(2);
@@ -142,15 +155,13 @@ TEST(SegmentHyperparameters, SearchNeverWorsensASegmentAndIsReproducible) {
 
 TEST(SegmentHyperparameters, ShrinkagePullsTowardTheSharedPoint) {
   TempDir dir;
-  const SegmentProblem p = problem_of(simulate_to(dir, 4, 80, 0.5), Pooling::kPartial);
+  const SharedFit start(simulate_to(dir, 4, 80, 0.5));
+  const SegmentProblem& p = start.problem;
   const int C = p.channels();
-  const std::vector<double> h = some_hyper(C);
-  const SegmentDesign d = build_segment_design(p, h.data(), nullptr);
-  const SegmentFit f = fit_segment_design(p, d, Pooling::kPartial, nullptr);
-  ModelData shape;
-  shape.spend = Eigen::MatrixXd::Zero(1, C);
-  for (int c = 0; c < C; ++c) shape.spend(0, c) = p.max_spend[c];
-  const SearchSpace space = build_search_space(shape, {"a", "b", "c"}, {});
+  const std::vector<double>& h = start.hyper;
+  const SegmentDesign& d = start.design;
+  const SegmentFit& f = start.fit;
+  const SearchSpace& space = start.space;
   std::vector<double> u0(space.dimension());
   std::vector<ChannelHyper> shared;
   for (int c = 0; c < C; ++c) shared.push_back({h[3 * c], h[3 * c + 1], h[3 * c + 2]});

@@ -26,12 +26,14 @@
 #include "host/segments/segment_cv.hpp"
 #include "host/segments/segment_model.hpp"
 #include "host/simulate/segment_simulator.hpp"
+#include "tests/segment_test_data.hpp"
 
 namespace mmm {
 namespace {
 
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
+using test::random_blocks;
 
 #define SKIP_WITHOUT_CUDA() \
   if (cuda_status().device_count == 0) GTEST_SKIP() << "no CUDA device visible"
@@ -189,22 +191,6 @@ class RecordingSolver : public BatchedSpdSolver {
   cpu::CpuBatchedSpdSolver inner_;
   int fail_;
 };
-
-std::vector<SegmentGram> random_blocks(int S, int p, int T, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> z(0.0, 1.0);
-  std::vector<SegmentGram> out;
-  const VectorXd truth = VectorXd::LinSpaced(p, -1.0, 2.0);
-  for (int s = 0; s < S; ++s) {
-    MatrixXd X(T, p);
-    VectorXd y(T);
-    for (int t = 0; t < T; ++t)
-      for (int j = 0; j < p; ++j) X(t, j) = z(rng) * (1.0 + 0.3 * s);
-    for (int t = 0; t < T; ++t) y[t] = X.row(t).dot(truth) * (1.0 + 0.2 * s) + z(rng);
-    out.push_back({X.transpose() * X, X.transpose() * y, y.squaredNorm(), double(T)});
-  }
-  return out;
-}
 
 PoolingPenalties penalties(std::vector<int> global_columns = {}) {
   PoolingPenalties pen;

@@ -16,29 +16,14 @@
 #include "host/segments/pooled_ridge.hpp"
 #include "host/segments/segment_bootstrap.hpp"
 #include "host/segments/segment_model.hpp"
+#include "tests/segment_test_data.hpp"
 
 namespace mmm {
 namespace {
 
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
-
-std::vector<SegmentGram> random_blocks(int S, int p, int T, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> z(0.0, 1.0);
-  std::vector<SegmentGram> out;
-  const VectorXd truth = VectorXd::LinSpaced(p, -1.0, 2.0);
-  for (int s = 0; s < S; ++s) {
-    MatrixXd X(T, p);
-    VectorXd y(T);
-    for (int t = 0; t < T; ++t) {
-      for (int j = 0; j < p; ++j) X(t, j) = z(rng) * (1.0 + 0.3 * s);
-    }
-    for (int t = 0; t < T; ++t) y[t] = X.row(t).dot(truth) * (1.0 + 0.2 * s) + z(rng);
-    out.push_back({X.transpose() * X, X.transpose() * y, y.squaredNorm(), double(T)});
-  }
-  return out;
-}
+using test::random_blocks;
 
 // The stacked normal equations of the partial-pooling objective in (β_1 … β_S, β_g).
 PooledSolution direct_partial(const std::vector<SegmentGram>& b, double lg, double ls) {
