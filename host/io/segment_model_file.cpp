@@ -5,9 +5,8 @@
 
 namespace mmm {
 
-SegmentModelFile read_segment_model_file(const std::string& path,
+SegmentModelFile segment_model_from_json(const nlohmann::json& j, const std::string& path,
                                          const std::vector<std::string>& channels) {
-  const nlohmann::json j = read_json_file(path, "hyperparameters file");
   SegmentModelFile out;
   // A segmented model.json keeps segments under "segment_coefficients"; the truth file of
   // `mmm simulate --segments` under "segment_truth" (a refit at the true transforms).

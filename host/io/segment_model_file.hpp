@@ -5,6 +5,7 @@
 // `mmm simulate --segments … --segment-hyper-spread` is read the same way.
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,10 @@ struct SegmentModelFile {
   std::map<std::string, Hyperparameters> per_segment;
 };
 
-/// Reads `path` (any --hyperparameters file; a plain one gives segmented = false). Per-segment
-/// entries are checked like the shared ones: every channel, θ ∈ [0, 1), α > 0, γ > 0 (exit 2
-/// naming the file, segment and channel otherwise).
-SegmentModelFile read_segment_model_file(const std::string& path,
+/// Reads the parsed --hyperparameters file `j` (named `path` in messages; a plain one gives
+/// segmented = false). Per-segment entries are checked like the shared ones: every channel,
+/// θ ∈ [0, 1), α > 0, γ > 0 (exit 2 naming the file, segment and channel otherwise).
+SegmentModelFile segment_model_from_json(const nlohmann::json& j, const std::string& path,
                                          const std::vector<std::string>& channels);
 
 }  // namespace mmm

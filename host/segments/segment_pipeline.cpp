@@ -260,12 +260,14 @@ SegmentReport run_segment_fit(const FitOptions& o) {
   std::vector<std::string> global_channels = o.global_channels;
   SegmentModelFile model_file;
   if (!o.hyperparameters_path.empty()) {
-    r.hyperparameters = read_hyperparameters_file(o.hyperparameters_path, names);
+    // Parsed once: the shared object, then what a segmented model.json adds to it.
+    const nlohmann::json file = read_json_file(o.hyperparameters_path, "hyperparameters file");
+    r.hyperparameters = hyperparameters_from_json(file, o.hyperparameters_path, names);
     if (o.ridge_lambda_explicit) r.hyperparameters.ridge_lambda = o.ridge_lambda;
     pen.lambda = r.hyperparameters.ridge_lambda;
     if (!(o.lambda_global > 0)) pen.lambda_global = pen.lambda;
     if (!(o.lambda_segment > 0)) pen.lambda_segment = 10.0 * pen.lambda;
-    model_file = read_segment_model_file(o.hyperparameters_path, names);
+    model_file = segment_model_from_json(file, o.hyperparameters_path, names);
     if (global_channels.empty() && !model_file.global_channels.empty()) {
       global_channels = model_file.global_channels;
       std::string list;
