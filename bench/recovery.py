@@ -175,8 +175,10 @@ def fmt_s(x):
 
 
 def last_line(text):
-    lines = [l for l in text.strip().splitlines() if l.strip()]
-    return lines[-1].strip() if lines else "(no stderr)"
+    """The last `error:` line of stderr (CLI11 follows it with a usage hint), else the last line."""
+    lines = [l.strip() for l in text.strip().splitlines() if l.strip()]
+    errors = [l for l in lines if l.startswith("error")]
+    return errors[-1] if errors else (lines[-1] if lines else "(no stderr)")
 
 
 def read_csv(path):
@@ -382,7 +384,7 @@ def summarize_simulated(fits, truths, configs, shapes, seeds):
               "bad fits", "median wall"] + (["trial spread"] if have_spread else [])
     align = ["l", "l", "l"] + ["r"] * (len(header) - 3)
     out_rows, failures = [], []
-    seed_text = (f"{seeds[0]}-{seeds[-1]}" if seeds == list(range(seeds[0], seeds[-1] + 1))
+    seed_text = (f"{seeds[0]}-{seeds[-1]}" if len(seeds) > 1 and seeds == list(range(seeds[0], seeds[-1] + 1))
                  else ",".join(map(str, seeds)))
     for w, c in shapes:
         floor_err = median([r["rel_err"] for r in rows
@@ -398,14 +400,15 @@ def summarize_simulated(fits, truths, configs, shapes, seeds):
             ratio = err / floor_err if floor_err and not math.isnan(floor_err) else float("nan")
             row = [name, f"{w}x{c}", seed_text, f"{len(ok)}/{len(fs)}", fmt_pct(err), fmt_pct(floor_err),
                    "-" if math.isnan(ratio) else f"{ratio:.2f}",
-                   f"{cov}/{len(rs)} ({fmt_pct(cov / len(rs)) if rs else '-'})",
+                   f"{cov}/{len(rs)} ({fmt_pct(cov / len(rs))})" if rs else "-",
                    f"{bad}/{len(ok)}", fmt_s(median([f["wall"] for f in ok]))]
             if have_spread:
                 row.append(fmt_num(median([f.get("trial_spread") for f in ok])))
             out_rows.append(row)
     text = table(header, out_rows, align)
-    for f in failures:
-        text += f"\n\nfailed: {f['config']} {f['weeks']}x{f['channels']} seed {f['seed']}: {f.get('error')}"
+    if failures:
+        text += "\n\n" + "\n".join(f"- failed: {f['config']} {f['weeks']}x{f['channels']} seed {f['seed']} "
+                                    f"(exit {f.get('rc', '-')}): {f.get('error')}" for f in failures)
     return text, rows
 
 
@@ -419,15 +422,16 @@ def summarize_third_party(fits):
     keys = sorted({(f["config"], f["seed"]) for f in fits}, key=lambda k: (cfg_order.index(k[0]), k[1]))
     failures = []
     for cfg, seed in keys:
-        errs, cov, n, walls = [], 0, 0, []
+        errs, cov, n, walls, nfits, nok = [], 0, 0, [], 0, 0
         for ds in THIRD_PARTY:
             f = next((f for f in fits if f["config"] == cfg and f["seed"] == seed and f["dataset"] == ds["name"]), None)
             if f is None:
                 continue
+            nfits += 1
             if f["status"] != "ok":
                 failures.append(f)
-                n += len(ds["scored"])
                 continue
+            nok += 1
             walls.append(f["wall"])
             for ch in ds["channels"]:
                 true = ds["truth"][ch]
@@ -448,19 +452,22 @@ def summarize_third_party(fits):
                 rows.append({"config": cfg, "seed": seed, "dataset": ds["name"], "channel": ch, "true_roi": true,
                              "roi": r["roi"], "lo": r["lo"], "hi": r["hi"], "rel_err": err, "covered": covered,
                              "scored": scored, "wall": f["wall"], "anchor": a[0] if a else None})
-        summary.append([cfg, seed, f"{cov}/{n}", fmt_pct(median(errs)) + ("" if len(errs) == n else f" (over {len(errs)})"),
+        summary.append([cfg, seed, f"{nok}/{nfits}", f"{cov}/{n}" if n else "-", fmt_pct(median(errs)),
                         fmt_s(median(walls))])
     # The comparison row: PyMC-Marketing's published estimates against the same truths.
     anchor_errs = [abs(ds["anchor"][ch][0] - ds["truth"][ch]) / ds["truth"][ch]
                    for ds in THIRD_PARTY for ch in ds["scored"]]
-    summary.append([ANCHOR_NAME, "-", f"{ANCHOR_COVERAGE[0]}/{ANCHOR_COVERAGE[1]}",
+    summary.append([ANCHOR_NAME, "-", "-", f"{ANCHOR_COVERAGE[0]}/{ANCHOR_COVERAGE[1]}",
                     f"{fmt_pct(ANCHOR_MEDIAN_ERR)} (recomputed {fmt_pct(median(anchor_errs))})", "-"])
     text = table(["config", "seed", "dataset", "channel", "true ROI", "estimate", "90% CI", "rel err",
                   "covered", "wall", "PyMC-Marketing"], detail, ["l", "r", "l", "l"] + ["r"] * 7)
-    text += "\n\n" + table(["config", "seed", "coverage", "median rel err", "median wall"], summary,
-                           ["l", "r", "r", "r", "r"])
-    for f in failures:
-        text += f"\n\nfailed: {f['config']} {f['dataset']} seed {f['seed']}: {f.get('error')}"
+    text += ("\n\nScored: mmm_example x1, x2; param_recovery x1..x4; roas_data x2 (7 channels; coverage "
+             "and median over the fits that ran).\n\n")
+    text += table(["config", "seed", "fits ok", "coverage", "median rel err", "median wall"], summary,
+                  ["l", "r", "r", "r", "r", "r"])
+    if failures:
+        text += "\n\n" + "\n".join(f"- failed: {f['config']} {f['dataset']} seed {f['seed']} "
+                                    f"(exit {f.get('rc', '-')}): {f.get('error')}" for f in failures)
     return text, rows
 
 
