@@ -9,7 +9,10 @@ Two sections, each a Markdown table on stdout ready for bench/RESULTS.md:
    |ROI - true| / true and whether [ROI_CI_LOWER, ROI_CI_UPPER] covers the true ROI. The floor is
    the same data fitted at the true theta, alpha, gamma (`--hyperparameters data.truth.json`, no
    search; plus --floor-args). Per shape and config: median relative error (pooled over seeds
-   and channels), the floor's, their ratio, coverage, "bad" fits (mean BASELINE < 0 or total
+   and channels), the floor's, their ratio, the contribution-weighted error (sum |ROI - true| x
+   spend / sum true contribution per fit, median over seeds; the simulator's small channels are
+   not identifiable even at the true transforms, so the unweighted median is dominated by them),
+   coverage, "bad" fits (mean BASELINE < 0 or total
    media contribution > total KPI, from decomposition.csv), median wall time per fit, and a trial
    spread when the fit exposes one (a `trial*` key in --json / model.json, or a *TRIAL* column in
    model_results.csv; "-" otherwise).
@@ -372,16 +375,31 @@ def simulated_rows(fits, truths):
             true = t["roi"]
             err = abs(r["roi"] - true) / abs(true) if true else float("nan")
             rows.append(dict(base, channel=ch, true_roi=true, roi=r["roi"], lo=r["lo"], hi=r["hi"],
-                             rel_err=err, covered=r["lo"] <= true <= r["hi"], wall=f["wall"]))
+                             rel_err=err, covered=r["lo"] <= true <= r["hi"], wall=f["wall"],
+                             spend=t.get("spend"), true_contribution=t.get("contribution")))
     return rows
+
+
+def weighted_errors(rows, name, shape):
+    """Per fit (seed): sum_c |ROI_c - true_c| * spend_c / sum_c true contribution_c, the share of
+    the true media contribution that is misattributed; small channels, whose ROI the data cannot
+    pin down, weigh by what they matter."""
+    out = []
+    for seed in sorted({r["seed"] for r in rows}):
+        rs = [r for r in rows if r["config"] == name and (r["weeks"], r["channels"]) == shape
+              and r["seed"] == seed and "rel_err" in r and r.get("spend") is not None]
+        den = sum(r["true_contribution"] for r in rs)
+        if rs and den:
+            out.append(sum(abs(r["roi"] - r["true_roi"]) * r["spend"] for r in rs) / den)
+    return out
 
 
 def summarize_simulated(fits, truths, configs, shapes, seeds):
     rows = simulated_rows(fits, truths)
     names = ["floor"] + [n for n, _ in configs]
     have_spread = any("trial_spread" in f for f in fits)
-    header = ["config", "shape", "seeds", "fits ok", "median err", "floor", "ratio", "coverage",
-              "bad fits", "median wall"] + (["trial spread"] if have_spread else [])
+    header = ["config", "shape", "seeds", "fits ok", "median err", "floor", "ratio", "wtd err", "wtd floor",
+              "coverage", "bad fits", "median wall"] + (["trial spread"] if have_spread else [])
     align = ["l", "l", "l"] + ["r"] * (len(header) - 3)
     out_rows, failures = [], []
     seed_text = (f"{seeds[0]}-{seeds[-1]}" if len(seeds) > 1 and seeds == list(range(seeds[0], seeds[-1] + 1))
@@ -389,6 +407,7 @@ def summarize_simulated(fits, truths, configs, shapes, seeds):
     for w, c in shapes:
         floor_err = median([r["rel_err"] for r in rows
                             if r["config"] == "floor" and (r["weeks"], r["channels"]) == (w, c) and "rel_err" in r])
+        floor_w = median(weighted_errors(rows, "floor", (w, c)))
         for name in names:
             fs = [f for f in fits if f["config"] == name and (f["weeks"], f["channels"]) == (w, c)]
             ok = [f for f in fs if f["status"] == "ok"]
@@ -400,6 +419,7 @@ def summarize_simulated(fits, truths, configs, shapes, seeds):
             ratio = err / floor_err if floor_err and not math.isnan(floor_err) else float("nan")
             row = [name, f"{w}x{c}", seed_text, f"{len(ok)}/{len(fs)}", fmt_pct(err), fmt_pct(floor_err),
                    "-" if math.isnan(ratio) else f"{ratio:.2f}",
+                   fmt_pct(median(weighted_errors(rows, name, (w, c)))), fmt_pct(floor_w),
                    f"{cov}/{len(rs)} ({fmt_pct(cov / len(rs))})" if rs else "-",
                    f"{bad}/{len(ok)}", fmt_s(median([f["wall"] for f in ok]))]
             if have_spread:
@@ -571,7 +591,8 @@ def main():
             print(f"## Recovery on simulated data (`mmm simulate{(' ' + args.simulate_args) if sim_extra else ''}`)\n")
             print(f"Configs: {names}; floor = `--hyperparameters data.truth.json"
                   f"{(' ' + args.floor_args) if floor_extra else ''}`. Median relative ROI error "
-                  "over seeds x channels; coverage of the true ROI by [ROI_CI_LOWER, ROI_CI_UPPER]; "
+                  "over seeds x channels; wtd err = median over seeds of sum |ROI - true| x spend / "
+                  "sum true contribution; coverage of the true ROI by [ROI_CI_LOWER, ROI_CI_UPPER]; "
                   "bad = mean BASELINE < 0 or media contribution > KPI.\n")
             text, rows = summarize_simulated(sim_fits, truths, configs, args.shapes, args.seeds)
             print(text + "\n")
