@@ -1,5 +1,6 @@
 // `mmm fit`: the whole pipeline on one wide CSV (issue 2 contract for flags and outputs).
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -41,7 +42,14 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
   std::printf("data: %s — %d rows (%s … %s), %d channels, %d controls\n", r.data.source.c_str(),
               r.model.rows(), r.data.dates.front().to_string().c_str(),
               r.data.dates.back().to_string().c_str(), r.model.channels(), r.model.control_count());
-  if (r.searched) {
+  if (r.searched && r.trials.size() > 1) {
+    std::printf(
+        "search: %zu trials × %ld evaluations in %.3f s on %s; trial %d chosen (%s), "
+        "best loss %.6g\n",
+        r.trials.size(), r.options.budget, r.seconds_search, r.backend.c_str(), r.chosen_trial + 1,
+        std::isfinite(r.trials[r.chosen_trial].cv_mape) ? "lowest CV MAPE" : "lowest loss",
+        r.search.best_loss);
+  } else if (r.searched) {
     std::printf("search: %ld evaluations in %.3f s on %s, best loss %.6g\n", r.search.evaluations,
                 r.seconds_search, r.backend.c_str(), r.search.best_loss);
   } else {
@@ -67,6 +75,22 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
     std::printf("%-16s %9.3f %23s %9.3f %7.3f %6.3f %12.6g %12.6g\n", ch.response.name.c_str(),
                 ch.roi, ci, ch.marginal_roi, ch.response.hyper.theta, ch.response.hyper.alpha,
                 ch.response.hyper.gamma, r.allocation.channels[c].recommended_spend);
+  }
+  if (r.trials.size() > 1) {
+    // The stability figure: each channel's ROI from every trial's best model.
+    std::string line;
+    for (size_t c = 0; c < r.channels.size(); ++c) {
+      double lo = INFINITY, hi = -INFINITY;
+      for (const auto& t : r.trials) {
+        lo = std::min(lo, t.roi[c]);
+        hi = std::max(hi, t.roi[c]);
+      }
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "%s%s %.3g–%.3g", line.empty() ? "" : ", ",
+                    r.channels[c].response.name.c_str(), lo, hi);
+      line += buf;
+    }
+    std::printf("ROI over %zu trials: %s\n", r.trials.size(), line.c_str());
   }
   std::string kind_files;
   size_t allocated = r.channels.size();  // flow channels follow the media ones in the allocation
@@ -226,6 +250,13 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--budget", F.o.budget, [](FitOptions& o, const long& v) { o.budget = v; },
       "search evaluations (default 500)");
   flag<int>(
+      app, F, "--trials", F.o.trials, [](FitOptions& o, const int& v) { o.trials = v; },
+      "independent searches, each of --budget evaluations; their ROI spread is reported "
+      "(default 1)");
+  flag<std::string>(
+      app, F, "--select", F.o.select, [](FitOptions& o, const std::string& v) { o.select = v; },
+      "how the model is chosen among the trials: loss | cv (lowest rolling-CV MAPE)");
+  flag<int>(
       app, F, "--population", F.o.population, [](FitOptions& o, const int& v) { o.population = v; },
       "differential-evolution population (default 30)");
   flag<int>(
@@ -319,6 +350,9 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--segment-filter", F.segment_filter,
       [](FitOptions& o, const std::string& v) { o.segment_filter = parse_filter(v); },
       "with --segments: report only segments with column=value[,…] (all must match)");
+  app.add_flag("--reference", F.o.reference,
+               "the reference pipeline: gamma as a fraction of max spend, unconstrained ridge "
+               "with the negative-coefficient penalty (scikit-learn parity)");
   app.add_flag("--quiet", F.o.quiet, "no progress bars or notices on stderr");
   app.add_flag("--json", F.json, "print one JSON summary object on stdout");
   return [f] {
@@ -329,6 +363,7 @@ Runner add_fit_command(CLI::App& app) {
       if (opt->count() > 0) apply(o);
     }
     o.quiet = F.o.quiet;
+    if (F.o.reference) o.reference = true;
     if (F.conservative) o.conservative = true;
     if (F.deseasonalize) o.deseasonalize = true;
     if (F.per_segment_hyperparameters) o.per_segment_hyperparameters = true;

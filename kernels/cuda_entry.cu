@@ -32,6 +32,7 @@ ResidentProblem resident_problem(const ModelData& data) {
   r.controls = K;
   r.ridge_lambda = data.ridge_lambda;
   r.penalty_weight = data.penalty_weight;
+  r.nonnegative_media = data.nonnegative_media ? 1 : 0;
   r.spend.resize(static_cast<std::size_t>(T) * C);
   for (int t = 0; t < T; ++t)
     for (int c = 0; c < C; ++c) r.spend[static_cast<std::size_t>(t) * C + c] = data.spend(t, c);

@@ -24,6 +24,7 @@ CudaEvaluator::CudaEvaluator(const ResidentProblem& problem, int ordinal, int ma
       ld_(p_ + 2),
       lambda_(problem.ridge_lambda),
       penalty_weight_(problem.penalty_weight),
+      nonnegative_media_(problem.nonnegative_media),
       max_chunk_(std::max(1, max_chunk)) {
   const std::size_t T = T_, nf = K_ + 2;
   if (problem.spend.size() != T * C_ || problem.fixed.size() != T * nf ||
@@ -217,6 +218,7 @@ void CudaEvaluator::evaluate_chunk(const CandidateBatch& batch, const RowWeights
   s.media = C_;
   s.lambda = lambda_;
   s.penalty_weight = penalty_weight_;
+  s.nonnegative_media = nonnegative_media_;
   s.gram = ws_.gram.get();
   s.shift = shift_.get();
   s.media_shift = ws_.media_shift.get();

@@ -19,6 +19,7 @@ struct ResidentProblem {
   int controls = 0;  ///< K
   double ridge_lambda = 0.0;
   double penalty_weight = 0.0;
+  int nonnegative_media = 0;  ///< ModelData::nonnegative_media
   std::vector<double> spend;  ///< T × C period-major: spend[t·C + c]
   /// T × (K+2) period-major: 1, controls − their mean, y − its mean.
   std::vector<double> fixed;
@@ -69,6 +70,7 @@ class CudaEvaluator : public Evaluator {
   CudaContext ctx_;
   int T_, C_, K_, p_, ld_;
   double lambda_, penalty_weight_;
+  int nonnegative_media_;
   int max_chunk_;
   DeviceBuffer<double> spend_, fixed_, shift_;
   DeviceBuffer<GramEntry> entries_;  ///< media entries first, then the fixed-column block

@@ -115,7 +115,7 @@ __global__ void __launch_bounds__(kSolveThreads) ridge_solve_kernel(const SolveA
   }
   a.intercept[i] = 0.0;
   a.r2[i] = 0.0;
-  const GramRidgeShape shape{p, a.media, a.lambda, a.penalty_weight};
+  const GramRidgeShape shape{p, a.media, a.lambda, a.penalty_weight, a.nonnegative_media};
   const GramRidgeOutput out{a.coef_scaled + off, coef,    mean, a.scale + off,
                             a.intercept + i,     a.r2 + i};
   a.loss[i] =
@@ -129,6 +129,7 @@ __global__ void __launch_bounds__(kSolveThreads) ridge_solve_kernel(const SolveA
     intercept -= coef[j] * s;
   }
   a.intercept[i] = intercept;
+  if (a.nonnegative_media) a.loss[i] += excess_media_share(coef, mean, intercept, p, a.media);
 }
 
 }  // namespace

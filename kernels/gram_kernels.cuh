@@ -74,6 +74,7 @@ struct SolveArgs {
   int media = 0;       ///< C
   double lambda = 0.0;
   double penalty_weight = 0.0;
+  int nonnegative_media = 0;
   const double* gram = nullptr;   ///< count Grams of (p+2)² doubles
   const double* shift = nullptr;  ///< p+2 values subtracted from the fixed columns (0 for media)
   const double* media_shift = nullptr;  ///< count × C values subtracted from the media columns

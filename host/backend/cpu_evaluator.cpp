@@ -15,6 +15,7 @@ CpuEvaluator::CpuEvaluator(const ModelData& data, int threads)
       nf_(K_ + 2),
       lambda_(data.ridge_lambda),
       penalty_weight_(data.penalty_weight),
+      nonnegative_media_(data.nonnegative_media ? 1 : 0),
       pool_(std::make_unique<ThreadPool>(threads)) {
   const int p = C_ + K_;
   const int nfp = pad_to_lanes(nf_);
@@ -152,7 +153,7 @@ void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, cons
     for (int f = 1; f < nf_; ++f) col[C_ + f] = mf[f * Cp_ + j];
   }
 
-  const GramRidgeShape shape{p, C_, lambda_, penalty_weight_};
+  const GramRidgeShape shape{p, C_, lambda_, penalty_weight_, nonnegative_media_};
   const size_t off = static_cast<size_t>(index) * p;
   GramRidgeOutput o{out.coef_scaled.data() + off, out.coef.data() + off, out.mean.data() + off,
                     out.scale.data() + off,       &out.intercept[index], &out.r2[index]};
@@ -165,6 +166,10 @@ void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, cons
     intercept -= out.coef[off + j] * s;
   }
   out.intercept[index] = intercept;
+  if (nonnegative_media_) {
+    out.loss[index] +=
+        excess_media_share(out.coef.data() + off, out.mean.data() + off, intercept, p, C_);
+  }
 }
 
 }  // namespace mmm::cpu

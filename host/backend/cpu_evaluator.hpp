@@ -51,6 +51,7 @@ class CpuEvaluator : public Evaluator {
   int Cp_;  ///< C padded to whole SIMD packets
   int nf_;  ///< fixed rows: ones, K controls, y
   double lambda_, penalty_weight_;
+  int nonnegative_media_;
   Buffer spend_;       ///< period-major T × Cp spend (padding lanes 0)
   Buffer fixed_;       ///< period-major T × nf: 1, shifted controls, shifted y
   Buffer fixed_gram_;  ///< nf × nf Gram of fixed_ with unit weights (lower triangle)

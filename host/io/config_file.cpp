@@ -113,6 +113,7 @@ void apply_channel_bounds(const std::string& path, const std::string& name, cons
       if (b.alpha.lo <= 0) throw InputError(where(path, v, key) + ": α bounds must be > 0");
     } else if (key == "gamma") {
       b.gamma_fraction = interval(path, v, key);
+      b.gamma_given = true;
       if (b.gamma_fraction.lo < 0)
         throw InputError(where(path, v, key) + ": γ fractions must be ≥ 0");
     } else {

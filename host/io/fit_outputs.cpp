@@ -19,6 +19,30 @@ nlohmann::json number_or_null(double v) {
 
 double cv_mape(const FitReport& r) { return r.cv.skipped ? std::nan("") : r.cv.mean.mape; }
 
+/// Every trial's best model (seed, loss, R², CV MAPE when chosen by CV, θ/α/γ and ROI per
+/// channel) and, per channel, the ROI's spread over the trials: the stability figure.
+nlohmann::json trials_json(const FitReport& r) {
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t t = 0; t < r.trials.size(); ++t) {
+    const TrialSummary& s = r.trials[t];
+    nlohmann::json channels = nlohmann::json::object();
+    for (size_t c = 0; c < r.data.channels.size(); ++c) {
+      channels[r.data.channels[c]] = {{"theta", s.hyper3c[3 * c]},
+                                      {"alpha", s.hyper3c[3 * c + 1]},
+                                      {"gamma", s.hyper3c[3 * c + 2]},
+                                      {"roi", number_or_null(s.roi[c])}};
+    }
+    out.push_back({{"trial", t + 1},
+                   {"seed", s.seed},
+                   {"loss", number_or_null(s.loss)},
+                   {"r2", number_or_null(s.r2)},
+                   {"cv_mape", number_or_null(s.cv_mape)},
+                   {"chosen", static_cast<int>(t) == r.chosen_trial},
+                   {"channels", channels}});
+  }
+  return out;
+}
+
 std::string model_results(const FitReport& r) {
   CsvWriter w({"CHANNEL_KEY", "CHANNEL_CODE", "GEO_CODE", "PRODUCT_CODE", "COEFFICIENT_WEIGHT",
                "ROI", "ROI_CI_LOWER", "ROI_CI_UPPER", "IS_SIGNIFICANT", "MARGINAL_ROI",
@@ -200,8 +224,14 @@ nlohmann::json model_json(const FitReport& r) {
                   {"first_date", r.data.dates.front().to_string()},
                   {"last_date", r.data.dates.back().to_string()}};
   j["search"] = {{"searched", r.searched},
-                 {"evaluations", r.search.evaluations},
-                 {"best_loss", number_or_null(r.searched ? r.search.best_loss : std::nan(""))}};
+                 {"evaluations", r.searched ? r.search_evaluations : 0},
+                 {"best_loss", number_or_null(r.searched ? r.search.best_loss : std::nan(""))},
+                 {"reference", o.reference},
+                 {"gamma_encoding", o.reference ? "spend_fraction" : "adstocked_max"},
+                 {"nonnegative_media", r.model.nonnegative_media},
+                 {"trials", trials_json(r)},
+                 {"chosen_trial", r.chosen_trial + 1},
+                 {"select", o.select}};
   j["bootstrap"] = {{"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
                     {"failed", r.bootstrap.failed},
                     {"nested", r.nested},
@@ -228,7 +258,8 @@ nlohmann::json fit_summary_json(const FitReport& r, const std::string& out_dir) 
   return {{"loss", r.fit.loss[0]},
           {"r2", r.fit.r2[0]},
           {"cv_mape", number_or_null(cv_mape(r))},
-          {"evaluations", r.search.evaluations},
+          {"evaluations", r.searched ? r.search_evaluations : 0},
+          {"trials", trials_json(r)},
           {"seconds", r.seconds_total},
           {"search_seconds", r.seconds_search},
           {"bootstrap", r.bootstrapped ? r.bootstrap.resamples : 0},

@@ -41,14 +41,24 @@ std::string summary_csv(const SweepReport& r) {
   for (int c = 0; c < s.channels; ++c) {
     const ChannelBounds& b = r.space.bounds[c];
     const Interval axes[3] = {b.theta, b.alpha, b.gamma_fraction};
-    const double unit[3] = {1.0, 1.0, r.space.max_spend[c]};
+    // γ's axis is the encoding's: spend units for the reference box; for the default box the
+    // position g = γ / max adstocked spend (γ in spend units depends on θ there), whose design
+    // coordinate is log-scaled (SearchSpace::decode_unit), so its bin edges are too.
+    const bool position = r.space.gamma_encoding == GammaEncoding::AdstockedMax;
+    const double unit[3] = {1.0, 1.0, position ? 1.0 : r.space.max_spend[c]};
     for (int k = 0; k < 3; ++k) {
       const double lo = axes[k].lo * unit[k], hi = axes[k].hi * unit[k];
+      const bool log_axis = k == 2 && r.space.gamma_log_scale(c);
+      auto edge = [&](int bin) {
+        const double f = static_cast<double>(bin) / s.bins;
+        return log_axis ? lo * std::pow(hi / lo, f) : lo + (hi - lo) * f;
+      };
       for (int bin = 0; bin < s.bins; ++bin) {
         const size_t at = (static_cast<size_t>(c) * 3 + k) * s.bins + bin;
         const std::int64_t n = s.count[at];
-        w.cell(r.data.channels[c]).cell(kParameterNames[k]).cell(bin);
-        w.cell(lo + (hi - lo) * bin / s.bins).cell(lo + (hi - lo) * (bin + 1) / s.bins);
+        w.cell(r.data.channels[c]).cell(k == 2 && position ? "gamma_position" : kParameterNames[k]);
+        w.cell(bin);
+        w.cell(edge(bin)).cell(edge(bin + 1));
         w.cell(static_cast<long>(n));
         w.cell(n > 0 ? s.min_loss[at] : nan).cell(n > 0 ? s.sum_loss[at] / n : nan);
         w.end_row();

@@ -19,7 +19,11 @@ struct GramRidgeShape {
   int parameters;         ///< p = media + controls (columns of X)
   int media;              ///< C, the leading columns whose negative coefficients are penalized
   double lambda;          ///< ridge penalty on the standardized coefficients
-  double penalty_weight;  ///< weight of Σ min(b_c, 0)² in the loss
+  double penalty_weight;  ///< weight of Σ min(b_c, 0)² in the loss (reference objective)
+  /// 1: media coefficients are constrained to b_c ≥ 0 by an active-set solve (the default
+  /// model; the penalty then never applies). 0: the reference pipeline's unconstrained ridge
+  /// with the penalty in the loss.
+  int nonnegative_media = 0;
 };
 
 /// Where the solve writes its results (p-long arrays, or single values; any may be null).
@@ -45,13 +49,149 @@ MMM_HD inline bool is_constant_feature(double var, double mean, double n) {
   return var <= bound;
 }
 
-/// Doubles of scratch space solve_ridge_from_gram needs for p parameters.
-MMM_HD inline int gram_ridge_work_size(int p) { return p * p + 4 * p; }
+/// Doubles of scratch space solve_ridge_from_gram needs for p parameters: the factor, means,
+/// scales, right-hand side and solution, plus the unfactored system, the active-set iterate,
+/// its step target and the passive-set flags of the non-negative solve.
+MMM_HD inline int gram_ridge_work_size(int p) { return 2 * p * p + 7 * p; }
 
-/// Solves the ridge problem from G (lower triangle used) and returns the loss
-/// (1 − R²) + penalty_weight · Σ_{c < media} min(b_c, 0)². Returns +inf when the weights are
-/// empty, the KPI has no variance or the factorization fails (the candidate is then simply
-/// never chosen). `work` holds gram_ridge_work_size(p) doubles.
+/// In-place Cholesky A = L Lᵀ of the lower triangle of a p × p column-major matrix; false when
+/// A is not positive definite.
+///
+/// Right-looking: once column k is final, its outer product leaves the trailing block. Each
+/// entry still subtracts its terms in the order m = 0, 1, …, as the textbook dot-product form
+/// does, but the updates are independent, so they overlap in the pipeline instead of forming p
+/// long FMA chains (3× faster on the CPU).
+MMM_HD inline bool cholesky_factor(double* A, int p) {
+  for (int k = 0; k < p; ++k) {
+    const double d2 = A[k + k * p];
+    if (!(d2 > 0.0)) return false;
+    const double d = sqrt(d2);
+    const double inv_d = 1.0 / d;
+    A[k + k * p] = d;
+    for (int j = k + 1; j < p; ++j) A[j + k * p] *= inv_d;
+    for (int i = k + 1; i < p; ++i) {
+      const double lik = A[i + k * p];
+      for (int j = i; j < p; ++j) A[j + i * p] -= A[j + k * p] * lik;
+    }
+  }
+  return true;
+}
+
+/// Solves L Lᵀ b = b in place, L from cholesky_factor: L z = b, then Lᵀ b = z, both column by
+/// column (each unknown, once known, is subtracted from all the others at once).
+MMM_HD inline void cholesky_solve(const double* L, int p, double* b) {
+  for (int m = 0; m < p; ++m) {
+    b[m] /= L[m + m * p];
+    for (int j = m + 1; j < p; ++j) b[j] -= L[j + m * p] * b[m];
+  }
+  for (int j = p - 1; j >= 0; --j) {
+    b[j] /= L[j + j * p];
+    for (int m = 0; m < j; ++m) b[m] -= L[j + m * p] * b[j];
+  }
+}
+
+/// (A x)_j for a symmetric A stored in the lower triangle (p × p, column-major).
+MMM_HD inline double symmetric_row_dot(const double* A, int p, int j, const double* x) {
+  double s = 0.0;
+  for (int k = 0; k < p; ++k) s += (k <= j ? A[j + k * p] : A[k + j * p]) * x[k];
+  return s;
+}
+
+/// Solves A s = r restricted to the passive columns (passive[j] ≠ 0); s_j = 0 elsewhere. The
+/// other rows and columns become identity rows, so one p × p factorization serves every set.
+MMM_HD inline bool solve_on_passive_set(const double* A, const double* r, const double* passive,
+                                        int p, double* F, double* s) {
+  for (int k = 0; k < p; ++k)
+    for (int j = k; j < p; ++j)
+      F[j + k * p] = (passive[j] != 0.0 && passive[k] != 0.0) ? A[j + k * p] : (j == k ? 1.0 : 0.0);
+  if (!cholesky_factor(F, p)) return false;
+  for (int j = 0; j < p; ++j) s[j] = passive[j] != 0.0 ? r[j] : 0.0;
+  cholesky_solve(F, p, s);
+  return true;
+}
+
+/// Scratch arrays of nonnegative_media_solve, each p long (F is p × p).
+struct ActiveSetWork {
+  double* F;        ///< factor of the current passive system
+  double* x;        ///< feasible iterate
+  double* s;        ///< solution on the current passive set
+  double* passive;  ///< 1: the coefficient is free (controls always; media while > 0)
+};
+
+/// Minimizes ½ bᵀA b − bᵀr subject to b_j ≥ 0 for the media j < media (controls free): the
+/// ridge with non-negative media coefficients, what glmnet's lower limits give Robyn. A is the
+/// standardized Gram + λI (lower triangle). `b` holds the unconstrained solution on entry and
+/// the constrained one on return. Lawson–Hanson's active-set method, warm-started from the
+/// media the unconstrained solution keeps positive: a step toward a passive-set solution stops
+/// where a media coefficient reaches 0 (which then leaves the set), and a media column at 0
+/// re-enters while the objective's gradient asks for it (the KKT test). The objective is
+/// strictly convex (λ > 0 or a full-rank design), so the method ends at the unique optimum;
+/// the iteration cap only guards against rounding cycles and then returns the feasible iterate.
+MMM_HD inline bool nonnegative_media_solve(const double* A, const double* r, int p, int media,
+                                           const ActiveSetWork& w, double* b) {
+  double rmax = 0.0;
+  for (int j = 0; j < p; ++j) rmax = fabs(r[j]) > rmax ? fabs(r[j]) : rmax;
+  const double kkt_tol = 1e-11 * rmax;
+  // A feasible start: the controls-only solution (every media coefficient 0) …
+  for (int j = 0; j < p; ++j) w.passive[j] = j >= media ? 1.0 : 0.0;
+  if (!solve_on_passive_set(A, r, w.passive, p, w.F, w.x)) return false;
+  // … stepping toward the solution on the media the unconstrained fit keeps positive.
+  for (int j = 0; j < media; ++j) w.passive[j] = b[j] > 0.0 ? 1.0 : 0.0;
+  const int max_iterations = 3 * p + 10;
+  for (int iteration = 0; iteration < max_iterations; ++iteration) {
+    if (!solve_on_passive_set(A, r, w.passive, p, w.F, w.s)) return false;
+    for (int inner = 0; inner <= media; ++inner) {
+      // The longest step from x toward s that keeps every passive media coefficient ≥ 0.
+      double step = 1.0;
+      int blocking = -1;
+      for (int j = 0; j < media; ++j) {
+        if (w.passive[j] == 0.0 || w.s[j] > 0.0) continue;
+        const double gap = w.x[j] - w.s[j];
+        const double t = gap > 0.0 ? w.x[j] / gap : 0.0;
+        if (blocking < 0 || t < step) {
+          step = t;
+          blocking = j;
+        }
+      }
+      if (blocking < 0) break;
+      for (int j = 0; j < p; ++j) w.x[j] += step * (w.s[j] - w.x[j]);
+      w.x[blocking] = 0.0;
+      for (int j = 0; j < media; ++j) {
+        if (w.passive[j] != 0.0 && w.s[j] <= 0.0 && w.x[j] <= 0.0) {
+          w.passive[j] = 0.0;
+          w.x[j] = 0.0;
+        }
+      }
+      if (!solve_on_passive_set(A, r, w.passive, p, w.F, w.s)) return false;
+    }
+    bool feasible = true;
+    for (int j = 0; j < media; ++j) feasible = feasible && !(w.passive[j] != 0.0 && w.s[j] <= 0.0);
+    if (!feasible) break;  // rounding cycle: keep the feasible iterate
+    for (int j = 0; j < p; ++j) w.x[j] = w.s[j];
+    // KKT: a media coefficient held at 0 whose gradient r − A x is positive wants back in.
+    int enter = -1;
+    double best = kkt_tol;
+    for (int j = 0; j < media; ++j) {
+      if (w.passive[j] != 0.0) continue;
+      const double gradient = r[j] - symmetric_row_dot(A, p, j, w.x);
+      if (gradient > best) {
+        best = gradient;
+        enter = j;
+      }
+    }
+    if (enter < 0) break;
+    w.passive[enter] = 1.0;
+  }
+  for (int j = 0; j < p; ++j) b[j] = j < media && w.x[j] < 0.0 ? 0.0 : w.x[j];
+  return true;
+}
+
+/// Solves the ridge problem from G (lower triangle used) and returns the loss. Unconstrained
+/// (the reference): (1 − R²) + penalty_weight · Σ_{c < media} min(b_c, 0)². With
+/// nonnegative_media: the media coefficients are constrained to ≥ 0 and the loss is 1 − R².
+/// Returns +inf when the weights are empty, the KPI has no variance or the factorization
+/// fails (the candidate is then simply never chosen). `work` holds gram_ridge_work_size(p)
+/// doubles.
 MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRidgeShape& shape,
                                            double* work, const GramRidgeOutput& out) {
   const int p = shape.parameters;
@@ -64,6 +204,7 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
   double* scale = mean + p;     // population standard deviations
   double* r = scale + p;        // standardized Xᵀ(y − ȳ)
   double* b = r + p;            // the solution
+  double* A0 = b + p;           // the unfactored system (non-negative solve only)
   const double ybar = gram_at(G, ld, iy, 0) / n;
   for (int j = 0; j < p; ++j) {
     const double mj = gram_at(G, ld, 1 + j, 0) / n;
@@ -84,34 +225,23 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
   }
   const double syy = gram_at(G, ld, iy, iy) - n * ybar * ybar;
   if (!(syy > 0.0)) return inf;
-  // Cholesky A = L Lᵀ in the lower triangle, right-looking: once column k is final, its outer
-  // product leaves the trailing block. Each entry still subtracts its terms in the order
-  // m = 0, 1, …, as the textbook dot-product form does, but the updates are independent, so
-  // they overlap in the pipeline instead of forming p long FMA chains (3× faster on the CPU).
-  for (int k = 0; k < p; ++k) {
-    const double d2 = A[k + k * p];
-    if (!(d2 > 0.0)) return inf;
-    const double d = sqrt(d2);
-    const double inv_d = 1.0 / d;
-    A[k + k * p] = d;
-    for (int j = k + 1; j < p; ++j) A[j + k * p] *= inv_d;
-    for (int i = k + 1; i < p; ++i) {
-      const double lik = A[i + k * p];
-      for (int j = i; j < p; ++j) A[j + i * p] -= A[j + k * p] * lik;
+  if (shape.nonnegative_media) {
+    for (int k = 0; k < p; ++k)
+      for (int j = k; j < p; ++j) A0[j + k * p] = A[j + k * p];
+  }
+  if (!cholesky_factor(A, p)) return inf;
+  for (int j = 0; j < p; ++j) b[j] = r[j];
+  cholesky_solve(A, p, b);
+  bool constrained = false;
+  if (shape.nonnegative_media) {
+    for (int j = 0; j < shape.media; ++j) constrained = constrained || b[j] < 0.0;
+    if (constrained) {
+      // The unconstrained factor is spent: A's storage holds the passive-set factors.
+      double* x = A0 + p * p;
+      const ActiveSetWork w{A, x, x + p, x + 2 * p};
+      if (!nonnegative_media_solve(A0, r, p, shape.media, w, b)) return inf;
     }
   }
-  // Solve L z = r, then Lᵀ b = z, both column by column: each unknown, once known, is
-  // subtracted from all the others at once (independent updates, no long FMA chains).
-  for (int j = 0; j < p; ++j) b[j] = r[j];
-  for (int m = 0; m < p; ++m) {
-    b[m] /= A[m + m * p];
-    for (int j = m + 1; j < p; ++j) b[j] -= A[j + m * p] * b[m];
-  }
-  for (int j = p - 1; j >= 0; --j) {
-    b[j] /= A[j + j * p];
-    for (int m = 0; m < j; ++m) b[m] -= A[j + m * p] * b[j];
-  }
-  // ‖y − ŷ‖² = S_yy − 2bᵀr + bᵀAb, and (A + λI) b = r turns it into S_yy − bᵀr − λ‖b‖².
   double btr = 0.0, btb = 0.0, penalty = 0.0, intercept = ybar;
   for (int j = 0; j < p; ++j) {
     btr += b[j] * r[j];
@@ -124,10 +254,36 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
     if (out.mean) out.mean[j] = mean[j];
     if (out.scale) out.scale[j] = scale[j];
   }
-  const double r2 = 1.0 - (syy - btr - shape.lambda * btb) / syy;
+  // ‖y − ŷ‖² = S_yy − 2bᵀr + bᵀ(A − λI)b. At the unconstrained optimum (A b = r) that is
+  // S_yy − bᵀr − λ‖b‖²; a constrained b needs the quadratic form itself.
+  double rss = syy - btr - shape.lambda * btb;
+  if (constrained) {
+    double quad = 0.0;
+    for (int j = 0; j < p; ++j) quad += b[j] * symmetric_row_dot(A0, p, j, b);
+    rss = syy - 2.0 * btr + quad - shape.lambda * btb;
+  }
+  const double r2 = 1.0 - rss / syy;
   if (out.intercept) *out.intercept = intercept;
   if (out.r2) *out.r2 = r2;
   return (1.0 - r2) + shape.penalty_weight * penalty;
+}
+
+/// The default model's plausibility term, added to the loss by both backends once the
+/// conditioning shifts are undone (coef, mean and intercept in KPI units): how far the media's
+/// mean contribution exceeds the KPI's mean, as a fraction of it. Beyond 1 the mean baseline
+/// (intercept + controls) is negative, the signature of a near-constant Hill column whose
+/// coefficient trades off against the intercept; such a fit may have the lower 1 − R², but it
+/// is not a model to choose. 0 when the KPI's mean is not positive (no share to speak of).
+MMM_HD inline double excess_media_share(const double* coef, const double* mean, double intercept,
+                                        int parameters, int media) {
+  double ybar = intercept, media_mean = 0.0;
+  for (int j = 0; j < parameters; ++j) {
+    ybar += coef[j] * mean[j];
+    if (j < media) media_mean += coef[j] * mean[j];
+  }
+  if (!(ybar > 0.0)) return 0.0;
+  const double excess = media_mean / ybar - 1.0;
+  return excess > 0.0 ? excess : 0.0;
 }
 
 }  // namespace mmm

@@ -25,17 +25,51 @@ struct Interval {
   double hi = 1.0;
 };
 
-/// Search bounds of one channel. γ's bounds are fractions of the channel's max weekly spend.
+/// How the search expresses γ (γ itself is always in spend units in files and outputs).
+enum class GammaEncoding {
+  /// The reference pipeline's: γ = f · max raw weekly spend, f linear over its box.
+  SpendFraction,
+  /// The default: γ = g · max of the channel's adstocked spend at the candidate's θ, g on a
+  /// log scale over its box, so the Hill's bend stays tied to the data whatever θ is. Robyn
+  /// positions γ within [min, max] of the adstock instead; on `mmm simulate` data that
+  /// position is below 0 for 5% of the true γ and below Robyn's box floor 0.3 for half of
+  /// them (always-on channels never bring the adstock near 0), so the range here starts at 0.
+  AdstockedMax,
+};
+
+/// Default box of g = γ / max adstocked spend. Measured (bench/RESULTS.md): the true g of
+/// `mmm simulate` data spans 0.086–0.71 (200 channels, 3 shapes × 5 seeds), the third-party
+/// truths' Hill-equivalent γ reach ~4 × max raw spend; the box's geometric middle (0.5) sits
+/// near the simulated median (0.36).
+constexpr double kDefaultGammaPositionLo = 0.05;
+constexpr double kDefaultGammaPositionHi = 5.0;
+
+/// Search bounds of one channel. γ's bounds are in the encoding's unit: fractions of the max
+/// weekly spend (SpendFraction) or positions within the adstocked range (AdstockedMax).
 struct ChannelBounds {
   Interval theta{0.0, 0.95};
   Interval alpha{0.5, 3.0};
   Interval gamma_fraction{0.0, 1.0};
+  /// False: γ's box was not given (config), so the encoding's default box applies.
+  bool gamma_given = false;
 };
 
 /// The search box: u ∈ [−5, 5]^{3C}, laid out per channel as (θ, α, γ) (SPEC §5).
 struct SearchSpace {
   std::vector<ChannelBounds> bounds;  ///< one per channel
   std::vector<double> max_spend;      ///< max weekly spend per channel (γ's unit)
+  GammaEncoding gamma_encoding = GammaEncoding::SpendFraction;
+  /// Weekly spend per channel (AdstockedMax only: γ's range depends on θ).
+  std::vector<std::vector<double>> spend;
+
+  /// (min, max) over the weeks of channel c's geometric adstock at decay θ.
+  Interval adstocked_range(int c, double theta) const;
+  /// γ in spend units of channel c from its encoded coordinate value (the box's unit) at θ.
+  double gamma_from_position(int c, double theta, double position) const;
+  /// Inverse of gamma_from_position.
+  double position_from_gamma(int c, double theta, double gamma) const;
+  /// Whether channel c's γ coordinate is log-scaled (the default encoding with a box lo > 0).
+  bool gamma_log_scale(int c) const;
 
   static constexpr double kLower = -5.0;
   static constexpr double kUpper = 5.0;
@@ -54,7 +88,11 @@ struct SearchSpace {
   void encode(const std::vector<ChannelHyper>& hyper, double* u) const;
 };
 
-/// The default box of SPEC §5 for the given max weekly spends.
+/// The reference box of SPEC §5 for the given max weekly spends (γ as a fraction of it).
 SearchSpace default_search_space(const std::vector<double>& max_spend);
+
+/// The default box: γ as a position within each channel's adstocked spend range, over
+/// [kDefaultGammaPositionLo, kDefaultGammaPositionHi] on a log scale. `spend` is T × C.
+SearchSpace adstocked_search_space(const std::vector<std::vector<double>>& spend);
 
 }  // namespace mmm

@@ -19,6 +19,10 @@ struct ModelData {
   Eigen::VectorXd y;         ///< T KPI values
   double ridge_lambda = kDefaultRidgeLambda;
   double penalty_weight = kDefaultPenaltyWeight;
+  /// Media coefficients constrained to ≥ 0 (active-set solve, gram_ridge.hpp). Off here so
+  /// that the plain library solve is scikit-learn's Ridge; `mmm fit` and `mmm sweep` switch it
+  /// on unless --reference.
+  bool nonnegative_media = false;
 
   int rows() const { return static_cast<int>(y.size()); }
   int channels() const { return static_cast<int>(spend.cols()); }

@@ -17,6 +17,13 @@ void check_thread_count(int threads) {
 void check_fit_options(const FitOptions& o) {
   if (o.budget < 1)
     throw InputError("invalid --budget " + std::to_string(o.budget) + ": expected ≥ 1 evaluation");
+  if (o.trials < 1 || o.trials > kMaxTrials) {
+    throw InputError("invalid --trials " + std::to_string(o.trials) + ": expected 1 to " +
+                     std::to_string(kMaxTrials) + " independent searches");
+  }
+  if (o.select != "loss" && o.select != "cv") {
+    throw InputError("invalid --select `" + o.select + "`: expected loss or cv");
+  }
   if (o.population < 4) {
     throw InputError("invalid --population " + std::to_string(o.population) + ": expected ≥ 4");
   }

@@ -18,14 +18,24 @@ namespace mmm {
 /// Upper bound for --threads / run.threads: far above any real machine, low enough to catch typos.
 constexpr int kMaxThreads = 1024;
 
+/// Upper bound for --trials: each trial is a full search.
+constexpr int kMaxTrials = 1000;
+
 /// --segment-shrinkage default (segment_hyper_search.hpp; chosen in bench/RESULTS.md).
 constexpr double kDefaultSegmentShrinkage = 0.03;
 
 struct FitOptions {
+  /// The seed's reference pipeline: γ as a fraction of max raw spend, the unconstrained ridge
+  /// with the negative-coefficient penalty, and the reference defaults (docs/model.md).
+  bool reference = false;
   std::string data_path;
   ColumnSelection columns;
   std::string out_dir;
-  long budget = 500;       ///< search evaluations
+  long budget = 500;  ///< search evaluations (per trial)
+  int trials = 1;     ///< independent searches (host/search/trials.hpp)
+  /// How the model is chosen among the trials' best candidates: "loss" (the lowest search
+  /// loss) or "cv" (the lowest rolling-CV MAPE; the loss when CV is skipped).
+  std::string select = "loss";
   int population = 30;     ///< DE population
   int bootstrap = 100;     ///< resamples; 0 skips
   long nested_budget = 0;  ///< > 0: nested bootstrap, a search of this budget per resample

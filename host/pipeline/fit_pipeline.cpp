@@ -13,6 +13,7 @@
 #include "host/curves/response_curves.hpp"
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/sweep_files.hpp"
+#include "host/search/trials.hpp"
 
 namespace mmm {
 namespace {
@@ -22,10 +23,11 @@ double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-/// DE over the search box, one backend call per generation.
-SearchResult search_hyperparameters(const FitOptions& o, const SearchSpace& space,
-                                    const ModelData& model, Evaluator& evaluator,
-                                    const std::vector<double>& seeds) {
+/// --trials DE searches over the search box in lockstep, each backend call carrying one
+/// request of every running trial.
+std::vector<SearchResult> search_hyperparameters(const FitOptions& o, const SearchSpace& space,
+                                                 const ModelData& model, Evaluator& evaluator,
+                                                 const std::vector<double>& seeds) {
   const int C = model.channels();
   std::vector<double> params;
   BatchResult batch;
@@ -34,7 +36,68 @@ SearchResult search_hyperparameters(const FitOptions& o, const SearchSpace& spac
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{}, batch);
     loss.assign(batch.loss.begin(), batch.loss.begin() + n);
   };
-  return search_with_progress(o, space.dimension(), objective, seeds);
+  if (o.trials <= 1) return {search_with_progress(o, space.dimension(), objective, seeds)};
+  DeOptions de;
+  de.budget = o.budget;
+  de.population = o.population;
+  de.seed = o.seed;
+  de.calls_per_generation = calls_per_generation_for(o.population);
+  ProgressBar bar("search (" + std::to_string(o.trials) + " trials)", o.budget * o.trials,
+                  !o.quiet && ProgressBar::stderr_is_terminal());
+  auto results =
+      run_trials(space.dimension(), de, o.trials, objective, seeds, [&](const SearchTracePoint& p) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "best loss %.6g", p.best_loss);
+        bar.update(p.evaluations, buf);
+      });
+  bar.finish();
+  return results;
+}
+
+/// Every trial's best candidate refitted on all rows (one backend call), its ROI per channel
+/// and, for --select cv, its rolling-CV MAPE; then the chosen trial.
+void summarize_trials(const FitOptions& o, const SearchSpace& space,
+                      const std::vector<SearchResult>& results, Evaluator& evaluator,
+                      FitReport& r) {
+  const int C = r.model.channels(), n = static_cast<int>(results.size());
+  std::vector<double> u;
+  for (const auto& s : results) u.insert(u.end(), s.best.begin(), s.best.end());
+  std::vector<double> params;
+  space.decode_batch(u.data(), n, params);
+  BatchResult fits;
+  evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{}, fits);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  r.trials.clear();
+  r.search_evaluations = 0;
+  for (int t = 0; t < n; ++t) {
+    TrialSummary s;
+    s.seed = trial_seed(o.seed, t);
+    s.loss = results[t].best_loss;
+    s.r2 = fits.r2[t];
+    s.hyper3c.assign(params.begin() + static_cast<std::ptrdiff_t>(t) * 3 * C,
+                     params.begin() + static_cast<std::ptrdiff_t>(t + 1) * 3 * C);
+    const Eigen::MatrixXd h = transform_media(r.model.spend, s.hyper3c.data());
+    for (int c = 0; c < C; ++c) {
+      const double spend = r.model.spend.col(c).sum();
+      s.roi.push_back(spend > 0 ? fits.coef[static_cast<size_t>(t) * fits.parameters + c] *
+                                      h.col(c).sum() / spend
+                                : nan);
+    }
+    s.cv_mape = nan;
+    if (o.select == "cv" && n > 1) {
+      const CvReport cv = cross_validate(r.model, s.hyper3c, o.cv, evaluator);
+      if (!cv.skipped) s.cv_mape = cv.mean.mape;
+    }
+    r.search_evaluations += results[t].evaluations;
+    r.trials.push_back(std::move(s));
+  }
+  r.chosen_trial = 0;
+  for (int t = 1; t < n; ++t) {
+    const TrialSummary &a = r.trials[t], &best = r.trials[r.chosen_trial];
+    const bool by_cv = std::isfinite(a.cv_mape) && std::isfinite(best.cv_mape);
+    if (by_cv ? a.cv_mape < best.cv_mape : a.loss < best.loss) r.chosen_trial = t;
+  }
+  r.search = results[r.chosen_trial];
 }
 
 }  // namespace
@@ -59,15 +122,24 @@ SearchResult search_with_progress(const FitOptions& o, int dimension,
 }
 
 SearchSpace build_search_space(const ModelData& model, const std::vector<std::string>& channels,
-                               const std::map<std::string, ChannelBounds>& overrides) {
+                               const std::map<std::string, ChannelBounds>& overrides,
+                               GammaEncoding encoding) {
   SearchSpace space = default_search_space(model.max_spend());
+  if (encoding == GammaEncoding::AdstockedMax) {
+    std::vector<std::vector<double>> spend(static_cast<size_t>(model.channels()));
+    for (int c = 0; c < model.channels(); ++c)
+      spend[c].assign(model.spend.col(c).data(), model.spend.col(c).data() + model.rows());
+    space = adstocked_search_space(spend);
+  }
   for (const auto& [name, bounds] : overrides) {
     size_t c = 0;
     while (c < channels.size() && channels[c] != name) ++c;
     if (c == channels.size()) {
       throw InputError("config: bounds given for unknown channel `" + name + "`");
     }
+    const Interval gamma_default = space.bounds[c].gamma_fraction;
     space.bounds[c] = bounds;
+    if (!bounds.gamma_given) space.bounds[c].gamma_fraction = gamma_default;
   }
   return space;
 }
@@ -151,6 +223,7 @@ ControlMatrix with_kind_features(const ControlMatrix& controls, const FitReport&
 void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r) {
   r.controls = controls;
   r.model = make_model_data(r.data, r.controls, o.ridge_lambda);
+  r.model.nonnegative_media = !o.reference;
   check_data_fits_model(r.data, r.model);
   const int C = r.model.channels();
   if (!o.init_from_path.empty() && !o.hyperparameters_path.empty()) {
@@ -174,7 +247,9 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
     r.notices.push_back(device_notice);
   r.backend = evaluator->name();
 
-  const SearchSpace space = build_search_space(r.model, r.data.channels, o.bounds);
+  const SearchSpace space =
+      build_search_space(r.model, r.data.channels, o.bounds,
+                         o.reference ? GammaEncoding::SpendFraction : GammaEncoding::AdstockedMax);
   const auto t_search = Clock::now();
   r.searched = false;
   if (o.hyperparameters_path.empty()) {
@@ -187,7 +262,8 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
       r.notices.push_back("search: " + std::to_string(rows.size()) +
                           " members of the initial population from " + o.init_from_path);
     }
-    r.search = search_hyperparameters(o, space, r.model, *evaluator, seeds);
+    summarize_trials(o, space, search_hyperparameters(o, space, r.model, *evaluator, seeds),
+                     *evaluator, r);
     r.hyperparameters.ridge_lambda = o.ridge_lambda;
     for (int c = 0; c < C; ++c)
       r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));

@@ -3,6 +3,7 @@
 // search (or fixed hyperparameters) → final fit → CV → bootstrap → curves → allocation.
 // It computes; io/ writes. Nothing here touches the output folder.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,16 @@ struct ChannelResult {
   double spend_share = 0.0;   ///< share of total spend
 };
 
+/// One trial's best candidate, refitted on all rows.
+struct TrialSummary {
+  std::uint64_t seed = 0;
+  double loss = 0.0;
+  double r2 = 0.0;
+  double cv_mape = 0.0;         ///< NaN when CV is skipped
+  std::vector<double> hyper3c;  ///< (θ, α, γ) per channel
+  std::vector<double> roi;      ///< per channel, coef · Σh / Σx
+};
+
 struct FitReport {
   FitOptions options;
   Dataset data;  ///< media channels only: flow and stock channels are moved to kind_inputs
@@ -41,9 +52,12 @@ struct FitReport {
   ControlMatrix controls;
   ModelData model;
   Hyperparameters hyperparameters;
-  std::vector<double> hyper3c;  ///< (θ, α, γ) per channel, the evaluator's layout
-  bool searched = false;        ///< false when --hyperparameters fixed them
-  SearchResult search;
+  std::vector<double> hyper3c;       ///< (θ, α, γ) per channel, the evaluator's layout
+  bool searched = false;             ///< false when --hyperparameters fixed them
+  SearchResult search;               ///< the chosen trial's search
+  std::vector<TrialSummary> trials;  ///< every trial (one without --trials)
+  int chosen_trial = 0;
+  long search_evaluations = 0;         ///< over all trials
   BatchResult fit;                     ///< the final full-data fit (one candidate)
   Eigen::VectorXd fitted;              ///< in-sample predictions
   Eigen::MatrixXd media_contribution;  ///< T × C: coef_c · h_c[t]
@@ -71,9 +85,11 @@ SearchResult search_with_progress(const FitOptions& o, int dimension,
 /// Runs the pipeline. Throws InputError for bad input or options (exit 2).
 FitReport run_fit(const FitOptions& options);
 
-/// The search space for the dataset: SPEC §5 defaults with per-channel overrides from the
-/// config (an override for an unknown channel is an InputError).
+/// The search space for the dataset: the encoding's default box with per-channel overrides
+/// from the config (an override for an unknown channel is an InputError; a γ box not given
+/// keeps the encoding's default).
 SearchSpace build_search_space(const ModelData& model, const std::vector<std::string>& channels,
-                               const std::map<std::string, ChannelBounds>& overrides);
+                               const std::map<std::string, ChannelBounds>& overrides,
+                               GammaEncoding encoding = GammaEncoding::SpendFraction);
 
 }  // namespace mmm

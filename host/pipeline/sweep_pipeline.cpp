@@ -186,10 +186,14 @@ SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
   r.notices = r.data.notices;
   const ControlMatrix controls = build_controls(r.data);
   r.model = make_model_data(r.data, controls, o.ridge_lambda);
+  // The same objective and box as `mmm fit` (non-negative media, baseline term, γ as a
+  // position within the adstocked peak), so a sweep's losses are the fit's and its top rows
+  // are exact --init-from seeds.
+  r.model.nonnegative_media = true;
   check_options(o, r.data, r.model);
   const int C = r.model.channels();
   const int D = 3 * C;
-  r.space = build_search_space(r.model, r.data.channels, o.bounds);
+  r.space = build_search_space(r.model, r.data.channels, o.bounds, GammaEncoding::AdstockedMax);
 
   DesignOptions dopt;
   dopt.kind = o.design;
