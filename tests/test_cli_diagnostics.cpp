@@ -52,7 +52,7 @@ TEST_F(CliDiagnostics, DegenerateFitWarnsEvenWhenQuiet) {
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_FALSE(contains(r.err, "notice:")) << r.err;
   EXPECT_TRUE(contains(r.err, "warning: mean baseline -")) << r.err;
-  const nlohmann::json model = read_json(dir_ / "r" / "model.json");
+  const nlohmann::json model = read_json(dir_.path() / "r" / "model.json");
   ASSERT_TRUE(model.contains("diagnostics"));
   const nlohmann::json& diagnostics = model["diagnostics"];
   ASSERT_TRUE(diagnostics.is_array());
@@ -61,7 +61,7 @@ TEST_F(CliDiagnostics, DegenerateFitWarnsEvenWhenQuiet) {
   // The figures are decomposition.csv's: BASELINE's mean, the KPI's mean.
   EXPECT_LT(baseline->at("mean_baseline").get<double>(), -1e6);
   EXPECT_NEAR(baseline->at("mean_kpi").get<double>(), 157434.0, 1.0);
-  const CsvFile dec = read_csv(dir_ / "r" / "decomposition.csv");
+  const CsvFile dec = read_csv(dir_.path() / "r" / "decomposition.csv");
   double sum = 0.0;
   for (const auto& row : dec.rows) sum += std::stod(row.at(3));  // BASELINE
   EXPECT_NEAR(baseline->at("mean_baseline").get<double>(), sum / dec.rows.size(),
@@ -83,7 +83,7 @@ TEST_F(CliDiagnostics, JsonSummaryCarriesTheWarnings) {
   const CliResult r = fit("j", {"--json", "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   const nlohmann::json summary = nlohmann::json::parse(r.out);
-  const nlohmann::json model = read_json(dir_ / "j" / "model.json");
+  const nlohmann::json model = read_json(dir_.path() / "j" / "model.json");
   ASSERT_TRUE(summary.contains("warnings"));
   EXPECT_EQ(summary["warnings"], model["diagnostics"]);
   EXPECT_GE(summary["warnings"].size(), 2u);
@@ -97,7 +97,7 @@ TEST_F(CliDiagnostics, GoodFitIsSilent) {
   const CliResult r = run_mmm({"fit", "--data", dir_ / "good.csv", "--out", dir_ / "g"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_FALSE(contains(r.err, "warning:")) << r.err;
-  const nlohmann::json model = read_json(dir_ / "g" / "model.json");
+  const nlohmann::json model = read_json(dir_.path() / "g" / "model.json");
   ASSERT_TRUE(model.contains("diagnostics"));
   EXPECT_EQ(model["diagnostics"], nlohmann::json::array());
 }
@@ -107,13 +107,13 @@ TEST_F(CliDiagnostics, ConservativeLiftIsNoMoreThanTheMeanPlans) {
   const CliResult c = fit("cons", {"--quiet", "--conservative"});
   ASSERT_EQ(m.exit_code, 0) << describe(m);
   ASSERT_EQ(c.exit_code, 0) << describe(c);
-  const auto [mean_lift, mean_percent] = total_lift(dir_ / "mean" / "budget_allocation.csv");
-  const auto [cons_lift, cons_percent] = total_lift(dir_ / "cons" / "budget_allocation.csv");
+  const auto [mean_lift, mean_percent] = total_lift(dir_.path() / "mean" / "budget_allocation.csv");
+  const auto [cons_lift, cons_percent] = total_lift(dir_.path() / "cons" / "budget_allocation.csv");
   EXPECT_GT(mean_lift, 0.0);
   EXPECT_LE(cons_lift, mean_lift);
   EXPECT_LE(cons_percent, mean_percent);
   // No channel is valued below zero: every conservative contribution is ≥ 0.
-  const CsvFile f = read_csv(dir_ / "cons" / "budget_allocation.csv");
+  const CsvFile f = read_csv(dir_.path() / "cons" / "budget_allocation.csv");
   for (const auto& row : f.rows) {
     EXPECT_GE(std::stod(row.at(static_cast<std::size_t>(f.column("CONTRIBUTION_RECOMMENDED")))),
               0.0)
