@@ -405,6 +405,8 @@ Runner add_fit_command(CLI::App& app) {
     if (!o.quiet) {
       for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
     }
+    // Warnings are about the result, not progress: --quiet keeps them.
+    for (const auto& d : r.diagnostics) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
     if (F.json) {
       std::printf("%s\n", fit_summary_json(r, o.out_dir).dump().c_str());
     } else {

@@ -27,10 +27,14 @@ struct ChannelResponse {
   double max_weekly_spend = 0.0;   ///< largest weekly spend in the data
 };
 
-/// The same channel valued at its lower band: coef → min(coef_lower, coef). Used by the
-/// budget allocator under --conservative, so a channel whose band is wide is valued lower.
+/// The same channel valued at its lower band: coef → max(0, min(coef_lower, coef)). Used by
+/// the budget allocator under --conservative, so a channel whose band is wide is valued lower.
+/// The floor at 0 is what "conservative" can claim: a band reaching below 0 says the channel
+/// may do nothing, not that spending on it destroys revenue; valued negative, the allocator
+/// would book cutting it as a gain.
 inline ChannelResponse conservative_response(ChannelResponse r) {
   if (r.coef_lower < r.coef) r.coef = r.coef_lower;
+  if (r.coef < 0.0) r.coef = 0.0;
   return r;
 }
 

@@ -185,6 +185,17 @@ std::string search_trace(const FitReport& r) {
 
 }  // namespace
 
+nlohmann::json diagnostics_json(const std::vector<Diagnostic>& diagnostics) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Diagnostic& d : diagnostics) {
+    nlohmann::json j = {{"code", d.code}, {"message", d.message}};
+    if (!d.channel.empty()) j["channel"] = d.channel;
+    for (const auto& [name, value] : d.figures) j[name] = number_or_null(value);
+    out.push_back(j);
+  }
+  return out;
+}
+
 nlohmann::json model_json(const FitReport& r) {
   const int p = r.model.parameters();
   nlohmann::json j;
@@ -246,6 +257,7 @@ nlohmann::json model_json(const FitReport& r) {
                      {"coverage_3sd", r.kinds.coverage[2]}};
   }
   j["allocation"] = {{"conservative", o.conservative}};
+  j["diagnostics"] = diagnostics_json(r.diagnostics);
   j["backend"] = r.backend;
   j["timings_seconds"] = {{"total", r.seconds_total},
                           {"search", r.seconds_search},
@@ -266,7 +278,8 @@ nlohmann::json fit_summary_json(const FitReport& r, const std::string& out_dir) 
           {"backend", r.backend},
           {"channels", r.model.channels()},
           {"rows", r.model.rows()},
-          {"out", out_dir}};
+          {"out", out_dir},
+          {"warnings", diagnostics_json(r.diagnostics)}};
 }
 
 void write_fit_outputs(const FitReport& r, OutputDir& out) {

@@ -12,6 +12,11 @@ namespace mmm {
 /// decomposition.csv, search_trace.csv and model.json (not yet committed).
 void write_fit_outputs(const FitReport& report, OutputDir& out);
 
+/// The plausibility warnings as a JSON array: per warning `code`, `message`, `channel` (when
+/// it is about one) and its figures by name (null for NaN). model.json's `diagnostics` and the
+/// --json summary's `warnings`.
+nlohmann::json diagnostics_json(const std::vector<Diagnostic>& diagnostics);
+
 /// model.json: config, hyperparameters, scaler, coefficients, metrics, backend, timings.
 nlohmann::json model_json(const FitReport& report);
 

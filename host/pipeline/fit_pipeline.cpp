@@ -5,14 +5,17 @@
 #include <cmath>
 #include <limits>
 
+#include "host/allocation/conservative_allocation.hpp"
 #include "host/backend/device.hpp"
 #include "host/bootstrap/nested_bootstrap.hpp"
 #include "host/channels/kind_curves.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/progress.hpp"
 #include "host/curves/response_curves.hpp"
+#include "host/diagnostics/significance.hpp"
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/sweep_files.hpp"
+#include "host/pipeline/fit_figures.hpp"
 #include "host/search/trials.hpp"
 
 namespace mmm {
@@ -334,7 +337,8 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
     cr.roi = cr.total_spend > 0 ? cr.contribution / cr.total_spend : nan;
     cr.roi_lower = r.bootstrapped ? r.bootstrap.roi_lower[c] : nan;
     cr.roi_upper = r.bootstrapped ? r.bootstrap.roi_upper[c] : nan;
-    cr.significant = r.bootstrapped && cr.roi_lower > 0;
+    cr.significant = r.bootstrapped && is_significant(cr.roi, cr.roi_lower,
+                                                      nonpositive_share(r.bootstrap.coef.col(c)));
     cr.marginal_roi = marginal_roi(resp, resp.mean_weekly_spend);
     cr.spend_share = total_spend_all > 0 ? cr.total_spend / total_spend_all : 0.0;
     r.channels.push_back(cr);
@@ -408,11 +412,12 @@ FitReport run_fit(const FitOptions& o) {
     if (!r.bootstrapped) {
       r.notices.push_back("--conservative without a bootstrap: the bands are the mean curves");
     }
-    for (auto& resp : responses) resp = conservative_response(resp);
   }
   AllocationOptions ao;
   ao.change_limit = o.budget_change_limit;
-  r.allocation = allocate_budget(responses, ao);
+  r.allocation =
+      o.conservative ? allocate_conservative(responses, ao) : allocate_budget(responses, ao);
+  r.diagnostics = plausibility_checks(fit_figures(r));
   r.seconds_total = since(t0);
   return r;
 }

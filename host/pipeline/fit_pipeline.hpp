@@ -13,6 +13,7 @@
 #include "host/channels/kind_fit.hpp"
 #include "host/curves/channel_response.hpp"
 #include "host/data/dataset.hpp"
+#include "host/diagnostics/plausibility.hpp"
 #include "host/features/controls.hpp"
 #include "host/model/hyperparameters.hpp"
 #include "host/model/model_data.hpp"
@@ -27,7 +28,7 @@ struct ChannelResult {
   ChannelResponse response;  ///< θ, α, γ, coefficient and its bootstrap band, spend levels
   double roi = 0.0;          ///< coef · Σh / Σx over the whole data
   double roi_lower = 0.0, roi_upper = 0.0;  ///< bootstrap percentile interval (NaN without)
-  bool significant = false;                 ///< roi_lower > 0
+  bool significant = false;                 ///< is_significant (host/diagnostics/significance)
   double marginal_roi = 0.0;                ///< at the current mean weekly spend
   double total_spend = 0.0;
   double contribution = 0.0;  ///< coef · Σh
@@ -72,7 +73,8 @@ struct FitReport {
   KindFitReport kinds;                        ///< their fit (empty without kind channels)
   Eigen::MatrixXd kind_contribution;          ///< T × K: final ridge coef · feature
   std::string backend;
-  std::vector<std::string> notices;  ///< to print on stderr (unless --quiet)
+  std::vector<std::string> notices;     ///< to print on stderr (unless --quiet)
+  std::vector<Diagnostic> diagnostics;  ///< plausibility warnings (printed even with --quiet)
   double seconds_total = 0.0, seconds_search = 0.0, seconds_cv = 0.0, seconds_bootstrap = 0.0;
 };
 

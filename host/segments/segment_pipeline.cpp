@@ -11,6 +11,7 @@
 #include "host/common/progress.hpp"
 #include "host/common/thread_pool.hpp"
 #include "host/curves/response_curves.hpp"
+#include "host/diagnostics/significance.hpp"
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/segment_model_file.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
@@ -369,13 +370,13 @@ SegmentReport run_segment_fit(const FitOptions& o) {
         SegmentChannel& ch = r.channels[s][c];
         ch.roi_lower = r.bootstrap.roi_lower(s, c);
         ch.roi_upper = r.bootstrap.roi_upper(s, c);
-        ch.significant = ch.roi_lower > 0;
+        ch.significant = is_significant(ch.roi, ch.roi_lower, 0.0);  // draws not kept per segment
       }
     }
     for (int c = 0; c < r.problem.channels(); ++c) {
       r.global[c].roi_lower = r.bootstrap.global_roi_lower[c];
       r.global[c].roi_upper = r.bootstrap.global_roi_upper[c];
-      r.global[c].significant = r.global[c].roi_lower > 0;
+      r.global[c].significant = is_significant(r.global[c].roi, r.global[c].roi_lower, 0.0);
     }
   }
   r.seconds_bootstrap = since(t_boot);

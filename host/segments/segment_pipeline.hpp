@@ -31,7 +31,7 @@ struct SegmentChannel {
   double efficiency = 0.0;         ///< roi / the channel's all-segment roi (NaN if undefined)
   double roi_lower = std::numeric_limits<double>::quiet_NaN();  ///< bootstrap interval
   double roi_upper = std::numeric_limits<double>::quiet_NaN();
-  bool significant = false;  ///< roi_lower > 0
+  bool significant = false;  ///< is_significant(roi, roi_lower, 0): no per-segment draws kept
   /// Weekly spend the allocator proposes within the segment (its weekly budget fixed, each
   /// channel ±budget_change_limit); GLOBAL: the mean over segments.
   double recommended_spend = std::numeric_limits<double>::quiet_NaN();
