@@ -54,25 +54,28 @@ TEST_F(CudaEmulation, IsReportedAsEmulatedAndAutoKeepsTheCpu) {
 
 TEST_F(CudaEmulation, AFailedWorkspaceAllocationThrowsAndTheNextBatchRuns) {
   const ModelData m = simulated(52, 3, 0, 31);
-  const std::vector<double> params = random_candidates(m, 20, 1);
-  const CandidateBatch batch{20, 3, params.data()};
+  const std::vector<double> params = random_candidates(m, 40, 1);
+  const CandidateBatch small{20, 3, params.data()}, large{40, 3, params.data()};
   std::unique_ptr<Evaluator> gpu = create_cuda_evaluator(m, 0);
   BatchResult got, ref;
-  emulation::fail_next_allocations(1);  // the first workspace buffer, after the memory check
+  gpu->evaluate(small, RowWeights{}, got);  // a workspace for 20
+  // The larger batch frees it to fit one for 40, and the first new buffer fails (after the
+  // free-memory check, as fragmentation or another process can make it fail on a GPU).
+  emulation::fail_next_allocations(1);
   try {
-    gpu->evaluate(batch, RowWeights{}, got);
+    gpu->evaluate(large, RowWeights{}, got);
     ADD_FAILURE() << "the failed allocation was not reported";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("cudaErrorMemoryAllocation"), std::string::npos)
         << e.what();
   }
-  // A workspace left with capacity 0 made the next call loop forever on chunks of 0
-  // candidates: the alarm turns such a hang into a failure.
+  // A batch no larger than one fitted before used to find capacity 0 and loop forever on
+  // chunks of 0 candidates: the alarm turns such a hang into a failure.
   alarm(60);
-  gpu->evaluate(batch, RowWeights{}, got);
+  gpu->evaluate(small, RowWeights{}, got);
   alarm(0);
-  cpu::CpuEvaluator(m, 1).evaluate(batch, RowWeights{}, ref);
-  for (int i = 0; i < batch.count; ++i)
+  cpu::CpuEvaluator(m, 1).evaluate(small, RowWeights{}, ref);
+  for (int i = 0; i < small.count; ++i)
     EXPECT_NEAR(got.loss[i], ref.loss[i], 1e-9 * std::abs(ref.loss[i])) << i;
 }
 
