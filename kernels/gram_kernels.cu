@@ -182,11 +182,16 @@ void launch_ridge_solve(const CudaContext& ctx, const SolveArgs& args) {
 }
 
 cudaError_t kernel_image_status(int ordinal) {
-  const DeviceGuard active(ordinal);
-  cudaFuncAttributes attributes{};
-  const cudaError_t status = cudaFuncGetAttributes(&attributes, media_transform_kernel);
-  if (status != cudaSuccess) cudaGetLastError();  // not sticky: do not report it again
-  return status;
+  try {
+    const DeviceGuard active(ordinal);
+    cudaFuncAttributes attributes{};
+    const cudaError_t status = cudaFuncGetAttributes(&attributes, media_transform_kernel);
+    if (status != cudaSuccess) cudaGetLastError();  // not sticky: do not report it again
+    return status;
+  } catch (const CudaError& e) {
+    // A device that cannot even be made current cannot run the kernels either.
+    return e.status() != cudaSuccess ? e.status() : cudaErrorInvalidDevice;
+  }
 }
 
 }  // namespace mmm::cuda
