@@ -7,10 +7,14 @@ set(MMM_CUDA_BUILT OFF)
 if(MMM_ENABLE_CUDA STREQUAL "ON" OR MMM_ENABLE_CUDA STREQUAL "AUTO")
   check_language(CUDA)
   if(CMAKE_CUDA_COMPILER)
-    # The kernels are tuned for and tested on H100 (sm_90); the build also embeds compute_90
-    # PTX so newer GPUs can JIT it. Set CMAKE_CUDA_ARCHITECTURES to build for other GPUs.
+    # The kernels are tuned for and tested on H100 (sm_90: SASS, plus compute_90 PTX that newer
+    # GPUs JIT). compute_80 PTX is embedded too, so that A100, A10, L4 and other sm_8x GPUs
+    # JIT-compile the kernels at first use instead of failing with
+    # cudaErrorNoKernelImageForDevice (kernels/cuda_entry.cu does not count a device that
+    # has no code, so `--device auto` then takes the CPU). Set CMAKE_CUDA_ARCHITECTURES to
+    # build for other GPUs.
     if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
-      set(CMAKE_CUDA_ARCHITECTURES 90)
+      set(CMAKE_CUDA_ARCHITECTURES 80-virtual 90)
     endif()
     enable_language(CUDA)
     find_package(CUDAToolkit REQUIRED)
@@ -29,7 +33,9 @@ function(mmm_attach_cuda target)
     target_sources(${target} PRIVATE ${cuda_sources})
     target_compile_definitions(${target} PRIVATE MMM_HAVE_CUDA=1)
     # cuBLAS/cuSOLVER are dlopen'ed at first use (kernels/cuda_math_libraries.cuh), not linked.
-    target_link_libraries(${target} PUBLIC CUDA::cudart ${CMAKE_DL_LIBS})
+    # The runtime is linked statically: the program then needs only the driver (libcuda, part
+    # of any GPU machine's driver install), not a libcudart.so of the build's toolkit version.
+    target_link_libraries(${target} PUBLIC CUDA::cudart_static ${CMAKE_DL_LIBS})
     set_target_properties(${target} PROPERTIES CUDA_SEPARABLE_COMPILATION OFF CUDA_STANDARD 17
                                                CUDA_STANDARD_REQUIRED ON)
     # kernels/cuda_entry.cu reads ModelData, so nvcc sees Eigen's headers: Eigen's

@@ -10,10 +10,8 @@ CudaBatchedSpdSolver::CudaBatchedSpdSolver(int ordinal) : ctx_(ordinal) {
   ctx_.cublas();
 }
 
-CudaBatchedSpdSolver::~CudaBatchedSpdSolver() {
-  // The buffers are freed after this body runs; cudaFree needs our device to be current.
-  MMM_CUDA_CHECK_NOTHROW(cudaSetDevice(ctx_.ordinal()));
-}
+// The buffers free themselves on their own device (DeviceBuffer::release).
+CudaBatchedSpdSolver::~CudaBatchedSpdSolver() = default;
 
 std::string CudaBatchedSpdSolver::name() const {
   return "cuda:" + std::to_string(ctx_.ordinal()) + " (" + ctx_.device_name() +
@@ -37,7 +35,7 @@ void CudaBatchedSpdSolver::factor_and_solve(SpdBatch& batch, ThreadPool* /*pool*
   batch.info.assign(S, 0);
   if (S == 0 || p == 0) return;
   std::lock_guard<std::mutex> lock(mutex_);
-  ctx_.activate();
+  const DeviceGuard active = ctx_.activate();
   reserve(batch);
   const std::size_t pp = static_cast<std::size_t>(p) * p, pk = static_cast<std::size_t>(p) * k;
   host_matrix_ptrs_.resize(S);

@@ -83,8 +83,20 @@ void warn_cuda_error(cudaError_t status, const char* call, const char* file, int
 
 }  // namespace detail
 
+DeviceGuard::DeviceGuard(int ordinal) {
+  MMM_CUDA_CHECK(cudaGetDevice(&previous_));
+  if (previous_ != ordinal) {
+    MMM_CUDA_CHECK(cudaSetDevice(ordinal));
+    switched_ = true;
+  }
+}
+
+DeviceGuard::~DeviceGuard() {
+  if (switched_) MMM_CUDA_CHECK_NOTHROW(cudaSetDevice(previous_));
+}
+
 CudaContext::CudaContext(int ordinal) : ordinal_(ordinal) {
-  MMM_CUDA_CHECK(cudaSetDevice(ordinal));
+  const DeviceGuard active(ordinal);
   cudaDeviceProp prop{};
   MMM_CUDA_CHECK(cudaGetDeviceProperties(&prop, ordinal));
   device_name_ = prop.name;
@@ -96,15 +108,18 @@ CudaContext::CudaContext(int ordinal) : ordinal_(ordinal) {
 
 CudaContext::~CudaContext() {
   if (stream_ == nullptr) return;
-  MMM_CUDA_CHECK_NOTHROW(cudaSetDevice(ordinal_));
+  int previous = 0;
+  const bool switch_device = cudaGetDevice(&previous) == cudaSuccess && previous != ordinal_;
+  if (switch_device) MMM_CUDA_CHECK_NOTHROW(cudaSetDevice(ordinal_));
   if (cusolver_ != nullptr) MMM_CUDA_LIB_CHECK_NOTHROW(math_libraries().solver_destroy(cusolver_));
   if (cublas_ != nullptr) MMM_CUDA_LIB_CHECK_NOTHROW(math_libraries().blas_destroy(cublas_));
   MMM_CUDA_CHECK_NOTHROW(cudaStreamDestroy(stream_));
+  if (switch_device) MMM_CUDA_CHECK_NOTHROW(cudaSetDevice(previous));
 }
 
 cublasHandle_t CudaContext::cublas() {
   if (cublas_ == nullptr) {
-    activate();
+    const DeviceGuard active = activate();
     cublasHandle_t handle = nullptr;
     MMM_CUDA_LIB_CHECK(math_libraries().blas_create(&handle));
     cublas_ = handle;
@@ -118,7 +133,7 @@ cublasHandle_t CudaContext::cublas() {
 
 cusolverDnHandle_t CudaContext::cusolver() {
   if (cusolver_ == nullptr) {
-    activate();
+    const DeviceGuard active = activate();
     cusolverDnHandle_t handle = nullptr;
     MMM_CUDA_LIB_CHECK(math_libraries().solver_create(&handle));
     cusolver_ = handle;
@@ -127,11 +142,10 @@ cusolverDnHandle_t CudaContext::cusolver() {
   return cusolver_;
 }
 
-void CudaContext::activate() const { MMM_CUDA_CHECK(cudaSetDevice(ordinal_)); }
-
 void CudaContext::synchronize() const { MMM_CUDA_CHECK(cudaStreamSynchronize(stream_)); }
 
 std::pair<std::size_t, std::size_t> CudaContext::memory_info() const {
+  const DeviceGuard active = activate();
   std::size_t free_bytes = 0, total_bytes = 0;
   MMM_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
   return {free_bytes, total_bytes};

@@ -96,6 +96,23 @@ inline void check_nothrow(cusolverStatus_t status, const char* call, const char*
 
 namespace mmm::cuda {
 
+/// Makes `ordinal` the calling thread's current device for its lifetime and then restores the
+/// device that was current before: the current device is per host thread and belongs to the
+/// caller (a program embedding mmm may have its own), so no entry of the backend leaves it
+/// changed.
+class DeviceGuard {
+ public:
+  /// Throws CudaError when the current device cannot be read or `ordinal` cannot be set.
+  explicit DeviceGuard(int ordinal);
+  ~DeviceGuard();
+  DeviceGuard(const DeviceGuard&) = delete;
+  DeviceGuard& operator=(const DeviceGuard&) = delete;
+
+ private:
+  int previous_ = 0;
+  bool switched_ = false;
+};
+
 /// A move-only array of `T` in device memory, freed on destruction. Size 0 holds no memory.
 template <typename T>
 class DeviceBuffer {
@@ -107,28 +124,40 @@ class DeviceBuffer {
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
   DeviceBuffer(DeviceBuffer&& o) noexcept
-      : ptr_(std::exchange(o.ptr_, nullptr)), count_(std::exchange(o.count_, 0)) {}
+      : ptr_(std::exchange(o.ptr_, nullptr)),
+        count_(std::exchange(o.count_, 0)),
+        device_(o.device_) {}
   DeviceBuffer& operator=(DeviceBuffer&& o) noexcept {
     if (this != &o) {
       release();
       ptr_ = std::exchange(o.ptr_, nullptr);
       count_ = std::exchange(o.count_, 0);
+      device_ = o.device_;
     }
     return *this;
   }
 
-  /// Frees the current memory, then allocates `count` elements (uninitialized).
+  /// Frees the current memory, then allocates `count` elements (uninitialized) on the
+  /// current device.
   void reset(std::size_t count) {
     release();
     if (count == 0) return;
+    MMM_CUDA_CHECK(cudaGetDevice(&device_));
     void* p = nullptr;
     MMM_CUDA_CHECK(cudaMalloc(&p, count * sizeof(T)));
     ptr_ = static_cast<T*>(p);
     count_ = count;
   }
-  /// Frees the memory (no-throw).
+  /// Frees the memory (no-throw), with the device it was allocated on current: cudaFree needs
+  /// it, and owners are destroyed from whatever device the caller has current.
   void release() noexcept {
-    if (ptr_ != nullptr) MMM_CUDA_CHECK_NOTHROW(cudaFree(ptr_));
+    if (ptr_ != nullptr) {
+      int current = 0;
+      const bool switch_device = cudaGetDevice(&current) == cudaSuccess && current != device_;
+      if (switch_device) MMM_CUDA_CHECK_NOTHROW(cudaSetDevice(device_));
+      MMM_CUDA_CHECK_NOTHROW(cudaFree(ptr_));
+      if (switch_device) MMM_CUDA_CHECK_NOTHROW(cudaSetDevice(current));
+    }
     ptr_ = nullptr;
     count_ = 0;
   }
@@ -141,21 +170,23 @@ class DeviceBuffer {
  private:
   T* ptr_ = nullptr;
   std::size_t count_ = 0;
+  int device_ = 0;  ///< where ptr_ lives
 };
 
-/// One device and its stream, created once per run. Every public entry of an algorithm calls
-/// activate() first, because the current device is per host thread and the search driver
-/// may call from any thread.
+/// One device and its stream, created once per run. Every public entry of an algorithm holds
+/// activate()'s guard while it works, because the current device is per host thread and the
+/// search driver may call from any thread; the guard gives the caller's device back.
 class CudaContext {
  public:
-  /// Selects device `ordinal` and creates a non-blocking stream on it.
+  /// Creates a non-blocking stream on device `ordinal` (the caller's current device is kept).
   explicit CudaContext(int ordinal);
   ~CudaContext();
   CudaContext(const CudaContext&) = delete;
   CudaContext& operator=(const CudaContext&) = delete;
 
-  /// Makes this context's device current on the calling thread.
-  void activate() const;
+  /// Makes this context's device current on the calling thread until the returned guard
+  /// goes out of scope.
+  [[nodiscard]] DeviceGuard activate() const { return DeviceGuard(ordinal_); }
   /// Waits for all work queued on the stream; throws CudaError if any of it failed.
   void synchronize() const;
   /// Free and total device memory in bytes (cudaMemGetInfo).

@@ -14,6 +14,7 @@
 #include "kernels/cuda_batched_spd_solver.cuh"
 #include "kernels/cuda_evaluator.cuh"
 #include "kernels/cuda_math_libraries.cuh"
+#include "kernels/gram_kernels.cuh"
 
 namespace mmm::cuda {
 namespace {
@@ -54,6 +55,19 @@ ResidentProblem resident_problem(const ModelData& data) {
   return r;
 }
 
+/// "NAME (compute X.Y, N MiB)", or why the properties could not be read.
+std::string device_description(int d) {
+  cudaDeviceProp prop{};
+  const cudaError_t status = cudaGetDeviceProperties(&prop, d);
+  if (status != cudaSuccess) {
+    cudaGetLastError();
+    return "device " + std::to_string(d) + " (properties unavailable: " + cudaGetErrorName(status) +
+           ")";
+  }
+  return std::string(prop.name) + " (compute " + std::to_string(prop.major) + "." +
+         std::to_string(prop.minor) + ", " + std::to_string(prop.totalGlobalMem >> 20) + " MiB)";
+}
+
 /// BackendUnavailable unless `ordinal` names a visible device.
 void require_visible(int ordinal) {
   std::string detail;
@@ -71,7 +85,23 @@ void require_visible(int ordinal) {
 int visible_device_count(std::string* detail) {
   int count = 0;
   const cudaError_t status = cudaGetDeviceCount(&count);
-  if (status == cudaSuccess) return count;
+  if (status == cudaSuccess) {
+    // A GPU this build has no code for (an architecture below the compute_80 PTX, or one left
+    // out of CMAKE_CUDA_ARCHITECTURES) would fail at the first launch; it is not counted, so
+    // `auto` takes the CPU. Devices keep CUDA's ordinals, so counting stops at the first.
+    for (int d = 0; d < count; ++d) {
+      const cudaError_t image = kernel_image_status(d);
+      if (image == cudaSuccess) continue;
+      if (detail != nullptr) {
+        *detail = "device " + std::to_string(d) + " (" + device_description(d) +
+                  ") cannot run this build's kernels: " + cudaGetErrorName(image) + " (" +
+                  cudaGetErrorString(image) +
+                  "); rebuild with CMAKE_CUDA_ARCHITECTURES including its compute capability";
+      }
+      return d;
+    }
+    return count;
+  }
   // No GPU (cudaErrorNoDevice), no or too old a driver (cudaErrorInsufficientDriver) and
   // every other failure here mean "no usable device", which is not an error (SPEC §2).
   cudaGetLastError();
@@ -89,19 +119,7 @@ int visible_device_count(std::string* detail) {
 std::vector<std::string> device_descriptions() {
   std::vector<std::string> out;
   const int count = visible_device_count(nullptr);
-  for (int d = 0; d < count; ++d) {
-    cudaDeviceProp prop{};
-    const cudaError_t status = cudaGetDeviceProperties(&prop, d);
-    if (status != cudaSuccess) {
-      cudaGetLastError();
-      out.push_back("device " + std::to_string(d) +
-                    " (properties unavailable: " + cudaGetErrorName(status) + ")");
-      continue;
-    }
-    out.push_back(std::string(prop.name) + " (compute " + std::to_string(prop.major) + "." +
-                  std::to_string(prop.minor) + ", " + std::to_string(prop.totalGlobalMem >> 20) +
-                  " MiB)");
-  }
+  for (int d = 0; d < count; ++d) out.push_back(device_description(d));
   return out;
 }
 

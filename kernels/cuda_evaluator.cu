@@ -26,6 +26,7 @@ CudaEvaluator::CudaEvaluator(const ResidentProblem& problem, int ordinal, int ma
       penalty_weight_(problem.penalty_weight),
       nonnegative_media_(problem.nonnegative_media),
       max_chunk_(std::max(1, max_chunk)) {
+  const DeviceGuard active = ctx_.activate();
   const std::size_t T = T_, nf = K_ + 2;
   if (problem.spend.size() != T * C_ || problem.fixed.size() != T * nf ||
       problem.shift.size() != static_cast<std::size_t>(ld_)) {
@@ -64,10 +65,8 @@ CudaEvaluator::CudaEvaluator(const ResidentProblem& problem, int ordinal, int ma
   ctx_.synchronize();
 }
 
-CudaEvaluator::~CudaEvaluator() {
-  // The buffers are freed after this body runs; cudaFree needs our device to be current.
-  MMM_CUDA_CHECK_NOTHROW(cudaSetDevice(ctx_.ordinal()));
-}
+// The buffers free themselves on their own device (DeviceBuffer::release).
+CudaEvaluator::~CudaEvaluator() = default;
 
 std::string CudaEvaluator::name() const {
   return "cuda:" + std::to_string(ctx_.ordinal()) + " (" + ctx_.device_name() + ")";
@@ -105,8 +104,9 @@ int CudaEvaluator::fit(int wanted, std::size_t bytes_each) const {
 int CudaEvaluator::reserve(int count, bool weights_each) {
   const int wanted = std::min(count, max_chunk_);
   // Re-fit only for a batch larger than any asked for before (a fit that memory limited is
-  // not retried on every call), or when per-candidate weights first need room.
-  const bool grow = wanted > requested_;
+  // not retried on every call), when per-candidate weights first need room, or when there is
+  // no workspace at all (a previous allocation failed).
+  const bool grow = wanted > requested_ || ws_.capacity == 0;
   const bool need_weights = weights_each && weights_capacity_ < ws_.capacity;
   if (grow || need_weights) {
     const int target = std::max(wanted, requested_);
@@ -118,18 +118,25 @@ int CudaEvaluator::reserve(int count, bool weights_each) {
     const std::size_t T = T_, C = C_, p = p_;
     const std::size_t doubles = 3 * C + T * C + C + static_cast<std::size_t>(ld_) * ld_ +
                                 gram_ridge_work_size(p_) + 4 * p + 3 + (with_weights ? T : 0);
-    const std::size_t n = fit(target, doubles * sizeof(double));
-    ws_.params.reset(n * 3 * C);
-    ws_.media.reset(n * T * C);
-    ws_.media_shift.reset(n * C);
-    ws_.gram.reset(n * ld_ * ld_);
-    ws_.work.reset(n * gram_ridge_work_size(p_));
-    for (auto* b : {&ws_.loss, &ws_.r2, &ws_.intercept}) b->reset(n);
-    for (auto* b : {&ws_.coef, &ws_.coef_scaled, &ws_.mean, &ws_.scale}) b->reset(n * p);
-    ws_.capacity = static_cast<int>(n);
-    if (with_weights) {
-      weights_.reset(n * T);
-      weights_capacity_ = static_cast<int>(n);
+    try {
+      const std::size_t n = fit(target, doubles * sizeof(double));
+      ws_.params.reset(n * 3 * C);
+      ws_.media.reset(n * T * C);
+      ws_.media_shift.reset(n * C);
+      ws_.gram.reset(n * ld_ * ld_);
+      ws_.work.reset(n * gram_ridge_work_size(p_));
+      for (auto* b : {&ws_.loss, &ws_.r2, &ws_.intercept}) b->reset(n);
+      for (auto* b : {&ws_.coef, &ws_.coef_scaled, &ws_.mean, &ws_.scale}) b->reset(n * p);
+      if (with_weights) weights_.reset(n * T);
+      ws_.capacity = static_cast<int>(n);
+      weights_capacity_ = with_weights ? static_cast<int>(n) : 0;
+    } catch (...) {
+      // Nothing half-built survives: capacity 0 makes the next call fit again (a chunk of 0
+      // would never advance), and the memory of the buffers that did allocate goes back.
+      ws_ = Workspace{};
+      weights_.release();
+      weights_capacity_ = 0;
+      throw;
     }
     requested_ = target;
   }
@@ -149,7 +156,7 @@ void CudaEvaluator::evaluate(const CandidateBatch& batch, const RowWeights& weig
   }
   out.resize(batch.count, p_);
   if (batch.count <= 0) return;
-  ctx_.activate();
+  const DeviceGuard active = ctx_.activate();
   const bool weights_each = weights.count > 1;
   if (weights.count == 1) {
     upload(ctx_, shared_weights_.get(), weights.values, T_);

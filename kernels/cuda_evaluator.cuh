@@ -79,7 +79,7 @@ class CudaEvaluator : public Evaluator {
   DeviceBuffer<double> shared_weights_;     ///< T: the batch's shared weight vector
   DeviceBuffer<double> shared_fixed_gram_;  ///< fixed block under shared_weights_
   Workspace ws_;
-  int requested_ = 0;             ///< largest chunk the workspace was sized for (or tried)
+  int requested_ = 0;  ///< largest chunk a workspace was fitted for (memory may have given less)
   DeviceBuffer<double> weights_;  ///< T × weights_capacity_: per-candidate weights of a chunk
   int weights_capacity_ = 0;
 };

@@ -84,9 +84,15 @@ __global__ void __launch_bounds__(kGramThreads)
     __syncthreads();
     for (int e = tid; e < a.entry_count; e += nt) {
       const GramEntry g = a.entries[e];
+      // The CPU backend's operand order, so that both round alike: the weight multiplies the
+      // fixed column of a media × control/y entry (the CPU weights its fixed rows once), and
+      // the column operand otherwise; the other operand enters the fma unweighted.
+      const bool fixed_row_media_col = g.row > C && g.col >= 1 && g.col <= C;
+      const int plain = fixed_row_media_col ? g.col : g.row;
+      const int weighted = fixed_row_media_col ? g.row : g.col;
       double s = t0 == 0 ? 0.0 : G[g.row + g.col * ld];
       for (int tt = 0; tt < n; ++tt)
-        s = fma(rows[tt * ld + g.row], w[tt] * rows[tt * ld + g.col], s);
+        s = fma(rows[tt * ld + plain], w[tt] * rows[tt * ld + weighted], s);
       G[g.row + g.col * ld] = s;
     }
     __syncthreads();  // the next tile overwrites rows and w
@@ -174,6 +180,19 @@ void launch_ridge_solve(const CudaContext& ctx, const SolveArgs& args) {
   const int blocks = (args.count + kSolveThreads - 1) / kSolveThreads;
   ridge_solve_kernel<<<blocks, kSolveThreads, 0, ctx.stream()>>>(args);
   MMM_CUDA_CHECK_LAUNCH(ridge_solve_kernel);
+}
+
+cudaError_t kernel_image_status(int ordinal) {
+  try {
+    const DeviceGuard active(ordinal);
+    cudaFuncAttributes attributes{};
+    const cudaError_t status = cudaFuncGetAttributes(&attributes, media_transform_kernel);
+    if (status != cudaSuccess) cudaGetLastError();  // not sticky: do not report it again
+    return status;
+  } catch (const CudaError& e) {
+    // A device that cannot even be made current cannot run the kernels either.
+    return e.status() != cudaSuccess ? e.status() : cudaErrorInvalidDevice;
+  }
 }
 
 }  // namespace mmm::cuda

@@ -91,4 +91,10 @@ struct SolveArgs {
 /// Queues the per-candidate ridge solve on ctx's stream (checked launch, asynchronous).
 void launch_ridge_solve(const CudaContext& ctx, const SolveArgs& args);
 
+/// cudaSuccess when this build holds code that device `ordinal` can run (SASS for its
+/// architecture or PTX it can JIT), else the status a launch there would fail with. The
+/// caller's current device is kept. Does not throw (a device that cannot be made current
+/// gives that failure's status).
+cudaError_t kernel_image_status(int ordinal);
+
 }  // namespace mmm::cuda

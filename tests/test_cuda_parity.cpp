@@ -23,6 +23,7 @@
 #include "host/model/hyperparameters.hpp"
 #include "host/model/model_data.hpp"
 #include "host/simulate/simulator.hpp"
+#include "tests/cuda_test_problems.hpp"
 
 namespace mmm {
 namespace {
@@ -31,39 +32,6 @@ constexpr double kParity = 1e-9;
 
 #define SKIP_WITHOUT_CUDA() \
   if (cuda_status().device_count == 0) GTEST_SKIP() << "no CUDA device visible"
-
-/// A simulated problem: `channels` media, the default controls plus `extra` user controls.
-ModelData simulated(int weeks, int channels, int extra, std::uint64_t seed) {
-  SimulationOptions o;
-  o.weeks = weeks;
-  o.channels = channels;
-  o.controls = extra;
-  o.seed = seed;
-  const Simulation s = simulate(o);
-  const Eigen::MatrixXd defaults = default_controls(s.dates).values;
-  ModelData m;
-  m.spend = s.spend;
-  m.controls.resize(weeks, defaults.cols() + extra);
-  m.controls << defaults, s.controls;
-  m.y = s.revenue;
-  return m;
-}
-
-/// `count` candidates decoded from uniform points of the default search box (SPEC §5).
-std::vector<double> random_candidates(const ModelData& m, int count, std::uint64_t seed) {
-  const SearchSpace space = default_search_space(m.max_spend());
-  PhiloxStream rng(seed, 7u);
-  std::vector<double> u(space.dimension()), params;
-  params.reserve(static_cast<size_t>(count) * u.size());
-  for (int i = 0; i < count; ++i) {
-    for (double& v : u) v = rng.uniform(SearchSpace::kLower, SearchSpace::kUpper);
-    for (int c = 0; c < space.channels(); ++c) {
-      const ChannelHyper h = space.decode(u.data(), c);
-      params.insert(params.end(), {h.theta, h.alpha, h.gamma});
-    }
-  }
-  return params;
-}
 
 /// Candidate-major bootstrap counts of resamples 0..count−1 (T × count, column-major).
 std::vector<double> bootstrap_weights(int T, int count, std::uint64_t seed) {
@@ -147,6 +115,14 @@ TEST_F(CudaParity, NameNamesTheDevice) {
   const ModelData m = simulated(52, 2, 0, 3);
   std::string notice;
   std::unique_ptr<Evaluator> ev = make_evaluator(parse_device("auto"), m, 1, &notice);
+  if (cuda_status().emulated) {
+    // An emulated device is no GPU: `auto` keeps the CPU and says why; `cuda` reaches it.
+    EXPECT_EQ(ev->name().rfind("cpu (", 0), 0u) << ev->name();
+    EXPECT_NE(notice.find("emulated (HIP-CPU)"), std::string::npos) << notice;
+    ev = make_evaluator(parse_device("cuda"), m, 1, nullptr);
+    EXPECT_EQ(ev->name().rfind("cuda:0 (emulated (HIP-CPU", 0), 0u) << ev->name();
+    return;
+  }
   EXPECT_EQ(ev->name().rfind("cuda:0 (", 0), 0u) << ev->name();
   EXPECT_NE(notice.find("CUDA device 0"), std::string::npos) << notice;
 }

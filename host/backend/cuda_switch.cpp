@@ -16,6 +16,9 @@ CudaStatus cuda_status() {
   CudaStatus s;
 #if MMM_HAVE_CUDA
   s.built = true;
+#if MMM_EMULATED_CUDA
+  s.emulated = true;
+#endif
   s.device_count = cuda::visible_device_count(&s.detail);
   if (s.device_count > 0) s.devices = cuda::device_descriptions();
 #else

@@ -37,7 +37,10 @@ ResolvedDevice resolve_device(const DeviceChoice& choice, const CudaStatus& stat
   ResolvedDevice r;
   if (choice.kind == DeviceChoice::Kind::kCpu) return r;
   if (choice.kind == DeviceChoice::Kind::kAuto) {
-    if (status.device_count > 0) {
+    if (status.device_count > 0 && status.emulated) {
+      // An emulated device is slower than the CPU backend and only there to test the kernels.
+      r.reason = "the CUDA device is emulated (HIP-CPU), not a GPU";
+    } else if (status.device_count > 0) {
       r.cuda = true;
       r.reason = "using CUDA device 0: " +
                  (status.devices.empty() ? std::string("(no description)") : status.devices[0]);

@@ -28,6 +28,9 @@ struct CudaStatus {
   int device_count = 0;              ///< visible devices (0 when none or not built)
   std::vector<std::string> devices;  ///< one description per visible device
   std::string detail;                ///< driver/runtime remarks (e.g. why none is visible)
+  /// The devices are HIP-CPU emulations on the host (the test-only -DMMM_EMULATE_CUDA=ON
+  /// build), not GPUs: `auto` never picks them, explicit `cuda` does.
+  bool emulated = false;
 };
 CudaStatus cuda_status();
 
@@ -41,9 +44,9 @@ struct ResolvedDevice {
 };
 
 /// The one rule of device choice, for the evaluator and the segmented fit alike: `cpu` → CPU;
-/// `auto` → CUDA device 0 when `status` shows one, else the CPU; `cuda` / `cuda:N` → that
-/// device, or BackendUnavailable (exit code 2) naming the flag, what is visible and the way
-/// out (--device cpu) when the build has no CUDA or the ordinal is not visible. Pure: tests
+/// `auto` → CUDA device 0 when `status` shows one that is not emulated, else the CPU; `cuda` /
+/// `cuda:N` → that device, or BackendUnavailable (exit code 2) naming the flag, what is visible and
+/// the way out (--device cpu) when the build has no CUDA or the ordinal is not visible. Pure: tests
 /// pass a made-up CudaStatus to cover machines they do not run on.
 ResolvedDevice resolve_device(const DeviceChoice& choice, const CudaStatus& status);
 
