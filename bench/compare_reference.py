@@ -153,8 +153,9 @@ def simulate(mmm: str, args: argparse.Namespace, workdir: str) -> str:
 
 def run_mmm(mmm: str, data: str, seed: int, args: argparse.Namespace, workdir: str) -> dict:
     out_dir = os.path.join(workdir, f"mmm_seed{seed}")
-    cmd = [mmm, "fit", "--data", data, "--out", out_dir, "--budget", str(args.budget),
-           "--bootstrap", "0", "--seed", str(seed), "--json", "--quiet"]
+    # --reference: the reference pipeline's objective and γ box, what the notebook computes.
+    cmd = [mmm, "fit", "--reference", "--data", data, "--out", out_dir, "--budget",
+           str(args.budget), "--bootstrap", "0", "--seed", str(seed), "--json", "--quiet"]
     cmd += shared_flags(args, MMM_FLAGS) + list(args.mmm_arg or [])
     result = run_json(cmd, args.timeout, "mmm fit")
     if not isinstance(result.get("loss"), (int, float)):

@@ -248,7 +248,7 @@ Runner add_fit_command(CLI::App& app) {
       "output folder (created if missing; files replaced atomically)");
   flag<long>(
       app, F, "--budget", F.o.budget, [](FitOptions& o, const long& v) { o.budget = v; },
-      "search evaluations (default 500)");
+      "search evaluations per trial (default 2000; 500 with --reference)");
   flag<int>(
       app, F, "--trials", F.o.trials, [](FitOptions& o, const int& v) { o.trials = v; },
       "independent searches, each of --budget evaluations; their ROI spread is reported "
@@ -266,7 +266,7 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--nested-budget", F.o.nested_budget,
       [](FitOptions& o, const long& v) { o.nested_budget = v; },
       "nested bootstrap: re-run the search with this many evaluations in every resample "
-      "(default 0: hyperparameters fixed)");
+      "(default 500 when searching; 0 = hyperparameters fixed, the --reference bootstrap)");
   flag<double>(
       app, F, "--ci", F.o.ci, [](FitOptions& o, const double& v) { o.ci = v; },
       "confidence level of the bootstrap intervals (default 0.90)");
@@ -276,7 +276,8 @@ Runner add_fit_command(CLI::App& app) {
         o.ridge_lambda = v;
         o.ridge_lambda_explicit = true;
       },
-      "ridge penalty λ (default 10; with --hyperparameters, the file's λ unless given)");
+      "ridge penalty λ (default 1; 10 with --reference; with --hyperparameters, the file's λ "
+      "unless given)");
   flag<int>(
       app, F, "--cv-train", F.o.cv.train, [](FitOptions& o, const int& v) { o.cv.train = v; },
       "CV training window in rows (default 52)");
@@ -364,6 +365,7 @@ Runner add_fit_command(CLI::App& app) {
     }
     o.quiet = F.o.quiet;
     if (F.o.reference) o.reference = true;
+    o = resolved_fit_options(o);
     if (F.conservative) o.conservative = true;
     if (F.deseasonalize) o.deseasonalize = true;
     if (F.per_segment_hyperparameters) o.per_segment_hyperparameters = true;

@@ -89,7 +89,7 @@ Runner add_sweep_command(CLI::App& app) {
   F.n = app.add_option("--n", F.o.n, "candidates (default 100000; a grid: its size)");
   app.add_option("--top", F.o.top, "best candidates to keep (default 1000)");
   app.add_option("--grid-points", F.o.grid_points, "grid: points per axis (default 3)");
-  F.lambda = app.add_option("--ridge-lambda", F.o.ridge_lambda, "ridge penalty λ (default 10)");
+  F.lambda = app.add_option("--ridge-lambda", F.o.ridge_lambda, "ridge penalty λ (default 1, as mmm fit)");
   F.seed =
       app.add_option("--seed", F.o.seed, "design seed (default 1)")->check(CLI::NonNegativeNumber);
   F.device = app.add_option("--device", F.o.device, "auto | cpu | cuda | cuda:N (default auto)");

@@ -151,6 +151,29 @@ TEST_F(CudaParity, PerCandidateBootstrapWeights) {
   check(m, random_candidates(m, n, 4), RowWeights{n, w.data()}, "bootstrap counts");
 }
 
+TEST_F(CudaParity, DefaultObjectiveNonNegativeMediaAndBaselineTerm) {
+  // The default model: media coefficients ≥ 0 by the active-set solve and the media-share
+  // term in the loss, on random candidates from the default box (most bind the constraint).
+  ModelData m = simulated(156, 8, 1, 15);
+  m.nonnegative_media = true;
+  const std::vector<double> params = random_candidates(m, 400, 7);
+  check(m, params, RowWeights{}, "non-negative, unweighted");
+  std::vector<double> mask(m.rows(), 0.0);
+  std::fill(mask.begin(), mask.begin() + m.rows() * 2 / 3, 1.0);
+  check(m, params, RowWeights{1, mask.data()}, "non-negative, CV mask");
+  const std::vector<double> w = bootstrap_weights(m.rows(), 400, 23);
+  check(m, params, RowWeights{400, w.data()}, "non-negative, bootstrap");
+  // The constraint binds somewhere (else this test would not test it).
+  cpu::CpuEvaluator cpu(m, 1);
+  BatchResult r;
+  cpu.evaluate(CandidateBatch{400, m.channels(), params.data()}, RowWeights{}, r);
+  int zeros = 0;
+  for (int i = 0; i < 400; ++i)
+    for (int c = 0; c < m.channels(); ++c)
+      zeros += r.coef[static_cast<size_t>(i) * r.parameters + c] == 0.0;
+  EXPECT_GT(zeros, 100);
+}
+
 TEST_F(CudaParity, ManyChannelsAndControls) {
   // 40 channels + 9 default + 12 user controls: p = 61, several period tiles per block.
   const ModelData m = simulated(260, 40, 12, 14);

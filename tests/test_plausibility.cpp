@@ -188,6 +188,21 @@ TEST(Plausibility, GammaFarOutsideTheSpendRange) {
   EXPECT_TRUE(check_gamma_range(f).empty());
 }
 
+TEST(Plausibility, TrialsThatDisagree) {
+  FitFigures f = good();
+  EXPECT_TRUE(check_trial_spread(f).empty());  // one trial: nothing to compare
+  const double roi = f.channels[1].roi;
+  f.channels[1].trial_roi_min = 0.8 * roi;
+  f.channels[1].trial_roi_max = 1.2 * roi;  // range 0.4 × ROI: agree
+  EXPECT_TRUE(check_trial_spread(f).empty());
+  f.channels[1].trial_roi_max = 1.4 * roi;  // range 0.6 × ROI: disagree
+  const auto d = check_trial_spread(f);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].code, "trials_disagree");
+  EXPECT_EQ(d[0].channel, f.channels[1].name);
+  EXPECT_DOUBLE_EQ(figure(d[0], "trial_roi_max"), 1.4 * roi);
+}
+
 TEST(Plausibility, AllChecksInOrder) {
   FitFigures f = good();
   f.mean_baseline = -1.0;

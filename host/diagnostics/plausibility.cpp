@@ -168,10 +168,27 @@ std::vector<Diagnostic> check_gamma_range(const FitFigures& f) {
   return out;
 }
 
+std::vector<Diagnostic> check_trial_spread(const FitFigures& f) {
+  std::vector<Diagnostic> out;
+  for (const ChannelFigures& c : f.channels) {
+    const double range = c.trial_roi_max - c.trial_roi_min;
+    if (!(range > kTrialSpreadRatio * std::fabs(c.roi)) || !(range > kNegligibleRoi)) continue;
+    out.push_back(
+        {"trials_disagree",
+         "`" + c.name + "`: ROI " + num(c.roi) + ", but the trials' best models give " +
+             num(c.trial_roi_min) + " to " + num(c.trial_roi_max) +
+             ": the search, not the data, decides this ROI",
+         c.name,
+         {{"roi", c.roi}, {"trial_roi_min", c.trial_roi_min}, {"trial_roi_max", c.trial_roi_max}}});
+  }
+  return out;
+}
+
 std::vector<Diagnostic> plausibility_checks(const FitFigures& f) {
   std::vector<Diagnostic> out;
-  for (auto check : {check_baseline, check_media_share, check_box_edges, check_intervals,
-                     check_allocation_limit, check_cv_folds, check_gamma_range}) {
+  for (auto check :
+       {check_baseline, check_media_share, check_box_edges, check_intervals, check_allocation_limit,
+        check_cv_folds, check_gamma_range, check_trial_spread}) {
     std::vector<Diagnostic> found = check(f);
     out.insert(out.end(), found.begin(), found.end());
   }

@@ -35,6 +35,8 @@ struct ChannelFigures {
   std::array<double, 3> search_u = {kNaN, kNaN, kNaN};
   double max_adstock = kNaN;           ///< largest weekly adstocked spend over the data
   double mean_nonzero_adstock = kNaN;  ///< mean adstocked spend over weeks where it is > 0
+  /// Smallest and largest ROI over the trials' best models (NaN with one trial).
+  double trial_roi_min = kNaN, trial_roi_max = kNaN;
 };
 
 /// One allocated channel: its current and recommended weekly spend.
@@ -62,7 +64,9 @@ constexpr double kWideIntervalRatio = 4.0;  ///< interval width above this × |R
 constexpr double kNegligibleRoi = 1e-6;     ///< |ROI| below this is ~0: no width check
 constexpr double kGammaAboveMax = 10.0;     ///< γ above this × max adstock: on/off Hill
 constexpr double kGammaBelowMean = 0.01;    ///< γ below this × mean nonzero adstock: flat Hill
-constexpr double kLimitedShare = 0.5;       ///< more than this share at ±limit: limit decides
+constexpr double kLimitedShare = 0.5;
+/// Trials disagree on a channel when its ROI range over them exceeds this × the chosen ROI.
+constexpr double kTrialSpreadRatio = 0.5;  ///< more than this share at ±limit: limit decides
 
 /// Mean baseline below 0: intercept and controls take revenue away that media puts back.
 std::vector<Diagnostic> check_baseline(const FitFigures& f);
@@ -79,6 +83,10 @@ std::vector<Diagnostic> check_allocation_limit(const FitFigures& f);
 std::vector<Diagnostic> check_cv_folds(const FitFigures& f);
 /// γ above kGammaAboveMax × max adstock or below kGammaBelowMean × mean nonzero adstock.
 std::vector<Diagnostic> check_gamma_range(const FitFigures& f);
+
+/// Trials whose best models disagree: a channel's ROI range over the trials above
+/// kTrialSpreadRatio × its reported ROI (the search, not the data, then decides that ROI).
+std::vector<Diagnostic> check_trial_spread(const FitFigures& f);
 
 /// Every check above, in that order.
 std::vector<Diagnostic> plausibility_checks(const FitFigures& f);

@@ -9,8 +9,11 @@
 
 namespace mmm {
 
-/// Default ridge penalty and negative-coefficient penalty weight (SPEC §4).
+/// Reference ridge penalty and negative-coefficient penalty weight (SPEC §4).
 constexpr double kDefaultRidgeLambda = 10.0;
+/// Ridge penalty of `mmm fit` and `mmm sweep` by default (chosen by measurement,
+/// bench/RESULTS.md "Estimates"); --reference keeps kDefaultRidgeLambda.
+constexpr double kDefaultFitRidgeLambda = 1.0;
 constexpr double kDefaultPenaltyWeight = 10.0;
 
 struct ModelData {

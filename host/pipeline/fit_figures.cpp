@@ -1,5 +1,7 @@
 #include "host/pipeline/fit_figures.hpp"
 
+#include <algorithm>
+
 #include "host/channels/kind_fit.hpp"
 
 namespace mmm {
@@ -41,6 +43,13 @@ FitFigures fit_figures(const FitReport& r) {
       }
     }
     if (nonzero > 0) g.mean_nonzero_adstock = sum / nonzero;
+    if (r.trials.size() > 1) {
+      g.trial_roi_min = g.trial_roi_max = r.trials[0].roi[static_cast<size_t>(c)];
+      for (const TrialSummary& t : r.trials) {
+        g.trial_roi_min = std::min(g.trial_roi_min, t.roi[static_cast<size_t>(c)]);
+        g.trial_roi_max = std::max(g.trial_roi_max, t.roi[static_cast<size_t>(c)]);
+      }
+    }
     f.channels.push_back(g);
   }
   if (!r.cv.skipped)

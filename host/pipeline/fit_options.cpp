@@ -14,6 +14,16 @@ void check_thread_count(int threads) {
   }
 }
 
+FitOptions resolved_fit_options(FitOptions o) {
+  const bool reference = o.reference || !o.columns.segments.empty();
+  if (o.budget == kAutoBudget) o.budget = reference ? kReferenceBudget : kDefaultBudget;
+  if (o.nested_budget == kAutoNestedBudget) {
+    o.nested_budget = reference || !o.hyperparameters_path.empty() ? 0 : kDefaultNestedBudget;
+  }
+  if (reference && !o.ridge_lambda_explicit) o.ridge_lambda = kDefaultRidgeLambda;
+  return o;
+}
+
 void check_fit_options(const FitOptions& o) {
   if (o.budget < 1)
     throw InputError("invalid --budget " + std::to_string(o.budget) + ": expected ≥ 1 evaluation");

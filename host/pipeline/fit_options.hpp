@@ -18,6 +18,15 @@ namespace mmm {
 /// Upper bound for --threads / run.threads: far above any real machine, low enough to catch typos.
 constexpr int kMaxThreads = 1024;
 
+/// Defaults of the estimator (chosen by measurement: bench/RESULTS.md, "Estimates"), and the
+/// reference pipeline's, which --reference and segmented fits keep.
+constexpr long kDefaultBudget = 2000;
+constexpr long kDefaultNestedBudget = 500;
+constexpr long kReferenceBudget = 500;
+/// "Not given": resolved_fit_options fills these in from the defaults above.
+constexpr long kAutoBudget = -1;
+constexpr long kAutoNestedBudget = -1;
+
 /// Upper bound for --trials: each trial is a full search.
 constexpr int kMaxTrials = 1000;
 
@@ -31,17 +40,20 @@ struct FitOptions {
   std::string data_path;
   ColumnSelection columns;
   std::string out_dir;
-  long budget = 500;  ///< search evaluations (per trial)
-  int trials = 1;     ///< independent searches (host/search/trials.hpp)
+  long budget = kAutoBudget;  ///< search evaluations (per trial); kAutoBudget: the default
+  int trials = 1;             ///< independent searches (host/search/trials.hpp)
   /// How the model is chosen among the trials' best candidates: "loss" (the lowest search
   /// loss) or "cv" (the lowest rolling-CV MAPE; the loss when CV is skipped).
   std::string select = "loss";
-  int population = 30;     ///< DE population
-  int bootstrap = 100;     ///< resamples; 0 skips
-  long nested_budget = 0;  ///< > 0: nested bootstrap, a search of this budget per resample
-  double ci = 0.90;        ///< bootstrap interval level
-  double ridge_lambda = kDefaultRidgeLambda;
-  /// Set when λ came from a flag or the config: it then wins over a hyperparameters file's λ.
+  int population = 30;  ///< DE population
+  int bootstrap = 100;  ///< resamples; 0 skips
+  /// > 0: nested bootstrap, a search of this budget per resample; 0: hyperparameters fixed;
+  /// kAutoNestedBudget: the default (nested when searching, fixed otherwise).
+  long nested_budget = kAutoNestedBudget;
+  double ci = 0.90;  ///< bootstrap interval level
+  double ridge_lambda = kDefaultFitRidgeLambda;
+  /// Set when λ came from a flag or the config: it then wins over a hyperparameters file's λ
+  /// (and over the reference's λ under --reference).
   bool ridge_lambda_explicit = false;
   CvOptions cv;
   double budget_change_limit = 0.30;  ///< allocator bound per channel (fraction of current)
@@ -79,6 +91,12 @@ struct FitOptions {
 
 /// InputError (exit 2) unless 0 ≤ threads ≤ kMaxThreads (0: every hardware thread).
 void check_thread_count(int threads);
+
+/// The options with every "auto" default filled in: the default estimator's budget, nested
+/// bootstrap and λ; under --reference, or for a segmented fit (columns.segments), the
+/// reference pipeline's (budget 500, hyperparameters fixed in the bootstrap, λ 10). A
+/// --hyperparameters fit has no search to nest. Idempotent.
+FitOptions resolved_fit_options(FitOptions options);
 
 /// InputError (exit 2) for option values no data can make valid (budget, population,
 /// bootstrap and CI level, threads, nested budget, λ, allocation limit). Shared by the single

@@ -379,8 +379,9 @@ void fit_with_kinds(const FitOptions& o, const ControlMatrix& controls, FitRepor
 
 }  // namespace
 
-FitReport run_fit(const FitOptions& o) {
+FitReport run_fit(const FitOptions& options) {
   const auto t0 = Clock::now();
+  const FitOptions o = resolved_fit_options(options);
   check_fit_options(o);
   FitReport r;
   r.options = o;

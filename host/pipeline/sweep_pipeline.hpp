@@ -33,7 +33,7 @@ struct SweepOptions {
   long top = 1000;           ///< K of the top-K
   int grid_points = 3;       ///< grid: points per axis
   int bins = 20;             ///< summary bins per parameter axis
-  double ridge_lambda = kDefaultRidgeLambda;
+  double ridge_lambda = kDefaultFitRidgeLambda;
   std::uint64_t seed = 1;
   std::string device = "auto";
   int threads = 0;

@@ -244,8 +244,9 @@ ChannelHyper SegmentReport::segment_hyper(int s, int c) const {
   return out;
 }
 
-SegmentReport run_segment_fit(const FitOptions& o) {
+SegmentReport run_segment_fit(const FitOptions& options) {
   const auto t0 = Clock::now();
+  const FitOptions o = resolved_fit_options(options);
   check_fit_options(o);
   SegmentReport r;
   r.options = o;

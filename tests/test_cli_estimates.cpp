@@ -1,0 +1,143 @@
+// The default estimator through the CLI (issue "estimates a marketer can trust"): media
+// coefficients never negative, γ searched within the adstocked spend, trials with their ROI
+// spread and the chosen one stated, and --reference giving back the seed's pipeline.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/cli_runner.hpp"
+
+namespace mmm::test {
+namespace {
+
+nlohmann::json read_json(const std::string& path) { return nlohmann::json::parse(read_text(path)); }
+
+/// Simulated data (156 weeks, 8 channels, seed 1: the issue's example) shared by the tests.
+class CliEstimates : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    const CliResult sim = run_mmm({"simulate", "--weeks", "156", "--channels", "8", "--seed", "1",
+                                   "--out", *dir_ / "data.csv"});
+    ASSERT_EQ(sim.exit_code, 0) << describe(sim);
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  static std::string data() { return *dir_ / "data.csv"; }
+  static CliResult fit(const std::string& out, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"fit",       "--data",  data(),  "--out",
+                                     *dir_ / out, "--quiet", "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_mmm(args);
+  }
+  static nlohmann::json model(const std::string& out) {
+    return read_json(*dir_ / out / "model.json");
+  }
+  static inline TempDir* dir_ = nullptr;
+};
+
+TEST_F(CliEstimates, DefaultFitKeepsMediaNonNegativeAndTheBaselinePositive) {
+  // A long search: with the reference objective this is where the absurd fits appeared.
+  const CliResult r = fit("long", {"--budget", "5000", "--bootstrap", "20"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const nlohmann::json m = model("long");
+  EXPECT_EQ(m["search"]["gamma_encoding"], "adstocked_max");
+  EXPECT_EQ(m["search"]["nonnegative_media"], true);
+  const std::vector<double> coef = m["coefficients"]["coef"];
+  for (int c = 0; c < 8; ++c) EXPECT_GE(coef[c], 0.0) << "channel " << c;
+  const CsvFile d = read_csv(*dir_ / "long" / "decomposition.csv");
+  const int baseline = d.column("BASELINE");
+  ASSERT_GE(baseline, 0);
+  double sum = 0.0;
+  for (const auto& row : d.rows) sum += std::stod(row[static_cast<size_t>(baseline)]);
+  EXPECT_GT(sum / static_cast<double>(d.rows.size()), 0.0);
+}
+
+TEST_F(CliEstimates, ReferenceIsTheSeedPipeline) {
+  const CliResult r = fit("ref", {"--reference", "--bootstrap", "0"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const nlohmann::json m = model("ref");
+  EXPECT_EQ(m["search"]["reference"], true);
+  EXPECT_EQ(m["search"]["gamma_encoding"], "spend_fraction");
+  EXPECT_EQ(m["search"]["nonnegative_media"], false);
+  EXPECT_EQ(m["search"]["evaluations"], 500);
+  EXPECT_EQ(m["bootstrap"]["nested"], false);
+  EXPECT_DOUBLE_EQ(m["hyperparameters"]["ridge_lambda"].get<double>(), 10.0);
+  // γ within the reference box: at most the max raw weekly spend.
+  const CsvFile data_csv = read_csv(data());
+  for (const auto& [name, h] : m["hyperparameters"]["channels"].items()) {
+    const int j = data_csv.column(name);
+    ASSERT_GE(j, 0) << name;
+    double max = 0.0;
+    for (const auto& row : data_csv.rows)
+      max = std::max(max, std::stod(row[static_cast<size_t>(j)]));
+    EXPECT_LE(h["gamma"].get<double>(), max * (1 + 1e-12)) << name;
+  }
+}
+
+TEST_F(CliEstimates, TrialsAreReportedAndTheChosenOneStated) {
+  const CliResult r = fit("trials", {"--trials", "3", "--budget", "300", "--bootstrap", "0"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["trials"].size(), 3u);
+  EXPECT_EQ(j["evaluations"], 900);
+  const nlohmann::json m = model("trials");
+  ASSERT_EQ(m["search"]["trials"].size(), 3u);
+  int chosen = 0;
+  double best = INFINITY;
+  for (const auto& t : m["search"]["trials"]) {
+    chosen += t["chosen"].get<bool>() ? 1 : 0;
+    best = std::min(best, t["loss"].get<double>());
+    EXPECT_EQ(t["channels"].size(), 8u);
+  }
+  EXPECT_EQ(chosen, 1);
+  // --select loss: the chosen trial has the lowest loss, and it is the model.
+  EXPECT_DOUBLE_EQ(m["search"]["best_loss"].get<double>(), best);
+  // Trial 1 keeps the run's seed: it is the plain search of the same seed and budget.
+  const CliResult one = fit("one", {"--budget", "300", "--bootstrap", "0"});
+  ASSERT_EQ(one.exit_code, 0) << describe(one);
+  EXPECT_DOUBLE_EQ(m["search"]["trials"][0]["loss"].get<double>(),
+                   model("one")["search"]["best_loss"].get<double>());
+  // The human summary names the chosen trial and prints the ROI range over the trials.
+  const CliResult text = run_mmm({"fit", "--data", data(), "--out", *dir_ / "trials_text",
+                                  "--trials", "3", "--budget", "300", "--bootstrap", "0"});
+  ASSERT_EQ(text.exit_code, 0) << describe(text);
+  EXPECT_NE(text.out.find("3 trials × 300 evaluations"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("ROI over 3 trials: tv "), std::string::npos) << text.out;
+}
+
+TEST_F(CliEstimates, SelectByCvPicksTheLowestCvMape) {
+  const CliResult r =
+      fit("cv", {"--trials", "3", "--budget", "300", "--bootstrap", "0", "--select", "cv"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const nlohmann::json m = model("cv");
+  double best = INFINITY;
+  int best_trial = -1;
+  for (const auto& t : m["search"]["trials"]) {
+    ASSERT_TRUE(t["cv_mape"].is_number());
+    if (t["cv_mape"].get<double>() < best) {
+      best = t["cv_mape"];
+      best_trial = t["trial"];
+    }
+  }
+  EXPECT_EQ(m["search"]["chosen_trial"], best_trial);
+  EXPECT_NEAR(m["metrics"]["cv_mape"].get<double>(), best, 1e-12);
+}
+
+TEST_F(CliEstimates, BadTrialsAndSelectAreInputErrors) {
+  for (const auto& extra : std::vector<std::vector<std::string>>{
+           {"--trials", "0"}, {"--trials", "1001"}, {"--select", "r2"}}) {
+    const CliResult r = fit("bad", extra);
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    EXPECT_EQ(r.err.rfind("error: invalid --", 0), 0u) << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace mmm::test
