@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "host/io/output_dir.hpp"
 #include "tests/bad_input_fixture.hpp"
 
 namespace mmm::test {
@@ -219,20 +220,32 @@ TEST_F(CliBadInput, OutNameTooLongFailsUpfront) {
 TEST_F(CliBadInput, SecondWriterIntoTheSameOutIsRefused) {
   const std::string path = write(base_table());
   fs::create_directories(out());
-  const std::string lock = fs::path(out()) / ".mmm.lock";
-  const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT, 0644);
+  // Another run holds the folder's lock (an flock on the folder itself).
+  const int fd = ::open(out().c_str(), O_RDONLY | O_DIRECTORY);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
-  const CliResult r = fit(path);
-  EXPECT_EQ(r.exit_code, 2) << describe(r);
-  const std::vector<std::string> lines = split_lines(r.err);
-  ASSERT_EQ(lines.size(), 1u) << describe(r);
-  EXPECT_NE(lines[0].find("in use by another mmm run"), std::string::npos) << lines[0];
-  EXPECT_EQ(file_names(out()), std::vector<std::string>{".mmm.lock"});
+  expect_input_error(fit(path), {"--out", out(), "in use by another mmm run"});
   ::close(fd);
-  // Once the other writer is gone the folder is usable, and no lock file is left behind.
+  // Once the other writer is gone the folder is usable, and holds only the results.
   expect_success(fit(path, {"--bootstrap", "0"}));
-  EXPECT_FALSE(fs::exists(lock));
+  for (const std::string& name : file_names(out())) EXPECT_NE(name[0], '.') << name;
+}
+
+TEST(OutputDirLock, SecondOutputDirOnTheSameFolderIsRefused) {
+  TempDir dir;
+  const std::string out = dir / "new";
+  {
+    OutputDir first(out);
+    OutputDir second(out);  // the folder does not exist yet: both pass the upfront check
+    first.add("a.csv", "1\n");
+    const std::string msg = input_error([&] { second.add("b.csv", "2\n"); });
+    EXPECT_NE(msg.find("in use by another mmm run"), std::string::npos) << msg;
+    first.commit();
+  }
+  EXPECT_EQ(file_names(out), std::vector<std::string>{"a.csv"});
+  // An existing folder is refused at once, before any work.
+  OutputDir holder(out);
+  EXPECT_NE(input_error([&] { OutputDir late(out); }).find("in use"), std::string::npos);
 }
 
 // ---- threads ----

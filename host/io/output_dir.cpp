@@ -54,31 +54,21 @@ OutputDir::OutputDir(std::string path) : path_(std::move(path)) {
     if (::access(path_.c_str(), W_OK | X_OK) != 0) {
       throw InputError("cannot write to --out `" + path_ + "`: " + std::strerror(errno));
     }
-  } else if (errno != ENOENT) {
+    lock_ = std::make_unique<DirLock>(path_);
+    return;
+  }
+  if (errno != ENOENT) {
     // A symbolic link loop, a name too long, a file used as a folder: known now, not after
     // the whole fit.
     throw InputError("cannot write to --out `" + path_ + "`: " + std::strerror(errno));
-  } else {
-    create_missing_folders();
   }
-  try {
-    lock_ = std::make_unique<DirLock>(path_);
-  } catch (...) {
-    remove_created_folders();
-    throw;
-  }
-}
-
-void OutputDir::create_missing_folders() {
+  // The folder is created only when the results are written, so a run that fails on bad
+  // input leaves nothing behind; here we only check that it could be created. The nearest
+  // ancestor that exists (as anything, a dangling link included) must be a writable folder.
   std::error_code ec;
-  const fs::path target = fs::absolute(path_, ec);
-  // The nearest ancestor that exists (as anything, a dangling link included) must be a folder
-  // we may write into; the missing ones below it are created now so the folder can be locked.
-  std::vector<fs::path> missing;
-  fs::path ancestor = target;
-  while (!ancestor.empty() && !fs::exists(fs::symlink_status(ancestor, ec))) {
-    missing.push_back(ancestor);
-    if (ancestor == ancestor.parent_path()) break;
+  fs::path ancestor = fs::absolute(path_, ec);
+  while (!ancestor.empty() && !fs::exists(fs::symlink_status(ancestor, ec)) &&
+         ancestor != ancestor.parent_path()) {
     ancestor = ancestor.parent_path();
   }
   if (fs::is_symlink(fs::symlink_status(ancestor, ec)) && !fs::exists(ancestor, ec)) {
@@ -93,21 +83,6 @@ void OutputDir::create_missing_folders() {
     throw InputError("cannot create --out `" + path_ + "`: `" + ancestor.string() +
                      "`: " + std::strerror(errno));
   }
-  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
-    if (!fs::create_directory(*it, ec) && ec) {
-      remove_created_folders();
-      throw InputError("cannot create --out `" + path_ + "`: `" + it->string() +
-                       "`: " + ec.message());
-    }
-    created_.push_back(*it);
-  }
-}
-
-void OutputDir::remove_created_folders() {
-  // Deepest first; fs::remove leaves a folder that is not empty.
-  std::error_code ec;
-  for (auto it = created_.rbegin(); it != created_.rend(); ++it) fs::remove(*it, ec);
-  created_.clear();
 }
 
 OutputDir::~OutputDir() {
@@ -115,16 +90,19 @@ OutputDir::~OutputDir() {
   open_.reset();
   std::error_code ec;
   for (const auto& n : names_) fs::remove(temp_name(path_, n), ec);
-  lock_.reset();  // its file goes first, so a folder this run created is empty again
-  remove_created_folders();
+  // A folder this run created and never filled goes too (fs::remove leaves non-empty ones).
+  if (created_) fs::remove(path_, ec);
 }
 
 void OutputDir::create_folder() {
-  // Created (and locked) by the constructor; this only notices that it was removed since.
+  if (!names_.empty()) return;
   std::error_code ec;
-  if (!fs::is_directory(path_, ec)) {
-    throw std::runtime_error("output folder `" + path_ + "` disappeared during the run");
-  }
+  created_ = !fs::exists(path_, ec);
+  fs::create_directories(path_, ec);
+  if (ec) throw std::runtime_error("cannot create `" + path_ + "`: " + ec.message());
+  // A folder that did not exist at the start is locked once it does: a second run that
+  // created it first is then refused here, before it writes anything.
+  if (!lock_) lock_ = std::make_unique<DirLock>(path_);
 }
 
 void OutputDir::close_stream() {

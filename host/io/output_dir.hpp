@@ -3,7 +3,6 @@
 // folder and renamed into place only after all of them were written. A failure before that
 // removes the temporaries, so a run never leaves partial output behind.
 
-#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <ostream>
@@ -16,13 +15,13 @@ namespace mmm {
 
 class OutputDir {
  public:
-  /// Checks that the folder is writable, or creates it, and locks it (DirLock) against a second
-  /// run writing into it; InputError (exit 2) naming the path and the reason otherwise (not a
-  /// folder, a symbolic link loop or dangling link, a name too long, in use). Call before any
-  /// long work.
+  /// Checks that the folder is writable, or could be created; InputError (exit 2) naming the
+  /// path and the reason otherwise (not a folder, a symbolic link loop or dangling link, a
+  /// name too long). An existing folder is locked here (DirLock) against a second run writing
+  /// into it; a new one when the first add() creates it, i.e. only once there are results to
+  /// write. Call before any long work.
   explicit OutputDir(std::string path);
-  /// Removes temporaries that were not committed, the lock, and the folders the constructor
-  /// created if nothing was committed into them.
+  /// Removes temporaries that were not committed, and the folder if add() created it.
   ~OutputDir();
   OutputDir(const OutputDir&) = delete;
   OutputDir& operator=(const OutputDir&) = delete;
@@ -40,11 +39,9 @@ class OutputDir {
   std::string path_;
   std::vector<std::string> names_;
   bool committed_ = false;
-  std::vector<std::filesystem::path> created_;  ///< folders the constructor made, outermost first
-  std::unique_ptr<DirLock> lock_;
+  bool created_ = false;           ///< add() created the folder (removed again if never committed)
+  std::unique_ptr<DirLock> lock_;  ///< held from the constructor or the first add()
   std::unique_ptr<std::ofstream> open_;  ///< the file of the last stream(), until closed
-  void create_missing_folders();
-  void remove_created_folders();
   void create_folder();
   void close_stream();
 };
