@@ -58,7 +58,7 @@ TEST_F(CliBadInput, UnknownHyperparameterKeyIsNamed) {
   hyper =
       write("model.json", std::string(R"({"format": "mmm-model", "r2": 0.5, "hyperparameters": )") +
                               kGoodHyper + "}");
-  expect_success(fit(path, {"--hyperparameters", hyper}));
+  expect_success(fit(path, {"--hyperparameters", hyper, "--json"}));
 }
 
 TEST_F(CliBadInput, ModelFromANewerProgramIsRefused) {
@@ -74,7 +74,7 @@ TEST_F(CliBadInput, ModelFromANewerProgramIsRefused) {
 
 TEST_F(CliBadInput, FitWritesTheModelFormatVersion) {
   const std::string path = write(base_table());
-  expect_success(fit(path, {"--bootstrap", "0"}));
+  expect_success(fit(path, {"--json"}));
   const auto model = nlohmann::json::parse(read_text(fs::path(out()) / "model.json"));
   EXPECT_EQ(model["format_version"], 1);
 }
@@ -227,7 +227,7 @@ TEST_F(CliBadInput, SecondWriterIntoTheSameOutIsRefused) {
   expect_input_error(fit(path), {"--out", out(), "in use by another mmm run"});
   ::close(fd);
   // Once the other writer is gone the folder is usable, and holds only the results.
-  expect_success(fit(path, {"--bootstrap", "0"}));
+  expect_success(fit(path, {"--json"}));
   for (const std::string& name : file_names(out())) EXPECT_NE(name[0], '.') << name;
 }
 
