@@ -70,7 +70,7 @@ std::unique_ptr<Evaluator> make_evaluator(const DeviceChoice& choice, const Mode
                                           int threads, std::string* notice) {
   if (choice.kind == DeviceChoice::Kind::kCpu) {
     auto cpu = std::make_unique<cpu::CpuEvaluator>(data, threads);
-    if (notice) *notice = cpu->thread_notice();
+    if (notice && !cpu->thread_notice().empty()) *notice = cpu->thread_notice();
     return cpu;
   }
   const ResolvedDevice device = resolve_device(choice, cuda_status());
