@@ -174,6 +174,17 @@ TEST_F(CliBadInput, LongColumnNameIsRefused) {
   EXPECT_LT(r.err.size(), 400u);
 }
 
+TEST_F(CliBadInput, LongSegmentValueIsRefused) {
+  Table t = base_table();
+  std::vector<std::string> market(t.rows.size(), "north");
+  market[9] = std::string(10000, 'm');
+  t.add_column("market", market);
+  const std::string path = write(t);
+  const CliResult r = fit(path, {"--segments", "market"});
+  expect_input_error(r, {path + ":" + line_of(9) + ":5", "column `market`", "at most 256 bytes"});
+  EXPECT_LT(r.err.size(), 400u);
+}
+
 TEST_F(CliBadInput, SeedAbove64BitsIsRefused) {
   const std::string path = write(base_table());
   const CliResult r = fit(path, {"--seed", "18446744073709551616"});
