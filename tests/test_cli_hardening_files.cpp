@@ -262,6 +262,9 @@ TEST(OutputDirLock, SecondOutputDirOnTheSameFolderIsRefused) {
 // ---- threads ----
 
 TEST_F(CliBadInput, ThreadsThatCannotStartFallBackWithANotice) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "sanitizers reserve terabytes of address space; ulimit -v cannot apply";
+#endif
   const std::string path = write(base_table());
   // 1024 threads of 8 MiB stacks cannot fit in 2 GB of address space.
   const std::string command = "ulimit -v 2000000 && exec " + shell_quote(MMM_BINARY) +
