@@ -3,10 +3,10 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
+#include "host/io/json_file.hpp"
 #include "host/io/segment_compare.hpp"
 
 namespace mmm::cli {
@@ -17,18 +17,6 @@ struct CompareFlags {
   std::string model, segments, metric = "roas", out = "segment_comparison.csv";
   bool quiet = false;
 };
-
-nlohmann::json read_model(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot open model file `" + path + "`");
-  std::ostringstream text;
-  text << in.rdbuf();
-  try {
-    return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path + ": not valid JSON (" + e.what() + ")");
-  }
-}
 
 }  // namespace
 
@@ -43,8 +31,8 @@ Runner add_compare_command(CLI::App& app) {
   app.add_option("--out", f->out, "comparison CSV to write (default segment_comparison.csv)");
   app.add_flag("--quiet", f->quiet, "do not print the table");
   return [f] {
-    const SegmentComparison cmp =
-        compare_segments(read_model(f->model), f->model, split_list(f->segments), f->metric);
+    const SegmentComparison cmp = compare_segments(read_json_file(f->model, "model file"), f->model,
+                                                   split_list(f->segments), f->metric);
     const std::string csv = comparison_csv(cmp);
     {
       // Written under a temporary name and renamed, like every output.

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "cli/commands.hpp"
+#include "cli/strict_integers.hpp"
 #include "host/common/errors.hpp"
 
 int main(int argc, char** argv) {
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
              : name == "predict"  ? mmm::cli::add_predict_command(*sub)
                                   : mmm::cli::add_info_command(*sub);
   }
+  mmm::cli::require_decimal_integers(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -2,12 +2,11 @@
 // global coefficients, with bootstrap intervals.
 
 #include <cstdio>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
+#include "host/io/json_file.hpp"
 #include "host/io/output_dir.hpp"
 #include "host/segments/new_segment.hpp"
 
@@ -38,16 +37,7 @@ Runner add_predict_command(CLI::App& app) {
       throw InputError(
           "mmm predict: only markets outside the data are predicted so far; pass --new-segment");
     }
-    std::ifstream in(f->model, std::ios::binary);
-    if (!in) throw InputError("cannot open model file `" + f->model + "`");
-    std::ostringstream text;
-    text << in.rdbuf();
-    nlohmann::json model;
-    try {
-      model = nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::parse_error& e) {
-      throw InputError(f->model + ": not valid JSON (" + e.what() + ")");
-    }
+    const nlohmann::json model = read_json_file(f->model, "model file");
     OutputDir out(f->out);
     const NewSegmentPrediction p = predict_new_segment(model, f->model, f->data, f->ci);
     out.add("predictions.csv", prediction_csv(p));

@@ -40,6 +40,23 @@ TEST(Date, RejectsMalformedText) {
   }
 }
 
+TEST(Date, AcceptsATimeOfDayAfterTheDate) {
+  for (const std::string text :
+       {"2015-11-23T00:00", "2015-11-23 00:00:00.000", "2015-11-23T23:59:60",
+        "2015-11-23T00:00:00Z", "2015-11-23T00:00:00+01:00", "2015-11-23T00:00:00-0530",
+        "2015-11-23 12:00+02"}) {
+    EXPECT_EQ(parse_iso_date(text), std::optional<Date>(make(2015, 11, 23))) << text;
+  }
+}
+
+TEST(Date, RejectsTextAfterTheDateThatIsNotATime) {
+  for (const std::string text : {"2015-11-23 garbage", "2015-11-23T24:00", "2015-11-23T12",
+                                 "2015-11-23T12:60", "2015-11-23 00:00:00.", "2015-11-23T00:00Zx",
+                                 "2015-11-23T00:00+1", "2015-11-23 00:00:00 extra"}) {
+    EXPECT_FALSE(parse_iso_date(text).has_value()) << text;
+  }
+}
+
 TEST(Date, RejectsImpossibleCalendarDates) {
   for (const std::string text : {"2015-13-01", "2015-00-10", "2015-11-31", "2015-11-00",
                                  "2015-02-29", "1900-02-29", "2021-04-31"}) {

@@ -24,6 +24,8 @@ class CpuEvaluator : public Evaluator {
   CpuEvaluator(const ModelData& data, int threads);
   void evaluate(const CandidateBatch& batch, const RowWeights& weights, BatchResult& out) override;
   std::string name() const override;
+  /// The thread pool's notice: empty unless fewer threads than asked for could be started.
+  std::string thread_notice() const { return pool_->notice(); }
 
  private:
   /// Period-major blocks are T × ld doubles, period t at [t·ld, (t+1)·ld) (see cpu_gram_kernel).

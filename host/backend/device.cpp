@@ -72,7 +72,9 @@ ResolvedDevice resolve_device(const DeviceChoice& choice, const CudaStatus& stat
 std::unique_ptr<Evaluator> make_evaluator(const DeviceChoice& choice, const ModelData& data,
                                           int threads, std::string* notice) {
   if (choice.kind == DeviceChoice::Kind::kCpu) {
-    return std::make_unique<cpu::CpuEvaluator>(data, threads);
+    auto cpu = std::make_unique<cpu::CpuEvaluator>(data, threads);
+    if (notice && !cpu->thread_notice().empty()) *notice = cpu->thread_notice();
+    return cpu;
   }
   const ResolvedDevice device = resolve_device(choice, cuda_status());
   if (device.cuda) {
@@ -80,7 +82,10 @@ std::unique_ptr<Evaluator> make_evaluator(const DeviceChoice& choice, const Mode
     return create_cuda_evaluator(data, device.ordinal);
   }
   auto cpu = std::make_unique<cpu::CpuEvaluator>(data, threads);
-  if (notice) *notice = device.reason + "; using the " + cpu->name();
+  if (notice) {
+    *notice = device.reason + "; using the " + cpu->name();
+    if (!cpu->thread_notice().empty()) *notice += "; " + cpu->thread_notice();
+  }
   return cpu;
 }
 

@@ -1,5 +1,7 @@
 #include "host/common/thread_pool.hpp"
 
+#include <exception>
+
 namespace mmm {
 
 int hardware_threads() {
@@ -9,7 +11,32 @@ int hardware_threads() {
 
 ThreadPool::ThreadPool(int threads) {
   if (threads <= 0) threads = hardware_threads();
-  for (int w = 1; w < threads; ++w) workers_.emplace_back([this, w] { worker_loop(w); });
+  requested_ = threads;
+  // A worker that fails to start must not unwind the constructor: the ones already running
+  // would be destroyed joinable (std::terminate). Keep them and run with fewer.
+  try {
+    workers_.reserve(static_cast<size_t>(threads - 1));
+    for (int w = 1; w < threads; ++w) workers_.emplace_back([this, w] { worker_loop(w); });
+  } catch (const std::exception& e) {
+    shortfall_ = e.what();
+    started_ = static_cast<int>(workers_.size()) + 1;
+    // The limit that stopped us (address space for stacks, a process count) binds the run's
+    // own allocations too: hand back half of the threads we got so the work has room.
+    const std::size_t keep = workers_.size() / 2;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      retire_from_ = static_cast<int>(keep) + 1;
+    }
+    wake_.notify_all();
+    for (std::size_t i = keep; i < workers_.size(); ++i) workers_[i].join();
+    workers_.resize(keep);
+  }
+}
+
+std::string ThreadPool::notice() const {
+  if (shortfall_.empty()) return "";
+  return "could start only " + std::to_string(started_) + " of " + std::to_string(requested_) +
+         " threads (" + shortfall_ + "); running with " + std::to_string(size());
 }
 
 ThreadPool::~ThreadPool() {
@@ -67,8 +94,8 @@ void ThreadPool::worker_loop(int worker) {
     int n;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
+      wake_.wait(lock, [&] { return stop_ || worker >= retire_from_ || generation_ != seen; });
+      if (stop_ || worker >= retire_from_) return;
       seen = generation_;
       job = job_;
       n = job_n_;

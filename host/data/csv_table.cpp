@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "host/common/errors.hpp"
+#include "host/common/input_file.hpp"
+#include "host/common/quoted_excerpt.hpp"
 
 namespace mmm {
 namespace {
@@ -135,6 +137,15 @@ void check_unique_names(const CsvTable& table) {
   std::unordered_map<std::string, std::size_t> seen;
   for (std::size_t j = 0; j < table.header.size(); ++j) {
     const std::string& name = table.header[j];
+    // Names are repeated in every output row (segments) and message; a 10 MB name would
+    // multiply into gigabytes of output.
+    if (name.size() > kMaxColumnNameBytes) {
+      throw InputError(table.path + ":" + std::to_string(table.header_line) + ":" +
+                       std::to_string(j + 1) + ": the name of column " + std::to_string(j + 1) +
+                       " is " + std::to_string(name.size()) + " bytes long (`" +
+                       quoted_excerpt(name) + "`); expected at most " +
+                       std::to_string(kMaxColumnNameBytes) + " bytes");
+    }
     // Unnamed columns (a pandas/R row index) cannot be referred to, so repeats are harmless.
     if (name.empty()) continue;
     const auto [it, inserted] = seen.emplace(name, j);
@@ -187,6 +198,7 @@ CsvTable read_csv_file(const std::string& path) {
   if (fs::is_directory(path, ec)) {
     throw InputError("cannot open data file `" + path + "`: it is a directory");
   }
+  require_regular_file(path, "data file");
   errno = 0;
   std::ifstream in(path, std::ios::binary);
   if (!in) {

@@ -2,10 +2,14 @@
 // A small RFC 4180 CSV reader: the raw text of every cell, plus the physical line each row
 // started on so that validation errors can point a person at the right place in an editor.
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
 namespace mmm {
+
+/// The longest column name (bytes) a data file may have.
+constexpr std::size_t kMaxColumnNameBytes = 256;
 
 /// The cells of one CSV file, as text. Every row has exactly header.size() fields.
 struct CsvTable {

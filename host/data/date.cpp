@@ -59,6 +59,38 @@ int to_int(const std::string& s, std::size_t from, std::size_t count) {
   return v;
 }
 
+// Two digits at `at` forming a number in [0, max].
+bool two_digits_upto(const std::string& s, std::size_t at, int max) {
+  return at + 2 <= s.size() && all_digits(s, at, 2) && to_int(s, at, 2) <= max;
+}
+
+// The time after "YYYY-MM-DD" and its 'T' or ' ': nothing, or HH:MM[:SS[.fff]] with an
+// optional zone (Z, ±HH, ±HH:MM, ±HHMM). Anything else ("2021-01-04 garbage") is not a date.
+bool is_time_of_day(const std::string& s, std::size_t at) {
+  if (at == s.size()) return true;
+  if (!two_digits_upto(s, at, 23) || s.size() < at + 5 || s[at + 2] != ':' ||
+      !two_digits_upto(s, at + 3, 59)) {
+    return false;
+  }
+  at += 5;
+  if (at < s.size() && s[at] == ':') {
+    if (!two_digits_upto(s, at + 1, 60)) return false;
+    at += 3;
+    if (at < s.size() && s[at] == '.') {
+      const std::size_t digits = at + 1;
+      for (at = digits; at < s.size() && s[at] >= '0' && s[at] <= '9';) ++at;
+      if (at == digits) return false;
+    }
+  }
+  if (at == s.size()) return true;
+  if (s[at] == 'Z') return at + 1 == s.size();
+  if (s[at] != '+' && s[at] != '-') return false;
+  if (!two_digits_upto(s, at + 1, 23)) return false;
+  at += 3;
+  if (at < s.size() && s[at] == ':') ++at;
+  return at == s.size() || (at + 2 == s.size() && two_digits_upto(s, at, 59));
+}
+
 }  // namespace
 
 std::int64_t Date::days_since_epoch() const {
@@ -100,6 +132,7 @@ std::optional<Date> parse_iso_date(const std::string& text) {
   d.day = to_int(text, 8, 2);
   if (d.month < 1 || d.month > 12) return std::nullopt;
   if (d.day < 1 || d.day > days_in_month(d.year, d.month)) return std::nullopt;
+  if (text.size() > 10 && !is_time_of_day(text, 11)) return std::nullopt;
   return d;
 }
 

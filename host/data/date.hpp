@@ -30,8 +30,9 @@ struct Date {
   }
 };
 
-/// Parses "YYYY-MM-DD" (also accepts a trailing time such as "T00:00:00" or " 00:00:00",
-/// which is ignored). Returns nullopt when the text is not a valid calendar date.
+/// Parses "YYYY-MM-DD" (also accepts a trailing time of day such as "T00:00:00",
+/// " 00:00:00.000" or "T00:00Z", which is ignored). Returns nullopt when the text is not a
+/// valid calendar date or what follows it is not a time of day ("2021-01-04 garbage").
 std::optional<Date> parse_iso_date(const std::string& text);
 
 }  // namespace mmm

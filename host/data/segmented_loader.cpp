@@ -53,6 +53,12 @@ SegmentedData split_segments(CsvTable& t, const ColumnSelection& selection) {
         throw InputError(cell_error_message(t.path, t.line_numbers[r], col + 1, t.header[col],
                                             t.rows[r][col], "a segment value (not empty)"));
       }
+      // A segment's name is repeated in every output row of it, like a column name.
+      if (t.rows[r][col].size() > kMaxColumnNameBytes) {
+        throw InputError(cell_error_message(
+            t.path, t.line_numbers[r], col + 1, t.header[col], t.rows[r][col],
+            "a segment value of at most " + std::to_string(kMaxColumnNameBytes) + " bytes"));
+      }
       key.push_back(t.rows[r][col]);
     }
     auto [it, inserted] = index.emplace(key, static_cast<int>(parts.size()));

@@ -60,19 +60,22 @@ int find_auto(const CsvTable& t, const std::vector<std::string>& candidates) {
   return -1;
 }
 
-enum class Parsed { kOk, kEmpty, kNotNumber, kNotFinite };
+enum class Parsed { kOk, kEmpty, kNotNumber, kNotFinite, kTooLarge };
 
-// The whole trimmed field must be a number: "12abc" or "1,5" is an error, not 12 or 1.
+// The whole trimmed field must be a decimal number: "12abc" or "1,5" is an error, not 12 or
+// 1, and so is hexadecimal "0x10", which strtod would read as 16.
 // No trimmed copy: cells are usually longer than the small-string buffer, and a heap copy per
 // cell dominated loading a 300-segment file.
 Parsed parse_number(const std::string& raw, double& out) {
   const std::size_t b = raw.find_first_not_of(" \t");
   if (b == std::string::npos) return Parsed::kEmpty;
   const std::size_t e = raw.find_last_not_of(" \t") + 1;
+  if (raw.find_first_of("xX", b) < e) return Parsed::kNotNumber;
   char* end = nullptr;
   out = std::strtod(raw.c_str() + b, &end);
   if (end != raw.c_str() + e) return Parsed::kNotNumber;
-  return std::isfinite(out) ? Parsed::kOk : Parsed::kNotFinite;
+  if (!std::isfinite(out)) return Parsed::kNotFinite;
+  return std::fabs(out) <= kMaxCellMagnitude ? Parsed::kOk : Parsed::kTooLarge;
 }
 
 // `file:line:column (column `name`)`, the prefix every cell message starts with.
@@ -104,6 +107,8 @@ Eigen::VectorXd read_numbers(const CsvTable& t, int col, bool spend, long* fille
         cell_error(t, r, col, "a number");
       case Parsed::kNotFinite:
         cell_error(t, r, col, "a finite number");
+      case Parsed::kTooLarge:
+        cell_error(t, r, col, "a number of magnitude at most 1e15");
     }
     if (spend && x < 0.0) cell_error(t, r, col, "spend ≥ 0");
     v[static_cast<Eigen::Index>(r)] = x;

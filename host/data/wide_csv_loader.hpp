@@ -10,6 +10,11 @@
 
 namespace mmm {
 
+/// The largest magnitude a KPI, spend or control cell may have. Far above any weekly revenue
+/// or spend (a quadrillion), and small enough that sums and squares over many years of rows
+/// stay finite in float64, so no output can hold inf or nan because of one cell.
+constexpr double kMaxCellMagnitude = 1e15;
+
 /// Which columns of a wide table play which role. Named columns are matched exactly;
 /// auto-detection (empty fields) matches case-insensitively.
 struct ColumnSelection {

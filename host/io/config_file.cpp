@@ -2,11 +2,14 @@
 
 #include <toml++/toml.h>
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <set>
 
 #include "host/common/errors.hpp"
+#include "host/common/input_file.hpp"
+#include "host/validation/time_series_cv.hpp"
 
 namespace mmm {
 namespace {
@@ -20,8 +23,19 @@ std::string where(const std::string& path, const toml::node& node, const std::st
 template <typename T>
 T get(const std::string& path, const toml::node& node, const std::string& key,
       const char* expected) {
+  // value<T>() converts true/false to 1/0; a number key takes only a number.
+  if (node.is_boolean() && !std::is_same_v<T, bool>) {
+    throw InputError(where(path, node, key) + ": value " +
+                     (node.value_or(false) ? "true" : "false") + "; expected " + expected);
+  }
   if constexpr (std::is_same_v<T, double>) {
-    if (auto v = node.value<double>()) return *v;
+    if (auto v = node.value<double>()) {
+      if (!std::isfinite(*v)) {
+        throw InputError(where(path, node, key) + ": value " + std::to_string(*v) +
+                         " is not finite; expected " + expected);
+      }
+      return *v;
+    }
   } else {
     if (auto v = node.value<T>()) return *v;
   }
@@ -137,6 +151,7 @@ void apply_channel_bounds(const std::string& path, const std::string& name, cons
 }  // namespace
 
 void apply_config_file(const std::string& path, FitOptions& o) {
+  require_regular_file(path, "config");
   toml::table root;
   try {
     root = toml::parse_file(path);
@@ -197,11 +212,11 @@ void apply_config_file(const std::string& path, FitOptions& o) {
       else if (key == "bootstrap.ci")
         o.ci = get<double>(path, v, key, "a level in (0, 1)");
       else if (key == "cv.train")
-        o.cv.train = static_cast<int>(get_int(path, v, key, 1, kMaxInt));
+        o.cv.train = static_cast<int>(get_int(path, v, key, 1, kMaxCvWindowRows));
       else if (key == "cv.test")
-        o.cv.test = static_cast<int>(get_int(path, v, key, 1, kMaxInt));
+        o.cv.test = static_cast<int>(get_int(path, v, key, 1, kMaxCvWindowRows));
       else if (key == "cv.step")
-        o.cv.step = static_cast<int>(get_int(path, v, key, 1, kMaxInt));
+        o.cv.step = static_cast<int>(get_int(path, v, key, 1, kMaxCvWindowRows));
       else if (key == "allocation.budget_change_limit")
         o.budget_change_limit = get<double>(path, v, key, "a fraction");
       else if (key == "run.out")

@@ -7,6 +7,7 @@
 #include "host/curves/response_curves.hpp"
 #include "host/io/csv_writer.hpp"
 #include "host/io/hyperparameters_file.hpp"
+#include "host/io/model_json.hpp"
 #include "host/io/table_rows.hpp"
 
 namespace mmm {
@@ -200,6 +201,7 @@ nlohmann::json model_json(const FitReport& r) {
   const int p = r.model.parameters();
   nlohmann::json j;
   j["format"] = "mmm-model";
+  j["format_version"] = kModelFormatVersion;
   j["version"] = MMM_VERSION;
   const FitOptions& o = r.options;
   j["config"] = {{"data", o.data_path},

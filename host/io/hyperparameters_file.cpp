@@ -1,9 +1,9 @@
 #include "host/io/hyperparameters_file.hpp"
 
 #include <cmath>
-#include <fstream>
 
 #include "host/common/errors.hpp"
+#include "host/io/model_json.hpp"
 
 namespace mmm {
 namespace {
@@ -12,21 +12,43 @@ double number_at(const nlohmann::json& obj, const std::string& key, const std::s
   if (!obj.contains(key)) throw InputError(where + ": missing key `" + key + "`");
   const auto& v = obj.at(key);
   if (!v.is_number() || !std::isfinite(v.get<double>())) {
-    throw InputError(where + ": `" + key + "` is `" + v.dump() + "`; expected a finite number");
+    throw InputError(where + ": `" + key + "` is `" + json_excerpt(v) +
+                     "`; expected a finite number");
   }
   return v.get<double>();
+}
+
+// A misspelt key ("gama", "ridge_lamda") would otherwise be ignored and its default used in
+// silence; every key of the hyperparameters object must be one we read.
+void only_keys(const nlohmann::json& obj, const std::vector<std::string>& allowed,
+               const std::string& where) {
+  for (const auto& [key, value] : obj.items()) {
+    (void)value;
+    bool known = false;
+    for (const auto& a : allowed) known = known || a == key;
+    if (!known) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      throw InputError(where + ": unknown key " + json_excerpt(key) + "; expected " + list);
+    }
+  }
 }
 
 }  // namespace
 
 Hyperparameters hyperparameters_from_json(const nlohmann::json& root, const std::string& source,
                                           const std::vector<std::string>& channels) {
-  const nlohmann::json& j = root.contains("hyperparameters") ? root.at("hyperparameters") : root;
+  // A model.json (or a simulation's truth file) keeps the object under "hyperparameters"; its
+  // other keys are the model's, not ours to check, but its format version is.
+  const bool nested = root.is_object() && root.contains("hyperparameters");
+  if (nested) check_model_format_version(root, source);
+  const nlohmann::json& j = nested ? root.at("hyperparameters") : root;
   if (!j.is_object() || !j.contains("channels") || !j.at("channels").is_object()) {
     throw InputError(source +
                      ": expected an object with \"channels\": {name: {theta, alpha, gamma}}"
                      " (or a model.json with \"hyperparameters\")");
   }
+  only_keys(j, {"ridge_lambda", "channels"}, source);
   Hyperparameters h;
   if (j.contains("ridge_lambda")) {
     h.ridge_lambda = number_at(j, "ridge_lambda", source);
@@ -38,6 +60,11 @@ Hyperparameters hyperparameters_from_json(const nlohmann::json& root, const std:
       throw InputError(source + ": no hyperparameters for channel `" + name + "`");
     }
     const std::string where = source + ": channel `" + name + "`";
+    if (!ch.at(name).is_object()) {
+      throw InputError(where + ": is `" + json_excerpt(ch.at(name)) +
+                       "`; expected {\"theta\": …, \"alpha\": …, \"gamma\": …}");
+    }
+    only_keys(ch.at(name), {"theta", "alpha", "gamma"}, where);
     ChannelHyper c;
     c.theta = number_at(ch.at(name), "theta", where);
     c.alpha = number_at(ch.at(name), "alpha", where);
@@ -54,16 +81,6 @@ Hyperparameters hyperparameters_from_json(const nlohmann::json& root, const std:
     if (!known) throw InputError(source + ": channel `" + name + "` is not a channel of the data");
   }
   return h;
-}
-
-nlohmann::json read_json_file(const std::string& path, const std::string& what) {
-  std::ifstream in(path);
-  if (!in) throw InputError("cannot open " + what + " `" + path + "`");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(path + ": not valid JSON (" + e.what() + ")");
-  }
 }
 
 Hyperparameters read_hyperparameters_file(const std::string& path,

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "host/io/json_file.hpp"  // read_json_file, for the callers that read the file first
 #include "host/model/hyperparameters.hpp"
 
 namespace mmm {
@@ -15,9 +16,6 @@ namespace mmm {
 /// channel and the bad key or value; every channel of the data must be present.
 Hyperparameters read_hyperparameters_file(const std::string& path,
                                           const std::vector<std::string>& channels);
-
-/// Parses a JSON file; InputError (exit 2) naming the file when it cannot be opened or parsed.
-nlohmann::json read_json_file(const std::string& path, const std::string& what);
 
 /// Same, from parsed JSON (`source` names it in messages).
 Hyperparameters hyperparameters_from_json(const nlohmann::json& j, const std::string& source,

@@ -9,13 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "host/io/dir_lock.hpp"
+
 namespace mmm {
 
 class OutputDir {
  public:
   /// Checks that the folder is writable, or could be created; InputError (exit 2) naming the
-  /// path and the reason otherwise. Call before any long work. The folder itself is created
-  /// by the first add(), i.e. only once there are results to write.
+  /// path and the reason otherwise (not a folder, a symbolic link loop or dangling link, a
+  /// name too long). An existing folder is locked here (DirLock) against a second run writing
+  /// into it; a new one when the first add() creates it, i.e. only once there are results to
+  /// write. Call before any long work.
   explicit OutputDir(std::string path);
   /// Removes temporaries that were not committed, and the folder if add() created it.
   ~OutputDir();
@@ -35,7 +39,8 @@ class OutputDir {
   std::string path_;
   std::vector<std::string> names_;
   bool committed_ = false;
-  bool created_ = false;  ///< add() created the folder (removed again if never committed)
+  bool created_ = false;           ///< add() created the folder (removed again if never committed)
+  std::unique_ptr<DirLock> lock_;  ///< held from the constructor or the first add()
   std::unique_ptr<std::ofstream> open_;  ///< the file of the last stream(), until closed
   void create_folder();
   void close_stream();

@@ -5,16 +5,19 @@
 
 #include "host/common/errors.hpp"
 #include "host/io/csv_writer.hpp"
+#include "host/io/model_json.hpp"
 
 namespace mmm {
 namespace {
 
 double value_of(const nlohmann::json& perf, const std::string& channel, const std::string& metric) {
-  if (!perf.contains(channel) || !perf[channel].contains(metric)) {
-    return std::numeric_limits<double>::quiet_NaN();
-  }
-  const nlohmann::json& v = perf[channel][metric];
-  return v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN();
+  // A channel or metric the model lacks is an empty cell, not an error: older models and
+  // channels without spend in a segment have gaps.
+  const auto ch = perf.is_object() ? perf.find(channel) : perf.end();
+  if (ch == perf.end() || !ch->is_object()) return std::numeric_limits<double>::quiet_NaN();
+  const auto v = ch->find(metric);
+  return v != ch->end() && v->is_number() ? v->get<double>()
+                                          : std::numeric_limits<double>::quiet_NaN();
 }
 
 std::string joined(const std::vector<std::string>& items) {
@@ -42,26 +45,34 @@ SegmentComparison compare_segments(const nlohmann::json& model, const std::strin
     throw InputError("invalid --metric `" + metric +
                      "`; expected one of: " + joined(comparison_metrics()));
   }
+  check_model_format_version(model, source);
   if (!model.is_object() || !model.contains("segment_coefficients") ||
       !model.contains("segments") || !model.contains("global_performance")) {
     throw InputError(source + ": not a segmented model (no `segments`); fit with --segments");
   }
   SegmentComparison out;
   out.metric = metric;
-  const std::vector<std::string> all = model["segments"].get<std::vector<std::string>>();
+  const std::vector<std::string> all =
+      model_strings(model_field(model, "segments", source), source, "segments");
+  const nlohmann::json& coefficients = model_field(model, "segment_coefficients", source);
   out.segments = segments.empty() ? all : segments;
+  std::vector<const nlohmann::json*> performance;
   for (const std::string& s : out.segments) {
-    if (!model["segment_coefficients"].contains(s)) {
+    if (!coefficients.is_object() || !coefficients.contains(s)) {
       throw InputError(source + ": no segment `" + s + "`; segments are: " + joined(all));
     }
+    const std::string path = "segment_coefficients." + s;
+    performance.push_back(&model_field(model_field(coefficients, s, source, "segment_coefficients"),
+                                       "performance", source, path));
   }
-  out.channels = model["config"]["channels"].get<std::vector<std::string>>();
+  const nlohmann::json& config = model_field(model, "config", source);
+  out.channels =
+      model_strings(model_field(config, "channels", source, "config"), source, "config.channels");
+  const nlohmann::json& global = model_field(model, "global_performance", source);
   for (const std::string& c : out.channels) {
     std::vector<double> row;
-    for (const std::string& s : out.segments) {
-      row.push_back(value_of(model["segment_coefficients"][s]["performance"], c, metric));
-    }
-    row.push_back(value_of(model["global_performance"], c, metric));
+    for (const nlohmann::json* perf : performance) row.push_back(value_of(*perf, c, metric));
+    row.push_back(value_of(global, c, metric));
     out.values.push_back(row);
   }
   out.segments.push_back("GLOBAL");

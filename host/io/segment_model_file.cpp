@@ -19,7 +19,8 @@ SegmentModelFile segment_model_from_json(const nlohmann::json& j, const std::str
     if (!g.is_array()) throw InputError(path + ": `global_channels` must be an array of names");
     for (const nlohmann::json& name : g) {
       if (!name.is_string())
-        throw InputError(path + ": `global_channels` holds `" + name.dump() + "`; expected names");
+        throw InputError(path + ": `global_channels` holds `" + json_excerpt(name) +
+                         "`; expected names");
       out.global_channels.push_back(name.get<std::string>());
     }
   }

@@ -4,6 +4,7 @@
 
 #include "host/io/csv_writer.hpp"
 #include "host/io/hyperparameters_file.hpp"
+#include "host/io/model_json.hpp"
 #include "host/io/segment_tables.hpp"
 
 namespace mmm {
@@ -104,6 +105,7 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
   const int C = r.problem.channels();
   nlohmann::json j;
   j["format"] = "mmm-model";
+  j["format_version"] = kModelFormatVersion;
   j["version"] = MMM_VERSION;
   j["config"] = {{"data", o.data_path},
                  {"date_col", d0.date_column},

@@ -8,8 +8,10 @@
 #include <sstream>
 
 #include "host/common/errors.hpp"
+#include "host/common/input_file.hpp"
 #include "host/data/csv_table.hpp"
 #include "host/io/csv_writer.hpp"
+#include "host/io/json_file.hpp"
 
 namespace mmm {
 namespace {
@@ -126,7 +128,7 @@ Interval interval_at(const nlohmann::json& j, const std::string& key, const std:
 }
 
 bool parse_double(const std::string& text, double& out) {
-  if (text.empty()) return false;
+  if (text.empty() || text.find_first_of("xX") != std::string::npos) return false;  // no hex
   char* end = nullptr;
   errno = 0;
   out = std::strtod(text.c_str(), &end);
@@ -169,6 +171,7 @@ void write_sweep_outputs(const SweepReport& r, OutputDir& out) {
 
 SweepCheckpoint read_sweep_checkpoint(const std::string& dir) {
   const std::string state_path = dir + "/sweep_state.json";
+  require_regular_file(state_path, "sweep state");
   std::ifstream in(state_path);
   if (!in) {
     throw InputError("cannot --resume: no `" + state_path +
@@ -176,12 +179,7 @@ SweepCheckpoint read_sweep_checkpoint(const std::string& dir) {
   }
   std::stringstream text;
   text << in.rdbuf();
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw InputError(state_path + ": not valid JSON (" + e.what() + ")");
-  }
+  const nlohmann::json j = parse_json_text(text.str(), state_path);
   SweepCheckpoint cp;
   cp.source = state_path;
   if (!j.is_object() || j.value("format", "") != "mmm sweep state") {
@@ -223,6 +221,7 @@ SweepCheckpoint read_sweep_checkpoint(const std::string& dir) {
   // A sweep stopped before its first chunk (or whose every fit failed) has a header-only top
   // file, which the CSV reader rightly rejects as data; here it just means an empty top-K.
   const std::string top_path = dir + "/sweep_top.csv";
+  require_regular_file(top_path, "sweep top file");
   std::ifstream top_in(top_path, std::ios::binary);
   if (!top_in) throw InputError("cannot --resume: no `" + top_path + "`");
   std::stringstream top_text;

@@ -4,6 +4,7 @@
 
 #include "host/bootstrap/bootstrap.hpp"
 #include "host/common/errors.hpp"
+#include "host/validation/time_series_cv.hpp"
 
 namespace mmm {
 
@@ -55,9 +56,11 @@ void check_fit_options(const FitOptions& o) {
     throw InputError("invalid --segment-shrinkage " + std::to_string(o.segment_shrinkage) +
                      ": expected a number ≥ 0");
   }
-  if (!(o.ridge_lambda > 0)) {
-    throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
+  if (!(o.ridge_lambda > 0) || !std::isfinite(o.ridge_lambda)) {
+    throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) +
+                     ": expected a finite number > 0");
   }
+  make_folds(0, o.cv);  // the CV windows, checked before the search rather than after it
   if (!(o.budget_change_limit >= 0 && o.budget_change_limit <= 1)) {
     throw InputError("invalid --budget-change-limit " + std::to_string(o.budget_change_limit) +
                      ": expected a fraction in [0, 1]");

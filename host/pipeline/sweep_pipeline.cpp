@@ -31,8 +31,9 @@ void check_options(const SweepOptions& o, const Dataset& data, const ModelData& 
                      std::to_string(kMaxSweepTop));
   }
   check_thread_count(o.threads);
-  if (!(o.ridge_lambda > 0)) {
-    throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) + ": expected > 0");
+  if (!(o.ridge_lambda > 0) || !std::isfinite(o.ridge_lambda)) {
+    throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) +
+                     ": expected a finite number > 0");
   }
   if (o.chunk < 0) throw InputError("invalid --chunk " + std::to_string(o.chunk));
   check_data_fits_model(data, model);

@@ -8,6 +8,7 @@
 #include "host/features/controls.hpp"
 #include "host/io/csv_writer.hpp"
 #include "host/io/hyperparameters_file.hpp"
+#include "host/io/model_json.hpp"
 #include "host/model/model_data.hpp"
 
 namespace mmm {
@@ -29,8 +30,8 @@ Eigen::VectorXd quantile_rows(const Eigen::MatrixXd& draws, double q) {
 
 NewSegmentPrediction predict_new_segment(const nlohmann::json& model, const std::string& source,
                                          const std::string& data_path, double ci) {
-  if (!model.is_object() || !model.contains("segments") || !model.contains("global") ||
-      !model["global"].contains("intercept")) {
+  check_model_format_version(model, source);
+  if (!model.is_object() || !model.contains("segments") || !model.contains("global")) {
     throw InputError(source +
                      ": not a segmented model (no `segments`/`global`); fit with "
                      "--segments");
@@ -38,12 +39,24 @@ NewSegmentPrediction predict_new_segment(const nlohmann::json& model, const std:
   if (!(ci > 0 && ci < 1)) {
     throw InputError("invalid --ci " + std::to_string(ci) + ": expected a level in (0, 1)");
   }
-  const nlohmann::json& cfg = model["config"];
+  const nlohmann::json& cfg = model_field(model, "config", source);
+  const auto config_field = [&](const char* key) -> const nlohmann::json& {
+    return model_field(cfg, key, source, "config");
+  };
   ColumnSelection sel;
-  sel.date_column = cfg["date_col"].get<std::string>();
-  sel.kpi_column = cfg["kpi_col"].get<std::string>();
-  sel.channels = cfg["channels"].get<std::vector<std::string>>();
-  sel.controls = cfg["controls"].get<std::vector<std::string>>();
+  sel.date_column = model_string(config_field("date_col"), source, "config.date_col");
+  sel.kpi_column = model_string(config_field("kpi_col"), source, "config.kpi_col");
+  sel.channels = model_strings(config_field("channels"), source, "config.channels");
+  sel.controls = model_strings(config_field("controls"), source, "config.controls");
+  const nlohmann::json& global = model_field(model, "global", source);
+  const std::vector<double> coef_v =
+      model_numbers(model_field(global, "coef", source, "global"), source, "global.coef");
+  const double mean_intercept =
+      model_number(model_field(global, "intercept", source, "global"), source, "global.intercept");
+  const nlohmann::json& hyper_json = model_field(model, "hyperparameters", source);
+  const nlohmann::json no_draws = nlohmann::json::array();
+  const nlohmann::json& jd = global.contains("coef_draws") ? global.at("coef_draws") : no_draws;
+  if (!jd.is_array()) throw InputError(source + ": `global.coef_draws` must be an array");
   sel.allow_all_zero_channels = true;
   CsvTable table = read_csv_file(data_path);
   NewSegmentPrediction p;
@@ -55,14 +68,12 @@ NewSegmentPrediction predict_new_segment(const nlohmann::json& model, const std:
     sel.kpi_column = kNoKpi;
   }
   const Dataset data = build_dataset(table, sel);
-  const Hyperparameters hyper =
-      hyperparameters_from_json(model["hyperparameters"], source, data.channels);
+  const Hyperparameters hyper = hyperparameters_from_json(hyper_json, source, data.channels);
   std::vector<double> h3;
   for (const ChannelHyper& h : hyper.channels) h3.insert(h3.end(), {h.theta, h.alpha, h.gamma});
   const ControlMatrix controls = build_controls(data);
   const int C = data.channel_count(), T = data.rows();
   const int K = static_cast<int>(controls.values.cols());
-  const std::vector<double> coef_v = model["global"]["coef"].get<std::vector<double>>();
   if (static_cast<int>(coef_v.size()) != C + K) {
     throw InputError(source + ": global coefficients have " + std::to_string(coef_v.size()) +
                      " entries; the data gives " + std::to_string(C + K) + " columns");
@@ -78,8 +89,7 @@ NewSegmentPrediction predict_new_segment(const nlohmann::json& model, const std:
   // Intercept: the new market's own level when its KPI history is there, else the average
   // segment's.
   auto intercept_for = [&](const Eigen::VectorXd& c) {
-    return p.has_kpi ? data.kpi.mean() - (X * c).mean()
-                     : model["global"]["intercept"].get<double>();
+    return p.has_kpi ? data.kpi.mean() - (X * c).mean() : mean_intercept;
   };
   p.intercept = intercept_for(coef);
   p.contribution = h * coef.head(C).asDiagonal();
@@ -91,7 +101,6 @@ NewSegmentPrediction predict_new_segment(const nlohmann::json& model, const std:
   for (int c = 0; c < C; ++c)
     p.roi[c] = p.spend[c] > 0 ? p.contribution.col(c).sum() / p.spend[c] : std::nan("");
 
-  const nlohmann::json& jd = model["global"].value("coef_draws", nlohmann::json::array());
   p.draws = static_cast<int>(jd.size());
   p.media_lower = p.media_upper = p.media;
   p.predicted_lower = p.predicted_upper = p.predicted;
@@ -99,7 +108,8 @@ NewSegmentPrediction predict_new_segment(const nlohmann::json& model, const std:
   if (p.draws > 0) {
     Eigen::MatrixXd media(T, p.draws), pred(T, p.draws), roi(C, p.draws);
     for (int b = 0; b < p.draws; ++b) {
-      const std::vector<double> d = jd[b].get<std::vector<double>>();
+      const std::vector<double> d =
+          model_numbers(jd[b], source, "global.coef_draws[" + std::to_string(b) + "]");
       if (static_cast<int>(d.size()) != C + K) throw InputError(source + ": bad coef_draws entry");
       const Eigen::Map<const Eigen::VectorXd> cb(d.data(), C + K);
       media.col(b) = h * cb.head(C);

@@ -292,6 +292,7 @@ SegmentReport run_segment_fit(const FitOptions& options) {
   r.column_names.insert(r.column_names.end(), controls0.names.begin(), controls0.names.end());
 
   ThreadPool pool(o.threads);
+  if (!pool.notice().empty()) r.notices.push_back(pool.notice());
   const SegmentBackend backend = make_segment_backend(o.device, r.problem.count(), pool.size());
   r.backend = backend.name;
   if (!backend.notice.empty()) r.notices.push_back(backend.notice);

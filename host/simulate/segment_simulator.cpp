@@ -45,12 +45,14 @@ SegmentSimulation simulate_segments(const SimulationOptions& options, int segmen
   if (segments < 1) {
     throw InputError("invalid --segments " + std::to_string(segments) + ": expected ≥ 1");
   }
-  if (!(spread >= 0)) {
-    throw InputError("invalid --segment-spread " + std::to_string(spread) + ": expected ≥ 0");
+  // Infinite spreads would write inf and nan into the simulated data.
+  if (!(spread >= 0) || !std::isfinite(spread)) {
+    throw InputError("invalid --segment-spread " + std::to_string(spread) +
+                     ": expected a finite number ≥ 0");
   }
-  if (!(hyper_spread >= 0)) {
+  if (!(hyper_spread >= 0) || !std::isfinite(hyper_spread)) {
     throw InputError("invalid --segment-hyper-spread " + std::to_string(hyper_spread) +
-                     ": expected ≥ 0");
+                     ": expected a finite number ≥ 0");
   }
   SegmentSimulation out;
   out.spread = spread;

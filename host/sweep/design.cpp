@@ -68,6 +68,12 @@ std::string design_name(DesignKind kind) {
 }
 
 std::uint64_t grid_size(int points_per_axis, int dimensions) {
+  // Checked here, not by the callers: the size is the first thing each of them computes, and
+  // the division below needs at least one point per axis.
+  if (points_per_axis < 1) {
+    throw InputError("invalid --grid-points " + std::to_string(points_per_axis) +
+                     ": expected at least 1 point per axis");
+  }
   std::uint64_t total = 1;
   for (int d = 0; d < dimensions; ++d) {
     if (total > kMaxGridPoints / static_cast<std::uint64_t>(points_per_axis)) {
@@ -119,10 +125,6 @@ Design::Design(const DesignOptions& o) : options_(o) {
       break;
     }
     case DesignKind::kGrid: {
-      if (o.grid_points < 1) {
-        throw InputError("invalid --grid-points " + std::to_string(o.grid_points) +
-                         ": expected at least 1 point per axis");
-      }
       const std::uint64_t size = grid_size(o.grid_points, D);
       if (size > kMaxGridPoints) {
         throw InputError("--design grid with --grid-points " + std::to_string(o.grid_points) +

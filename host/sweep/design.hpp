@@ -32,6 +32,7 @@ struct DesignOptions {
 constexpr std::uint64_t kMaxGridPoints = std::uint64_t{1} << 40;
 
 /// Number of points of a K^D grid, or kMaxGridPoints + 1 when it is larger than that.
+/// InputError (exit 2) for K < 1.
 std::uint64_t grid_size(int points_per_axis, int dimensions);
 
 class Design {

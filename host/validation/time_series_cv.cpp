@@ -7,10 +7,12 @@
 namespace mmm {
 
 std::vector<CvFold> make_folds(int rows, const CvOptions& o) {
-  if (o.train < 2 || o.test < 1 || o.step < 1) {
+  if (o.train < 2 || o.test < 1 || o.step < 1 || o.train > kMaxCvWindowRows ||
+      o.test > kMaxCvWindowRows || o.step > kMaxCvWindowRows) {
     throw InputError("invalid CV windows --cv-train " + std::to_string(o.train) + " --cv-test " +
                      std::to_string(o.test) + " --cv-step " + std::to_string(o.step) +
-                     ": expected train ≥ 2, test ≥ 1, step ≥ 1");
+                     ": expected train ≥ 2, test ≥ 1, step ≥ 1, each at most " +
+                     std::to_string(kMaxCvWindowRows) + " rows");
   }
   std::vector<CvFold> folds;
   for (int start = 0; start + o.train + o.test <= rows; start += o.step) {

@@ -12,6 +12,10 @@
 
 namespace mmm {
 
+/// The longest CV window (rows) accepted for --cv-train, --cv-test and --cv-step: far beyond
+/// any weekly history, and small enough that start + train + test stays well inside `int`.
+constexpr int kMaxCvWindowRows = 1000000;
+
 struct CvOptions {
   int train = 52;
   int test = 13;
@@ -34,7 +38,8 @@ struct CvReport {
   std::string notice;           ///< why CV was skipped
 };
 
-/// Row windows of every fold for T rows; empty when T < train + test.
+/// Row windows of every fold for T rows; empty when T < train + test. InputError (exit 2)
+/// for a window below its minimum or above kMaxCvWindowRows.
 std::vector<CvFold> make_folds(int rows, const CvOptions& options);
 
 /// Fits each fold with fixed hyperparameters (θ, α, γ per channel) and scores its test rows.
