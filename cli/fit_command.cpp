@@ -266,7 +266,7 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--nested-budget", F.o.nested_budget,
       [](FitOptions& o, const long& v) { o.nested_budget = v; },
       "nested bootstrap: re-run the search with this many evaluations in every resample "
-      "(default 500 when searching; 0 = hyperparameters fixed, the --reference bootstrap)");
+      "(default 300 when searching; 0 = hyperparameters fixed, the --reference bootstrap)");
   flag<double>(
       app, F, "--ci", F.o.ci, [](FitOptions& o, const double& v) { o.ci = v; },
       "confidence level of the bootstrap intervals (default 0.90)");

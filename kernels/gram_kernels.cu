@@ -122,8 +122,9 @@ __global__ void __launch_bounds__(kSolveThreads) ridge_solve_kernel(const SolveA
   a.intercept[i] = 0.0;
   a.r2[i] = 0.0;
   const GramRidgeShape shape{p, a.media, a.lambda, a.penalty_weight, a.nonnegative_media};
-  const GramRidgeOutput out{a.coef_scaled + off, coef,    mean, a.scale + off,
-                            a.intercept + i,     a.r2 + i};
+  double kpi_mean = 0.0;
+  const GramRidgeOutput out{a.coef_scaled + off, coef,     mean,     a.scale + off,
+                            a.intercept + i,     a.r2 + i, &kpi_mean};
   a.loss[i] =
       solve_ridge_from_gram(a.gram + static_cast<std::size_t>(i) * ld * ld, ld, shape,
                             a.work + static_cast<std::size_t>(i) * gram_ridge_work_size(p), out);
@@ -135,7 +136,8 @@ __global__ void __launch_bounds__(kSolveThreads) ridge_solve_kernel(const SolveA
     intercept -= coef[j] * s;
   }
   a.intercept[i] = intercept;
-  if (a.nonnegative_media) a.loss[i] += excess_media_share(coef, mean, intercept, p, a.media);
+  if (a.nonnegative_media)
+    a.loss[i] += excess_media_share(coef, mean, a.media, kpi_mean + a.shift[p + 1]);
 }
 
 }  // namespace

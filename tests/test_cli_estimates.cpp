@@ -37,7 +37,7 @@ class CliEstimates : public ::testing::Test {
     return run_mmm(args);
   }
   static nlohmann::json model(const std::string& out) {
-    return read_json(*dir_ / out / "model.json");
+    return read_json(*dir_ / (out + "/model.json"));
   }
   static inline TempDir* dir_ = nullptr;
 };
@@ -51,7 +51,7 @@ TEST_F(CliEstimates, DefaultFitKeepsMediaNonNegativeAndTheBaselinePositive) {
   EXPECT_EQ(m["search"]["nonnegative_media"], true);
   const std::vector<double> coef = m["coefficients"]["coef"];
   for (int c = 0; c < 8; ++c) EXPECT_GE(coef[c], 0.0) << "channel " << c;
-  const CsvFile d = read_csv(*dir_ / "long" / "decomposition.csv");
+  const CsvFile d = read_csv(*dir_ / "long/decomposition.csv");
   const int baseline = d.column("BASELINE");
   ASSERT_GE(baseline, 0);
   double sum = 0.0;

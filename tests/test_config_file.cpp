@@ -142,7 +142,8 @@ TEST(ConfigFile, EmptyFileChangesNothing) {
   TempDir dir;
   FitOptions o;
   apply_config_file(dir.write("empty.toml", ""), o);
-  EXPECT_EQ(o.budget, 500);
+  EXPECT_EQ(o.budget, kAutoBudget);
+  EXPECT_EQ(resolved_fit_options(o).budget, kDefaultBudget);
   EXPECT_EQ(o.device, "auto");
 }
 

@@ -167,13 +167,25 @@ TEST(NonnegativeRidge, ReferenceObjectivePenalizesNegativeMedia) {
 }
 
 TEST(ExcessMediaShare, ZeroWhileTheBaselineIsPositiveThenTheExcessShare) {
-  // Two media, one control: mean KPI = intercept + Σ coef·mean = 10 + 2·3 + 1·4 + 5·2 = 30.
+  // Two media: mean media contribution Σ coef·mean = 2·3 + 1·4 = 10 (the control is not media).
   const double coef[3] = {2.0, 1.0, 5.0}, mean[3] = {3.0, 4.0, 2.0};
-  EXPECT_EQ(excess_media_share(coef, mean, 10.0, 3, 2), 0.0);  // media 10 of 30
+  EXPECT_EQ(excess_media_share(coef, mean, 2, 30.0), 0.0);  // media 10 of 30
+  EXPECT_EQ(excess_media_share(coef, mean, 2, 10.0), 0.0);  // exactly all of it
   // Media 10 of a mean KPI of 5: the baseline is −5, media is 200% of the KPI.
-  EXPECT_DOUBLE_EQ(excess_media_share(coef, mean, -15.0, 3, 2), 1.0);
+  EXPECT_DOUBLE_EQ(excess_media_share(coef, mean, 2, 5.0), 1.0);
   // A KPI whose mean is not positive has no share to bound.
-  EXPECT_EQ(excess_media_share(coef, mean, -30.0, 3, 2), 0.0);
+  EXPECT_EQ(excess_media_share(coef, mean, 2, -30.0), 0.0);
+}
+
+TEST(ExcessMediaShare, TheSolveReportsTheKpiMean) {
+  const Problem pr = random_problem(50, 3, 2, 1.0, 5);
+  const int p = 5;
+  const std::vector<double> G = gram_of(pr);
+  std::vector<double> work(gram_ridge_work_size(p));
+  double kpi_mean = 0.0;
+  GramRidgeOutput out{nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, &kpi_mean};
+  solve_ridge_from_gram(G.data(), p + 2, GramRidgeShape{p, 3, 1.0, 10.0, 1}, work.data(), out);
+  EXPECT_NEAR(kpi_mean, pr.y.mean(), 1e-12 * pr.y.mean());
 }
 
 }  // namespace

@@ -155,8 +155,14 @@ void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, cons
 
   const GramRidgeShape shape{p, C_, lambda_, penalty_weight_, nonnegative_media_};
   const size_t off = static_cast<size_t>(index) * p;
-  GramRidgeOutput o{out.coef_scaled.data() + off, out.coef.data() + off, out.mean.data() + off,
-                    out.scale.data() + off,       &out.intercept[index], &out.r2[index]};
+  double kpi_mean = 0.0;
+  GramRidgeOutput o{out.coef_scaled.data() + off,
+                    out.coef.data() + off,
+                    out.mean.data() + off,
+                    out.scale.data() + off,
+                    &out.intercept[index],
+                    &out.r2[index],
+                    &kpi_mean};
   out.loss[index] = solve_ridge_from_gram(G, ld, shape, ws.work.data(), o);
   // Undo the conditioning shifts: means move back, and the intercept absorbs the shifts.
   double intercept = out.intercept[index] + column_shift_[p + 1];
@@ -167,8 +173,8 @@ void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, cons
   }
   out.intercept[index] = intercept;
   if (nonnegative_media_) {
-    out.loss[index] +=
-        excess_media_share(out.coef.data() + off, out.mean.data() + off, intercept, p, C_);
+    out.loss[index] += excess_media_share(out.coef.data() + off, out.mean.data() + off, C_,
+                                          kpi_mean + column_shift_[p + 1]);
   }
 }
 

@@ -28,12 +28,13 @@ struct GramRidgeShape {
 
 /// Where the solve writes its results (p-long arrays, or single values; any may be null).
 struct GramRidgeOutput {
-  double* b_scaled;   ///< coefficients of the standardized columns (scikit-learn's coef_)
-  double* coef;       ///< coefficients in the columns' own units: b / σ
-  double* mean;       ///< weighted column means
-  double* scale;      ///< population standard deviations (1 for constant columns)
-  double* intercept;  ///< ȳ − Σ coef·mean (one value)
-  double* r2;         ///< R² on the weighted rows (one value)
+  double* b_scaled;            ///< coefficients of the standardized columns (scikit-learn's coef_)
+  double* coef;                ///< coefficients in the columns' own units: b / σ
+  double* mean;                ///< weighted column means
+  double* scale;               ///< population standard deviations (1 for constant columns)
+  double* intercept;           ///< ȳ − Σ coef·mean (one value)
+  double* r2;                  ///< R² on the weighted rows (one value)
+  double* kpi_mean = nullptr;  ///< weighted mean of the KPI column as given (one value)
 };
 
 /// Reads G(i, j) from the lower triangle of a column-major matrix with leading dimension ld.
@@ -254,33 +255,31 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
     if (out.mean) out.mean[j] = mean[j];
     if (out.scale) out.scale[j] = scale[j];
   }
-  // ‖y − ŷ‖² = S_yy − 2bᵀr + bᵀ(A − λI)b. At the unconstrained optimum (A b = r) that is
-  // S_yy − bᵀr − λ‖b‖²; a constrained b needs the quadratic form itself.
-  double rss = syy - btr - shape.lambda * btb;
-  if (constrained) {
-    double quad = 0.0;
-    for (int j = 0; j < p; ++j) quad += b[j] * symmetric_row_dot(A0, p, j, b);
-    rss = syy - 2.0 * btr + quad - shape.lambda * btb;
-  }
+  // ‖y − ŷ‖² = S_yy − 2bᵀr + bᵀ(A − λI)b, and bᵀA b = bᵀr at the optimum: unconstrained,
+  // A b = r; constrained, the passive rows solve A b = r and the others have b_j = 0. So
+  // S_yy − bᵀr − λ‖b‖² either way, the form with the least cancellation.
+  const double rss = syy - btr - shape.lambda * btb;
   const double r2 = 1.0 - rss / syy;
   if (out.intercept) *out.intercept = intercept;
   if (out.r2) *out.r2 = r2;
+  if (out.kpi_mean) *out.kpi_mean = ybar;
   return (1.0 - r2) + shape.penalty_weight * penalty;
 }
 
 /// The default model's plausibility term, added to the loss by both backends once the
-/// conditioning shifts are undone (coef, mean and intercept in KPI units): how far the media's
+/// conditioning shifts are undone (coef and mean in KPI units): how far the media's
 /// mean contribution exceeds the KPI's mean, as a fraction of it. Beyond 1 the mean baseline
 /// (intercept + controls) is negative, the signature of a near-constant Hill column whose
 /// coefficient trades off against the intercept; such a fit may have the lower 1 − R², but it
 /// is not a model to choose. 0 when the KPI's mean is not positive (no share to speak of).
-MMM_HD inline double excess_media_share(const double* coef, const double* mean, double intercept,
-                                        int parameters, int media) {
-  double ybar = intercept, media_mean = 0.0;
-  for (int j = 0; j < parameters; ++j) {
-    ybar += coef[j] * mean[j];
-    if (j < media) media_mean += coef[j] * mean[j];
-  }
+///
+/// `kpi_mean` is the KPI's weighted mean itself (not intercept + Σ coef·mean, which cancels
+/// badly exactly when the baseline is far below 0).
+MMM_HD inline double excess_media_share(const double* coef, const double* mean, int media,
+                                        double kpi_mean) {
+  const double ybar = kpi_mean;
+  double media_mean = 0.0;
+  for (int j = 0; j < media; ++j) media_mean += coef[j] * mean[j];
   if (!(ybar > 0.0)) return 0.0;
   const double excess = media_mean / ybar - 1.0;
   return excess > 0.0 ? excess : 0.0;

@@ -21,7 +21,7 @@ constexpr int kMaxThreads = 1024;
 /// Defaults of the estimator (chosen by measurement: bench/RESULTS.md, "Estimates"), and the
 /// reference pipeline's, which --reference and segmented fits keep.
 constexpr long kDefaultBudget = 2000;
-constexpr long kDefaultNestedBudget = 500;
+constexpr long kDefaultNestedBudget = 300;
 constexpr long kReferenceBudget = 500;
 /// "Not given": resolved_fit_options fills these in from the defaults above.
 constexpr long kAutoBudget = -1;
