@@ -1,11 +1,15 @@
 // Candidate evaluations per second of each available backend over the SPEC §13 grid
 // (T weeks × C channels, K = 9 default controls), one batch of `population` candidates per
-// iteration. Run: build/bench/mmm_bench --benchmark_counters_tabular=true
+// iteration: the reference objective (unconstrained ridge + penalty) over the whole grid, the
+// default one (non-negative media, media-share term) at T = 104/156, C = 8/20; and bootstrap
+// resamples per second (one candidate under B = 10,000 resampled row weights, 156 × 20).
+// Run: build/bench/mmm_bench --benchmark_counters_tabular=true
 
 #include <benchmark/benchmark.h>
 
 #include "host/backend/cpu_evaluator.hpp"
 #include "host/backend/device.hpp"
+#include "host/bootstrap/bootstrap.hpp"
 #include "host/common/philox.hpp"
 #include "host/features/controls.hpp"
 #include "host/model/model_data.hpp"
@@ -44,11 +48,12 @@ std::vector<double> random_candidates(const ModelData& m, int population) {
   return out;
 }
 
-void run_backend(benchmark::State& state, const std::string& device) {
+void run_backend(benchmark::State& state, const std::string& device, bool nonnegative = false) {
   const int T = static_cast<int>(state.range(0));
   const int C = static_cast<int>(state.range(1));
   const int population = static_cast<int>(state.range(2));
-  const ModelData m = synthetic_problem(T, C);
+  ModelData m = synthetic_problem(T, C);
+  m.nonnegative_media = nonnegative;
   std::unique_ptr<Evaluator> ev;
   try {
     ev = make_evaluator(parse_device(device), m, 0, nullptr);
@@ -69,6 +74,35 @@ void run_backend(benchmark::State& state, const std::string& device) {
 
 void BM_CpuEvaluate(benchmark::State& state) { run_backend(state, "cpu"); }
 void BM_CudaEvaluate(benchmark::State& state) { run_backend(state, "cuda"); }
+void BM_CpuEvaluateDefault(benchmark::State& state) { run_backend(state, "cpu", true); }
+void BM_CudaEvaluateDefault(benchmark::State& state) { run_backend(state, "cuda", true); }
+
+/// B bootstrap resamples of one candidate (fixed hyperparameters), the default objective.
+void run_bootstrap(benchmark::State& state, const std::string& device) {
+  const int T = static_cast<int>(state.range(0)), C = static_cast<int>(state.range(1));
+  const int B = static_cast<int>(state.range(2));
+  ModelData m = synthetic_problem(T, C);
+  m.nonnegative_media = true;
+  std::unique_ptr<Evaluator> ev;
+  try {
+    ev = make_evaluator(parse_device(device), m, 0, nullptr);
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  const std::vector<double> hyper = random_candidates(m, 1);
+  BootstrapOptions o;
+  o.resamples = B;
+  for (auto _ : state) {
+    BootstrapReport r = bootstrap_intervals(m, hyper, o, *ev);
+    benchmark::DoNotOptimize(r.roi_lower.data());
+  }
+  state.counters["resamples/s"] =
+      benchmark::Counter(static_cast<double>(B) * state.iterations(), benchmark::Counter::kIsRate);
+  state.SetLabel(ev->name());
+}
+void BM_CpuBootstrap(benchmark::State& state) { run_bootstrap(state, "cpu"); }
+void BM_CudaBootstrap(benchmark::State& state) { run_bootstrap(state, "cuda"); }
 
 void cpu_grid(benchmark::internal::Benchmark* b) {
   for (int T : {104, 156, 260})
@@ -88,6 +122,30 @@ BENCHMARK(BM_CpuEvaluate)
 BENCHMARK(BM_CudaEvaluate)
     ->Apply(cuda_grid)
     ->ArgNames({"T", "C", "pop"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+void default_grid(benchmark::internal::Benchmark* b, int population) {
+  for (int T : {104, 156})
+    for (int C : {8, 20}) b->Args({T, C, population});
+}
+BENCHMARK(BM_CpuEvaluateDefault)
+    ->Apply([](benchmark::internal::Benchmark* b) { default_grid(b, 4096); })
+    ->ArgNames({"T", "C", "pop"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaEvaluateDefault)
+    ->Apply([](benchmark::internal::Benchmark* b) { default_grid(b, 16384); })
+    ->ArgNames({"T", "C", "pop"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CpuBootstrap)
+    ->Args({156, 20, 10000})
+    ->ArgNames({"T", "C", "B"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaBootstrap)
+    ->Args({156, 20, 10000})
+    ->ArgNames({"T", "C", "B"})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
