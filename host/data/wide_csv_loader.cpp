@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "host/common/errors.hpp"
+#include "host/data/channel_detection.hpp"
 
 namespace mmm {
 namespace {
@@ -277,11 +278,14 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
   }
   std::vector<int> channel_cols;
   const bool auto_channels = sel.channels.empty();
+  ds.dates = read_dates(t, date_col);
   if (!auto_channels) {
     for (const std::string& name : sel.channels) {
       channel_cols.push_back(roles.claim(name, "channel", "--channels"));
     }
   } else {
+    std::vector<int> numeric;
+    std::vector<std::string> numeric_names;
     for (std::size_t j = 0; j < t.header.size(); ++j) {
       const int c = static_cast<int>(j);
       if (!roles.free(c)) continue;
@@ -291,14 +295,38 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
         continue;
       }
       if (scan_column(t, c).mostly_numeric) {
-        channel_cols.push_back(c);
+        numeric.push_back(c);
+        numeric_names.push_back(t.header[j]);
       } else {
         ds.notices.push_back("ignoring column `" + t.header[j] + "`: it is not numeric");
       }
     }
+    // Event dummies, time indexes, controls by name and Robyn's exposure columns are not
+    // spend (host/data/channel_detection.hpp); each decision is said.
+    const bool spend_suffix = uses_spend_suffix(numeric_names);
+    std::vector<std::string> auto_controls;
+    for (int c : numeric) {
+      long empty_cells = 0;  // counted again (and reported) when the column is read as spend
+      const ColumnDecision d = classify_column(t.header[c], read_numbers(t, c, true, &empty_cells),
+                                               ds.dates, spend_suffix);
+      if (d.role == ColumnRole::Spend) {
+        channel_cols.push_back(c);
+      } else if (d.role == ColumnRole::Control && sel.controls.empty()) {
+        control_cols.push_back(c);
+        auto_controls.push_back(t.header[c]);
+        ds.notices.push_back("column `" + t.header[c] + "` is a control, not spend: " + d.reason);
+      } else {
+        ds.notices.push_back(
+            "column `" + t.header[c] + "` is not used as spend: " + d.reason +
+            (d.role == ColumnRole::Control ? " (add it to --controls to use it)" : ""));
+      }
+    }
+    if (!auto_controls.empty()) {
+      ds.notices.push_back("using controls " + join(auto_controls) +
+                           " (found automatically; set --controls to choose)");
+    }
   }
 
-  ds.dates = read_dates(t, date_col);
   ds.kpi = read_numbers(t, kpi_col, false, nullptr);
 
   const Eigen::Index rows = static_cast<Eigen::Index>(t.rows.size());
