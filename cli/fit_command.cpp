@@ -209,6 +209,8 @@ int run_segments(const FitOptions& o, OutputDir& out, bool json) {
   if (!o.quiet) {
     for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
   }
+  // Warnings are about the result, not progress: printed even with --quiet.
+  for (const auto& d : r.diagnostics) std::fprintf(stderr, "warning: %s\n", d.message.c_str());
   if (json) {
     std::printf("%s\n", segment_summary_json(r, o.out_dir).dump().c_str());
   } else {

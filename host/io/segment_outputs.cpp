@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "host/io/csv_writer.hpp"
+#include "host/io/fit_outputs.hpp"
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/model_json.hpp"
 #include "host/io/segment_tables.hpp"
@@ -214,6 +215,7 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
   j["bootstrap"] = {{"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
                     {"failed", r.bootstrap.failed},
                     {"ci", o.ci}};
+  j["diagnostics"] = diagnostics_json(r.diagnostics);
   j["backend"] = r.backend;
   j["timings_seconds"] = {{"total", r.seconds_total},
                           {"search", r.seconds_search},
@@ -235,6 +237,7 @@ nlohmann::json segment_summary_json(const SegmentReport& r, const std::string& o
           {"seconds", r.seconds_total},
           {"search_seconds", r.seconds_search},
           {"bootstrap", r.bootstrapped ? r.bootstrap.resamples : 0},
+          {"warnings", diagnostics_json(r.diagnostics)},
           {"backend", r.backend},
           {"channels", r.problem.channels()},
           {"rows", r.problem.total_rows()},

@@ -16,6 +16,7 @@
 #include "host/io/segment_model_file.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
 #include "host/segments/segment_backend.hpp"
+#include "host/segments/segment_figures.hpp"
 #include "host/segments/segment_hyper_search.hpp"
 
 namespace mmm {
@@ -382,6 +383,7 @@ SegmentReport run_segment_fit(const FitOptions& options) {
     }
   }
   r.seconds_bootstrap = since(t_boot);
+  r.diagnostics = segment_plausibility_checks(r);
   r.seconds_total = since(t0);
   return r;
 }

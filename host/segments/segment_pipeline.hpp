@@ -10,6 +10,7 @@
 
 #include "host/allocation/budget_allocator.hpp"
 #include "host/data/segmented_loader.hpp"
+#include "host/diagnostics/plausibility.hpp"
 #include "host/model/hyperparameters.hpp"
 #include "host/pipeline/fit_options.hpp"
 #include "host/search/differential_evolution.hpp"
@@ -68,6 +69,8 @@ struct SegmentReport {
   SegmentBootstrap bootstrap;
   std::string backend;
   std::vector<std::string> notices;
+  /// Plausibility warnings (host/segments/segment_figures): printed and in model.json.
+  std::vector<Diagnostic> diagnostics;
   double seconds_total = 0.0, seconds_search = 0.0, seconds_cv = 0.0, seconds_bootstrap = 0.0;
   double seconds_segment_search = 0.0;
 
