@@ -219,6 +219,18 @@ def trial_spread(found, results):
             vals = [fnum(r[cols[0]]) for r in results]
             return median(vals), f"median {cols[0]}"
     for path, v in sorted(found.items()):
+        # mmm's own `trials`: per channel the ROI's range over the trials relative to its
+        # median, then the median over channels (the stability figure the fit prints).
+        if isinstance(v, list) and len(v) > 1 and all(
+                isinstance(x, dict) and isinstance(x.get("channels"), dict) for x in v):
+            spreads = []
+            for ch in v[0]["channels"]:
+                rois = [x["channels"][ch].get("roi") for x in v]
+                rois = [r for r in rois if isinstance(r, (int, float))]
+                if len(rois) > 1 and median(rois):
+                    spreads.append((max(rois) - min(rois)) / abs(median(rois)))
+            if spreads:
+                return median(spreads), f"median ROI range / ROI over {path}"
         if isinstance(v, list) and v:
             if all(isinstance(x, (int, float)) for x in v):
                 nums = v
