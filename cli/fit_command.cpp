@@ -9,6 +9,7 @@
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/fit_outputs.hpp"
+#include "host/io/output_files.hpp"
 #include "host/io/segment_outputs.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
 
@@ -375,7 +376,8 @@ Runner add_fit_command(CLI::App& app) {
       throw InputError("mmm fit: --data is required (or [data] path in --config)");
     if (o.out_dir.empty())
       throw InputError("mmm fit: --out is required (or [run] out in --config)");
-    OutputDir out(o.out_dir);  // checked before the work, so a bad --out fails fast
+    OutputDir out(o.out_dir,
+                  fit_output_files());  // checked before the work, so a bad --out fails fast
     if (!o.columns.segments.empty()) {
       // Features built for single-market fits that the segmented pipeline does not carry yet:
       // refuse them rather than silently ignore them.

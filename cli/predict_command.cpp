@@ -8,6 +8,7 @@
 #include "host/common/errors.hpp"
 #include "host/io/json_file.hpp"
 #include "host/io/output_dir.hpp"
+#include "host/io/output_files.hpp"
 #include "host/segments/new_segment.hpp"
 
 namespace mmm::cli {
@@ -38,7 +39,7 @@ Runner add_predict_command(CLI::App& app) {
           "mmm predict: only markets outside the data are predicted so far; pass --new-segment");
     }
     const nlohmann::json model = read_json_file(f->model, "model file");
-    OutputDir out(f->out);
+    OutputDir out(f->out, predict_output_files());
     const NewSegmentPrediction p = predict_new_segment(model, f->model, f->data, f->ci);
     out.add("predictions.csv", prediction_csv(p));
     out.commit();

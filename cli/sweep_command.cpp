@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
+#include "host/io/output_files.hpp"
 #include "host/io/sweep_all_writer.hpp"
 #include "host/io/sweep_files.hpp"
 #include "host/pipeline/sweep_pipeline.hpp"
@@ -89,7 +90,8 @@ Runner add_sweep_command(CLI::App& app) {
   F.n = app.add_option("--n", F.o.n, "candidates (default 100000; a grid: its size)");
   app.add_option("--top", F.o.top, "best candidates to keep (default 1000)");
   app.add_option("--grid-points", F.o.grid_points, "grid: points per axis (default 3)");
-  F.lambda = app.add_option("--ridge-lambda", F.o.ridge_lambda, "ridge penalty λ (default 1, as mmm fit)");
+  F.lambda =
+      app.add_option("--ridge-lambda", F.o.ridge_lambda, "ridge penalty λ (default 1, as mmm fit)");
   F.seed =
       app.add_option("--seed", F.o.seed, "design seed (default 1)")->check(CLI::NonNegativeNumber);
   F.device = app.add_option("--device", F.o.device, "auto | cpu | cuda | cuda:N (default auto)");
@@ -132,7 +134,8 @@ Runner add_sweep_command(CLI::App& app) {
       throw InputError("invalid --top " + std::to_string(o.top) + ": expected 1 to " +
                        std::to_string(kMaxSweepTop));
     }
-    OutputDir out(o.out_dir);  // checked before the work, so a bad --out fails fast
+    OutputDir out(o.out_dir,
+                  sweep_output_files());  // checked before the work, so a bad --out fails fast
     std::optional<SweepCheckpoint> checkpoint;
     if (o.resume) checkpoint = read_sweep_checkpoint(o.out_dir);
 
@@ -154,7 +157,10 @@ Runner add_sweep_command(CLI::App& app) {
       r = run_sweep(o, &g_stop, checkpoint, sink);
     }
     write_sweep_outputs(r, out);
-    if (all) all->commit();
+    if (all) {
+      all->commit();
+      out.keep("sweep_all.csv.gz");
+    }
     out.commit();
     if (!o.quiet) {
       for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());

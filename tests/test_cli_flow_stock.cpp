@@ -2,8 +2,10 @@
 // end to end (SPEC §9–11): the curve tables, model.json, the allocation and bad input.
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -152,6 +154,43 @@ TEST_F(CliFlowStock, BadInput) {
                             "--out", dir_ / "o3", "--quiet"}),
                    "stock_1");
   EXPECT_FALSE(fs::exists(dir_ / "o3"));
+}
+
+// A PID no process has: the planted temporary belongs to a run that is gone.
+int dead_pid() {
+  int pid = 999999;
+  while (::kill(pid, 0) == 0 || errno != ESRCH) --pid;
+  return pid;
+}
+
+TEST_F(CliFlowStock, PlainFitIntoAFlowFitsFolderLeavesOnlyItsOwnSet) {
+  // Issue 13: the folder is the set of one run. The flow fit's curve tables are gone after a
+  // plain fit into the same --out, a dead run's temporary is swept, the user's files stay.
+  ASSERT_EQ(fit({}, "res").exit_code, 0);
+  ASSERT_TRUE(fs::exists(dir_ / "res/flow_curves.csv"));
+  ASSERT_TRUE(fs::exists(dir_ / "res/stock_curves.csv"));
+  const std::string stale = ".model.json.tmp" + std::to_string(dead_pid());
+  write_text(fs::path(dir_ / "res") / stale, "partial");
+  write_text(dir_ / "res/notes.txt", "mine");
+  write_text(dir_ / "res/.notes.txt.tmp1", "mine too");        // not one of mmm's names
+  write_text(dir_ / "res/sweep_top.csv", "rank\n");            // another command's file
+  fs::create_directory(dir_ / "res/segment_performance.csv");  // a folder of that name
+  const CliResult plain =
+      run_mmm({"fit", "--data", dir_ / "data.csv", "--channels", "tv,search", "--out", dir_ / "res",
+               "--budget", "100", "--bootstrap", "0", "--quiet"});
+  ASSERT_EQ(plain.exit_code, 0) << describe(plain);
+  EXPECT_FALSE(fs::exists(dir_ / "res/flow_curves.csv"));
+  EXPECT_FALSE(fs::exists(dir_ / "res/stock_curves.csv"));
+  EXPECT_FALSE(fs::exists(fs::path(dir_ / "res") / stale));
+  EXPECT_EQ(read_text(dir_ / "res/notes.txt"), "mine");
+  EXPECT_EQ(read_text(dir_ / "res/.notes.txt.tmp1"), "mine too");
+  EXPECT_TRUE(fs::exists(dir_ / "res/sweep_top.csv"));
+  EXPECT_TRUE(fs::is_directory(dir_ / "res/segment_performance.csv"));
+  for (const char* name :
+       {"model.json", "model_results.csv", "response_curves.csv", "budget_allocation.csv",
+        "cv_folds.csv", "decomposition.csv", "search_trace.csv"}) {
+    EXPECT_TRUE(fs::exists(fs::path(dir_ / "res") / name)) << name;
+  }
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 // Output plumbing (SPEC §10): atomic output folders and CSV text.
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -106,6 +109,60 @@ TEST(OutputDir, RegularFileOrEmptyPathIsAnInputError) {
   // A path below a regular file cannot be created.
   msg = input_error([&] { OutputDir o(file + "/sub"); });
   EXPECT_TRUE(contains(msg, file + "/sub")) << msg;
+}
+
+TEST(OutputDir, CommitRemovesOnlyItsOwnNamesNotWrittenThisRun) {
+  TempDir dir;
+  const fs::path out = dir.path() / "run";
+  fs::create_directories(out);
+  write_text(out / "flow_curves.csv", "old");
+  write_text(out / "sweep_all.csv.gz", "old");
+  write_text(out / "sweep_top.csv", "old");
+  write_text(out / "notes.txt", "mine");
+  {
+    OutputDir o(out.string(), {"model.json", "flow_curves.csv", "sweep_all.csv.gz"});
+    o.add("model.json", "{}");
+    EXPECT_TRUE(fs::exists(out / "flow_curves.csv"));  // nothing goes before the commit
+    o.keep("sweep_all.csv.gz");
+    o.commit();
+  }
+  EXPECT_EQ(file_names(out), (std::vector<std::string>{"model.json", "notes.txt",
+                                                       "sweep_all.csv.gz", "sweep_top.csv"}));
+}
+
+TEST(OutputDir, AFailedRunRemovesNothingOfTheEarlierOne) {
+  TempDir dir;
+  const fs::path out = dir.path() / "run";
+  fs::create_directories(out);
+  write_text(out / "flow_curves.csv", "old");
+  {
+    OutputDir o(out.string(), {"model.json", "flow_curves.csv"});
+    o.add("model.json", "{}");
+  }  // no commit
+  EXPECT_EQ(file_names(out), std::vector<std::string>{"flow_curves.csv"});
+}
+
+TEST(OutputDir, FirstWriteSweepsTemporariesOfDeadRunsOnly) {
+  TempDir dir;
+  const fs::path out = dir.path() / "run";
+  fs::create_directories(out);
+  int dead = 999999;
+  while (::kill(dead, 0) == 0 || errno != ESRCH) --dead;
+  const std::string parent = std::to_string(::getppid());  // alive
+  write_text(out / (".model.json.tmp" + std::to_string(dead)), "x");
+  write_text(out / (".sweep_all.csv.gz.tmp" + std::to_string(dead)), "x");
+  write_text(out / (".cv_folds.csv.tmp" + parent), "x");
+  write_text(out / (".notes.txt.tmp" + std::to_string(dead)), "x");  // not mmm's name
+  write_text(out / ".model.json.tmpabc", "x");
+  {
+    OutputDir o(out.string());
+    EXPECT_EQ(file_names(out).size(), 5u);  // nothing happens before the first write
+    o.add("model_results.csv", "A\n");
+    o.commit();
+  }
+  EXPECT_EQ(file_names(out), (std::vector<std::string>{
+                                 ".cv_folds.csv.tmp" + parent, ".model.json.tmpabc",
+                                 ".notes.txt.tmp" + std::to_string(dead), "model_results.csv"}));
 }
 
 // ---- CsvWriter ----

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -194,6 +196,84 @@ TEST(TimeSeriesCv, CustomWindowsWithSeveralThreads) {
   ASSERT_EQ(r.folds.size(), 7u);  // starts 0, 5, …, 30
   expect_fold(r.folds[6], 7, 30, 70, 70, 80);
   for (const CvFold& f : r.folds) EXPECT_GT(f.metrics.r2, 1.0 - 1e-6) << "fold " << f.index;
+}
+
+// Forwards to the CPU evaluator and records the size of every call.
+class RecordingEvaluator : public Evaluator {
+ public:
+  RecordingEvaluator(const ModelData& data, int rows) : inner_(data, 1), rows_(rows) {}
+  void evaluate(const CandidateBatch& batch, const RowWeights& weights, BatchResult& out) override {
+    counts.push_back(batch.count);
+    weight_counts.push_back(weights.count);
+    max_weight_bytes =
+        std::max(max_weight_bytes, static_cast<std::size_t>(weights.count) *
+                                       static_cast<std::size_t>(rows_) * sizeof(double));
+    inner_.evaluate(batch, weights, out);
+  }
+  std::string name() const override { return "recording"; }
+  std::vector<int> counts, weight_counts;
+  std::size_t max_weight_bytes = 0;
+
+ private:
+  cpu::CpuEvaluator inner_;
+  int rows_;
+};
+
+void expect_same_metrics(const RegressionMetrics& a, const RegressionMetrics& b,
+                         const std::string& what) {
+  EXPECT_EQ(a.rmse, b.rmse) << what;
+  EXPECT_EQ(a.mae, b.mae) << what;
+  EXPECT_EQ(a.mape, b.mape) << what;
+  EXPECT_EQ(a.nrmse, b.nrmse) << what;
+  EXPECT_EQ(a.r2, b.r2) << what;
+}
+
+TEST(TimeSeriesCv, ChunkedFoldsGiveTheOneBatchResultsExactly) {
+  // Noisy KPI so that the folds differ; 12 candidates (full fit + 11 folds) in chunks of 5.
+  LinearProblem p = linear_problem(80);
+  for (int t = 0; t < 80; ++t) p.data.y(t) += 5.0 * std::sin(0.7 * t);
+  const CvOptions one{40, 10, 3};
+  ASSERT_EQ(make_folds(80, one).size(), 11u);
+  RecordingEvaluator whole(p.data, 80);
+  const CvReport a = cross_validate(p.data, p.hyper, one, whole);
+  EXPECT_EQ(whole.counts, std::vector<int>{12});
+  CvOptions chunked = one;
+  chunked.chunk = 5;
+  RecordingEvaluator parts(p.data, 80);
+  const CvReport b = cross_validate(p.data, p.hyper, chunked, parts);
+  EXPECT_EQ(parts.counts, (std::vector<int>{5, 5, 2}));
+  EXPECT_EQ(parts.weight_counts, parts.counts);
+  ASSERT_EQ(a.folds.size(), b.folds.size());
+  for (size_t f = 0; f < a.folds.size(); ++f) {
+    expect_same_metrics(a.folds[f].metrics, b.folds[f].metrics, "fold " + std::to_string(f + 1));
+  }
+  expect_same_metrics(a.in_sample, b.in_sample, "in-sample");
+  expect_same_metrics(a.mean, b.mean, "mean");
+  expect_same_metrics(a.stdev, b.stdev, "stdev");
+  EXPECT_LT(a.mean.r2, 1.0 - 1e-6);  // the noise really moves the folds
+}
+
+TEST(TimeSeriesCv, ChunkSizeBoundsTheWeightsOfEveryCall) {
+  // Long series: 64 MiB of weights at most per call, 256 candidates at most, at least one.
+  EXPECT_EQ(cv_chunk_size(100, CvOptions{}), kCvMaxChunkFolds);
+  EXPECT_EQ(cv_chunk_size(200000, CvOptions{}), 41);  // 41 × 200,000 × 8 B ≤ 64 MiB < 42 × …
+  EXPECT_EQ(cv_chunk_size(1000000, CvOptions{}), 8);
+  EXPECT_EQ(cv_chunk_size(kMaxCvWindowRows * 20, CvOptions{}), 1);
+  for (int rows : {1, 52, 65, 1000, 32768, 32769, 200000, 1000000, 50000000}) {
+    const std::size_t bytes =
+        static_cast<std::size_t>(cv_chunk_size(rows, CvOptions{})) * rows * sizeof(double);
+    EXPECT_TRUE(bytes <= kCvMaxChunkWeightBytes || cv_chunk_size(rows, CvOptions{}) == 1) << rows;
+    EXPECT_LE(cv_chunk_size(rows, CvOptions{}), kCvMaxChunkFolds) << rows;
+  }
+  // A real run: 2,000 rows with step 1 are 1,936 folds; every call stays within the bound.
+  const LinearProblem p = linear_problem(2000);
+  RecordingEvaluator ev(p.data, 2000);
+  const CvReport r = cross_validate(p.data, p.hyper, CvOptions{52, 13, 1}, ev);
+  ASSERT_EQ(r.folds.size(), 1936u);
+  EXPECT_EQ(ev.counts.size(), 8u);  // 1,937 candidates in chunks of 256
+  for (int c : ev.counts) EXPECT_LE(c, kCvMaxChunkFolds);
+  EXPECT_LE(ev.max_weight_bytes, kCvMaxChunkWeightBytes);
+  EXPECT_EQ(ev.max_weight_bytes, std::size_t{256} * 2000 * sizeof(double));
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 #include "host/io/output_dir.hpp"
 
 #include <limits.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -11,6 +13,7 @@
 
 #include "host/common/errors.hpp"
 #include "host/common/quoted_excerpt.hpp"
+#include "host/io/output_files.hpp"
 
 namespace mmm {
 namespace fs = std::filesystem;
@@ -41,9 +44,24 @@ void check_name_lengths(const std::string& path) {
   }
 }
 
+// The process id of a temporary `.NAME.tmpPID` of one of mmm's own names; 0 for any other
+// file (a user's own dot files never match).
+pid_t temporary_owner(const std::string& file) {
+  const std::size_t tmp = file.rfind(".tmp");
+  if (file.size() < 2 || file[0] != '.' || tmp == std::string::npos || tmp < 2) return 0;
+  const std::string digits = file.substr(tmp + 4);
+  if (digits.empty() || digits.size() > 9 ||
+      !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return 0;
+  }
+  if (!is_output_file(file.substr(1, tmp - 1))) return 0;
+  return static_cast<pid_t>(std::stol(digits));
+}
+
 }  // namespace
 
-OutputDir::OutputDir(std::string path) : path_(std::move(path)) {
+OutputDir::OutputDir(std::string path, std::vector<std::string> replaces)
+    : path_(std::move(path)), replaces_(std::move(replaces)) {
   if (path_.empty()) throw InputError("--out is empty; expected a folder to write results into");
   check_name_lengths(path_);
   struct stat st {};
@@ -103,7 +121,24 @@ void OutputDir::create_folder() {
   // A folder that did not exist at the start is locked once it does: a second run that
   // created it first is then refused here, before it writes anything.
   if (!lock_) lock_ = std::make_unique<DirLock>(path_);
+  remove_stale_temporaries();
 }
+
+void OutputDir::remove_stale_temporaries() {
+  // Under the lock, so no live run writes here now; a PID that still exists (kill succeeds,
+  // or EPERM: another user's process) may be a live run elsewhere, or the PID reused: kept.
+  std::error_code ec;
+  for (fs::directory_iterator it(path_, ec), end; !ec && it != end; it.increment(ec)) {
+    const pid_t owner = temporary_owner(it->path().filename().string());
+    if (owner <= 0 || owner == ::getpid()) continue;
+    if (::kill(owner, 0) == -1 && errno == ESRCH) {
+      std::error_code rm;
+      if (fs::is_regular_file(it->symlink_status(rm))) fs::remove(it->path(), rm);
+    }
+  }
+}
+
+void OutputDir::keep(const std::string& name) { kept_.push_back(name); }
 
 void OutputDir::close_stream() {
   if (!open_) return;
@@ -146,6 +181,16 @@ void OutputDir::commit() {
       throw std::runtime_error("failed to move `" + n + "` into `" + path_ + "`: " + ec.message());
   }
   committed_ = true;
+  // Only regular files of our own names: a folder or link of that name is the user's.
+  for (const std::string& n : replaces_) {
+    if (std::find(names_.begin(), names_.end(), n) != names_.end() ||
+        std::find(kept_.begin(), kept_.end(), n) != kept_.end()) {
+      continue;
+    }
+    std::error_code ec;
+    const fs::path old = fs::path(path_) / n;
+    if (fs::is_regular_file(fs::symlink_status(old, ec))) fs::remove(old, ec);
+  }
 }
 
 }  // namespace mmm

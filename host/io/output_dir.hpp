@@ -2,6 +2,12 @@
 // Atomic output (SPEC §10): every file is written under a temporary name inside the output
 // folder and renamed into place only after all of them were written. A failure before that
 // removes the temporaries, so a run never leaves partial output behind.
+//
+// The folder holds one run's results as a set: commit removes the files of the command's own
+// list (output_files.hpp) that this run did not write, so an earlier run's flow_curves.csv
+// does not stay behind looking current. A run killed during the write (SIGKILL, or a signal
+// before the destructor ran) leaves `.NAME.tmpPID` files; the first write of a later run
+// removes those of mmm's own names whose process is gone, so they do not pile up.
 
 #include <fstream>
 #include <memory>
@@ -20,7 +26,9 @@ class OutputDir {
   /// name too long). An existing folder is locked here (DirLock) against a second run writing
   /// into it; a new one when the first add() creates it, i.e. only once there are results to
   /// write. Call before any long work.
-  explicit OutputDir(std::string path);
+  /// `replaces`: the command's own file names (e.g. fit_output_files()); those this run does
+  /// not write are removed at commit. Empty: nothing is removed.
+  explicit OutputDir(std::string path, std::vector<std::string> replaces = {});
   /// Removes temporaries that were not committed, and the folder if add() created it.
   ~OutputDir();
   OutputDir(const OutputDir&) = delete;
@@ -31,19 +39,26 @@ class OutputDir {
   /// Opens `name` for writing in pieces (a temporary until commit, like add); the stream is
   /// valid until the next add(), stream() or commit(), which close it and check for errors.
   std::ostream& stream(const std::string& name);
-  /// Renames every added file into place.
+  /// Marks `name` as written by this run outside add() and stream() (sweep_all.csv.gz), so
+  /// commit does not remove it.
+  void keep(const std::string& name);
+  /// Renames every added file into place, then removes the files of `replaces` this run did
+  /// not write (regular files only).
   void commit();
   const std::string& path() const { return path_; }
 
  private:
   std::string path_;
   std::vector<std::string> names_;
+  std::vector<std::string> replaces_;
+  std::vector<std::string> kept_;
   bool committed_ = false;
   bool created_ = false;           ///< add() created the folder (removed again if never committed)
   std::unique_ptr<DirLock> lock_;  ///< held from the constructor or the first add()
   std::unique_ptr<std::ofstream> open_;  ///< the file of the last stream(), until closed
   void create_folder();
   void close_stream();
+  void remove_stale_temporaries();
 };
 
 }  // namespace mmm
