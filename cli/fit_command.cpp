@@ -270,6 +270,11 @@ Runner add_fit_command(CLI::App& app) {
       [](FitOptions& o, const long& v) { o.nested_budget = v; },
       "nested bootstrap: re-run the search with this many evaluations in every resample "
       "(default 300 when searching; 0 = hyperparameters fixed, the --reference bootstrap)");
+  flag<int>(
+      app, F, "--block-length", F.o.block_length,
+      [](FitOptions& o, const int& v) { o.block_length = v; },
+      "moving-block bootstrap: resample blocks of this many consecutive rows (default 1 = "
+      "i.i.d. rows; 1 to T/2)");
   flag<double>(
       app, F, "--ci", F.o.ci, [](FitOptions& o, const double& v) { o.ci = v; },
       "confidence level of the bootstrap intervals (default 0.90)");
@@ -382,6 +387,7 @@ Runner add_fit_command(CLI::App& app) {
       // Features built for single-market fits that the segmented pipeline does not carry yet:
       // refuse them rather than silently ignore them.
       if (o.nested_budget > 0) throw InputError("--nested-budget is not supported with --segments");
+      if (o.block_length != 1) throw InputError("--block-length is not supported with --segments");
       if (!o.init_from_path.empty())
         throw InputError("--init-from is not supported with --segments");
       if (!o.kinds.empty())

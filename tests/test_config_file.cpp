@@ -38,6 +38,7 @@ seed = 77
 [bootstrap]
 resamples = 250
 ci = 0.8
+block_length = 3
 
 [cv]
 train = 40
@@ -77,6 +78,7 @@ TEST(ConfigFile, AppliesEverySection) {
   EXPECT_EQ(o.seed, 77u);
   EXPECT_EQ(o.bootstrap, 250);
   EXPECT_EQ(o.ci, 0.8);
+  EXPECT_EQ(o.block_length, 3);
   EXPECT_EQ(o.cv.train, 40);
   EXPECT_EQ(o.cv.test, 8);
   EXPECT_EQ(o.cv.step, 4);
@@ -192,6 +194,7 @@ TEST(ConfigFile, BadTypesAndValuesAreInputErrors) {
       {"[search]\npopulation = 3000000000\n", "`search.population`", "out of range"},
       {"[search]\nseed = -1\n", "`search.seed`", "out of range"},
       {"[bootstrap]\nresamples = -5\n", "`bootstrap.resamples`", "out of range"},
+      {"[bootstrap]\nblock_length = 0\n", "`bootstrap.block_length`", "out of range"},
       {"[run]\nthreads = 5000\n", "`run.threads`", "[0, 1024]"},
       {"[model]\nridge_lambda = \"ten\"\n", "`model.ridge_lambda`", "expected a number"},
       {"[data]\nchannels = \"tv\"\n", "`data.channels`", "expected an array"},

@@ -30,6 +30,14 @@ void check_bootstrap_options(int resamples, double ci) {
   }
 }
 
+void check_block_length(int block_length, int rows) {
+  if (block_length < 1 || block_length > rows / 2) {
+    throw InputError("invalid --block-length " + std::to_string(block_length) + ": expected 1 to " +
+                     std::to_string(rows / 2) + " rows (half of the " + std::to_string(rows) +
+                     " rows; 1: i.i.d. resampling)");
+  }
+}
+
 void record_resample(const ModelData& data, const double* weights, const BatchResult& fits, int i,
                      int b, BootstrapReport& report) {
   if (!std::isfinite(fits.loss[i])) {
@@ -66,6 +74,7 @@ BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<dou
                                     const std::function<void(int)>& progress) {
   check_bootstrap_options(options.resamples, options.ci);
   const int T = data.rows(), C = data.channels();
+  check_block_length(options.block_length, T);
   const int B = options.resamples;
   const int stride = 3 * C;
   BootstrapReport report;
@@ -81,8 +90,9 @@ BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<dou
     weights.resize(static_cast<size_t>(n) * T);
     for (int i = 0; i < n; ++i) {
       std::copy(hyper3c.begin(), hyper3c.end(), params.begin() + static_cast<size_t>(i) * stride);
-      resample_counts(options.seed, static_cast<std::uint32_t>(first + i),
-                      static_cast<std::uint32_t>(T), &weights[static_cast<size_t>(i) * T]);
+      resample_block_counts(
+          options.seed, static_cast<std::uint32_t>(first + i), static_cast<std::uint32_t>(T),
+          static_cast<std::uint32_t>(options.block_length), &weights[static_cast<size_t>(i) * T]);
     }
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, weights.data()}, fits);
     for (int i = 0; i < n; ++i) {

@@ -17,7 +17,8 @@ struct BootstrapOptions {
   int resamples = 100;  ///< B; 0 skips the bootstrap
   double ci = 0.90;     ///< two-sided percentile interval level
   std::uint64_t seed = 1;
-  int chunk = 4096;  ///< resamples per backend call (bounds memory)
+  int block_length = 1;  ///< moving-block length L in rows; 1: i.i.d. rows (resampling.hpp)
+  int chunk = 4096;      ///< resamples per backend call (bounds memory)
 };
 
 struct BootstrapReport {
@@ -35,6 +36,10 @@ double percentile(std::vector<double> v, double q);
 /// InputError (exit 2) unless resamples ≥ 0 and 0 < ci < 1; shared by both bootstraps and
 /// the fit's up-front option check.
 void check_bootstrap_options(int resamples, double ci);
+
+/// InputError (exit 2) unless 1 ≤ block_length ≤ rows / 2 (`--block-length`): a block may
+/// cover at most half the series, or the resamples barely differ from the data.
+void check_block_length(int block_length, int rows);
 
 /// Records candidate i of `fits` (solved under the T row weights `weights`) as resample b:
 /// its media coefficients and ROI, or a failure when its loss is not finite.

@@ -74,6 +74,7 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
                      ": expected ≥ 1 evaluation per resample");
   }
   const int T = data.rows(), C = data.channels(), B = options.resamples, dim = 3 * C;
+  check_block_length(options.block_length, T);
   const int max_batch = std::max(1, options.max_batch);
   NestedBootstrapReport report;
   report.resamples = B;
@@ -86,8 +87,9 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
   std::vector<DifferentialEvolution> searches;
   searches.reserve(B);
   for (int b = 0; b < B; ++b) {
-    resample_counts(options.seed, static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(T),
-                    weights[b].data());
+    resample_block_counts(options.seed, static_cast<std::uint32_t>(b),
+                          static_cast<std::uint32_t>(T),
+                          static_cast<std::uint32_t>(options.block_length), weights[b].data());
     DeOptions de;
     de.budget = options.budget;
     de.population = options.population;

@@ -24,6 +24,7 @@ struct NestedBootstrapOptions {
   int resamples = 100;     ///< B
   double ci = 0.90;        ///< two-sided percentile interval level
   std::uint64_t seed = 1;  ///< resamples are the plain bootstrap's for this seed
+  int block_length = 1;    ///< moving-block length L in rows; 1: i.i.d. rows
   long budget = 1000;      ///< evaluations of each resample's search
   int population = 30;     ///< DE population of each search
   int max_batch = 16384;   ///< candidates per backend call (bounds the row-weight memory)

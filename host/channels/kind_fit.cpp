@@ -374,8 +374,9 @@ KindFitReport fit_kind_channels(const Eigen::VectorXd& y, const Eigen::MatrixXd&
       const Eigen::MatrixXd fixed = fixed_columns(base, report.channels, k);
       const Eigen::VectorXd e = geometric_adstock(inputs[k].x, f.lambda);
       for (int b = 0; b < options.bootstrap; ++b) {
-        resample_counts(options.seed, static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(T),
-                        w.data());
+        resample_block_counts(options.seed, static_cast<std::uint32_t>(b),
+                              static_cast<std::uint32_t>(T),
+                              static_cast<std::uint32_t>(options.block_length), w.data());
         Profile p(yc, w);
         p.set_fixed(fixed);
         double rss = 0.0;

@@ -48,6 +48,7 @@ struct KindFitOptions {
   int passes = 3;          ///< coordinate-descent passes over the kind channels
   int bootstrap = 0;       ///< flow bootstrap resamples (0: no bands)
   std::uint64_t seed = 1;  ///< bootstrap seed (Philox resample_counts)
+  int block_length = 1;    ///< moving-block length of the resamples (resample_block_counts)
   /// Choose a stock channel's b by the heteroscedastic Gaussian likelihood (mean and the
   /// delta-method variance together) rather than by least squares on the mean alone.
   bool stock_likelihood = true;

@@ -209,6 +209,8 @@ void apply_config_file(const std::string& path, FitOptions& o) {
         o.bootstrap = static_cast<int>(get_int(path, v, key, 0, kMaxInt));
       else if (key == "bootstrap.nested_budget")
         o.nested_budget = get_int(path, v, key, 0, std::numeric_limits<std::int64_t>::max());
+      else if (key == "bootstrap.block_length")
+        o.block_length = static_cast<int>(get_int(path, v, key, 1, kMaxInt));
       else if (key == "bootstrap.ci")
         o.ci = get<double>(path, v, key, "a level in (0, 1)");
       else if (key == "cv.train")

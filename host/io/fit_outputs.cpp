@@ -249,6 +249,7 @@ nlohmann::json model_json(const FitReport& r) {
                     {"failed", r.bootstrap.failed},
                     {"nested", r.nested},
                     {"nested_evaluations", r.nested_evaluations},
+                    {"block_length", o.block_length},
                     {"ci", o.ci}};
   if (!r.kind_inputs.empty()) {
     j["kind_channels"] = kind_channels_json(r);

@@ -39,6 +39,10 @@ void check_fit_options(const FitOptions& o) {
     throw InputError("invalid --population " + std::to_string(o.population) + ": expected ≥ 4");
   }
   check_bootstrap_options(o.bootstrap, o.ci);
+  if (o.block_length < 1) {
+    throw InputError("invalid --block-length " + std::to_string(o.block_length) +
+                     ": expected ≥ 1 row (1: i.i.d. resampling)");
+  }
   check_thread_count(o.threads);
   if (o.nested_budget < 0) {
     throw InputError("invalid --nested-budget " + std::to_string(o.nested_budget) +

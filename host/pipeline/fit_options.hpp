@@ -51,6 +51,8 @@ struct FitOptions {
   /// kAutoNestedBudget: the default (nested when searching, fixed otherwise).
   long nested_budget = kAutoNestedBudget;
   double ci = 0.90;  ///< bootstrap interval level
+  /// Moving-block bootstrap block length in rows (1 ≤ L ≤ T/2); 1: i.i.d. row resampling.
+  int block_length = 1;
   double ridge_lambda = kDefaultFitRidgeLambda;
   /// Set when λ came from a flag or the config: it then wins over a hyperparameters file's λ
   /// (and over the reference's λ under --reference).

@@ -296,6 +296,7 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
     no.resamples = o.bootstrap;
     no.ci = o.ci;
     no.seed = o.seed;
+    no.block_length = o.block_length;
     no.budget = o.nested_budget;
     no.population = o.population;
     const long total = static_cast<long>(o.bootstrap) * o.nested_budget;
@@ -312,6 +313,7 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
     bo.resamples = o.bootstrap;
     bo.ci = o.ci;
     bo.seed = o.seed;
+    bo.block_length = o.block_length;
     ProgressBar bar("bootstrap", o.bootstrap, !o.quiet && ProgressBar::stderr_is_terminal());
     r.bootstrap = bootstrap_intervals(r.model, r.hyper3c, bo, *evaluator,
                                       [&](int done) { bar.update(done); });
@@ -364,6 +366,7 @@ void fit_with_kinds(const FitOptions& o, const ControlMatrix& controls, FitRepor
   ko.passes = 3;
   ko.bootstrap = o.bootstrap;
   ko.seed = o.seed;
+  ko.block_length = o.block_length;
   r.kinds = fit_kind_channels(y, base2, r.kind_inputs, ko);
   fit_media(o, with_kind_features(controls, r, r.kinds), r);
 
@@ -386,6 +389,7 @@ FitReport run_fit(const FitOptions& options) {
   FitReport r;
   r.options = o;
   r.data = load_wide_csv(o.data_path, o.columns);
+  if (o.bootstrap > 0) check_block_length(o.block_length, static_cast<int>(r.data.kpi.size()));
   r.notices = r.data.notices;
   split_kind_channels(o, r);
   const ControlMatrix controls = build_controls(r.data);
