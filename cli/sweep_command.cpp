@@ -18,28 +18,40 @@
 namespace mmm::cli {
 namespace {
 
-/// Set by SIGINT; the sweep stops after the chunk in flight and writes what it has.
+/// Set by SIGINT or SIGTERM; the sweep stops after the chunk in flight and writes what it
+/// has. SIGTERM is what `timeout`, `docker stop` and Slurm send before they kill: without it
+/// the work since the start would be lost.
 std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};
 static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free int");
 
-extern "C" void on_sigint(int) { g_stop.store(true); }
+extern "C" void on_stop_signal(int sig) {
+  g_signal.store(sig);
+  g_stop.store(true);
+}
 
-/// Installs the SIGINT handler for its lifetime; a second Ctrl-C kills the process as usual.
-class SigintGuard {
+/// Installs the SIGINT and SIGTERM handlers for its lifetime; a second signal of the same kind
+/// kills the process as usual.
+class StopSignalGuard {
  public:
-  SigintGuard() {
+  StopSignalGuard() {
     struct sigaction sa = {};
-    sa.sa_handler = on_sigint;
+    sa.sa_handler = on_stop_signal;
     sa.sa_flags = SA_RESETHAND;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
   }
-  ~SigintGuard() { sigaction(SIGINT, &old_, nullptr); }
-  SigintGuard(const SigintGuard&) = delete;
-  SigintGuard& operator=(const SigintGuard&) = delete;
+  ~StopSignalGuard() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignalGuard(const StopSignalGuard&) = delete;
+  StopSignalGuard& operator=(const StopSignalGuard&) = delete;
 
  private:
-  struct sigaction old_ = {};
+  struct sigaction old_int_ = {}, old_term_ = {};
 };
 
 struct SweepFlags {
@@ -151,9 +163,10 @@ Runner add_sweep_command(CLI::App& app) {
     }
 
     g_stop.store(false);
+    g_signal.store(0);
     SweepReport r;
     {
-      SigintGuard guard;
+      StopSignalGuard guard;
       r = run_sweep(o, &g_stop, checkpoint, sink);
     }
     write_sweep_outputs(r, out);
@@ -176,7 +189,9 @@ Runner add_sweep_command(CLI::App& app) {
                    "run the same command with --resume to continue\n",
                    static_cast<unsigned long long>(r.next_index),
                    static_cast<unsigned long long>(r.checkpoint.n), o.out_dir.c_str());
-      return 130;
+      // 128 + the signal, as a shell reports it: 130 for Ctrl-C (and --stop-after), 143 for
+      // SIGTERM.
+      return g_signal.load() == SIGTERM ? 128 + SIGTERM : 130;
     }
     return 0;
   };

@@ -292,6 +292,43 @@ TEST_F(CliSweep, CtrlCStopsAfterTheChunkAndWritesAValidCheckpoint) {
   EXPECT_EQ(read_json(out + "/sweep_state.json")["next_index"], next + 1024);
 }
 
+TEST_F(CliSweep, ResumeRefusesARepeatedCandidateInTheTopFile) {
+  TempDir t;
+  const std::string out = t / "o";
+  const CliResult first = sweep(out, {"--n", "4000", "--top", "20", "--stop-after", "1000"});
+  ASSERT_EQ(first.exit_code, 130) << describe(first);
+  // Repeat the best row at the end of sweep_top.csv (an edited or concatenated file).
+  std::vector<std::string> lines = split_lines(read_text(out + "/sweep_top.csv"));
+  ASSERT_GE(lines.size(), 3u);
+  std::ofstream(out + "/sweep_top.csv", std::ios::app) << lines[1] << "\n";
+  const CliResult r = sweep(out, {"--n", "4000", "--top", "20", "--resume"});
+  EXPECT_EQ(r.exit_code, 2) << describe(r);
+  EXPECT_NE(r.err.find("sweep_top.csv:" + std::to_string(lines.size() + 1)), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("not already on line 2"), std::string::npos) << r.err;
+}
+
+TEST_F(CliSweep, SigtermCheckpointsLikeCtrlC) {
+  TempDir t;
+  const std::string out = t / "o";
+  // A sweep far longer than the half second it is given; SIGTERM (what timeout, docker stop
+  // and Slurm send) stops it after the chunk in flight, with a resumable checkpoint.
+  const std::string cmd = shell_quote(MMM_BINARY) + " sweep --data " + shell_quote(data()) +
+                          " --out " + shell_quote(out) +
+                          " --n 100000000 --quiet >/dev/null 2>&1 & pid=$!; sleep 1; "
+                          "kill -TERM $pid; wait $pid; echo $?";
+  std::FILE* pipe = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char buffer[64] = {};
+  const size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
+  ::pclose(pipe);
+  EXPECT_EQ(std::string(buffer, n), "143\n");
+  const nlohmann::json state = read_json(out + "/sweep_state.json");
+  EXPECT_EQ(state["complete"], false);
+  EXPECT_GT(state["next_index"].get<std::uint64_t>(), 0u);
+  EXPECT_LT(state["next_index"].get<std::uint64_t>(), 100000000u);
+}
+
 TEST_F(CliSweep, InterruptedRunSaysHowToContinue) {
   TempDir t;
   const CliResult r =

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <sstream>
 
 #include "host/common/errors.hpp"
@@ -233,11 +234,20 @@ SweepCheckpoint read_sweep_checkpoint(const std::string& dir) {
   }
   const CsvTable t = parse_csv_text(body, top_path);
   const int ci = column_of(t, "index", ""), cl = column_of(t, "loss", "");
+  // A candidate appears at most once in a top-K; a repeated index (an edited or concatenated
+  // file) would otherwise enter the resumed top-K twice.
+  std::map<std::uint64_t, long> line_of;
   for (size_t row = 0; row < t.rows.size(); ++row) {
     std::uint64_t index = 0;
     if (!parse_index(t.rows[row][ci], index)) {
       throw InputError(cell_error_message(t.path, t.line_numbers[row], ci + 1, "index",
                                           t.rows[row][ci], "a candidate index ≥ 0"));
+    }
+    const auto [it, fresh] = line_of.emplace(index, static_cast<long>(t.line_numbers[row]));
+    if (!fresh) {
+      throw InputError(cell_error_message(
+          t.path, t.line_numbers[row], ci + 1, "index", t.rows[row][ci],
+          "a candidate index not already on line " + std::to_string(it->second)));
     }
     cp.top_indices.push_back(index);
     cp.top_losses.push_back(number_cell(t, row, cl, "a finite loss"));
