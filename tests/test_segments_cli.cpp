@@ -172,6 +172,9 @@ TEST_F(SegmentsCli, SegmentFilterRestrictsReportRows) {
   fs::remove_all(out());
   expect_input_error(fit(data, {"--segment-filter", "region=1"}),
                      {"--segment-filter", "`region` is not a --segments column"});
+  // A filter that matches no segment is refused, not an empty report with exit 0.
+  expect_input_error(fit(data, {"--segment-filter", "geo=999"}),
+                     {"--segment-filter `geo=999`", "matches none of the 3 segments"});
 }
 
 TEST_F(SegmentsCli, CompareWritesOneMetricAcrossSegments) {

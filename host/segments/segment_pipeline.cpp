@@ -37,6 +37,20 @@ void check_filter(const FitOptions& o, const SegmentedData& data) {
                        "` is not a --segments column");
     }
   }
+  if (o.segment_filter.empty()) return;
+  // A filter that selects nothing would write tables without a single segment row and exit 0.
+  for (int s = 0; s < data.count(); ++s) {
+    bool match = true;
+    for (const auto& [column, value] : o.segment_filter)
+      for (size_t k = 0; k < data.columns.size(); ++k)
+        match = match && !(data.columns[k] == column && data.values[s][k] != value);
+    if (match) return;
+  }
+  std::string filter;
+  for (const auto& [column, value] : o.segment_filter)
+    filter += (filter.empty() ? "" : ",") + column + "=" + value;
+  throw InputError("invalid --segment-filter `" + filter + "`: it matches none of the " +
+                   std::to_string(data.count()) + " segments");
 }
 
 // --global-channels → sorted, distinct channel indices; InputError for a name that is not a
