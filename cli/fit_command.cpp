@@ -257,6 +257,11 @@ Runner add_fit_command(CLI::App& app) {
       "independent searches, each of --budget evaluations; their ROI spread is reported "
       "(default 1)");
   flag<std::string>(
+      app, F, "--objective", F.o.objective,
+      [](FitOptions& o, const std::string& v) { o.objective = v; },
+      "rsq (the lowest loss; default) | pareto (a model on the NRMSE × DECOMP.RSSD front, "
+      "pareto.csv)");
+  flag<std::string>(
       app, F, "--select", F.o.select, [](FitOptions& o, const std::string& v) { o.select = v; },
       "how the model is chosen among the trials: loss | cv (lowest rolling-CV MAPE)");
   flag<int>(

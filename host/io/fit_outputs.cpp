@@ -171,6 +171,23 @@ nlohmann::json kind_channels_json(const FitReport& r) {
   return j;
 }
 
+/// --objective pareto: the front of every evaluated candidate, by NRMSE, with the chosen model.
+std::string pareto_csv(const FitReport& r) {
+  std::vector<std::string> header = {"rank", "nrmse", "decomp_rssd", "loss", "chosen"};
+  for (const auto& c : r.data.channels)
+    for (const char* p : {"_theta", "_alpha", "_gamma"}) header.push_back(c + p);
+  CsvWriter w(header);
+  int rank = 1;
+  for (int i : r.pareto_front) {
+    const ParetoPoint& p = r.pareto[static_cast<size_t>(i)];
+    w.cell(rank++).cell(p.nrmse).cell(p.decomp_rssd).cell(p.loss);
+    w.cell(i == r.pareto_chosen ? "TRUE" : "FALSE");
+    for (double v : p.hyper3c) w.cell(v);
+    w.end_row();
+  }
+  return w.text();
+}
+
 std::string search_trace(const FitReport& r) {
   CsvWriter w({"GENERATION", "EVALUATIONS", "BEST_LOSS", "MEAN_LOSS", "SECONDS"});
   for (const auto& p : r.search.trace) {
@@ -244,7 +261,10 @@ nlohmann::json model_json(const FitReport& r) {
                  {"nonnegative_media", r.model.nonnegative_media},
                  {"trials", trials_json(r)},
                  {"chosen_trial", r.chosen_trial + 1},
-                 {"select", o.select}};
+                 {"select", o.select},
+                 {"objective", o.objective},
+                 {"pareto_front", r.pareto_front.size()},
+                 {"pareto_evaluated", r.pareto.size()}};
   j["bootstrap"] = {{"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
                     {"failed", r.bootstrap.failed},
                     {"nested", r.nested},
@@ -292,6 +312,7 @@ void write_fit_outputs(const FitReport& r, OutputDir& out) {
   out.add("cv_folds.csv", cv_folds(r));
   out.add("decomposition.csv", decomposition(r));
   out.add("search_trace.csv", search_trace(r));
+  if (!r.pareto_front.empty()) out.add("pareto.csv", pareto_csv(r));
   if (has_kind(r, ChannelKind::Flow)) out.add("flow_curves.csv", flow_curves(r));
   if (has_kind(r, ChannelKind::Stock)) out.add("stock_curves.csv", stock_curves(r));
   out.add("model.json", model_json(r).dump(2) + "\n");

@@ -5,10 +5,17 @@
 namespace mmm {
 
 const std::vector<std::string>& fit_output_files() {
-  static const std::vector<std::string> names = {
-      "model_results.csv", "response_curves.csv",    "budget_allocation.csv", "cv_folds.csv",
-      "decomposition.csv", "search_trace.csv",       "flow_curves.csv",       "stock_curves.csv",
-      "model.json",        "segment_performance.csv"};
+  static const std::vector<std::string> names = {"model_results.csv",
+                                                 "response_curves.csv",
+                                                 "budget_allocation.csv",
+                                                 "cv_folds.csv",
+                                                 "decomposition.csv",
+                                                 "search_trace.csv",
+                                                 "flow_curves.csv",
+                                                 "stock_curves.csv",
+                                                 "model.json",
+                                                 "segment_performance.csv",
+                                                 "pareto.csv"};
   return names;
 }
 

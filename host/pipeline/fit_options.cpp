@@ -32,6 +32,12 @@ void check_fit_options(const FitOptions& o) {
     throw InputError("invalid --trials " + std::to_string(o.trials) + ": expected 1 to " +
                      std::to_string(kMaxTrials) + " independent searches");
   }
+  if (o.objective != "rsq" && o.objective != "pareto") {
+    throw InputError("invalid --objective `" + o.objective + "`: expected rsq or pareto");
+  }
+  if (o.objective == "pareto" && o.trials > 1) {
+    throw InputError("--objective pareto takes its front from one search; use --trials 1");
+  }
   if (o.select != "loss" && o.select != "cv") {
     throw InputError("invalid --select `" + o.select + "`: expected loss or cv");
   }

@@ -45,6 +45,9 @@ struct FitOptions {
   /// How the model is chosen among the trials' best candidates: "loss" (the lowest search
   /// loss) or "cv" (the lowest rolling-CV MAPE; the loss when CV is skipped).
   std::string select = "loss";
+  /// What the search's result is: "rsq" (the lowest loss) or "pareto" (a model chosen on the
+  /// NRMSE × DECOMP.RSSD front of every evaluated candidate, host/search/pareto.hpp).
+  std::string objective = "rsq";
   int population = 30;  ///< DE population
   int bootstrap = 100;  ///< resamples; 0 skips
   /// > 0: nested bootstrap, a search of this budget per resample; 0: hyperparameters fixed;

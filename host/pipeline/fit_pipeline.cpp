@@ -16,6 +16,7 @@
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/sweep_files.hpp"
 #include "host/pipeline/fit_figures.hpp"
+#include "host/search/pareto.hpp"
 #include "host/search/trials.hpp"
 
 namespace mmm {
@@ -30,14 +31,34 @@ double since(Clock::time_point t) {
 /// request of every running trial.
 std::vector<SearchResult> search_hyperparameters(const FitOptions& o, const SearchSpace& space,
                                                  const ModelData& model, Evaluator& evaluator,
-                                                 const std::vector<double>& seeds) {
+                                                 const std::vector<double>& seeds,
+                                                 std::vector<ParetoPoint>* record) {
   const int C = model.channels();
   std::vector<double> params;
   BatchResult batch;
+  // --objective pareto: every evaluated candidate's NRMSE and DECOMP.RSSD, for the front.
+  const double kpi_variance = (model.y.array() - model.y.mean()).square().mean();
+  const double kpi_range = model.y.maxCoeff() - model.y.minCoeff();
+  std::vector<double> spend_share(static_cast<size_t>(C), 0.0);
+  const double spend_total = model.spend.sum();
+  for (int c = 0; c < C; ++c)
+    spend_share[c] = spend_total > 0 ? model.spend.col(c).sum() / spend_total : 0.0;
   BatchObjective objective = [&](const std::vector<double>& u, int n, std::vector<double>& loss) {
     space.decode_batch(u.data(), n, params);
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{}, batch);
     loss.assign(batch.loss.begin(), batch.loss.begin() + n);
+    if (record == nullptr) return;
+    for (int i = 0; i < n; ++i) {
+      if (!std::isfinite(batch.loss[i])) continue;
+      const size_t off = static_cast<size_t>(i) * batch.parameters;
+      ParetoPoint p;
+      p.nrmse = nrmse_from_r2(batch.r2[i], kpi_variance, kpi_range);
+      p.decomp_rssd = decomp_rssd(batch.coef.data() + off, batch.mean.data() + off, spend_share);
+      p.loss = batch.loss[i];
+      p.hyper3c.assign(params.begin() + static_cast<std::ptrdiff_t>(i) * 3 * C,
+                       params.begin() + static_cast<std::ptrdiff_t>(i + 1) * 3 * C);
+      record->push_back(std::move(p));
+    }
   };
   if (o.trials <= 1) return {search_with_progress(o, space.dimension(), objective, seeds)};
   DeOptions de;
@@ -265,11 +286,30 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
       r.notices.push_back("search: " + std::to_string(rows.size()) +
                           " members of the initial population from " + o.init_from_path);
     }
-    summarize_trials(o, space, search_hyperparameters(o, space, r.model, *evaluator, seeds),
-                     *evaluator, r);
+    r.pareto.clear();
+    const bool pareto = o.objective == "pareto";
+    summarize_trials(
+        o, space,
+        search_hyperparameters(o, space, r.model, *evaluator, seeds, pareto ? &r.pareto : nullptr),
+        *evaluator, r);
     r.hyperparameters.ridge_lambda = o.ridge_lambda;
-    for (int c = 0; c < C; ++c)
-      r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));
+    r.pareto_front = pareto_front(r.pareto);
+    r.pareto_chosen = choose_on_front(r.pareto, r.pareto_front);
+    if (pareto && r.pareto_chosen >= 0) {
+      // The model on the front, not the search's lowest loss (search_trace.csv still shows
+      // the search itself).
+      const ParetoPoint& chosen = r.pareto[static_cast<size_t>(r.pareto_chosen)];
+      const std::vector<double>& h = chosen.hyper3c;
+      for (int c = 0; c < C; ++c)
+        r.hyperparameters.channels.push_back({h[3 * c], h[3 * c + 1], h[3 * c + 2]});
+      // The search's result is the chosen model: its coordinates (the box-edge check reads
+      // them) and its loss.
+      space.encode(r.hyperparameters.channels, r.search.best.data());
+      r.search.best_loss = chosen.loss;
+    } else {
+      for (int c = 0; c < C; ++c)
+        r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));
+    }
   }
   r.seconds_search += since(t_search);
   for (const auto& h : r.hyperparameters.channels)

@@ -19,6 +19,7 @@
 #include "host/model/model_data.hpp"
 #include "host/pipeline/fit_options.hpp"
 #include "host/search/differential_evolution.hpp"
+#include "host/search/pareto.hpp"
 #include "host/validation/time_series_cv.hpp"
 
 namespace mmm {
@@ -58,6 +59,11 @@ struct FitReport {
   SearchResult search;               ///< the chosen trial's search
   std::vector<TrialSummary> trials;  ///< every trial (one without --trials)
   int chosen_trial = 0;
+  /// --objective pareto: every evaluated candidate, the front (indices, by NRMSE) and the
+  /// chosen point (the model), else empty and −1.
+  std::vector<ParetoPoint> pareto;
+  std::vector<int> pareto_front;
+  int pareto_chosen = -1;
   long search_evaluations = 0;         ///< over all trials
   BatchResult fit;                     ///< the final full-data fit (one candidate)
   Eigen::VectorXd fitted;              ///< in-sample predictions
