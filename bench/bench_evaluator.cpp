@@ -48,19 +48,25 @@ std::vector<double> random_candidates(const ModelData& m, int population) {
   return out;
 }
 
+/// The device's evaluator for `m`, or null with the benchmark skipped (no such device).
+std::unique_ptr<Evaluator> evaluator_or_skip(benchmark::State& state, const std::string& device,
+                                             const ModelData& m) {
+  try {
+    return make_evaluator(parse_device(device), m, 0, nullptr);
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return nullptr;
+  }
+}
+
 void run_backend(benchmark::State& state, const std::string& device, bool nonnegative = false) {
   const int T = static_cast<int>(state.range(0));
   const int C = static_cast<int>(state.range(1));
   const int population = static_cast<int>(state.range(2));
   ModelData m = synthetic_problem(T, C);
   m.nonnegative_media = nonnegative;
-  std::unique_ptr<Evaluator> ev;
-  try {
-    ev = make_evaluator(parse_device(device), m, 0, nullptr);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-    return;
-  }
+  const std::unique_ptr<Evaluator> ev = evaluator_or_skip(state, device, m);
+  if (!ev) return;
   const std::vector<double> params = random_candidates(m, population);
   BatchResult out;
   for (auto _ : state) {
@@ -83,13 +89,8 @@ void run_bootstrap(benchmark::State& state, const std::string& device) {
   const int B = static_cast<int>(state.range(2));
   ModelData m = synthetic_problem(T, C);
   m.nonnegative_media = true;
-  std::unique_ptr<Evaluator> ev;
-  try {
-    ev = make_evaluator(parse_device(device), m, 0, nullptr);
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-    return;
-  }
+  const std::unique_ptr<Evaluator> ev = evaluator_or_skip(state, device, m);
+  if (!ev) return;
   const std::vector<double> hyper = random_candidates(m, 1);
   BootstrapOptions o;
   o.resamples = B;

@@ -1,6 +1,5 @@
 // `mmm fit`: the whole pipeline on one wide CSV (issue 2 contract for flags and outputs).
 
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -81,14 +80,10 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
     // The stability figure: each channel's ROI from every trial's best model.
     std::string line;
     for (size_t c = 0; c < r.channels.size(); ++c) {
-      double lo = INFINITY, hi = -INFINITY;
-      for (const auto& t : r.trials) {
-        lo = std::min(lo, t.roi[c]);
-        hi = std::max(hi, t.roi[c]);
-      }
+      const Interval range = trial_roi_range(r, static_cast<int>(c));
       char buf[96];
       std::snprintf(buf, sizeof buf, "%s%s %.3g–%.3g", line.empty() ? "" : ", ",
-                    r.channels[c].response.name.c_str(), lo, hi);
+                    r.channels[c].response.name.c_str(), range.lo, range.hi);
       line += buf;
     }
     std::printf("ROI over %zu trials: %s\n", r.trials.size(), line.c_str());

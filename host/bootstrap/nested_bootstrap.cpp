@@ -60,8 +60,7 @@ void evaluate_requests(const ModelData& data, const SearchSpace& space,
 }  // namespace
 
 std::uint64_t nested_search_seed(std::uint64_t seed, int b) {
-  const auto words = philox_words(seed, kNestedSeedStream, static_cast<std::uint32_t>(b));
-  return (static_cast<std::uint64_t>(words[0]) << 32) | words[1];
+  return derived_seed(seed, kNestedSeedStream, static_cast<std::uint32_t>(b));
 }
 
 NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const SearchSpace& space,

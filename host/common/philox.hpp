@@ -22,6 +22,14 @@ MMM_HD inline r123::Philox4x32::ctr_type philox_words(std::uint64_t seed, std::u
   return gen(ctr, key);
 }
 
+/// A 64-bit seed derived from (seed, stream, index): the independent seed of sub-run `index`
+/// (a nested-bootstrap resample's search, a trial) on its own stream.
+MMM_HD inline std::uint64_t derived_seed(std::uint64_t seed, std::uint32_t stream,
+                                         std::uint32_t index) {
+  const auto words = philox_words(seed, stream, index);
+  return (static_cast<std::uint64_t>(words[0]) << 32) | words[1];
+}
+
 /// Uniform integer in [0, n) from one 32-bit word (multiply-shift; bias below 2^-32·n).
 MMM_HD inline std::uint32_t word_to_index(std::uint32_t word, std::uint32_t n) {
   return static_cast<std::uint32_t>((static_cast<std::uint64_t>(word) * n) >> 32);

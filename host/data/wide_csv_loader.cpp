@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <unordered_map>
+#include <utility>
 
 #include "host/common/errors.hpp"
 #include "host/data/channel_detection.hpp"
@@ -277,6 +278,8 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
     control_cols.push_back(roles.claim(name, "control", "--controls"));
   }
   std::vector<int> channel_cols;
+  // Spend columns already parsed to classify them (auto detection): values, empty cells.
+  std::unordered_map<int, std::pair<Eigen::VectorXd, long>> parsed_spend;
   const bool auto_channels = sel.channels.empty();
   ds.dates = read_dates(t, date_col);
   if (!auto_channels) {
@@ -306,11 +309,12 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
     const bool spend_suffix = uses_spend_suffix(numeric_names);
     std::vector<std::string> auto_controls;
     for (int c : numeric) {
-      long empty_cells = 0;  // counted again (and reported) when the column is read as spend
-      const ColumnDecision d = classify_column(t.header[c], read_numbers(t, c, true, &empty_cells),
-                                               ds.dates, spend_suffix);
+      long empty_cells = 0;
+      Eigen::VectorXd values = read_numbers(t, c, true, &empty_cells);
+      const ColumnDecision d = classify_column(t.header[c], values, ds.dates, spend_suffix);
       if (d.role == ColumnRole::Spend) {
         channel_cols.push_back(c);
+        parsed_spend.emplace(c, std::make_pair(std::move(values), empty_cells));
       } else if (d.role == ColumnRole::Control && sel.controls.empty()) {
         control_cols.push_back(c);
         auto_controls.push_back(t.header[c]);
@@ -334,7 +338,13 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
   std::vector<std::string> fill_details;
   for (int c : channel_cols) {
     long filled = 0;
-    Eigen::VectorXd v = read_numbers(t, c, true, &filled);
+    Eigen::VectorXd v;
+    if (const auto it = parsed_spend.find(c); it != parsed_spend.end()) {
+      v = std::move(it->second.first);
+      filled = it->second.second;
+    } else {
+      v = read_numbers(t, c, true, &filled);
+    }
     if ((v.array() == 0.0).all() && !sel.allow_all_zero_channels) {
       if (!auto_channels) {
         throw InputError(t.path + ": channel `" + t.header[c] +

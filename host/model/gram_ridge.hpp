@@ -277,11 +277,10 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
 /// badly exactly when the baseline is far below 0).
 MMM_HD inline double excess_media_share(const double* coef, const double* mean, int media,
                                         double kpi_mean) {
-  const double ybar = kpi_mean;
   double media_mean = 0.0;
   for (int j = 0; j < media; ++j) media_mean += coef[j] * mean[j];
-  if (!(ybar > 0.0)) return 0.0;
-  const double excess = media_mean / ybar - 1.0;
+  if (!(kpi_mean > 0.0)) return 0.0;
+  const double excess = media_mean / kpi_mean - 1.0;
   return excess > 0.0 ? excess : 0.0;
 }
 

@@ -1,7 +1,5 @@
 #include "host/pipeline/fit_figures.hpp"
 
-#include <algorithm>
-
 #include "host/channels/kind_fit.hpp"
 
 namespace mmm {
@@ -44,11 +42,9 @@ FitFigures fit_figures(const FitReport& r) {
     }
     if (nonzero > 0) g.mean_nonzero_adstock = sum / nonzero;
     if (r.trials.size() > 1) {
-      g.trial_roi_min = g.trial_roi_max = r.trials[0].roi[static_cast<size_t>(c)];
-      for (const TrialSummary& t : r.trials) {
-        g.trial_roi_min = std::min(g.trial_roi_min, t.roi[static_cast<size_t>(c)]);
-        g.trial_roi_max = std::max(g.trial_roi_max, t.roi[static_cast<size_t>(c)]);
-      }
+      const Interval range = trial_roi_range(r, c);
+      g.trial_roi_min = range.lo;
+      g.trial_roi_max = range.hi;
     }
     f.channels.push_back(g);
   }

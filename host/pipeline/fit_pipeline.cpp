@@ -422,6 +422,16 @@ void fit_with_kinds(const FitOptions& o, const ControlMatrix& controls, FitRepor
 
 }  // namespace
 
+Interval trial_roi_range(const FitReport& r, int channel) {
+  Interval range{r.trials.at(0).roi[static_cast<size_t>(channel)],
+                 r.trials.at(0).roi[static_cast<size_t>(channel)]};
+  for (const TrialSummary& t : r.trials) {
+    range.lo = std::min(range.lo, t.roi[static_cast<size_t>(channel)]);
+    range.hi = std::max(range.hi, t.roi[static_cast<size_t>(channel)]);
+  }
+  return range;
+}
+
 FitReport run_fit(const FitOptions& options) {
   const auto t0 = Clock::now();
   const FitOptions o = resolved_fit_options(options);

@@ -90,6 +90,10 @@ SearchResult search_with_progress(const FitOptions& o, int dimension,
                                   const BatchObjective& objective,
                                   const std::vector<double>& seeds = {});
 
+/// Smallest and largest ROI of `channel` over the trials' best models (the stability figure
+/// the summary prints and the trials_disagree check reads). Call only with trials.
+Interval trial_roi_range(const FitReport& r, int channel);
+
 /// Runs the pipeline. Throws InputError for bad input or options (exit 2).
 FitReport run_fit(const FitOptions& options);
 

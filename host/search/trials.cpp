@@ -15,8 +15,7 @@ constexpr std::uint32_t kTrialSeedStream = 0x54524931u;  // "TRI1"
 
 std::uint64_t trial_seed(std::uint64_t seed, int trial) {
   if (trial == 0) return seed;
-  const auto words = philox_words(seed, kTrialSeedStream, static_cast<std::uint32_t>(trial));
-  return (static_cast<std::uint64_t>(words[0]) << 32) | words[1];
+  return derived_seed(seed, kTrialSeedStream, static_cast<std::uint32_t>(trial));
 }
 
 std::vector<SearchResult> run_trials(int dimension, const DeOptions& options, int trials,
