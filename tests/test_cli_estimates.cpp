@@ -174,6 +174,27 @@ TEST_F(CliEstimates, CvObjectiveIsRefusedWhereItDoesNotApply) {
   EXPECT_NE(bad.err.find("expected rsq, cv or pareto"), std::string::npos) << bad.err;
 }
 
+TEST_F(CliEstimates, EvaluationsIsTheSearchSizeAndBudgetItsOldName) {
+  const CliResult r = run_mmm(
+      {"fit", "--data", data(), "--out", *dir_ / "alias", "--budget", "60", "--bootstrap", "0"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.err.find("notice: --budget is now --evaluations (a number of search evaluations, "
+                       "not money)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(model("alias")["search"]["evaluations"], 60);
+  const CliResult n = fit("evals", {"--evaluations", "70", "--bootstrap", "0"});
+  ASSERT_EQ(n.exit_code, 0) << describe(n);
+  EXPECT_EQ(model("evals")["search"]["evaluations"], 70);
+  const CliResult both = fit("both", {"--evaluations", "70", "--budget", "60"});
+  EXPECT_EQ(both.exit_code, 2) << describe(both);
+  EXPECT_NE(both.err.find("--budget is the old name of --evaluations"), std::string::npos)
+      << both.err;
+  const CliResult bad = fit("badnested", {"--nested-evaluations", "-1"});
+  EXPECT_EQ(bad.exit_code, 2) << describe(bad);
+  EXPECT_NE(bad.err.find("invalid --nested-evaluations -1"), std::string::npos) << bad.err;
+}
+
 TEST_F(CliEstimates, BadTrialsAndSelectAreInputErrors) {
   for (const auto& extra : std::vector<std::vector<std::string>>{
            {"--trials", "0"}, {"--trials", "1001"}, {"--select", "r2"}}) {

@@ -208,7 +208,7 @@ void apply_config_file(const std::string& path, FitOptions& o) {
       else if (key == "model.ridge_lambda") {
         o.ridge_lambda = get<double>(path, v, key, "a number > 0");
         o.ridge_lambda_explicit = true;
-      } else if (key == "search.budget")
+      } else if (key == "search.evaluations" || key == "search.budget")
         o.budget = get_int(path, v, key, 1, std::numeric_limits<std::int64_t>::max());
       else if (key == "search.population")
         o.population = static_cast<int>(get_int(path, v, key, 4, kMaxInt));
@@ -217,7 +217,7 @@ void apply_config_file(const std::string& path, FitOptions& o) {
             get_int(path, v, key, 0, std::numeric_limits<std::int64_t>::max()));
       else if (key == "bootstrap.resamples")
         o.bootstrap = static_cast<int>(get_int(path, v, key, 0, kMaxInt));
-      else if (key == "bootstrap.nested_budget")
+      else if (key == "bootstrap.nested_evaluations" || key == "bootstrap.nested_budget")
         o.nested_budget = get_int(path, v, key, 0, std::numeric_limits<std::int64_t>::max());
       else if (key == "bootstrap.block_length")
         o.block_length = static_cast<int>(get_int(path, v, key, 1, kMaxInt));

@@ -27,7 +27,8 @@ FitOptions resolved_fit_options(FitOptions o) {
 
 void check_fit_options(const FitOptions& o) {
   if (o.budget < 1)
-    throw InputError("invalid --budget " + std::to_string(o.budget) + ": expected ≥ 1 evaluation");
+    throw InputError("invalid " + o.budget_flag + " " + std::to_string(o.budget) +
+                     ": expected ≥ 1 search evaluation");
   if (o.trials < 1 || o.trials > kMaxTrials) {
     throw InputError("invalid --trials " + std::to_string(o.trials) + ": expected 1 to " +
                      std::to_string(kMaxTrials) + " independent searches");
@@ -55,11 +56,11 @@ void check_fit_options(const FitOptions& o) {
   }
   check_thread_count(o.threads);
   if (o.nested_budget < 0) {
-    throw InputError("invalid --nested-budget " + std::to_string(o.nested_budget) +
+    throw InputError("invalid " + o.nested_budget_flag + " " + std::to_string(o.nested_budget) +
                      ": expected ≥ 0 evaluations per resample (0: plain bootstrap)");
   }
   if (o.nested_budget > 0 && !o.hyperparameters_path.empty()) {
-    throw InputError("--nested-budget re-runs the search in every resample; it cannot be " +
+    throw InputError(o.nested_budget_flag + " re-runs the search in every resample; it cannot be " +
                      std::string("combined with --hyperparameters (fixed θ, α, γ)"));
   }
   if (o.segment_budget < 1) {

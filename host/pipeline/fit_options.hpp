@@ -53,6 +53,9 @@ struct FitOptions {
   /// > 0: nested bootstrap, a search of this budget per resample; 0: hyperparameters fixed;
   /// kAutoNestedBudget: the default (nested when searching, fixed otherwise).
   long nested_budget = kAutoNestedBudget;
+  /// The flag names errors quote for budget and nested_budget: the ones the user typed (the
+  /// old names --budget and --nested-budget are aliases).
+  std::string budget_flag = "--evaluations", nested_budget_flag = "--nested-evaluations";
   double ci = 0.90;  ///< bootstrap interval level
   /// Moving-block bootstrap block length in rows (1 ≤ L ≤ T/2); 1: i.i.d. row resampling.
   int block_length = 1;
