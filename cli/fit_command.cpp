@@ -256,6 +256,11 @@ Runner add_fit_command(CLI::App& app) {
   flag<long>(
       app, F, "--budget", F.budget_alias, [](FitOptions& o, const long& v) { o.budget = v; },
       "old name of --evaluations");
+  flag<double>(
+      app, F, "--revenue-per-kpi", F.o.revenue_per_kpi,
+      [](FitOptions& o, const double& v) { o.revenue_per_kpi = v; },
+      "money per unit of the KPI (e.g. revenue per conversion): contributions and ROI in money "
+      "(default 1: the KPI is money)");
   flag<int>(
       app, F, "--trials", F.o.trials, [](FitOptions& o, const int& v) { o.trials = v; },
       "independent searches, each of --evaluations evaluations; their ROI spread is reported "
@@ -428,6 +433,8 @@ Runner add_fit_command(CLI::App& app) {
         throw InputError("flow/stock channel kinds are not supported with --segments");
       if (o.conservative || o.deseasonalize)
         throw InputError("--conservative and --deseasonalize are not supported with --segments");
+      if (o.revenue_per_kpi != 1.0)
+        throw InputError("--revenue-per-kpi is not supported with --segments");
       if (o.objective != "rsq")
         throw InputError("--objective " + o.objective + " is not supported with --segments");
       return run_segments(o, out, F.json, alias_notices);

@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -193,6 +194,44 @@ TEST_F(CliEstimates, EvaluationsIsTheSearchSizeAndBudgetItsOldName) {
   const CliResult bad = fit("badnested", {"--nested-evaluations", "-1"});
   EXPECT_EQ(bad.exit_code, 2) << describe(bad);
   EXPECT_NE(bad.err.find("invalid --nested-evaluations -1"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliEstimates, RevenuePerKpiPutsContributionsAndRoiInMoney) {
+  // The KPI as conversions (revenue / 40) with 40 per conversion gives the revenue fit's ROI,
+  // contributions and R² (the ridge is linear in y; same seed, same search).
+  const CsvFile d = read_csv(data());
+  const int kpi = d.column("revenue");
+  ASSERT_GE(kpi, 0);
+  std::string text = d.header_line + "\n";
+  for (auto row : d.rows) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", std::stod(row[static_cast<size_t>(kpi)]) / 40.0);
+    row[static_cast<size_t>(kpi)] = buf;
+    for (size_t j = 0; j < row.size(); ++j) text += (j ? "," : "") + row[j];
+    text += "\n";
+  }
+  const std::string conversions = *dir_ / "conversions.csv";
+  write_text(conversions, text);
+  const std::vector<std::string> common = {"--evaluations", "200",   "--bootstrap", "0",
+                                           "--quiet",       "--json"};
+  std::vector<std::string> a = {"fit", "--data", data(), "--out", *dir_ / "money"};
+  std::vector<std::string> b = {
+      "fit", "--data", conversions, "--out", *dir_ / "per_kpi", "--revenue-per-kpi", "40"};
+  a.insert(a.end(), common.begin(), common.end());
+  b.insert(b.end(), common.begin(), common.end());
+  ASSERT_EQ(run_mmm(a).exit_code, 0);
+  const CliResult r = run_mmm(b);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const CsvFile x = read_csv(*dir_ / "money/model_results.csv");
+  const CsvFile y = read_csv(*dir_ / "per_kpi/model_results.csv");
+  const int roi = x.column("ROI");
+  ASSERT_EQ(x.rows.size(), y.rows.size());
+  for (size_t i = 0; i < x.rows.size(); ++i) {
+    const double want = std::stod(x.rows[i][static_cast<size_t>(roi)]);
+    EXPECT_NEAR(std::stod(y.rows[i][static_cast<size_t>(roi)]), want, 1e-6 * (1 + want)) << i;
+  }
+  EXPECT_EQ(model("per_kpi")["config"]["revenue_per_kpi"], 40.0);
+  EXPECT_EQ(fit("rpk_bad", {"--revenue-per-kpi", "0"}).exit_code, 2);
 }
 
 TEST_F(CliEstimates, BadTrialsAndSelectAreInputErrors) {

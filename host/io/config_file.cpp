@@ -201,6 +201,8 @@ void apply_config_file(const std::string& path, FitOptions& o) {
         o.columns.channels = strings(path, v, key);
       else if (key == "data.controls")
         o.columns.controls = strings(path, v, key);
+      else if (key == "model.revenue_per_kpi")
+        o.revenue_per_kpi = get<double>(path, v, key, "money per unit of the KPI");
       else if (key == "model.deseasonalize")
         o.deseasonalize = get_bool(path, v, key);
       else if (key == "allocation.conservative")

@@ -46,6 +46,10 @@ void check_fit_options(const FitOptions& o) {
   if (o.select != "loss" && o.select != "cv") {
     throw InputError("invalid --select `" + o.select + "`: expected loss or cv");
   }
+  if (!(o.revenue_per_kpi > 0.0) || !(o.revenue_per_kpi <= kMaxRevenuePerKpi)) {
+    throw InputError("invalid --revenue-per-kpi " + std::to_string(o.revenue_per_kpi) +
+                     ": expected money per unit of the KPI, > 0 and at most 1e6");
+  }
   if (o.population < 4) {
     throw InputError("invalid --population " + std::to_string(o.population) + ": expected ≥ 4");
   }

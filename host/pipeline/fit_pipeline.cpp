@@ -449,6 +449,14 @@ FitReport run_fit(const FitOptions& options) {
   FitReport r;
   r.options = o;
   r.data = load_wide_csv(o.data_path, o.columns);
+  if (o.revenue_per_kpi != 1.0) {
+    // Every figure in KPI units (coefficients, contributions, ROI, curves, the plan) is then
+    // in money; R², MAPE and the transforms do not change (the ridge is linear in y).
+    r.data.kpi *= o.revenue_per_kpi;
+    r.data.notices.push_back("KPI `" + r.data.kpi_column + "` multiplied by --revenue-per-kpi " +
+                             std::to_string(o.revenue_per_kpi) +
+                             ": contributions and ROI are in money");
+  }
   if (o.bootstrap > 0) check_block_length(o.block_length, static_cast<int>(r.data.kpi.size()));
   r.notices = r.data.notices;
   split_kind_channels(o, r);
