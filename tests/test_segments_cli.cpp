@@ -197,6 +197,10 @@ TEST_F(SegmentsCli, CompareWritesOneMetricAcrossSegments) {
                   1e-9 * std::abs(std::stod(cmp.rows[0][2])));
     }
   }
+  // Without --out the comparison goes beside the model.
+  const CliResult beside = run_mmm({"compare", "--model", model, "--quiet"});
+  ASSERT_EQ(beside.exit_code, 0) << describe(beside);
+  EXPECT_TRUE(fs::exists(fs::path(out()) / "segment_comparison.csv"));
   const CliResult bad = run_mmm({"compare", "--model", model, "--segments", "999", "--out", csv});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("no segment `999`; segments are: 100, 101, 102"), std::string::npos)
