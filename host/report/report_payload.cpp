@@ -57,6 +57,11 @@ class FitTable {
                        ", column " + table_.header[col] + ": `" + cell + "` is not a number");
     return v;
   }
+  /// A number, or null for an empty cell (an interval the fit did not compute).
+  json optional(std::size_t row, int col) const {
+    const double v = number(row, col, true);
+    return std::isfinite(v) ? json(v) : json(nullptr);
+  }
   const std::vector<std::string>& header() const { return table_.header; }
 
  private:
@@ -202,8 +207,8 @@ void read_folds(const FitTable& t, Views& views) {
                              {"train_end", t.text(r, train_end)},
                              {"test_start", t.text(r, test_start)},
                              {"test_end", t.text(r, test_end)},
-                             {"r2", t.number(r, r2, true)},
-                             {"mape", t.number(r, mape, true)}});
+                             {"r2", t.optional(r, r2)},
+                             {"mape", t.optional(r, mape)}});
   }
 }
 
@@ -218,11 +223,11 @@ void read_roi(const FitTable& t, Views& views) {
     if (v == nullptr) continue;
     (*v)["roi"].push_back({{"channel", t.text(r, channel)},
                            {"roi", t.number(r, roi)},
-                           {"lower", t.number(r, lower, true)},
-                           {"upper", t.number(r, upper, true)},
+                           {"lower", t.optional(r, lower)},
+                           {"upper", t.optional(r, upper)},
                            {"significant", t.text(r, significant) == "TRUE"},
-                           {"marginal_roi", t.number(r, mroi, true)},
-                           {"spend", t.number(r, spend, true)}});
+                           {"marginal_roi", t.optional(r, mroi)},
+                           {"spend", t.optional(r, spend)}});
   }
 }
 
@@ -237,9 +242,9 @@ void read_allocation(const FitTable& t, Views& views) {
     json row = {{"channel", t.text(r, channel)},
                 {"current", t.number(r, current)},
                 {"recommended", t.number(r, recommended)},
-                {"contribution_current", t.number(r, before, true)},
-                {"contribution_recommended", t.number(r, after, true)},
-                {"lift", t.number(r, lift, true)}};
+                {"contribution_current", t.optional(r, before)},
+                {"contribution_recommended", t.optional(r, after)},
+                {"lift", t.optional(r, lift)}};
     if (row["channel"] == "TOTAL") {
       v["allocation_total"] = row;
     } else {
@@ -268,8 +273,8 @@ void read_curves(const FitTable& t, Views& views) {
     json& c = curves.back();
     c["spend"].push_back(t.number(r, spend));
     c["revenue"].push_back(t.number(r, revenue));
-    c["lower"].push_back(t.number(r, lower, true));
-    c["upper"].push_back(t.number(r, upper, true));
+    c["lower"].push_back(t.optional(r, lower));
+    c["upper"].push_back(t.optional(r, upper));
     c["zone"].push_back(t.text(r, zone));
   }
   // Current and recommended spend on each curve, from the budget plan of the same view.
@@ -300,8 +305,8 @@ json segment_roas(const FitTable& t) {
     out["rows"].push_back({{"segment", seg},
                            {"channel", ch},
                            {"roas", t.number(r, roas)},
-                           {"lower", t.number(r, lower, true)},
-                           {"upper", t.number(r, upper, true)}});
+                           {"lower", t.optional(r, lower)},
+                           {"upper", t.optional(r, upper)}});
   }
   return out;
 }
