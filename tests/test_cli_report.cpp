@@ -236,6 +236,29 @@ TEST_F(CliReport, ChromiumDrawsEveryChartAndReadsBackTheModelsNumbers) {
   EXPECT_GT(image.size(), 100000u);
 }
 
+TEST_F(CliReport, FlowAndStockChannelsDrawTheirCurves) {
+  TempDir dir;
+  const CliResult sim =
+      run_mmm({"simulate", "--weeks", "156", "--channels", "2", "--flow-channels", "1",
+               "--stock-channels", "1", "--seed", "4", "--quiet", "--out", dir / "data.csv"});
+  ASSERT_EQ(sim.exit_code, 0) << describe(sim);
+  const std::string config = dir.write(
+      "kinds.toml",
+      "[channels.flow_1]\nkind = \"flow\"\n[channels.stock_1]\nkind = \"stock\"\nmu = 10\n");
+  const CliResult fit =
+      run_mmm({"fit", "--data", dir / "data.csv", "--config", config, "--out", dir / "res",
+               "--budget", "100", "--bootstrap", "5", "--quiet", "--report"});
+  ASSERT_EQ(fit.exit_code, 0) << describe(fit);
+  if (!has_chromium()) GTEST_SKIP() << "chromium is not installed (apt-get install chromium)";
+  const json s = selftest(chromium(dir, "file://" + (dir / "res/report.html"), "--dump-dom"));
+  ASSERT_TRUE(s.is_object());
+  EXPECT_EQ(s["errors"], json::array()) << s.dump();
+  // fit, decomposition, ROI, plan, 2 media curves, the flow and the stock curve.
+  EXPECT_EQ(s["expected"], 8) << s.dump();
+  EXPECT_EQ(s["drawn"], 8) << s.dump();
+  EXPECT_GT(s["painted"]["curve:3"].get<double>(), 0.0) << s.dump();
+}
+
 TEST_F(CliReport, SegmentedReportPicksASegmentAndShowsMarkupNamesAsText) {
   ASSERT_EQ(seg_fit_->exit_code, 0) << describe(*seg_fit_);
   const std::string page = read_text(seg_res() + "/report.html");

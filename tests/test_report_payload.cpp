@@ -107,6 +107,35 @@ TEST(ReportPayload, GathersEveryChartsDataOfASingleFit) {
   EXPECT_FALSE(p.contains("segment_roas"));
 }
 
+TEST(ReportPayload, FlowAndStockChannelsGetTheirCurvesAndBands) {
+  auto files = single_fit_files();
+  files["flow_curves.csv"] =
+      "CHANNEL,SPEND,MEAN,LOWER,UPPER,MARGINAL\nflow_1,0,0,0,0,2\nflow_1,50,30,25,36,0.3\n";
+  files["stock_curves.csv"] =
+      "CHANNEL,UNITS,MEAN,SD_TOUCH,SD_TOTAL,LOWER_1SD,UPPER_1SD,LOWER_2SD,UPPER_2SD,LOWER_3SD,"
+      "UPPER_3SD,MARGINAL\nstock_1,0,0,0,0,0,0,0,0,0,0,9\nstock_1,4,20,1,2,19,21,18,22,17,23,1\n";
+  files["budget_allocation.csv"] =
+      "CHANNEL,CURRENT_SPEND,RECOMMENDED_SPEND,CONTRIBUTION_CURRENT,CONTRIBUTION_RECOMMENDED,"
+      "LIFT\ntv,10,13,23,26,3\nsearch,40,37,31,30,-1\nflow_1,20,26,5,6,1\nTOTAL,70,76,59,62,3\n";
+  const json p = report_payload(single_model(), "model.json", memory_source(files));
+  const json& kinds = p["views"][0]["kind_curves"];
+  ASSERT_EQ(kinds.size(), 2u);
+  EXPECT_EQ(kinds[0]["channel"], "flow_1");
+  EXPECT_EQ(kinds[0]["kind"], "flow");
+  EXPECT_DOUBLE_EQ(kinds[0]["upper"][1].get<double>(), 36.0);
+  EXPECT_DOUBLE_EQ(kinds[0]["recommended"].get<double>(), 26.0);  // flow channels are allocated
+  EXPECT_EQ(kinds[1]["kind"], "stock");
+  EXPECT_EQ(kinds[1]["x_label"], "active units");
+  EXPECT_EQ(kinds[1]["spend"], json({0.0, 4.0}));
+  EXPECT_DOUBLE_EQ(kinds[1]["lower"][1].get<double>(), 18.0);  // ±2 SD
+  EXPECT_DOUBLE_EQ(kinds[1]["upper"][1].get<double>(), 22.0);
+  EXPECT_TRUE(kinds[1]["current"].is_null());  // units, not money: not in the plan
+  // Without the files: no kind curves.
+  EXPECT_EQ(report_payload(single_model(), "m.json",
+                           memory_source(single_fit_files()))["views"][0]["kind_curves"],
+            json::array());
+}
+
 TEST(ReportPayload, SaysInWordsHowFarToTrustTheFit) {
   const json p = report_payload(single_model(), "model.json", memory_source(single_fit_files()));
   const std::string all = p["summary"].dump();

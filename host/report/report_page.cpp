@@ -66,7 +66,8 @@ weekly spend, with its bootstrap band. Colour shows the efficiency zone:
 <span class="zone" style="background:#2e7d32"></span>efficient
 <span class="zone" style="background:#f9a825"></span>diminishing
 <span class="zone" style="background:#c62828"></span>saturated. Circle: current spend;
-triangle: recommended spend.</p><div id="curves" class="curves"></div></section>
+triangle: recommended spend. Flow channels' curves follow with their bootstrap band, stock
+channels' (against active units) with ±2 SD of their touches.</p><div id="curves" class="curves"></div></section>
 <section><h2>Budget plan</h2><p class="note">Weekly spend per channel now and as the allocator
 recommends (same total).</p><div class="chart"><canvas id="chart-allocation"></canvas></div>
 <div id="allocation-table"></div></section>
@@ -209,17 +210,19 @@ constexpr const char* kScript = R"JS(
     });
     var holder = document.getElementById('curves');
     holder.textContent = '';
-    v.curves.forEach(function (c, k) {
+    v.curves.concat(v.kind_curves).forEach(function (c, k) {
       var box = el('div', null, holder);
       box.className = 'curve';
       var canvas = el('canvas', null, box);
       var pts = function (ys) {
         return c.spend.map(function (s, i) { return {x: s, y: ys[i]}; });
       };
-      var zones = c.zone.map(function (z) { return zoneColors[z] || '#555'; });
+      // Flow and stock curves have no zones: one colour.
+      var zones = c.spend.map(function (s, i) { return zoneColors[c.zone[i]] || color(k); });
       var sets = [
         {label: 'band upper', data: pts(c.upper), borderWidth: 0, pointRadius: 0, fill: false},
-        {label: 'band', data: pts(c.lower), borderWidth: 0, pointRadius: 0, fill: '-1',
+        {label: c.band_label || 'band', data: pts(c.lower), borderWidth: 0, pointRadius: 0,
+         fill: '-1',
          backgroundColor: color(k, 0.18)},
         {label: c.channel, data: pts(c.revenue), borderWidth: 2, pointRadius: 1.5,
          pointBackgroundColor: zones, pointBorderColor: zones,
@@ -238,8 +241,9 @@ constexpr const char* kScript = R"JS(
       make('curve:' + k, canvas, {
         type: 'line', data: {datasets: sets},
         options: {parsing: true, scales: {x: {type: 'linear', title: {display: true,
-                  text: 'weekly spend'}}},
-                  plugins: {title: {display: true, text: c.channel},
+                  text: c.x_label || 'weekly spend'}}},
+                  plugins: {title: {display: true,
+                                    text: c.kind ? c.channel + ' (' + c.kind + ')' : c.channel},
                             legend: {labels: {filter: function (item) {
                               return item.text !== 'band upper';
                             }}}}}
@@ -328,7 +332,7 @@ constexpr const char* kScript = R"JS(
   function selftest() {
     var v = data.views[current];
     var out = {errors: window.mmmErrors.slice(), view: v.name, charts: 0, drawn: 0,
-               expected: 4 + v.curves.length + (data.segment_roas ? 1 : 0),
+               expected: 4 + v.curves.length + v.kind_curves.length + (data.segment_roas ? 1 : 0),
                canvases: document.querySelectorAll('canvas').length, painted: {}, readback: {}};
     Object.keys(charts).forEach(function (id) {
       var c = charts[id], placed = false;

@@ -176,6 +176,7 @@ void read_decomposition(const FitTable& t, Views& views) {
            {"folds", json::array()},
            {"roi", json::array()},
            {"curves", json::array()},
+           {"kind_curves", json::array()},
            {"allocation", json::array()}};
       for (int c : contributors) {
         v["contributors"].push_back(t.header()[c]);
@@ -292,6 +293,47 @@ void read_curves(const FitTable& t, Views& views) {
   }
 }
 
+/// Flow and stock channels' curves (flow_curves.csv, stock_curves.csv: single-market fits with
+/// kind channels) in the shape of the response curves, without efficiency zones. A stock
+/// channel's band is ±2 SD of its touches (95.45%); its x is active units, not money.
+void read_kind_curves(const FitTable& t, const std::string& kind, json& view) {
+  const bool flow = kind == "flow";
+  const int channel = t.column("CHANNEL"), x = t.column(flow ? "SPEND" : "UNITS"),
+            mean = t.column("MEAN"), lower = t.column(flow ? "LOWER" : "LOWER_2SD"),
+            upper = t.column(flow ? "UPPER" : "UPPER_2SD");
+  json& curves = view["kind_curves"];
+  for (std::size_t r = 0; r < t.rows(); ++r) {
+    const std::string name = t.text(r, channel);
+    if (curves.empty() || curves.back()["channel"] != name) {
+      curves.push_back({{"channel", name},
+                        {"kind", kind},
+                        {"x_label", flow ? "weekly spend" : "active units"},
+                        {"band_label", flow ? "bootstrap band" : "±2 SD of touches"},
+                        {"spend", json::array()},
+                        {"revenue", json::array()},
+                        {"lower", json::array()},
+                        {"upper", json::array()},
+                        {"zone", json::array()},
+                        {"current", nullptr},
+                        {"recommended", nullptr}});
+    }
+    json& c = curves.back();
+    c["spend"].push_back(t.number(r, x));
+    c["revenue"].push_back(t.number(r, mean));
+    c["lower"].push_back(t.optional(r, lower));
+    c["upper"].push_back(t.optional(r, upper));
+  }
+  // Flow channels are allocated like media: their plan marks the curve.
+  for (json& c : curves) {
+    for (const json& a : view["allocation"]) {
+      if (a["channel"] == c["channel"]) {
+        c["current"] = a["current"];
+        c["recommended"] = a["recommended"];
+      }
+    }
+  }
+}
+
 json segment_roas(const FitTable& t) {
   const int segment = t.column("SEGMENT"), channel = t.column("CHANNEL"), roas = t.column("ROAS"),
             lower = t.column("ROAS_CI_LOWER"), upper = t.column("ROAS_CI_UPPER");
@@ -398,6 +440,12 @@ json report_payload(const json& model, const std::string& model_label, const Rep
   read_roi(FitTable(read, "model_results.csv", label("model_results.csv")), views);
   read_allocation(FitTable(read, "budget_allocation.csv", label("budget_allocation.csv")), views);
   read_curves(FitTable(read, "response_curves.csv", label("response_curves.csv")), views);
+
+  for (const char* kind : {"flow", "stock"}) {
+    const std::string name = std::string(kind) + "_curves.csv";
+    if (read(name) && !segmented)
+      read_kind_curves(FitTable(read, name, label(name)), kind, views.by_name[views.order[0]]);
+  }
 
   json out;
   out["title"] = "mmm report: " + model_label;
