@@ -7,6 +7,7 @@
 
 #include "host/common/errors.hpp"
 #include "host/report/chartjs_library.hpp"
+#include "host/report/report_file.hpp"
 #include "host/report/report_page.hpp"
 #include "host/report/report_payload.hpp"
 #include "tests/test_files.hpp"
@@ -242,6 +243,37 @@ TEST(ReportPayload, MissingOrBadInputsNameTheFileAndTheKey) {
   model["format"] = "other";
   err = input_error([&] { report_payload(model, "m.json", memory_source(files)); });
   EXPECT_TRUE(contains(err, "key `format` is not \"mmm-model\"")) << err;
+}
+
+TEST(ReportFile, FolderSourceReadsRegularFilesOnly) {
+  test::TempDir dir;
+  dir.write("cv_folds.csv", "FOLD\n1\n");
+  std::filesystem::create_directory(dir.path() / "model_results.csv");
+  const ReportSource read = folder_source(dir.path().string());
+  EXPECT_EQ(read("cv_folds.csv").value(), "FOLD\n1\n");
+  EXPECT_FALSE(read("decomposition.csv").has_value());
+  EXPECT_FALSE(read("model_results.csv").has_value());  // a folder of that name
+}
+
+TEST(ReportFile, WholePageOrTheLibrarysErrorBeforeAnyFileIsRead) {
+  test::TempDir dir;
+  const std::string lib = dir.write("chart.js", "/*! Chart.js vX MIT */ var Chart;");
+  const std::string page =
+      fit_report_html(single_model(), "res/model.json", memory_source(single_fit_files()), lib);
+  EXPECT_TRUE(contains(page, "/*! Chart.js vX MIT */ var Chart;"));
+  EXPECT_TRUE(contains(page, "\"actual\":[100.0,110.0,120.0,90.0]")) << "the payload, inline";
+  int reads = 0;
+  const std::string err = input_error([&] {
+    fit_report_html(
+        single_model(), "m.json",
+        [&reads](const std::string&) -> std::optional<std::string> {
+          ++reads;
+          return std::nullopt;
+        },
+        dir / "missing.js");
+  });
+  EXPECT_TRUE(contains(err, "libjs-chart.js")) << err;
+  EXPECT_EQ(reads, 0);
 }
 
 TEST(ReportPage, EscapesUserNamedValuesForHtmlAndScript) {
