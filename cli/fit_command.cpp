@@ -270,8 +270,8 @@ Runner add_fit_command(CLI::App& app) {
   flag<std::string>(
       app, F, "--objective", F.o.objective,
       [](FitOptions& o, const std::string& v) { o.objective = v; },
-      "rsq (the lowest loss; default) | pareto (a model on the NRMSE × DECOMP.RSSD front, "
-      "pareto.csv)");
+      "rsq (the lowest loss; default) | cv (the lowest out-of-sample error over the rolling CV "
+      "folds) | pareto (a model on the NRMSE × DECOMP.RSSD front, pareto.csv)");
   flag<std::string>(
       app, F, "--select", F.o.select, [](FitOptions& o, const std::string& v) { o.select = v; },
       "how the model is chosen among the trials: loss | cv (lowest rolling-CV MAPE)");
@@ -415,6 +415,8 @@ Runner add_fit_command(CLI::App& app) {
         throw InputError("flow/stock channel kinds are not supported with --segments");
       if (o.conservative || o.deseasonalize)
         throw InputError("--conservative and --deseasonalize are not supported with --segments");
+      if (o.objective != "rsq")
+        throw InputError("--objective " + o.objective + " is not supported with --segments");
       return run_segments(o, out, F.json, F.report);
     }
     for (const char* name : {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",

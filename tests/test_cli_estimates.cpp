@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -128,6 +129,49 @@ TEST_F(CliEstimates, SelectByCvPicksTheLowestCvMape) {
   }
   EXPECT_EQ(m["search"]["chosen_trial"], best_trial);
   EXPECT_NEAR(m["metrics"]["cv_mape"].get<double>(), best, 1e-12);
+}
+
+TEST_F(CliEstimates, CvObjectiveIsTheChosenModelsOutOfSampleError) {
+  // --objective cv: the search's best loss is the chosen model's pooled test MSE over the
+  // folds of cv_folds.csv (13-week test windows, so the mean of RMSE²) over the KPI's
+  // variance, plus its all-rows media-share term (its loss less 1 − R²).
+  const CliResult r = fit("cvobj", {"--objective", "cv", "--budget", "300", "--bootstrap", "0"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const nlohmann::json m = model("cvobj");
+  EXPECT_EQ(m["search"]["objective"], "cv");
+  const CsvFile folds = read_csv(*dir_ / "cvobj/cv_folds.csv");
+  const int rmse = folds.column("RMSE");
+  ASSERT_GE(rmse, 0);
+  double mse = 0.0;
+  int n = 0;
+  for (const auto& row : folds.rows) {
+    if (row[0].empty() || !std::isdigit(static_cast<unsigned char>(row[0][0]))) continue;
+    mse += std::pow(std::stod(row[static_cast<size_t>(rmse)]), 2);
+    ++n;
+  }
+  ASSERT_EQ(n, 8);
+  mse /= n;
+  const CsvFile data_csv = read_csv(data());
+  const int kpi = data_csv.column("revenue");
+  double mean = 0.0, var = 0.0;
+  for (const auto& row : data_csv.rows) mean += std::stod(row[static_cast<size_t>(kpi)]);
+  mean /= static_cast<double>(data_csv.rows.size());
+  for (const auto& row : data_csv.rows)
+    var += std::pow(std::stod(row[static_cast<size_t>(kpi)]) - mean, 2);
+  var /= static_cast<double>(data_csv.rows.size());
+  const double excess =
+      m["metrics"]["loss"].get<double>() - (1.0 - m["metrics"]["r2"].get<double>());
+  EXPECT_NEAR(m["search"]["best_loss"].get<double>(), mse / var + excess, 1e-8);
+}
+
+TEST_F(CliEstimates, CvObjectiveIsRefusedWhereItDoesNotApply) {
+  const CliResult ref = fit("cvref", {"--objective", "cv", "--reference"});
+  EXPECT_EQ(ref.exit_code, 2) << describe(ref);
+  EXPECT_NE(ref.err.find("--objective cv is not part of the reference pipeline"), std::string::npos)
+      << ref.err;
+  const CliResult bad = fit("cvbad", {"--objective", "nrmse"});
+  EXPECT_EQ(bad.exit_code, 2) << describe(bad);
+  EXPECT_NE(bad.err.find("expected rsq, cv or pareto"), std::string::npos) << bad.err;
 }
 
 TEST_F(CliEstimates, BadTrialsAndSelectAreInputErrors) {

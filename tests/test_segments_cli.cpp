@@ -307,6 +307,10 @@ TEST_F(SegmentsCli, SameDatesInDifferentSegmentsAreFine) {
   const CliResult r = run_mmm({"fit", "--data", path, "--out", out(), "--quiet"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("duplicate date"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("is this long data, one row per date and `geo`? fit it with "
+                       "--segments geo"),
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(fit(path).exit_code, 0);
 }
 

@@ -32,8 +32,12 @@ void check_fit_options(const FitOptions& o) {
     throw InputError("invalid --trials " + std::to_string(o.trials) + ": expected 1 to " +
                      std::to_string(kMaxTrials) + " independent searches");
   }
-  if (o.objective != "rsq" && o.objective != "pareto") {
-    throw InputError("invalid --objective `" + o.objective + "`: expected rsq or pareto");
+  if (o.objective != "rsq" && o.objective != "pareto" && o.objective != "cv") {
+    throw InputError("invalid --objective `" + o.objective + "`: expected rsq, cv or pareto");
+  }
+  if (o.objective == "cv" && o.reference) {
+    throw InputError("--objective cv is not part of the reference pipeline (--reference: the " +
+                     std::string("in-sample R² with the negative-coefficient penalty)"));
   }
   if (o.objective == "pareto" && o.trials > 1) {
     throw InputError("--objective pareto takes its front from one search; use --trials 1");
