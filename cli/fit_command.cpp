@@ -2,15 +2,19 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/fit_outputs.hpp"
+#include "host/io/json_file.hpp"
 #include "host/io/output_files.hpp"
 #include "host/io/segment_outputs.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
+#include "host/report/chartjs_library.hpp"
+#include "host/report/report_file.hpp"
 
 namespace mmm::cli {
 namespace {
@@ -18,7 +22,7 @@ namespace {
 struct FitFlags {
   FitOptions o;
   std::string config, channels, controls, segments, segment_filter, global_channels;
-  bool json = false;
+  bool json = false, report = false;
   long budget_alias = 0, nested_budget_alias = 0;  // --budget, --nested-budget (old names)
   bool conservative = false, deseasonalize = false, per_segment_hyperparameters = false;
   // Flags set on the command line override the config; these remember which were given.
@@ -199,10 +203,21 @@ std::vector<std::pair<std::string, std::string>> parse_filter(const std::string&
   return out;
 }
 
-int run_segments(const FitOptions& o, OutputDir& out, bool json,
+/// report.html from the files this run just wrote (before commit, so it joins the set).
+void add_report(OutputDir& out, const std::string& chartjs_file) {
+  const std::string label = (std::filesystem::path(out.path()) / "model.json").string();
+  const nlohmann::json model = parse_json_text(out.written("model.json").value(), label);
+  out.add("report.html",
+          fit_report_html(
+              model, label, [&out](const std::string& name) { return out.written(name); },
+              chartjs_file));
+}
+
+int run_segments(const FitOptions& o, OutputDir& out, bool json, bool report,
                  const std::vector<std::string>& alias_notices) {
   const SegmentReport r = run_segment_fit(o);
   write_segment_outputs(r, out);
+  if (report) add_report(out, chartjs_path());
   out.commit();
   if (!o.quiet) {
     for (const auto& n : alias_notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
@@ -214,6 +229,7 @@ int run_segments(const FitOptions& o, OutputDir& out, bool json,
     std::printf("%s\n", segment_summary_json(r, o.out_dir).dump().c_str());
   } else {
     print_segment_summary(r, o.out_dir);
+    if (report) std::printf("report: %s/report.html\n", o.out_dir.c_str());
   }
   return 0;
 }
@@ -382,6 +398,9 @@ Runner add_fit_command(CLI::App& app) {
                "with the negative-coefficient penalty (scikit-learn parity)");
   app.add_flag("--quiet", F.o.quiet, "no progress bars or notices on stderr");
   app.add_flag("--json", F.json, "print one JSON summary object on stdout");
+  app.add_flag("--report", F.report,
+               "also write report.html, the fit's charts in one offline page (needs Debian "
+               "libjs-chart.js)");
   return [f] {
     FitFlags& F = *f;
     FitOptions o;
@@ -421,6 +440,8 @@ Runner add_fit_command(CLI::App& app) {
       throw InputError("mmm fit: --out is required (or [run] out in --config)");
     OutputDir out(o.out_dir,
                   fit_output_files());  // checked before the work, so a bad --out fails fast
+    // Chart.js too: a machine without it fails now, not after the search.
+    if (F.report) read_chartjs(chartjs_path());
     if (!o.columns.segments.empty()) {
       // Features built for single-market fits that the segmented pipeline does not carry yet:
       // refuse them rather than silently ignore them.
@@ -437,7 +458,7 @@ Runner add_fit_command(CLI::App& app) {
         throw InputError("--revenue-per-kpi is not supported with --segments");
       if (o.objective != "rsq")
         throw InputError("--objective " + o.objective + " is not supported with --segments");
-      return run_segments(o, out, F.json, alias_notices);
+      return run_segments(o, out, F.json, F.report, alias_notices);
     }
     for (const char* name : {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
                              "--global-channels", "--segment-budget", "--segment-shrinkage"}) {
@@ -456,6 +477,7 @@ Runner add_fit_command(CLI::App& app) {
     }
     const FitReport r = run_fit(o);
     write_fit_outputs(r, out);
+    if (F.report) add_report(out, chartjs_path());
     out.commit();
     if (!o.quiet) {
       for (const auto& n : alias_notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
@@ -467,6 +489,7 @@ Runner add_fit_command(CLI::App& app) {
       std::printf("%s\n", fit_summary_json(r, o.out_dir).dump().c_str());
     } else {
       print_summary(r, o.out_dir);
+      if (F.report) std::printf("report: %s/report.html\n", o.out_dir.c_str());
     }
     return 0;
   };

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   runners[app.add_subcommand("info", "Show the build's backends and visible devices")] = {};
   runners[app.add_subcommand("predict",
                              "Predict a market not in the data from a segmented model")] = {};
+  runners[app.add_subcommand("report", "Write the HTML report of a fit from its model.json")] = {};
   runners[app.add_subcommand("compare", "Compare one metric across the segments of a model")] = {};
   for (auto& [sub, runner] : runners) {
     const std::string name = sub->get_name();
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
              : name == "simulate" ? mmm::cli::add_simulate_command(*sub)
              : name == "compare"  ? mmm::cli::add_compare_command(*sub)
              : name == "predict"  ? mmm::cli::add_predict_command(*sub)
+             : name == "report"   ? mmm::cli::add_report_command(*sub)
                                   : mmm::cli::add_info_command(*sub);
   }
   mmm::cli::require_decimal_integers(app);
