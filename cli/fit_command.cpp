@@ -44,9 +44,10 @@ CLI::Option* flag(CLI::App& app, FitFlags& f, const std::string& name, T& storag
 }
 
 void print_summary(const FitReport& r, const std::string& out_dir) {
-  std::printf("data: %s — %d rows (%s … %s), %d channels, %d controls\n", r.data.source.c_str(),
-              r.model.rows(), r.data.dates.front().to_string().c_str(),
-              r.data.dates.back().to_string().c_str(), r.model.channels(), r.model.control_count());
+  std::printf("data: %s — %d %s rows (%s … %s), %d channels, %d controls\n", r.data.source.c_str(),
+              r.model.rows(), cadence_name(r.data.dates).c_str(),
+              r.data.dates.front().to_string().c_str(), r.data.dates.back().to_string().c_str(),
+              r.model.channels(), r.model.control_count());
   if (r.searched && r.trials.size() > 1) {
     std::printf(
         "search: %zu trials × %ld evaluations in %.3f s on %s; trial %d chosen (%s), "
@@ -115,9 +116,10 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
         std::sqrt(r.kinds.sigma_eps2), 100 * r.kinds.coverage[0], 100 * r.kinds.coverage[1],
         100 * r.kinds.coverage[2]);
   }
-  std::printf("allocation%s: weekly budget %.6g, predicted lift %+.6g (%+.2f%%)\n",
-              r.options.conservative ? " (conservative: lower bands)" : "", r.allocation.budget,
-              r.allocation.lift, r.allocation.lift_percent);
+  std::printf("allocation%s: %s budget %.6g, predicted lift %+.6g (%+.2f%%)\n",
+              r.options.conservative ? " (conservative: lower bands)" : "",
+              cadence_name(r.data.dates).c_str(), r.allocation.budget, r.allocation.lift,
+              r.allocation.lift_percent);
   std::printf(
       "wrote %s (model_results.csv, response_curves.csv, budget_allocation.csv, cv_folds.csv, "
       "decomposition.csv, search_trace.csv%s, model.json) in %.2f s\n",

@@ -444,7 +444,7 @@ TEST_F(CliFit, HumanReadableSummary) {
       run_mmm({"fit", "--data", data(), "--out", out, "--budget", "200", "--bootstrap", "20"});
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("R²"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("104 rows"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("104 weekly rows"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("200 evaluations"), std::string::npos) << r.out;
   for (const auto& c : kChannels) EXPECT_NE(r.out.find("\n" + c + " "), std::string::npos) << c;
   EXPECT_NE(r.err.find("notice: using date column `date` and KPI column `revenue`"),

@@ -132,5 +132,41 @@ TEST(Controls, BuildControlsWithoutUserControlsIsTheDefaultSet) {
   EXPECT_EQ(m.values, base.values);
 }
 
+TEST(Controls, DailyDataGetsDayOfWeekIndicatorsBeforeUserControls) {
+  Dataset data;
+  for (int t = 0; t < 10; ++t) data.dates.push_back(Date{2024, 1, 1}.plus_days(t));  // a Monday
+  data.controls = {"PRICE"};
+  data.control_values = Eigen::MatrixXd::Constant(10, 1, 3.0);
+  const ControlMatrix m = build_controls(data);
+  ASSERT_EQ(m.names.size(), 9u + 6u + 1u);
+  EXPECT_EQ(m.names[9], "DOW_2");
+  EXPECT_EQ(m.names[14], "DOW_7");
+  EXPECT_EQ(m.names[15], "PRICE");
+  // Row 0 is Monday (the base: all zero), row 1 Tuesday (DOW_2), row 6 Sunday (DOW_7), row 7
+  // Monday again.
+  EXPECT_EQ(m.values.row(0).segment(9, 6).sum(), 0.0);
+  EXPECT_EQ(m.values(1, 9), 1.0);
+  EXPECT_EQ(m.values.row(1).segment(9, 6).sum(), 1.0);
+  EXPECT_EQ(m.values(6, 14), 1.0);
+  EXPECT_EQ(m.values.row(7).segment(9, 6).sum(), 0.0);
+  EXPECT_EQ(m.values(3, 15), 3.0);
+  // Weekly data keeps the default set.
+  Dataset weekly;
+  weekly.dates = weekly_from_2024(4);
+  weekly.control_values.resize(4, 0);
+  EXPECT_EQ(build_controls(weekly).names.size(), 9u);
+}
+
+TEST(Controls, WeekdayAndCadence) {
+  EXPECT_EQ(iso_weekday_of(Date{1970, 1, 1}), 4);  // a Thursday
+  EXPECT_EQ(iso_weekday_of(Date{2024, 1, 1}), 1);  // a Monday
+  EXPECT_EQ(iso_weekday_of(Date{2023, 12, 31}), 7);
+  EXPECT_EQ(iso_weekday_of(Date{1969, 12, 31}), 3);
+  EXPECT_EQ(cadence_name({Date{2024, 1, 1}, Date{2024, 1, 2}}), "daily");
+  EXPECT_EQ(cadence_name({Date{2024, 1, 1}, Date{2024, 1, 8}}), "weekly");
+  EXPECT_EQ(cadence_name({Date{2024, 1, 1}, Date{2024, 1, 15}}), "14-day");
+  EXPECT_EQ(cadence_name({Date{2024, 1, 1}}), "weekly");
+}
+
 }  // namespace
 }  // namespace mmm

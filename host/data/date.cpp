@@ -136,4 +136,17 @@ std::optional<Date> parse_iso_date(const std::string& text) {
   return d;
 }
 
+int iso_weekday_of(const Date& d) {
+  // 1970-01-01 was a Thursday (ISO weekday 4).
+  return static_cast<int>(((d.days_since_epoch() + 3) % 7 + 7) % 7) + 1;
+}
+
+std::string cadence_name(const std::vector<Date>& dates) {
+  if (dates.size() < 2) return "weekly";
+  const std::int64_t step = dates[1].days_since_epoch() - dates[0].days_since_epoch();
+  if (step == 1) return "daily";
+  if (step == 7) return "weekly";
+  return std::to_string(step) + "-day";
+}
+
 }  // namespace mmm

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mmm {
 
@@ -34,5 +35,12 @@ struct Date {
 /// " 00:00:00.000" or "T00:00Z", which is ignored). Returns nullopt when the text is not a
 /// valid calendar date or what follows it is not a time of day ("2021-01-04 garbage").
 std::optional<Date> parse_iso_date(const std::string& text);
+
+/// ISO weekday of a date: 1 = Monday … 7 = Sunday.
+int iso_weekday_of(const Date& d);
+
+/// The data's period in words, from the spacing of its first two dates: "daily", "weekly",
+/// "monthly"-like spacings as "N-day" (one date, or none: "weekly", the model's default).
+std::string cadence_name(const std::vector<Date>& dates);
 
 }  // namespace mmm

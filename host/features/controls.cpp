@@ -35,6 +35,17 @@ ControlMatrix default_controls(const std::vector<Date>& dates) {
 
 ControlMatrix build_controls(const Dataset& data) {
   ControlMatrix base = default_controls(data.dates);
+  if (cadence_name(data.dates) == "daily") {
+    // Daily KPIs move with the day of the week far more than with anything the weekly set
+    // describes: one indicator per weekday, Monday the base.
+    const Eigen::Index k = base.values.cols();
+    base.values.conservativeResize(Eigen::NoChange, k + 6);
+    for (int w = 2; w <= 7; ++w) base.names.push_back("DOW_" + std::to_string(w));
+    for (Eigen::Index t = 0; t < base.values.rows(); ++t) {
+      const int w = iso_weekday_of(data.dates[static_cast<size_t>(t)]);
+      for (int j = 2; j <= 7; ++j) base.values(t, k + j - 2) = w == j ? 1.0 : 0.0;
+    }
+  }
   const Eigen::Index k0 = base.values.cols();
   const Eigen::Index ku = data.control_values.cols();
   ControlMatrix out;

@@ -22,7 +22,8 @@ constexpr int kFourierHarmonics = 3;
 /// TREND, SIN_1, COS_1, SIN_2, COS_2, SIN_3, COS_3, Q1_FLAG, Q3_FLAG for the given dates.
 ControlMatrix default_controls(const std::vector<Date>& dates);
 
-/// Default controls followed by the dataset's user controls (the model's control block).
+/// Default controls (plus day-of-week indicators DOW_2..DOW_7 for daily data) followed by the
+/// dataset's user controls (the model's control block).
 ControlMatrix build_controls(const Dataset& data);
 
 }  // namespace mmm
