@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/database_flags.hpp"
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/fit_outputs.hpp"
@@ -18,6 +19,7 @@ namespace {
 struct FitFlags {
   FitOptions o;
   std::string config, channels, controls, segments, segment_filter, global_channels;
+  std::string db, query;  // --db, --query: not in the config
   bool json = false;
   bool conservative = false, deseasonalize = false, per_segment_hyperparameters = false;
   // Flags set on the command line override the config; these remember which were given.
@@ -198,10 +200,14 @@ std::vector<std::pair<std::string, std::string>> parse_filter(const std::string&
   return out;
 }
 
-int run_segments(const FitOptions& o, OutputDir& out, bool json) {
+int run_segments(const FitOptions& o, OutputDir& out, bool json, Database* db) {
   const SegmentReport r = run_segment_fit(o);
   write_segment_outputs(r, out);
   out.commit();
+  if (db) {
+    store_run(*db, "fit --segments", o.data_path, o.data_table.get(), out,
+              segment_summary_json(r, o.out_dir), o.quiet);
+  }
   if (!o.quiet) {
     for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
   }
@@ -359,6 +365,11 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--segment-filter", F.segment_filter,
       [](FitOptions& o, const std::string& v) { o.segment_filter = parse_filter(v); },
       "with --segments: report only segments with column=value[,…] (all must match)");
+  app.add_option("--db", F.db,
+                 "also append this run's tables to a results database: FILE.sqlite or "
+                 "postgresql://… (docs/database.md)");
+  app.add_option("--query", F.query,
+                 "with --data sqlite:FILE or postgresql://…: the SELECT whose result is the data");
   app.add_flag("--reference", F.o.reference,
                "the reference pipeline: gamma as a fraction of max spend, unconstrained ridge "
                "with the negative-coefficient penalty (scikit-learn parity)");
@@ -383,6 +394,8 @@ Runner add_fit_command(CLI::App& app) {
       throw InputError("mmm fit: --out is required (or [run] out in --config)");
     OutputDir out(o.out_dir,
                   fit_output_files());  // checked before the work, so a bad --out fails fast
+    const std::unique_ptr<Database> db = open_results_database(F.db);
+    o.data_table = database_input(o.data_path, F.query);
     if (!o.columns.segments.empty()) {
       // Features built for single-market fits that the segmented pipeline does not carry yet:
       // refuse them rather than silently ignore them.
@@ -394,7 +407,7 @@ Runner add_fit_command(CLI::App& app) {
         throw InputError("flow/stock channel kinds are not supported with --segments");
       if (o.conservative || o.deseasonalize)
         throw InputError("--conservative and --deseasonalize are not supported with --segments");
-      return run_segments(o, out, F.json);
+      return run_segments(o, out, F.json, db.get());
     }
     for (const char* name : {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
                              "--global-channels", "--segment-budget", "--segment-shrinkage"}) {
@@ -414,6 +427,10 @@ Runner add_fit_command(CLI::App& app) {
     const FitReport r = run_fit(o);
     write_fit_outputs(r, out);
     out.commit();
+    if (db) {
+      store_run(*db, "fit", o.data_path, o.data_table.get(), out, fit_summary_json(r, o.out_dir),
+                o.quiet);
+    }
     if (!o.quiet) {
       for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
     }

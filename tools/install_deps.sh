@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(cmake g++ make libeigen3-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
           libnlopt-dev libnlopt-cxx-dev librandom123-dev libgtest-dev libbenchmark-dev
-          zlib1g-dev libtbb-dev)
+          zlib1g-dev libtbb-dev libsqlite3-dev libpq-dev postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -46,6 +46,9 @@ class OutputDir {
   /// not write (regular files only).
   void commit();
   const std::string& path() const { return path_; }
+  /// The names add() and stream() wrote, in order (after commit: the files of this run's
+  /// output set; a results database stores them, host/database/run_writer.hpp).
+  const std::vector<std::string>& written() const { return names_; }
 
  private:
   std::string path_;

@@ -438,7 +438,8 @@ FitReport run_fit(const FitOptions& options) {
   check_fit_options(o);
   FitReport r;
   r.options = o;
-  r.data = load_wide_csv(o.data_path, o.columns);
+  r.data = o.data_table ? build_dataset(*o.data_table, o.columns)
+                        : load_wide_csv(o.data_path, o.columns);
   if (o.bootstrap > 0) check_block_length(o.block_length, static_cast<int>(r.data.kpi.size()));
   r.notices = r.data.notices;
   split_kind_channels(o, r);
