@@ -38,10 +38,10 @@ void print_runs(const SqlRows& runs, bool csv) {
     std::fputs(w.text().c_str(), stdout);
     return;
   }
-  std::printf("%6s  %-20s  %-14s  %-10s  %10s  %7s  %8s  %s\n", "run_id", "created_at", "command",
+  std::printf("%6s  %-20s  %-14s  %-16s  %10s  %7s  %8s  %s\n", "run_id", "created_at", "command",
               "backend", "loss", "r2", "cv_mape", "data_source");
   for (const auto& r : runs.rows) {
-    std::printf("%6s  %-20s  %-14s  %-10s  %10s  %7s  %8s  %s\n", r[0].value_or("").c_str(),
+    std::printf("%6s  %-20s  %-14s  %-16s  %10s  %7s  %8s  %s\n", r[0].value_or("").c_str(),
                 r[1].value_or("").c_str(), r[2].value_or("").c_str(), r[4].value_or("").c_str(),
                 number_text(r[5], "%.6g").c_str(), number_text(r[6], "%.4f").c_str(),
                 number_text(r[7], "%.4f").c_str(), r[3].value_or("").c_str());
