@@ -47,10 +47,10 @@ RunRecord record(const std::string& command) {
 
 // Mixed types, empty cells (NaN), quoted text, numbers as the CSV writer prints them.
 const char* kResults =
-    "channel,roi,weeks,note,flag\n"
-    "tv,1.23456789012,52,\"a, quoted \"\"note\"\"\",TRUE\n"
-    "search,,104,,FALSE\n"
-    "social,-3.5e-07,0,plain,TRUE\n";
+    "channel,roi,weeks,note,flag,lift,zero\n"
+    "tv,1.23456789012,52,\"a, quoted \"\"note\"\"\",TRUE,inf,-0\n"
+    "search,,104,,FALSE,-inf,1\n"
+    "social,-3.5e-07,0,plain,TRUE,0.25,\n";
 
 TEST_P(DatabaseEngine, NewDatabaseGetsTheCurrentSchemaVersion) {
   auto db = db_->open();
@@ -109,6 +109,8 @@ TEST_P(DatabaseEngine, RunTablesRoundTripToTheSameFiles) {
   EXPECT_EQ(types.at("weeks"), ColumnType::kInteger);
   EXPECT_EQ(types.at("note"), ColumnType::kText);
   EXPECT_EQ(types.at("flag"), ColumnType::kText);
+  EXPECT_EQ(types.at("lift"), ColumnType::kReal);
+  EXPECT_EQ(types.at("zero"), ColumnType::kText);
   const SqlRows sum = db->query("SELECT sum(weeks), count(*) FROM model_results WHERE run_id = 2");
   EXPECT_EQ(std::stol(*sum.rows[0][0]), 156);
   EXPECT_EQ(std::stol(*sum.rows[0][1]), 3);
@@ -203,8 +205,8 @@ INSTANTIATE_TEST_SUITE_P(Engines, DatabaseEngine, ::testing::Values("sqlite", "p
 
 TEST(DatabaseTypes, InferColumnTypeKeepsEveryValuesText) {
   const std::vector<std::vector<std::string>> rows = {
-      {"1", "0.5", "1.50", "", "007", "2024-01-01", "inf"},
-      {"-2", "3", "2", "", "7", "2024-01-08", "1e+15"}};
+      {"1", "0.5", "1.50", "", "007", "2024-01-01", "inf", "-0"},
+      {"-2", "3", "2", "", "7", "2024-01-08", "1e+15", "0.5"}};
   EXPECT_EQ(infer_column_type(rows, 0), ColumnType::kInteger);
   EXPECT_EQ(infer_column_type(rows, 1), ColumnType::kReal);
   EXPECT_EQ(infer_column_type(rows, 2), ColumnType::kText);  // "1.50" would print as 1.5
@@ -212,6 +214,7 @@ TEST(DatabaseTypes, InferColumnTypeKeepsEveryValuesText) {
   EXPECT_EQ(infer_column_type(rows, 4), ColumnType::kText);  // "007" would print as 7
   EXPECT_EQ(infer_column_type(rows, 5), ColumnType::kText);
   EXPECT_EQ(infer_column_type(rows, 6), ColumnType::kReal);
+  EXPECT_EQ(infer_column_type(rows, 7), ColumnType::kText);  // SQLite turns -0.0 into 0
 }
 
 TEST(DatabaseSources, DataQueryParsing) {

@@ -39,6 +39,8 @@ bool is_integer_text(const std::string& s) {
 bool is_real_text(const std::string& s) {
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
+  // SQLite stores an integral REAL as an integer, so -0 would come back as 0.
+  if (v == 0.0 && std::signbit(v)) return false;
   return end != s.c_str() && *end == '\0' && format_number(v) == s;
 }
 

@@ -28,7 +28,8 @@ struct RunRecord {
 /// The type a column is stored as: INTEGER when every non-empty cell is an integer written
 /// as std::to_string writes it, REAL when every one is a number that "%.12g" writes back to
 /// the same text (as the CSV writer wrote it), TEXT otherwise (and for a column of empty
-/// cells). So every stored value renders back to its exact CSV text.
+/// cells, or one holding -0, which SQLite would give back as 0). So every stored value renders
+/// back to its exact CSV text.
 ColumnType infer_column_type(const std::vector<std::vector<std::string>>& rows, std::size_t column);
 
 /// Writes the run: `files` (names inside `dir`, e.g. OutputDir::written()) are read from
