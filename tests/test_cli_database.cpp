@@ -58,6 +58,13 @@ TEST_P(CliDatabase, FitStoresItsRunAndExportsTheSameFiles) {
   ASSERT_EQ(lines.size(), 3u) << list.out;
   EXPECT_NE(lines[2].find("fit"), std::string::npos);
   EXPECT_NE(lines[2].find("cpu"), std::string::npos);
+  const CliResult csv = run_mmm({"runs", "--db", db_->url(), "--csv"});
+  ASSERT_EQ(csv.exit_code, 0) << describe(csv);
+  const auto rows = split_lines(csv.out);
+  ASSERT_EQ(rows.size(), 3u) << csv.out;
+  EXPECT_EQ(rows[0], "run_id,created_at,command,data_source,backend,loss,r2,cv_mape");
+  EXPECT_EQ(split_csv_line(rows[2]).at(0), "2");
+  EXPECT_EQ(split_csv_line(rows[2]).at(3), data_);
 
   const CliResult exported =
       run_mmm({"runs", "--db", db_->url(), "--run", "2", "--out", dir_ / "back"});
