@@ -144,6 +144,33 @@ TEST_P(CliDatabase, DataFromAQueryFitsLikeTheFile) {
             read_text(dir_.path() / "from_flag" / "model_results.csv"));
 }
 
+TEST_P(CliDatabase, SegmentedDataFromAQueryFitsLikeTheFile) {
+  const std::string long_data = dir_ / "long.csv";
+  ASSERT_EQ(run_mmm({"simulate", "--weeks", "60", "--channels", "2", "--segments", "3", "--seed",
+                     "5", "--out", long_data, "--quiet"})
+                .exit_code,
+            0);
+  auto db = db_->open();
+  RunRecord rec;
+  rec.command = "import";
+  write_run(*db, rec, dir_.path().string(), {"long.csv"});
+  std::vector<std::string> args = {"fit",   "--data",    long_data,  "--segments", "segment",
+                                   "--out", dir_ / "f",  "--budget", "100",        "--bootstrap",
+                                   "5",     "--threads", "1",        "--quiet"};
+  const CliResult file = run_mmm(args);
+  ASSERT_EQ(file.exit_code, 0) << describe(file);
+  std::string cols;
+  for (const std::string& h : read_csv(long_data).header)
+    cols += (cols.empty() ? "" : ", ") + quote_identifier(h);
+  args[2] = db_->data_url("SELECT " + cols + " FROM long ORDER BY run_row");
+  args[6] = dir_ / "q";
+  const CliResult query = run_mmm(args);
+  ASSERT_EQ(query.exit_code, 0) << describe(query);
+  for (const char* f : {"model_results.csv", "segment_performance.csv", "decomposition.csv"}) {
+    EXPECT_EQ(read_text(dir_.path() / "f" / f), read_text(dir_.path() / "q" / f)) << f;
+  }
+}
+
 TEST_P(CliDatabase, BadQueryCellNamesRowAndColumn) {
   auto db = db_->open();
   db->query("CREATE TABLE w (date TEXT, revenue TEXT, tv TEXT)");
