@@ -62,7 +62,7 @@ Runner add_runs_command(CLI::App& app) {
     if (f->run < 0) {
       throw InputError("invalid --run " + std::to_string(f->run) + ": expected a run_id ≥ 1");
     }
-    if (f->db.rfind("postgres", 0) != 0) {
+    if (!is_postgres_url(f->db)) {
       // Listing must not create an empty database where a name was mistyped.
       const std::string file = f->db.rfind("sqlite:", 0) == 0 ? f->db.substr(7) : f->db;
       if (std::FILE* probe = std::fopen(file.c_str(), "rb")) {
