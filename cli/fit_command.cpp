@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/database_flags.hpp"
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/fit_outputs.hpp"
@@ -22,6 +23,7 @@ namespace {
 struct FitFlags {
   FitOptions o;
   std::string config, channels, controls, segments, segment_filter, global_channels;
+  std::string db, query;  // --db, --query: not in the config
   bool json = false, report = false;
   long budget_alias = 0, nested_budget_alias = 0;  // --budget, --nested-budget (old names)
   bool conservative = false, deseasonalize = false, per_segment_hyperparameters = false;
@@ -215,12 +217,16 @@ void add_report(OutputDir& out, const std::string& chartjs_file) {
               chartjs_file));
 }
 
-int run_segments(const FitOptions& o, OutputDir& out, bool json, bool report,
+int run_segments(const FitOptions& o, OutputDir& out, bool json, bool report, Database* db,
                  const std::vector<std::string>& alias_notices) {
   const SegmentReport r = run_segment_fit(o);
   write_segment_outputs(r, out);
   if (report) add_report(out, chartjs_path());
   out.commit();
+  if (db) {
+    store_run(*db, "fit --segments", o.data_path, o.data_table.get(), out,
+              segment_summary_json(r, o.out_dir), o.quiet);
+  }
   if (!o.quiet) {
     for (const auto& n : alias_notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
     for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
@@ -395,6 +401,11 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--segment-filter", F.segment_filter,
       [](FitOptions& o, const std::string& v) { o.segment_filter = parse_filter(v); },
       "with --segments: report only segments with column=value[,…] (all must match)");
+  app.add_option("--db", F.db,
+                 "also append this run's tables to a results database: FILE.sqlite or "
+                 "postgresql://… (docs/database.md)");
+  app.add_option("--query", F.query,
+                 "with --data sqlite:FILE or postgresql://…: the SELECT whose result is the data");
   app.add_flag("--reference", F.o.reference,
                "the reference pipeline: gamma as a fraction of max spend, unconstrained ridge "
                "with the negative-coefficient penalty (scikit-learn parity)");
@@ -444,6 +455,8 @@ Runner add_fit_command(CLI::App& app) {
                   fit_output_files());  // checked before the work, so a bad --out fails fast
     // Chart.js too: a machine without it fails now, not after the search.
     if (F.report) read_chartjs(chartjs_path());
+    const std::unique_ptr<Database> db = open_results_database(F.db);
+    o.data_table = database_input(o.data_path, F.query);
     if (!o.columns.segments.empty()) {
       // Features built for single-market fits that the segmented pipeline does not carry yet:
       // refuse them rather than silently ignore them.
@@ -460,7 +473,7 @@ Runner add_fit_command(CLI::App& app) {
         throw InputError("--revenue-per-kpi is not supported with --segments");
       if (o.objective != "rsq")
         throw InputError("--objective " + o.objective + " is not supported with --segments");
-      return run_segments(o, out, F.json, F.report, alias_notices);
+      return run_segments(o, out, F.json, F.report, db.get(), alias_notices);
     }
     for (const char* name : {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
                              "--global-channels", "--segment-budget", "--segment-shrinkage"}) {
@@ -481,6 +494,10 @@ Runner add_fit_command(CLI::App& app) {
     write_fit_outputs(r, out);
     if (F.report) add_report(out, chartjs_path());
     out.commit();
+    if (db) {
+      store_run(*db, "fit", o.data_path, o.data_table.get(), out, fit_summary_json(r, o.out_dir),
+                o.quiet);
+    }
     if (!o.quiet) {
       for (const auto& n : alias_notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
       for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "cli/commands.hpp"
+#include "cli/database_flags.hpp"
 #include "cli/strict_integers.hpp"
 #include "host/common/errors.hpp"
 
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
                              "Predict a market not in the data from a segmented model")] = {};
   runners[app.add_subcommand("report", "Write the HTML report of a fit from its model.json")] = {};
   runners[app.add_subcommand("compare", "Compare one metric across the segments of a model")] = {};
+  runners[app.add_subcommand("runs", "List the runs in a results database (--db); export one")] =
+      {};
   for (auto& [sub, runner] : runners) {
     const std::string name = sub->get_name();
     runner = name == "fit"        ? mmm::cli::add_fit_command(*sub)
@@ -32,9 +35,11 @@ int main(int argc, char** argv) {
              : name == "compare"  ? mmm::cli::add_compare_command(*sub)
              : name == "predict"  ? mmm::cli::add_predict_command(*sub)
              : name == "report"   ? mmm::cli::add_report_command(*sub)
+             : name == "runs"     ? mmm::cli::add_runs_command(*sub)
                                   : mmm::cli::add_info_command(*sub);
   }
   mmm::cli::require_decimal_integers(app);
+  mmm::cli::set_command_line(argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

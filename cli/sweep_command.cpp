@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/database_flags.hpp"
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/output_files.hpp"
@@ -57,6 +58,7 @@ class StopSignalGuard {
 struct SweepFlags {
   SweepOptions o;
   std::string config, channels, controls, design = "sobol";
+  std::string db, query;
   bool json = false;
   CLI::Option *data, *date_col, *kpi_col, *channels_opt, *controls_opt, *out, *n, *lambda, *seed,
       *device, *threads;
@@ -108,6 +110,11 @@ Runner add_sweep_command(CLI::App& app) {
       app.add_option("--seed", F.o.seed, "design seed (default 1)")->check(CLI::NonNegativeNumber);
   F.device = app.add_option("--device", F.o.device, "auto | cpu | cuda | cuda:N (default auto)");
   F.threads = app.add_option("--threads", F.o.threads, "CPU threads (default: all)");
+  app.add_option("--db", F.db,
+                 "also append this run's tables to a results database: FILE.sqlite or "
+                 "postgresql://… (docs/database.md)");
+  app.add_option("--query", F.query,
+                 "with --data sqlite:FILE or postgresql://…: the SELECT whose result is the data");
   app.add_flag("--all", F.o.all, "also write every candidate to sweep_all.csv.gz");
   app.add_flag("--resume", F.o.resume, "continue the sweep checkpointed in --out");
   app.add_flag("--quiet", F.o.quiet, "no progress bar or notices on stderr");
@@ -148,6 +155,8 @@ Runner add_sweep_command(CLI::App& app) {
     }
     OutputDir out(o.out_dir,
                   sweep_output_files());  // checked before the work, so a bad --out fails fast
+    const std::unique_ptr<Database> db = open_results_database(F.db);
+    o.data_table = database_input(o.data_path, F.query);
     std::optional<SweepCheckpoint> checkpoint;
     if (o.resume) checkpoint = read_sweep_checkpoint(o.out_dir);
 
@@ -175,6 +184,10 @@ Runner add_sweep_command(CLI::App& app) {
       out.keep("sweep_all.csv.gz");
     }
     out.commit();
+    if (db) {
+      store_run(*db, "sweep", o.data_path, o.data_table.get(), out,
+                sweep_summary_json(r, o.out_dir), o.quiet);
+    }
     if (!o.quiet) {
       for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
     }

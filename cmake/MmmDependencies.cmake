@@ -5,6 +5,13 @@ find_package(nlohmann_json 3 REQUIRED)
 # zlib: sweep_all.csv.gz of `mmm sweep --all`.
 find_package(ZLIB REQUIRED)
 
+# SQLite (the embedded results database, --db FILE) and libpq (--db postgresql://…):
+# host/database/. Plain library lookups: Debian's libsqlite3-dev and libpq-dev.
+find_path(MMM_SQLITE_INCLUDE sqlite3.h REQUIRED)
+find_library(MMM_SQLITE_LIB sqlite3 REQUIRED)
+find_path(MMM_PQ_INCLUDE libpq-fe.h PATH_SUFFIXES postgresql REQUIRED)
+find_library(MMM_PQ_LIB pq REQUIRED)
+
 # CLI11, toml++ and Random123 are header-only.
 find_path(MMM_CLI11_INCLUDE CLI/CLI.hpp REQUIRED)
 find_path(MMM_TOMLPP_INCLUDE toml++/toml.h REQUIRED)

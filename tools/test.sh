@@ -13,4 +13,6 @@ else
   emulation=(-DMMM_EMULATE_CUDA=OFF)
 fi
 tools/build.sh -DMMM_WARNINGS_AS_ERRORS=ON "${emulation[@]}"
-ctest --test-dir build --output-on-failure -j"$(nproc)"
+# The PostgreSQL tests need a server: tools/with_postgres.sh starts a private one for ctest
+# (they skip, saying so, where none is installed).
+tools/with_postgres.sh ctest --test-dir build --output-on-failure -j"$(nproc)"

@@ -21,6 +21,19 @@ class BackendUnavailable : public InputError {
   using InputError::InputError;
 };
 
+/// The `file` of a table that came from a database query (`--data sqlite:…?query=…`): its
+/// cells are then located as "query result, row R, column `name`" (R counts result rows from
+/// 1), not file:line:column.
+constexpr const char* kQueryResultSource = "query result";
+
+/// Where a cell is: `file:line:column (column `name`)`, or for a query result
+/// `query result, row R, column `name``.
+std::string cell_location(const std::string& file, long line, long column,
+                          const std::string& column_name);
+
+/// "row" for a query result, "line" for a file: how messages refer to a row's position.
+const char* row_word(const std::string& file);
+
 /// Builds the standard message for a bad cell: `file:line:column (name): value `x`: expected`.
 /// `line` and `column` are 1-based as a person counts them in an editor (the header is line 1).
 std::string cell_error_message(const std::string& file, long line, long column,

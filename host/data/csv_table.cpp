@@ -159,7 +159,7 @@ void check_unique_names(const CsvTable& table) {
 
 }  // namespace
 
-CsvTable parse_csv_text(const std::string& text, const std::string& path) {
+CsvTable parse_csv_text(const std::string& text, const std::string& path, bool allow_no_rows) {
   CsvTable table;
   table.path = path;
   Parser parser(text, path);
@@ -186,7 +186,7 @@ CsvTable parse_csv_text(const std::string& text, const std::string& path) {
     table.rows.push_back(texts(fields));
     table.line_numbers.push_back(line);
   }
-  if (table.rows.empty()) {
+  if (table.rows.empty() && !allow_no_rows) {
     throw InputError("data file `" + path + "` has a header but no data rows");
   }
   return table;

@@ -26,7 +26,10 @@ struct CsvTable {
 /// trims spaces and tabs around unquoted fields; skips blank lines. Throws InputError for an
 /// empty input, a header without data rows, a row whose field count differs from the
 /// header's, an unterminated quote, text after a closing quote and duplicate column names.
-CsvTable parse_csv_text(const std::string& text, const std::string& path);
+/// `allow_no_rows`: a header alone is a table of no rows (an output table that is empty),
+/// not an error.
+CsvTable parse_csv_text(const std::string& text, const std::string& path,
+                        bool allow_no_rows = false);
 
 /// Reads and parses the file at `path` (see parse_csv_text). Throws InputError when the file
 /// cannot be opened or read, e.g. "cannot open data file `x`: No such file or directory".

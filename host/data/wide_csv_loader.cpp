@@ -83,8 +83,7 @@ Parsed parse_number(const std::string& raw, double& out) {
 
 // `file:line:column (column `name`)`, the prefix every cell message starts with.
 std::string where(const CsvTable& t, std::size_t row, int col) {
-  return t.path + ":" + std::to_string(t.line_numbers[row]) + ":" + std::to_string(col + 1) +
-         " (column `" + t.header[col] + "`)";
+  return cell_location(t.path, t.line_numbers[row], col + 1, t.header[col]);
 }
 
 [[noreturn]] void cell_error(const CsvTable& t, std::size_t row, int col,
@@ -269,14 +268,14 @@ std::vector<Date> read_dates(const CsvTable& t, int col) {
     const auto [it, inserted] = seen.emplace(dates[r].days_since_epoch(), r);
     if (!inserted) {
       throw InputError(where(t, r, col) + ": duplicate date `" + dates[r].to_string() +
-                       "` (already on line " + std::to_string(t.line_numbers[it->second]) +
-                       "): " + long_data_hint(t, col));
+                       "` (already on " + row_word(t.path) + " " +
+                       std::to_string(t.line_numbers[it->second]) + "): " + long_data_hint(t, col));
     }
   }
   for (std::size_t r = 1; r < dates.size(); ++r) {
     if (dates[r].days_since_epoch() < dates[r - 1].days_since_epoch()) {
       throw InputError(where(t, r, col) + ": date `" + dates[r].to_string() + "` comes before `" +
-                       dates[r - 1].to_string() + "` on line " +
+                       dates[r - 1].to_string() + "` on " + row_word(t.path) + " " +
                        std::to_string(t.line_numbers[r - 1]) +
                        "; rows must be in strictly increasing date order");
     }
@@ -287,9 +286,10 @@ std::vector<Date> read_dates(const CsvTable& t, int col) {
     const std::int64_t gap = dates[r].days_since_epoch() - dates[r - 1].days_since_epoch();
     if (gap != first) {
       throw InputError(where(t, r, col) + ": date `" + dates[r].to_string() + "` is " +
-                       std::to_string(gap) + " days after `" + dates[r - 1].to_string() +
-                       "` on line " + std::to_string(t.line_numbers[r - 1]) + "; expected " +
-                       std::to_string(first) + " days (the spacing of the first two rows)");
+                       std::to_string(gap) + " days after `" + dates[r - 1].to_string() + "` on " +
+                       row_word(t.path) + " " + std::to_string(t.line_numbers[r - 1]) +
+                       "; expected " + std::to_string(first) +
+                       " days (the spacing of the first two rows)");
     }
   }
   return dates;

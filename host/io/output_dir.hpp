@@ -51,6 +51,9 @@ class OutputDir {
   /// later output (report.html) be made from the earlier ones of the same set.
   std::optional<std::string> written(const std::string& name);
   const std::string& path() const { return path_; }
+  /// The names add() and stream() wrote, in order (after commit: the files of this run's
+  /// output set; a results database stores them, host/database/run_writer.hpp).
+  const std::vector<std::string>& written() const { return names_; }
 
  private:
   std::string path_;

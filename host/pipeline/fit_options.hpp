@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,9 @@ struct FitOptions {
   /// with the negative-coefficient penalty, and the reference defaults (docs/model.md).
   bool reference = false;
   std::string data_path;
+  /// The input already read into a table (a database query, `--data sqlite:…?query=…`):
+  /// loaded and validated instead of the file at data_path, which then only names it.
+  std::shared_ptr<const CsvTable> data_table;
   ColumnSelection columns;
   std::string out_dir;
   long budget = kAutoBudget;  ///< search evaluations (per trial); kAutoBudget: the default

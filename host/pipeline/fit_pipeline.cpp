@@ -448,7 +448,8 @@ FitReport run_fit(const FitOptions& options) {
   check_fit_options(o);
   FitReport r;
   r.options = o;
-  r.data = load_wide_csv(o.data_path, o.columns);
+  r.data = o.data_table ? build_dataset(*o.data_table, o.columns)
+                        : load_wide_csv(o.data_path, o.columns);
   if (o.revenue_per_kpi != 1.0) {
     // Every figure in KPI units (coefficients, contributions, ROI, curves, the plan) is then
     // in money; R², MAPE and the transforms do not change (the ridge is linear in y).

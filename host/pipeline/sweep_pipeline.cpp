@@ -10,6 +10,7 @@
 #include "host/backend/device.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/progress.hpp"
+#include "host/data/table_fingerprint.hpp"
 #include "host/features/controls.hpp"
 #include "host/io/csv_writer.hpp"
 #include "host/pipeline/fit_options.hpp"
@@ -183,7 +184,8 @@ SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
                       const std::optional<SweepCheckpoint>& resume, const SweepChunkSink& sink) {
   SweepReport r;
   r.options = o;
-  r.data = load_wide_csv(o.data_path, o.columns);
+  r.data = o.data_table ? build_dataset(*o.data_table, o.columns)
+                        : load_wide_csv(o.data_path, o.columns);
   r.notices = r.data.notices;
   const ControlMatrix controls = build_controls(r.data);
   r.model = make_model_data(r.data, controls, o.ridge_lambda);
@@ -223,7 +225,8 @@ SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
   cp.grid_points = o.design == DesignKind::kGrid ? o.grid_points : 0;
   cp.top = o.top;
   cp.ridge_lambda = o.ridge_lambda;
-  cp.data_fingerprint = file_fingerprint(o.data_path);
+  cp.data_fingerprint =
+      o.data_table ? table_fingerprint(*o.data_table) : file_fingerprint(o.data_path);
   cp.channels = r.data.channels;
   cp.controls = r.data.controls;
   cp.bounds = r.space.bounds;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ namespace mmm {
 /// Everything `mmm sweep` can be told.
 struct SweepOptions {
   std::string data_path;
+  /// The input already read into a table (a database query): used instead of data_path.
+  std::shared_ptr<const CsvTable> data_table;
   ColumnSelection columns;
   std::string out_dir;
   DesignKind design = DesignKind::kSobol;

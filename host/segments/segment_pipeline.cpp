@@ -270,7 +270,8 @@ SegmentReport run_segment_fit(const FitOptions& options) {
   pen.lambda = o.ridge_lambda;
   pen.lambda_global = o.lambda_global > 0 ? o.lambda_global : o.ridge_lambda;
   pen.lambda_segment = o.lambda_segment > 0 ? o.lambda_segment : 10.0 * o.ridge_lambda;
-  r.data = load_segmented_csv(o.data_path, o.columns);
+  r.data = o.data_table ? build_segmented_data(*o.data_table, o.columns)
+                        : load_segmented_csv(o.data_path, o.columns);
   check_filter(o, r.data);
   r.notices = r.data.notices;
   const std::vector<std::string>& names = r.data.segments[0].channels;
