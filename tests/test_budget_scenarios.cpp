@@ -149,8 +149,9 @@ TEST(CurrentSpendWindow, IsTheMeanOverTheWindowsWeeks) {
 TEST(PredictionInterval, MixtureQuantileIsTheNormalQuantileForOneCentre) {
   EXPECT_NEAR(normal_mixture_quantile({10.0}, 2.0, 0.95), 10.0 + 2.0 * 1.6448536269514722, 1e-9);
   EXPECT_NEAR(normal_mixture_quantile({10.0}, 2.0, 0.05), 10.0 - 2.0 * 1.6448536269514722, 1e-9);
-  // Two far-apart centres: the median lies between them, by symmetry.
-  EXPECT_NEAR(normal_mixture_quantile({0.0, 100.0}, 1.0, 0.5), 50.0, 1e-6);
+  // Two far-apart centres: a quarter of the mass lies below the first centre.
+  EXPECT_NEAR(normal_mixture_quantile({0.0, 100.0}, 1.0, 0.25), 0.0, 1e-9);
+  EXPECT_NEAR(normal_mixture_quantile({0.0, 100.0}, 1.0, 0.75), 100.0, 1e-9);
   // σ = 0: the centres' percentile.
   EXPECT_DOUBLE_EQ(normal_mixture_quantile({1.0, 2.0, 3.0}, 0.0, 0.5), 2.0);
 }

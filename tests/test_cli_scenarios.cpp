@@ -124,9 +124,13 @@ TEST_F(CliScenarios, BudgetLevelsGiveOnePlanEachAndARisingCurve) {
   EXPECT_LT(num(lv, 0, "CONTRIBUTION"), num(lv, 1, "CONTRIBUTION"));
   EXPECT_LT(num(lv, 1, "CONTRIBUTION"), num(lv, 2, "CONTRIBUTION"));
   EXPECT_GT(num(lv, 0, "ROI"), num(lv, 2, "ROI"));  // diminishing returns
+  // The band rises with the budget too. (It need not hold the point: tv's full-data
+  // coefficient lies above its own bootstrap band on this data, and the fit warns of it.)
   for (std::size_t i = 0; i < 3; ++i) {
-    EXPECT_LE(num(lv, i, "CONTRIBUTION_LOWER"), num(lv, i, "CONTRIBUTION"));
-    EXPECT_GE(num(lv, i, "CONTRIBUTION_UPPER"), num(lv, i, "CONTRIBUTION"));
+    EXPECT_LT(num(lv, i, "CONTRIBUTION_LOWER"), num(lv, i, "CONTRIBUTION_UPPER"));
+    if (i > 0) {
+      EXPECT_GT(num(lv, i, "CONTRIBUTION_UPPER"), num(lv, i - 1, "CONTRIBUTION_UPPER"));
+    }
   }
   // The middle level is the current total: the fit's own plan.
   const CsvFile plans = read_csv(path("levels/budget_plans.csv"));
@@ -262,7 +266,7 @@ TEST_F(CliScenarios, ZeroSpendPlanDecaysToTheBaseline) {
     int y = 2023, m = 1, day = 2;
     const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     for (int k = 0; k < 52; ++k) {
-      char buf[16];
+      char buf[48];
       std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, day);
       dates.push_back(buf);
       day += 7;
