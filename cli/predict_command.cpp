@@ -53,6 +53,7 @@ int predict_new_segment_command(const PredictFlags& f) {
 int predict_plan_command(const PredictFlags& f) {
   const nlohmann::json json = read_json_file(f.model, "model file");
   const SavedModel model = read_saved_model(json, f.model);
+  check_plan_model(model);
   const nlohmann::json& config = model_field(json, "config", f.model);
   const std::string date_col =
       model_string(model_field(config, "date_col", f.model, "config"), f.model, "config.date_col");

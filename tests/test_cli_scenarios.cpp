@@ -89,6 +89,34 @@ TEST_F(CliScenarios, SavedModelReproducesTheFitsAllocationExactly) {
   }
 }
 
+TEST_F(CliScenarios, FlowChannelsAreOptimizedAsInTheFitButNotPredicted) {
+  ASSERT_EQ(run_mmm({"simulate", "--weeks", "156", "--channels", "2", "--flow-channels", "1",
+                     "--seed", "2", "--out", path("flow.csv"), "--quiet"})
+                .exit_code,
+            0);
+  write_text(path("flow.toml"), "[channels.flow_1]\nkind = \"flow\"\n");
+  const CliResult fit = run_mmm({"fit", "--data", path("flow.csv"), "--config", path("flow.toml"),
+                                 "--out", path("flowfit"), "--budget", "500", "--bootstrap", "20",
+                                 "--nested-budget", "0", "--quiet"});
+  ASSERT_EQ(fit.exit_code, 0) << describe(fit);
+  const CliResult r = run_mmm(
+      {"optimize", "--model", path("flowfit/model.json"), "--out", path("flowopt"), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const CsvFile want = read_csv(path("flowfit/budget_allocation.csv"));
+  const CsvFile got = read_csv(path("flowopt/budget_allocation.csv"));
+  ASSERT_EQ(got.rows.size(), 4u);  // tv, search, flow_1, TOTAL
+  EXPECT_EQ(got.rows[2][0], "flow_1");
+  for (std::size_t i = 0; i < want.rows.size(); ++i) {
+    for (std::size_t j = 0; j < want.header.size(); ++j) EXPECT_EQ(got.rows[i][j], want.rows[i][j]);
+  }
+  const std::string plan = path("flowplan.csv");
+  write_text(plan, "date,tv,search,flow_1\n2024-01-01,1,1,1\n");
+  const CliResult p = run_mmm({"predict", "--model", path("flowfit/model.json"), "--plan", plan,
+                               "--out", path("flowpred")});
+  EXPECT_EQ(p.exit_code, 2);
+  EXPECT_TRUE(contains(p.err, "flow or stock channels")) << p.err;
+}
+
 TEST_F(CliScenarios, TotalBudgetIsSpentAndTheBoundsAreTheChangeLimit) {
   const CsvFile base = read_csv(path("fit/budget_allocation.csv"));
   const double current = num(base, base.rows.size() - 1, "CURRENT_SPEND");

@@ -28,15 +28,19 @@ double normal_mixture_quantile(const std::vector<double>& centres, double sigma,
   return 0.5 * (lo + hi);
 }
 
-PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double ci) {
-  if (!(ci > 0.0 && ci < 1.0)) {
-    throw InputError("--ci " + std::to_string(ci) + ": expected a level in (0, 1), e.g. 0.9");
-  }
+void check_plan_model(const SavedModel& m) {
   if (m.has_kind_channels) {
     throw InputError(m.source +
                      ": the model has flow or stock channels; `mmm predict --plan` predicts "
                      "media-only models so far");
   }
+}
+
+PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double ci) {
+  if (!(ci > 0.0 && ci < 1.0)) {
+    throw InputError("--ci " + std::to_string(ci) + ": expected a level in (0, 1), e.g. 0.9");
+  }
+  check_plan_model(m);
   const Eigen::Index C = static_cast<Eigen::Index>(m.media.size());
   const Eigen::Index N = static_cast<Eigen::Index>(plan.dates.size());
   const std::int64_t first = m.dates.front().days_since_epoch();

@@ -33,6 +33,9 @@ struct PlanPrediction {
   std::vector<std::string> notices;
 };
 
+/// InputError unless `model` can predict a plan: flow and stock channels are not supported.
+void check_plan_model(const SavedModel& model);
+
 /// Predicts the plan. The plan's weeks must be on the model's weekly grid, start after the
 /// first fitted week and no later than the week after the last one (no unplanned gap);
 /// controls the plan leaves out are held at their fitted mean (a notice each). InputError for
