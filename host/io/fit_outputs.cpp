@@ -245,21 +245,24 @@ nlohmann::json history_json(const FitReport& r) {
   return {{"dates", dates}, {"spend", spend}, {"control_means", control_means}};
 }
 
-/// The bootstrap's media coefficients per resample (null for a failed one) and, for the nested
-/// bootstrap, each resample's (θ, α, γ): the draws of `mmm predict`'s coefficient band.
+/// Every coefficient (media, then controls) and the intercept of each bootstrap resample (null
+/// for a failed one) and, for the nested bootstrap, its (θ, α, γ): the joint draws of
+/// `mmm predict`'s coefficient band.
 nlohmann::json bootstrap_draws_json(const FitReport& r) {
-  nlohmann::json coef = nlohmann::json::array(), hyper = nlohmann::json::array();
-  for (Eigen::Index b = 0; r.bootstrapped && b < r.bootstrap.coef.rows(); ++b) {
+  nlohmann::json coef = nlohmann::json::array(), intercept = nlohmann::json::array(),
+                 hyper = nlohmann::json::array();
+  const Eigen::MatrixXd& all = r.bootstrap.all_coef;
+  for (Eigen::Index b = 0; r.bootstrapped && b < all.rows(); ++b) {
     nlohmann::json row = nlohmann::json::array();
-    for (Eigen::Index c = 0; c < r.bootstrap.coef.cols(); ++c)
-      row.push_back(number_or_null(r.bootstrap.coef(b, c)));
+    for (Eigen::Index j = 0; j < all.cols(); ++j) row.push_back(number_or_null(all(b, j)));
     coef.push_back(row);
-    if (r.bootstrap_hyper.rows() == r.bootstrap.coef.rows()) {
+    intercept.push_back(number_or_null(r.bootstrap.intercept[b]));
+    if (r.bootstrap_hyper.rows() == all.rows()) {
       const Eigen::VectorXd h = r.bootstrap_hyper.row(b).transpose();
       hyper.push_back(std::vector<double>(h.data(), h.data() + h.size()));
     }
   }
-  return {{"coef", coef}, {"hyper", hyper}};
+  return {{"coef", coef}, {"intercept", intercept}, {"hyper", hyper}};
 }
 
 /// Residual standard deviation of the final fit: √(Σ (y − ŷ)² / (T − p − 1)), the noise

@@ -140,25 +140,31 @@ SavedModel read_saved_model(const nlohmann::json& j, const std::string& source) 
 
   const nlohmann::json& draws = scenario_field(j, "bootstrap_draws", source, "");
   const nlohmann::json& coef_draws = model_field(draws, "coef", source, "bootstrap_draws");
+  const nlohmann::json& icpt_draws = model_field(draws, "intercept", source, "bootstrap_draws");
   const nlohmann::json& hyper_draws = model_field(draws, "hyper", source, "bootstrap_draws");
-  if (!coef_draws.is_array() || !hyper_draws.is_array() ||
+  if (!coef_draws.is_array() || !icpt_draws.is_array() || !hyper_draws.is_array() ||
+      icpt_draws.size() != coef_draws.size() ||
       (!hyper_draws.empty() && hyper_draws.size() != coef_draws.size())) {
     throw InputError(source +
-                     ": `bootstrap_draws` must hold arrays `coef` and `hyper` (empty, "
-                     "or one row per coef row)");
+                     ": `bootstrap_draws` must hold arrays `coef`, `intercept` (one per "
+                     "coef row) and `hyper` (empty, or one per coef row)");
   }
-  const size_t C = m.media.size();
+  const size_t C = m.media.size(), P = m.columns.size();
   std::vector<std::vector<double>> kept_coef, kept_hyper;
+  std::vector<double> kept_icpt;
   for (size_t b = 0; b < coef_draws.size(); ++b) {
     const std::string path = "bootstrap_draws.coef[" + std::to_string(b) + "]";
     const nlohmann::json& row = coef_draws[b];
-    if (!row.is_array() || row.size() != C) {
-      throw InputError(source + ": `" + path + "` must hold " + std::to_string(C) + " numbers");
+    if (!row.is_array() || row.size() != P) {
+      throw InputError(source + ": `" + path + "` must hold " + std::to_string(P) +
+                       " numbers (one per `columns` entry)");
     }
-    bool failed = false;
+    bool failed = icpt_draws[b].is_null();
     for (const auto& v : row) failed = failed || v.is_null();  // a failed resample
     if (failed) continue;
     kept_coef.push_back(model_numbers(row, source, path));
+    kept_icpt.push_back(model_number(icpt_draws[b], source,
+                                     "bootstrap_draws.intercept[" + std::to_string(b) + "]"));
     if (!hyper_draws.empty()) {
       const std::string hpath = "bootstrap_draws.hyper[" + std::to_string(b) + "]";
       std::vector<double> h = model_numbers(hyper_draws[b], source, hpath);
@@ -169,16 +175,19 @@ SavedModel read_saved_model(const nlohmann::json& j, const std::string& source) 
       kept_hyper.push_back(std::move(h));
     }
   }
-  m.draw_coef.resize(static_cast<Eigen::Index>(kept_coef.size()), static_cast<Eigen::Index>(C));
-  for (size_t b = 0; b < kept_coef.size(); ++b)
-    for (size_t c = 0; c < C; ++c)
-      m.draw_coef(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(c)) = kept_coef[b][c];
+  const Eigen::Index B = static_cast<Eigen::Index>(kept_coef.size());
+  m.draw_coef.resize(B, static_cast<Eigen::Index>(P));
+  m.draw_intercept.resize(B);
+  for (Eigen::Index b = 0; b < B; ++b) {
+    m.draw_intercept[b] = kept_icpt[static_cast<size_t>(b)];
+    for (size_t k = 0; k < P; ++k)
+      m.draw_coef(b, static_cast<Eigen::Index>(k)) = kept_coef[static_cast<size_t>(b)][k];
+  }
   if (!kept_hyper.empty()) {
-    m.draw_hyper.resize(static_cast<Eigen::Index>(kept_hyper.size()),
-                        static_cast<Eigen::Index>(3 * C));
-    for (size_t b = 0; b < kept_hyper.size(); ++b)
+    m.draw_hyper.resize(B, static_cast<Eigen::Index>(3 * C));
+    for (Eigen::Index b = 0; b < B; ++b)
       for (size_t k = 0; k < 3 * C; ++k)
-        m.draw_hyper(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(k)) = kept_hyper[b][k];
+        m.draw_hyper(b, static_cast<Eigen::Index>(k)) = kept_hyper[static_cast<size_t>(b)][k];
   }
   return m;
 }

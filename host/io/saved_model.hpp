@@ -30,8 +30,9 @@ struct SavedModel {
   std::vector<std::string> columns;        ///< design columns: media, then every control
   std::vector<double> coef;                ///< one per column, in column units
   double intercept = 0.0;
-  double residual_sd = 0.0;    ///< √(Σ residual² / (T − p − 1)) of the fit
-  Eigen::MatrixXd draw_coef;   ///< B × media: bootstrap media coefficients (failed rows dropped)
+  double residual_sd = 0.0;        ///< √(Σ residual² / (T − p − 1)) of the fit
+  Eigen::MatrixXd draw_coef;       ///< B × columns: bootstrap coefficients (failed rows dropped)
+  Eigen::VectorXd draw_intercept;  ///< B: their intercepts
   Eigen::MatrixXd draw_hyper;  ///< B × 3·media (θ, α, γ) for a nested bootstrap, else empty
 };
 

@@ -114,10 +114,13 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
     p.contribution.col(c) = m.coef[static_cast<size_t>(c)] * h.col(c).tail(N);
   p.baseline = p.kpi - p.contribution.rowwise().sum();
 
-  // The bootstrap draws: media redrawn, baseline held at the fit.
+  // The bootstrap draws: every coefficient and the intercept of a resample together (they
+  // covary: a resample that credits media more credits the baseline less), with its own θ, α,
+  // γ for the nested bootstrap.
   const Eigen::Index B = m.draw_coef.rows();
   p.draws = static_cast<int>(B);
   std::vector<Eigen::MatrixXd> draw_contrib;  // per draw: N × C
+  std::vector<Eigen::VectorXd> draw_kpi;      // per draw: N
   for (Eigen::Index b = 0; b < B; ++b) {
     std::vector<double> hb = hyper;
     if (m.draw_hyper.rows() == B)
@@ -125,6 +128,10 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
     const Eigen::MatrixXd hdraw = transform_media(data.spend, hb.data());
     Eigen::MatrixXd contrib(N, C);
     for (Eigen::Index c = 0; c < C; ++c) contrib.col(c) = m.draw_coef(b, c) * hdraw.col(c).tail(N);
+    const Eigen::VectorXd controls =
+        data.controls.bottomRows(N) * m.draw_coef.row(b).segment(C, K0 + KU).transpose();
+    draw_kpi.push_back(contrib.rowwise().sum() + controls +
+                       Eigen::VectorXd::Constant(N, m.draw_intercept[b]));
     draw_contrib.push_back(std::move(contrib));
   }
   const double qlo = 0.5 * (1.0 - ci), qhi = 0.5 * (1.0 + ci);
@@ -132,8 +139,7 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
   p.contribution_lower = p.contribution_upper = p.contribution;
   for (Eigen::Index t = 0; t < N; ++t) {
     std::vector<double> centres;
-    for (Eigen::Index b = 0; b < B; ++b)
-      centres.push_back(p.baseline[t] + draw_contrib[static_cast<size_t>(b)].row(t).sum());
+    for (Eigen::Index b = 0; b < B; ++b) centres.push_back(draw_kpi[static_cast<size_t>(b)][t]);
     if (centres.empty()) centres.push_back(p.kpi[t]);  // no bootstrap: the band is the fit
     p.coef_lower[t] = percentile(centres, qlo);
     p.coef_upper[t] = percentile(centres, qhi);

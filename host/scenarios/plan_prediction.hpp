@@ -2,9 +2,9 @@
 // `mmm predict --plan`: a saved single-market model's KPI for a weekly spend plan, future or
 // counterfactual, with the adstock carried over from the fitted weeks before the plan starts.
 // Two bands, for two questions:
-//  - the coefficient band (kpi_coef_lower/upper): the bootstrap's media coefficients (and, for
-//    the nested bootstrap, its θ, α, γ) redrawn, intercept and controls at the fit. How sure
-//    the model is of the media effect; NOT where a week's KPI will land.
+//  - the coefficient band (kpi_coef_lower/upper): the bootstrap's resamples, each with all its
+//    coefficients and intercept (and, for the nested bootstrap, its θ, α, γ). How sure the
+//    model is of its mean KPI; NOT where a week's KPI will land.
 //  - the prediction interval (kpi_pred_lower/upper): the same draws plus the fit's residual
 //    noise N(0, σ²), σ = model.json's residual_sd. Where a week's KPI is expected to land.
 
