@@ -76,7 +76,7 @@ int predict_plan_command(const PredictFlags& f) {
                 p.kpi.sum(), p.kpi.mean(), p.baseline.mean());
     std::printf(
         "  coefficient band (%.0f%%, %d bootstrap draws; the model's uncertainty about "
-        "the media effect, not a forecast range): mean [%.6g, %.6g] per week\n",
+        "its mean, not a forecast range): mean [%.6g, %.6g] per week\n",
         100 * p.ci, p.draws, p.coef_lower.mean(), p.coef_upper.mean());
     std::printf(
         "  prediction interval (%.0f%%, the band plus residual noise, sd %.6g: where a "
