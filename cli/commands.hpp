@@ -16,6 +16,7 @@ Runner add_sweep_command(CLI::App& app);
 Runner add_compare_command(CLI::App& app);
 Runner add_predict_command(CLI::App& app);
 Runner add_optimize_command(CLI::App& app);
+Runner add_report_command(CLI::App& app);
 
 /// Splits "a,b,c" into names (empty pieces dropped, spaces trimmed).
 std::vector<std::string> split_list(const std::string& text);

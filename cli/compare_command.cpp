@@ -1,6 +1,7 @@
 // `mmm compare`: one metric per channel across the segments of a segmented model.json.
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -14,7 +15,7 @@ namespace mmm::cli {
 namespace {
 
 struct CompareFlags {
-  std::string model, segments, metric = "roas", out = "segment_comparison.csv";
+  std::string model, segments, metric = "roas", out;
   bool quiet = false;
 };
 
@@ -28,12 +29,18 @@ Runner add_compare_command(CLI::App& app) {
       "--metric", f->metric,
       "roas | roas_lower | roas_upper | contribution | spend | marginal_roi | efficiency | coef "
       "(default roas)");
-  app.add_option("--out", f->out, "comparison CSV to write (default segment_comparison.csv)");
+  app.add_option("--out", f->out,
+                 "comparison CSV to write (default segment_comparison.csv beside the model)");
   app.add_flag("--quiet", f->quiet, "do not print the table");
   return [f] {
     const SegmentComparison cmp = compare_segments(read_json_file(f->model, "model file"), f->model,
                                                    split_list(f->segments), f->metric);
     const std::string csv = comparison_csv(cmp);
+    // By default the comparison goes beside the model it describes, not into the working
+    // folder (a run from elsewhere would scatter files).
+    if (f->out.empty()) {
+      f->out = (std::filesystem::path(f->model).parent_path() / "segment_comparison.csv").string();
+    }
     {
       // Written under a temporary name and renamed, like every output.
       const std::string tmp = f->out + ".tmp";

@@ -2,15 +2,19 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/fit_outputs.hpp"
+#include "host/io/json_file.hpp"
 #include "host/io/output_files.hpp"
 #include "host/io/segment_outputs.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
+#include "host/report/chartjs_library.hpp"
+#include "host/report/report_file.hpp"
 
 namespace mmm::cli {
 namespace {
@@ -18,7 +22,8 @@ namespace {
 struct FitFlags {
   FitOptions o;
   std::string config, channels, controls, segments, segment_filter, global_channels;
-  bool json = false;
+  bool json = false, report = false;
+  long budget_alias = 0, nested_budget_alias = 0;  // --budget, --nested-budget (old names)
   bool conservative = false, deseasonalize = false, per_segment_hyperparameters = false;
   // Flags set on the command line override the config; these remember which were given.
   std::vector<std::pair<CLI::Option*, std::function<void(FitOptions&)>>> overrides;
@@ -198,11 +203,24 @@ std::vector<std::pair<std::string, std::string>> parse_filter(const std::string&
   return out;
 }
 
-int run_segments(const FitOptions& o, OutputDir& out, bool json) {
+/// report.html from the files this run just wrote (before commit, so it joins the set).
+void add_report(OutputDir& out, const std::string& chartjs_file) {
+  const std::string label = (std::filesystem::path(out.path()) / "model.json").string();
+  const nlohmann::json model = parse_json_text(out.written("model.json").value(), label);
+  out.add("report.html",
+          fit_report_html(
+              model, label, [&out](const std::string& name) { return out.written(name); },
+              chartjs_file));
+}
+
+int run_segments(const FitOptions& o, OutputDir& out, bool json, bool report,
+                 const std::vector<std::string>& alias_notices) {
   const SegmentReport r = run_segment_fit(o);
   write_segment_outputs(r, out);
+  if (report) add_report(out, chartjs_path());
   out.commit();
   if (!o.quiet) {
+    for (const auto& n : alias_notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
     for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
   }
   // Warnings are about the result, not progress: printed even with --quiet.
@@ -211,6 +229,7 @@ int run_segments(const FitOptions& o, OutputDir& out, bool json) {
     std::printf("%s\n", segment_summary_json(r, o.out_dir).dump().c_str());
   } else {
     print_segment_summary(r, o.out_dir);
+    if (report) std::printf("report: %s/report.html\n", o.out_dir.c_str());
   }
   return 0;
 }
@@ -244,18 +263,29 @@ Runner add_fit_command(CLI::App& app) {
   flag<std::string>(
       app, F, "--out", F.o.out_dir, [](FitOptions& o, const std::string& v) { o.out_dir = v; },
       "output folder (created if missing; files replaced atomically)");
+  // "Budget" reads as money to a marketer: the search sizes are --evaluations and
+  // --nested-evaluations; the old names stay as aliases that say so.
   flag<long>(
-      app, F, "--budget", F.o.budget, [](FitOptions& o, const long& v) { o.budget = v; },
-      "search evaluations per trial (default 2000; 500 with --reference)");
+      app, F, "--evaluations", F.o.budget, [](FitOptions& o, const long& v) { o.budget = v; },
+      "search evaluations per trial, a search size, not money (default 2000; 500 with "
+      "--reference)");
+  flag<long>(
+      app, F, "--budget", F.budget_alias, [](FitOptions& o, const long& v) { o.budget = v; },
+      "old name of --evaluations");
+  flag<double>(
+      app, F, "--revenue-per-kpi", F.o.revenue_per_kpi,
+      [](FitOptions& o, const double& v) { o.revenue_per_kpi = v; },
+      "money per unit of the KPI (e.g. revenue per conversion): contributions and ROI in money "
+      "(default 1: the KPI is money)");
   flag<int>(
       app, F, "--trials", F.o.trials, [](FitOptions& o, const int& v) { o.trials = v; },
-      "independent searches, each of --budget evaluations; their ROI spread is reported "
+      "independent searches, each of --evaluations evaluations; their ROI spread is reported "
       "(default 1)");
   flag<std::string>(
       app, F, "--objective", F.o.objective,
       [](FitOptions& o, const std::string& v) { o.objective = v; },
-      "rsq (the lowest loss; default) | pareto (a model on the NRMSE × DECOMP.RSSD front, "
-      "pareto.csv)");
+      "rsq (the lowest loss; default) | cv (the lowest out-of-sample error over the rolling CV "
+      "folds) | pareto (a model on the NRMSE × DECOMP.RSSD front, pareto.csv)");
   flag<std::string>(
       app, F, "--select", F.o.select, [](FitOptions& o, const std::string& v) { o.select = v; },
       "how the model is chosen among the trials: loss | cv (lowest rolling-CV MAPE)");
@@ -266,10 +296,14 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--bootstrap", F.o.bootstrap, [](FitOptions& o, const int& v) { o.bootstrap = v; },
       "bootstrap resamples for the CIs (default 100; 0 skips)");
   flag<long>(
-      app, F, "--nested-budget", F.o.nested_budget,
+      app, F, "--nested-evaluations", F.o.nested_budget,
       [](FitOptions& o, const long& v) { o.nested_budget = v; },
       "nested bootstrap: re-run the search with this many evaluations in every resample "
       "(default 300 when searching; 0 = hyperparameters fixed, the --reference bootstrap)");
+  flag<long>(
+      app, F, "--nested-budget", F.nested_budget_alias,
+      [](FitOptions& o, const long& v) { o.nested_budget = v; },
+      "old name of --nested-evaluations");
   flag<int>(
       app, F, "--block-length", F.o.block_length,
       [](FitOptions& o, const int& v) { o.block_length = v; },
@@ -364,14 +398,37 @@ Runner add_fit_command(CLI::App& app) {
                "with the negative-coefficient penalty (scikit-learn parity)");
   app.add_flag("--quiet", F.o.quiet, "no progress bars or notices on stderr");
   app.add_flag("--json", F.json, "print one JSON summary object on stdout");
+  app.add_flag("--report", F.report,
+               "also write report.html, the fit's charts in one offline page (needs Debian "
+               "libjs-chart.js)");
   return [f] {
     FitFlags& F = *f;
     FitOptions o;
     if (!F.config.empty()) apply_config_file(F.config, o);
+    // Notices of old flag names join the run's notices (printed after it succeeds, so an
+    // input error stays the one line on stderr).
+    std::vector<std::string> alias_notices;
+    for (const auto& [name, old] :
+         {std::pair<const char*, const char*>{"--evaluations", "--budget"},
+          {"--nested-evaluations", "--nested-budget"}}) {
+      if (F.given(name) && F.given(old))
+        throw InputError(std::string(old) + " is the old name of " + name + "; give one of them");
+      if (F.given(old)) {
+        alias_notices.push_back(std::string(old) + " is now " + name +
+                                " (a number of search evaluations, not money)");
+      }
+    }
     for (auto& [opt, apply] : F.overrides) {
       if (opt->count() > 0) apply(o);
     }
     o.quiet = F.o.quiet;
+    if (F.given("--budget")) o.budget_flag = "--budget";
+    if (F.given("--nested-budget")) o.nested_budget_flag = "--nested-budget";
+    // -1 is the "not given" value internally; given explicitly, any negative is an error.
+    if ((F.given("--nested-evaluations") || F.given("--nested-budget")) && o.nested_budget < 0) {
+      throw InputError("invalid " + o.nested_budget_flag + " " + std::to_string(o.nested_budget) +
+                       ": expected ≥ 0 evaluations per resample (0: plain bootstrap)");
+    }
     if (F.o.reference) o.reference = true;
     o = resolved_fit_options(o);
     if (F.conservative) o.conservative = true;
@@ -383,10 +440,13 @@ Runner add_fit_command(CLI::App& app) {
       throw InputError("mmm fit: --out is required (or [run] out in --config)");
     OutputDir out(o.out_dir,
                   fit_output_files());  // checked before the work, so a bad --out fails fast
+    // Chart.js too: a machine without it fails now, not after the search.
+    if (F.report) read_chartjs(chartjs_path());
     if (!o.columns.segments.empty()) {
       // Features built for single-market fits that the segmented pipeline does not carry yet:
       // refuse them rather than silently ignore them.
-      if (o.nested_budget > 0) throw InputError("--nested-budget is not supported with --segments");
+      if (o.nested_budget > 0)
+        throw InputError(o.nested_budget_flag + " is not supported with --segments");
       if (o.block_length != 1) throw InputError("--block-length is not supported with --segments");
       if (!o.init_from_path.empty())
         throw InputError("--init-from is not supported with --segments");
@@ -394,7 +454,11 @@ Runner add_fit_command(CLI::App& app) {
         throw InputError("flow/stock channel kinds are not supported with --segments");
       if (o.conservative || o.deseasonalize)
         throw InputError("--conservative and --deseasonalize are not supported with --segments");
-      return run_segments(o, out, F.json);
+      if (o.revenue_per_kpi != 1.0)
+        throw InputError("--revenue-per-kpi is not supported with --segments");
+      if (o.objective != "rsq")
+        throw InputError("--objective " + o.objective + " is not supported with --segments");
+      return run_segments(o, out, F.json, F.report, alias_notices);
     }
     for (const char* name : {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
                              "--global-channels", "--segment-budget", "--segment-shrinkage"}) {
@@ -413,8 +477,10 @@ Runner add_fit_command(CLI::App& app) {
     }
     const FitReport r = run_fit(o);
     write_fit_outputs(r, out);
+    if (F.report) add_report(out, chartjs_path());
     out.commit();
     if (!o.quiet) {
+      for (const auto& n : alias_notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
       for (const auto& n : r.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
     }
     // Warnings are about the result, not progress: --quiet keeps them.
@@ -423,6 +489,7 @@ Runner add_fit_command(CLI::App& app) {
       std::printf("%s\n", fit_summary_json(r, o.out_dir).dump().c_str());
     } else {
       print_summary(r, o.out_dir);
+      if (F.report) std::printf("report: %s/report.html\n", o.out_dir.c_str());
     }
     return 0;
   };

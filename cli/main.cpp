@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
                              "not in the data from a segmented model (--new-segment)")] = {};
   runners[app.add_subcommand(
       "optimize", "Allocate a budget on a saved model: new totals, levels, targets, limits")] = {};
+  runners[app.add_subcommand("report", "Write the HTML report of a fit from its model.json")] = {};
   runners[app.add_subcommand("compare", "Compare one metric across the segments of a model")] = {};
   for (auto& [sub, runner] : runners) {
     const std::string name = sub->get_name();
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
              : name == "compare"  ? mmm::cli::add_compare_command(*sub)
              : name == "predict"  ? mmm::cli::add_predict_command(*sub)
              : name == "optimize" ? mmm::cli::add_optimize_command(*sub)
+             : name == "report"   ? mmm::cli::add_report_command(*sub)
                                   : mmm::cli::add_info_command(*sub);
   }
   mmm::cli::require_decimal_integers(app);

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -128,6 +130,108 @@ TEST_F(CliEstimates, SelectByCvPicksTheLowestCvMape) {
   }
   EXPECT_EQ(m["search"]["chosen_trial"], best_trial);
   EXPECT_NEAR(m["metrics"]["cv_mape"].get<double>(), best, 1e-12);
+}
+
+TEST_F(CliEstimates, CvObjectiveIsTheChosenModelsOutOfSampleError) {
+  // --objective cv: the search's best loss is the chosen model's pooled test MSE over the
+  // folds of cv_folds.csv (13-week test windows, so the mean of RMSE²) over the KPI's
+  // variance, plus its all-rows media-share term (its loss less 1 − R²).
+  const CliResult r = fit("cvobj", {"--objective", "cv", "--budget", "300", "--bootstrap", "0"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const nlohmann::json m = model("cvobj");
+  EXPECT_EQ(m["search"]["objective"], "cv");
+  const CsvFile folds = read_csv(*dir_ / "cvobj/cv_folds.csv");
+  const int rmse = folds.column("RMSE");
+  ASSERT_GE(rmse, 0);
+  double mse = 0.0;
+  int n = 0;
+  for (const auto& row : folds.rows) {
+    if (row[0].empty() || !std::isdigit(static_cast<unsigned char>(row[0][0]))) continue;
+    mse += std::pow(std::stod(row[static_cast<size_t>(rmse)]), 2);
+    ++n;
+  }
+  ASSERT_EQ(n, 8);
+  mse /= n;
+  const CsvFile data_csv = read_csv(data());
+  const int kpi = data_csv.column("revenue");
+  double mean = 0.0, var = 0.0;
+  for (const auto& row : data_csv.rows) mean += std::stod(row[static_cast<size_t>(kpi)]);
+  mean /= static_cast<double>(data_csv.rows.size());
+  for (const auto& row : data_csv.rows)
+    var += std::pow(std::stod(row[static_cast<size_t>(kpi)]) - mean, 2);
+  var /= static_cast<double>(data_csv.rows.size());
+  const double excess =
+      m["metrics"]["loss"].get<double>() - (1.0 - m["metrics"]["r2"].get<double>());
+  EXPECT_NEAR(m["search"]["best_loss"].get<double>(), mse / var + excess, 1e-8);
+}
+
+TEST_F(CliEstimates, CvObjectiveIsRefusedWhereItDoesNotApply) {
+  const CliResult ref = fit("cvref", {"--objective", "cv", "--reference"});
+  EXPECT_EQ(ref.exit_code, 2) << describe(ref);
+  EXPECT_NE(ref.err.find("--objective cv is not part of the reference pipeline"), std::string::npos)
+      << ref.err;
+  const CliResult bad = fit("cvbad", {"--objective", "nrmse"});
+  EXPECT_EQ(bad.exit_code, 2) << describe(bad);
+  EXPECT_NE(bad.err.find("expected rsq, cv or pareto"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliEstimates, EvaluationsIsTheSearchSizeAndBudgetItsOldName) {
+  const CliResult r = run_mmm(
+      {"fit", "--data", data(), "--out", *dir_ / "alias", "--budget", "60", "--bootstrap", "0"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_NE(r.err.find("notice: --budget is now --evaluations (a number of search evaluations, "
+                       "not money)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(model("alias")["search"]["evaluations"], 60);
+  const CliResult n = fit("evals", {"--evaluations", "70", "--bootstrap", "0"});
+  ASSERT_EQ(n.exit_code, 0) << describe(n);
+  EXPECT_EQ(model("evals")["search"]["evaluations"], 70);
+  const CliResult both = fit("both", {"--evaluations", "70", "--budget", "60"});
+  EXPECT_EQ(both.exit_code, 2) << describe(both);
+  EXPECT_NE(both.err.find("--budget is the old name of --evaluations"), std::string::npos)
+      << both.err;
+  const CliResult bad = fit("badnested", {"--nested-evaluations", "-1"});
+  EXPECT_EQ(bad.exit_code, 2) << describe(bad);
+  EXPECT_NE(bad.err.find("invalid --nested-evaluations -1"), std::string::npos) << bad.err;
+}
+
+TEST_F(CliEstimates, RevenuePerKpiPutsContributionsAndRoiInMoney) {
+  // The KPI as conversions (revenue / 40) with 40 per conversion gives the revenue fit's ROI,
+  // contributions and R² (the ridge is linear in y; same seed, same search).
+  const CsvFile d = read_csv(data());
+  const int kpi = d.column("revenue");
+  ASSERT_GE(kpi, 0);
+  std::string text = d.header_line + "\n";
+  for (auto row : d.rows) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", std::stod(row[static_cast<size_t>(kpi)]) / 40.0);
+    row[static_cast<size_t>(kpi)] = buf;
+    for (size_t j = 0; j < row.size(); ++j) text += (j ? "," : "") + row[j];
+    text += "\n";
+  }
+  const std::string conversions = *dir_ / "conversions.csv";
+  write_text(conversions, text);
+  const std::vector<std::string> common = {"--evaluations", "200",   "--bootstrap", "0",
+                                           "--quiet",       "--json"};
+  std::vector<std::string> a = {"fit", "--data", data(), "--out", *dir_ / "money"};
+  std::vector<std::string> b = {
+      "fit", "--data", conversions, "--out", *dir_ / "per_kpi", "--revenue-per-kpi", "40"};
+  a.insert(a.end(), common.begin(), common.end());
+  b.insert(b.end(), common.begin(), common.end());
+  ASSERT_EQ(run_mmm(a).exit_code, 0);
+  const CliResult r = run_mmm(b);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const CsvFile x = read_csv(*dir_ / "money/model_results.csv");
+  const CsvFile y = read_csv(*dir_ / "per_kpi/model_results.csv");
+  const int roi = x.column("ROI");
+  ASSERT_EQ(x.rows.size(), y.rows.size());
+  for (size_t i = 0; i < x.rows.size(); ++i) {
+    const double want = std::stod(x.rows[i][static_cast<size_t>(roi)]);
+    EXPECT_NEAR(std::stod(y.rows[i][static_cast<size_t>(roi)]), want, 1e-6 * (1 + want)) << i;
+  }
+  EXPECT_EQ(model("per_kpi")["config"]["revenue_per_kpi"], 40.0);
+  EXPECT_EQ(fit("rpk_bad", {"--revenue-per-kpi", "0"}).exit_code, 2);
 }
 
 TEST_F(CliEstimates, BadTrialsAndSelectAreInputErrors) {

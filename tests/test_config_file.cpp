@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <string>
 #include <vector>
@@ -62,12 +63,25 @@ gamma = [0.2, 0.9]
 theta = [0, 0.5]
 )";
 
+TEST(ConfigFile, AbsolutePathsAreKeptAndRelativeOnesResolveBesideTheConfig) {
+  TempDir dir;
+  const std::string path =
+      dir.write("c.toml", "[data]\npath = \"/srv/data.csv\"\n[run]\nout = \"../up/res\"\n");
+  FitOptions o;
+  apply_config_file(path, o);
+  EXPECT_EQ(o.data_path, "/srv/data.csv");
+  EXPECT_EQ(o.out_dir,
+            (std::filesystem::path(path).parent_path().parent_path() / "up/res").string());
+}
+
 TEST(ConfigFile, AppliesEverySection) {
   TempDir dir;
   const std::string path = dir.write("fit.toml", kFullConfig);
   FitOptions o;
   apply_config_file(path, o);
-  EXPECT_EQ(o.data_path, "data/example.csv");
+  // Relative paths name files beside the config, not in the working folder.
+  const std::filesystem::path folder = std::filesystem::path(path).parent_path();
+  EXPECT_EQ(o.data_path, (folder / "data/example.csv").string());
   EXPECT_EQ(o.columns.date_column, "week");
   EXPECT_EQ(o.columns.kpi_column, "revenue");
   EXPECT_EQ(o.columns.channels, (std::vector<std::string>{"tv", "search"}));
@@ -83,7 +97,7 @@ TEST(ConfigFile, AppliesEverySection) {
   EXPECT_EQ(o.cv.test, 8);
   EXPECT_EQ(o.cv.step, 4);
   EXPECT_EQ(o.budget_change_limit, 0.2);
-  EXPECT_EQ(o.out_dir, "results");
+  EXPECT_EQ(o.out_dir, (folder / "results").string());
   EXPECT_EQ(o.device, "cuda:1");
   EXPECT_EQ(o.threads, 3);
   ASSERT_EQ(o.bounds.size(), 2u);

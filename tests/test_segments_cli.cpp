@@ -197,6 +197,10 @@ TEST_F(SegmentsCli, CompareWritesOneMetricAcrossSegments) {
                   1e-9 * std::abs(std::stod(cmp.rows[0][2])));
     }
   }
+  // Without --out the comparison goes beside the model.
+  const CliResult beside = run_mmm({"compare", "--model", model, "--quiet"});
+  ASSERT_EQ(beside.exit_code, 0) << describe(beside);
+  EXPECT_TRUE(fs::exists(fs::path(out()) / "segment_comparison.csv"));
   const CliResult bad = run_mmm({"compare", "--model", model, "--segments", "999", "--out", csv});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("no segment `999`; segments are: 100, 101, 102"), std::string::npos)
@@ -307,6 +311,10 @@ TEST_F(SegmentsCli, SameDatesInDifferentSegmentsAreFine) {
   const CliResult r = run_mmm({"fit", "--data", path, "--out", out(), "--quiet"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("duplicate date"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("is this long data, one row per date and `geo`? fit it with "
+                       "--segments geo"),
+            std::string::npos)
+      << r.err;
   EXPECT_EQ(fit(path).exit_code, 0);
 }
 

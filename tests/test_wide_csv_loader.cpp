@@ -166,7 +166,8 @@ TEST_F(WideCsvLoaderTest, UnparsableDate) {
 TEST_F(WideCsvLoaderTest, DuplicateDate) {
   const std::string msg = error_of(
       "date,revenue,tv\n2021-01-04,1,2\n2021-01-11,1,2\n2021-01-11,1,2\n", ColumnSelection{});
-  expect_contains(msg, {path() + ":4:1", "`date`", "duplicate date `2021-01-11`", "line 3"});
+  expect_contains(msg, {path() + ":4:1", "`date`", "duplicate date `2021-01-11`", "line 3",
+                        "for long data (one row per date and market) pass --segments COL"});
 }
 
 TEST_F(WideCsvLoaderTest, DatesNotStrictlyIncreasing) {

@@ -3,7 +3,9 @@
 set -euo pipefail
 packages=(cmake g++ make libeigen3-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
           libnlopt-dev libnlopt-cxx-dev librandom123-dev libgtest-dev libbenchmark-dev
-          zlib1g-dev libtbb-dev)
+          zlib1g-dev libtbb-dev
+          libjs-chart.js  # Chart.js, read by `mmm report` / `fit --report` when it writes a page
+          chromium)       # headless browser of the report's test (skipped without it)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -69,7 +69,7 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
                                                  const std::function<void(long, long)>& progress) {
   check_bootstrap_options(options.resamples, options.ci);
   if (options.budget < 1) {
-    throw InputError("invalid --nested-budget " + std::to_string(options.budget) +
+    throw InputError("invalid --nested-evaluations " + std::to_string(options.budget) +
                      ": expected ≥ 1 evaluation per resample");
   }
   const int T = data.rows(), C = data.channels(), B = options.resamples, dim = 3 * C;

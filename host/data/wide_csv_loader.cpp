@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "host/common/errors.hpp"
+#include "host/common/quoted_excerpt.hpp"
 #include "host/data/channel_detection.hpp"
 
 namespace mmm {
@@ -221,6 +222,39 @@ KeyColumns claim_key_columns(const CsvTable& t, const ColumnSelection& sel, Role
   return {date_col, kpi_col};
 }
 
+// What a repeated date most often means: long data (one row per date and market) read as
+// wide. The likely segment column has few distinct values (at most half as many as rows, so
+// not spend) and, with the date, is a key: no (date, value) pair repeats (an event dummy or a
+// control shared by the markets repeats it). A text column is preferred to a numeric one.
+std::string long_data_hint(const CsvTable& t, int date_col) {
+  std::size_t numeric = t.header.size();
+  for (std::size_t j = 0; j < t.header.size(); ++j) {
+    if (static_cast<int>(j) == date_col) continue;
+    std::unordered_map<std::string, int> values;
+    std::unordered_map<std::string, int> pairs;
+    bool key = true, text = false;
+    for (const auto& row : t.rows) {
+      ++values[row[j]];
+      key = key && ++pairs[row[date_col] + '\x1f' + row[j]] == 1;
+      double x = 0.0;
+      text = text || parse_number(row[j], x) == Parsed::kNotNumber;
+      if (!key || values.size() > t.rows.size() / 2) break;
+    }
+    if (!key || values.size() < 2 || values.size() > t.rows.size() / 2) continue;
+    if (text) {
+      numeric = j;
+      break;
+    }
+    if (numeric == t.header.size()) numeric = j;
+  }
+  if (numeric < t.header.size()) {
+    return "is this long data, one row per date and `" + quoted_excerpt(t.header[numeric]) +
+           "`? fit it with --segments " + quoted_excerpt(t.header[numeric]);
+  }
+  return "each date may appear once in wide data; for long data (one row per date and market) "
+         "pass --segments COL";
+}
+
 std::vector<Date> read_dates(const CsvTable& t, int col) {
   std::vector<Date> dates;
   dates.reserve(t.rows.size());
@@ -235,7 +269,8 @@ std::vector<Date> read_dates(const CsvTable& t, int col) {
     const auto [it, inserted] = seen.emplace(dates[r].days_since_epoch(), r);
     if (!inserted) {
       throw InputError(where(t, r, col) + ": duplicate date `" + dates[r].to_string() +
-                       "` (already on line " + std::to_string(t.line_numbers[it->second]) + ")");
+                       "` (already on line " + std::to_string(t.line_numbers[it->second]) +
+                       "): " + long_data_hint(t, col));
     }
   }
   for (std::size_t r = 1; r < dates.size(); ++r) {

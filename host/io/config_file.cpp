@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <set>
 
@@ -15,6 +16,15 @@ namespace mmm {
 namespace {
 
 constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
+
+// A relative path in a config names a file beside the config, wherever the program is run
+// from (a config and its data move together); an absolute one is kept.
+std::string beside_config(const std::string& config_path, const std::string& value) {
+  const std::filesystem::path p(value);
+  if (value.empty() || p.is_absolute()) return value;
+  const std::filesystem::path folder = std::filesystem::path(config_path).parent_path();
+  return folder.empty() ? value : (folder / p).lexically_normal().string();
+}
 
 std::string where(const std::string& path, const toml::node& node, const std::string& key) {
   return path + ":" + std::to_string(node.source().begin.line) + ": `" + key + "`";
@@ -182,7 +192,7 @@ void apply_config_file(const std::string& path, FitOptions& o) {
       const std::string k(kk.str());
       const std::string key = s + "." + k;
       if (key == "data.path")
-        o.data_path = get<std::string>(path, v, key, "a file path (string)");
+        o.data_path = beside_config(path, get<std::string>(path, v, key, "a file path (string)"));
       else if (key == "data.date_col")
         o.columns.date_column = get<std::string>(path, v, key, "a column name");
       else if (key == "data.kpi_col")
@@ -191,6 +201,8 @@ void apply_config_file(const std::string& path, FitOptions& o) {
         o.columns.channels = strings(path, v, key);
       else if (key == "data.controls")
         o.columns.controls = strings(path, v, key);
+      else if (key == "model.revenue_per_kpi")
+        o.revenue_per_kpi = get<double>(path, v, key, "money per unit of the KPI");
       else if (key == "model.deseasonalize")
         o.deseasonalize = get_bool(path, v, key);
       else if (key == "allocation.conservative")
@@ -198,7 +210,7 @@ void apply_config_file(const std::string& path, FitOptions& o) {
       else if (key == "model.ridge_lambda") {
         o.ridge_lambda = get<double>(path, v, key, "a number > 0");
         o.ridge_lambda_explicit = true;
-      } else if (key == "search.budget")
+      } else if (key == "search.evaluations" || key == "search.budget")
         o.budget = get_int(path, v, key, 1, std::numeric_limits<std::int64_t>::max());
       else if (key == "search.population")
         o.population = static_cast<int>(get_int(path, v, key, 4, kMaxInt));
@@ -207,7 +219,7 @@ void apply_config_file(const std::string& path, FitOptions& o) {
             get_int(path, v, key, 0, std::numeric_limits<std::int64_t>::max()));
       else if (key == "bootstrap.resamples")
         o.bootstrap = static_cast<int>(get_int(path, v, key, 0, kMaxInt));
-      else if (key == "bootstrap.nested_budget")
+      else if (key == "bootstrap.nested_evaluations" || key == "bootstrap.nested_budget")
         o.nested_budget = get_int(path, v, key, 0, std::numeric_limits<std::int64_t>::max());
       else if (key == "bootstrap.block_length")
         o.block_length = static_cast<int>(get_int(path, v, key, 1, kMaxInt));
@@ -222,7 +234,7 @@ void apply_config_file(const std::string& path, FitOptions& o) {
       else if (key == "allocation.budget_change_limit")
         o.budget_change_limit = get<double>(path, v, key, "a fraction");
       else if (key == "run.out")
-        o.out_dir = get<std::string>(path, v, key, "a folder path (string)");
+        o.out_dir = beside_config(path, get<std::string>(path, v, key, "a folder path (string)"));
       else if (key == "run.device")
         o.device = get<std::string>(path, v, key, "auto, cpu, cuda or cuda:N");
       else if (key == "segments.columns")

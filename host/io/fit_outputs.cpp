@@ -305,6 +305,7 @@ nlohmann::json model_json(const FitReport& r) {
                  {"ci", o.ci},
                  {"cv", {{"train", o.cv.train}, {"test", o.cv.test}, {"step", o.cv.step}}},
                  {"budget_change_limit", o.budget_change_limit},
+                 {"revenue_per_kpi", o.revenue_per_kpi},
                  {"seed", o.seed},
                  {"device", o.device}};
   j["hyperparameters"] = hyperparameters_to_json(r.hyperparameters, r.data.channels);

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "host/common/errors.hpp"
 #include "host/common/quoted_excerpt.hpp"
@@ -191,6 +192,18 @@ void OutputDir::commit() {
     const fs::path old = fs::path(path_) / n;
     if (fs::is_regular_file(fs::symlink_status(old, ec))) fs::remove(old, ec);
   }
+}
+
+std::optional<std::string> OutputDir::written(const std::string& name) {
+  if (std::find(names_.begin(), names_.end(), name) == names_.end()) return std::nullopt;
+  if (open_ && names_.back() == name) close_stream();
+  const fs::path file = committed_ ? fs::path(path_) / name : fs::path(temp_name(path_, name));
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw std::runtime_error("cannot read back `" + file.string() + "`: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 }  // namespace mmm

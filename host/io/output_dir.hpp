@@ -11,6 +11,7 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -45,6 +46,10 @@ class OutputDir {
   /// Renames every added file into place, then removes the files of `replaces` this run did
   /// not write (regular files only).
   void commit();
+  /// The text this run wrote for `name` (add() or stream()), read back from its temporary
+  /// before commit or from the file after; nullopt when this run did not write it. Lets a
+  /// later output (report.html) be made from the earlier ones of the same set.
+  std::optional<std::string> written(const std::string& name);
   const std::string& path() const { return path_; }
 
  private:

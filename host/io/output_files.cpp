@@ -15,7 +15,8 @@ const std::vector<std::string>& fit_output_files() {
                                                  "stock_curves.csv",
                                                  "model.json",
                                                  "segment_performance.csv",
-                                                 "pareto.csv"};
+                                                 "pareto.csv",
+                                                 "report.html"};
   return names;
 }
 

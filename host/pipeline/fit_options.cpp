@@ -27,19 +27,28 @@ FitOptions resolved_fit_options(FitOptions o) {
 
 void check_fit_options(const FitOptions& o) {
   if (o.budget < 1)
-    throw InputError("invalid --budget " + std::to_string(o.budget) + ": expected ≥ 1 evaluation");
+    throw InputError("invalid " + o.budget_flag + " " + std::to_string(o.budget) +
+                     ": expected ≥ 1 search evaluation");
   if (o.trials < 1 || o.trials > kMaxTrials) {
     throw InputError("invalid --trials " + std::to_string(o.trials) + ": expected 1 to " +
                      std::to_string(kMaxTrials) + " independent searches");
   }
-  if (o.objective != "rsq" && o.objective != "pareto") {
-    throw InputError("invalid --objective `" + o.objective + "`: expected rsq or pareto");
+  if (o.objective != "rsq" && o.objective != "pareto" && o.objective != "cv") {
+    throw InputError("invalid --objective `" + o.objective + "`: expected rsq, cv or pareto");
+  }
+  if (o.objective == "cv" && o.reference) {
+    throw InputError("--objective cv is not part of the reference pipeline (--reference: the " +
+                     std::string("in-sample R² with the negative-coefficient penalty)"));
   }
   if (o.objective == "pareto" && o.trials > 1) {
     throw InputError("--objective pareto takes its front from one search; use --trials 1");
   }
   if (o.select != "loss" && o.select != "cv") {
     throw InputError("invalid --select `" + o.select + "`: expected loss or cv");
+  }
+  if (!(o.revenue_per_kpi > 0.0) || !(o.revenue_per_kpi <= kMaxRevenuePerKpi)) {
+    throw InputError("invalid --revenue-per-kpi " + std::to_string(o.revenue_per_kpi) +
+                     ": expected money per unit of the KPI, > 0 and at most 1e6");
   }
   if (o.population < 4) {
     throw InputError("invalid --population " + std::to_string(o.population) + ": expected ≥ 4");
@@ -51,11 +60,11 @@ void check_fit_options(const FitOptions& o) {
   }
   check_thread_count(o.threads);
   if (o.nested_budget < 0) {
-    throw InputError("invalid --nested-budget " + std::to_string(o.nested_budget) +
+    throw InputError("invalid " + o.nested_budget_flag + " " + std::to_string(o.nested_budget) +
                      ": expected ≥ 0 evaluations per resample (0: plain bootstrap)");
   }
   if (o.nested_budget > 0 && !o.hyperparameters_path.empty()) {
-    throw InputError("--nested-budget re-runs the search in every resample; it cannot be " +
+    throw InputError(o.nested_budget_flag + " re-runs the search in every resample; it cannot be " +
                      std::string("combined with --hyperparameters (fixed θ, α, γ)"));
   }
   if (o.segment_budget < 1) {

@@ -26,6 +26,8 @@ constexpr long kReferenceBudget = 500;
 /// "Not given": resolved_fit_options fills these in from the defaults above.
 constexpr long kAutoBudget = -1;
 constexpr long kAutoNestedBudget = -1;
+/// The largest --revenue-per-kpi: with cells at most 1e15, sums over the data stay finite.
+constexpr double kMaxRevenuePerKpi = 1e6;
 
 /// Upper bound for --trials: each trial is a full search.
 constexpr int kMaxTrials = 1000;
@@ -53,6 +55,9 @@ struct FitOptions {
   /// > 0: nested bootstrap, a search of this budget per resample; 0: hyperparameters fixed;
   /// kAutoNestedBudget: the default (nested when searching, fixed otherwise).
   long nested_budget = kAutoNestedBudget;
+  /// The flag names errors quote for budget and nested_budget: the ones the user typed (the
+  /// old names --budget and --nested-budget are aliases).
+  std::string budget_flag = "--evaluations", nested_budget_flag = "--nested-evaluations";
   double ci = 0.90;  ///< bootstrap interval level
   /// Moving-block bootstrap block length in rows (1 ≤ L ≤ T/2); 1: i.i.d. row resampling.
   int block_length = 1;
@@ -76,6 +81,9 @@ struct FitOptions {
   bool conservative = false;
   /// Fit flow/stock channels on the KPI minus its SIN_k/COS_k least-squares fit.
   bool deseasonalize = false;
+  /// Money per unit of the KPI (Meridian's revenue_per_kpi): the KPI is multiplied by it on
+  /// loading, so a conversions KPI gets contributions and ROI in money. 1: the KPI is money.
+  double revenue_per_kpi = 1.0;
   // Segmented fits (SPEC §9; active when columns.segments is not empty).
   std::string pooling = "partial";  ///< none | complete | partial
   /// Penalty on the global coefficients; ≤ 0 or NaN: ridge_lambda.

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "host/allocation/conservative_allocation.hpp"
 #include "host/backend/device.hpp"
@@ -18,6 +19,7 @@
 #include "host/pipeline/fit_figures.hpp"
 #include "host/search/pareto.hpp"
 #include "host/search/trials.hpp"
+#include "host/validation/cv_objective.hpp"
 
 namespace mmm {
 namespace {
@@ -43,8 +45,16 @@ std::vector<SearchResult> search_hyperparameters(const FitOptions& o, const Sear
   const double spend_total = model.spend.sum();
   for (int c = 0; c < C; ++c)
     spend_share[c] = spend_total > 0 ? model.spend.col(c).sum() / spend_total : 0.0;
+  // --objective cv: each candidate's out-of-sample error over the rolling folds instead of its
+  // in-sample loss (the folds' fits go through the same evaluator).
+  std::unique_ptr<CvObjective> cv;
+  if (o.objective == "cv") cv = std::make_unique<CvObjective>(model, o.cv, evaluator);
   BatchObjective objective = [&](const std::vector<double>& u, int n, std::vector<double>& loss) {
     space.decode_batch(u.data(), n, params);
+    if (cv) {
+      cv->evaluate(params.data(), n, loss);
+      return;
+    }
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{}, batch);
     loss.assign(batch.loss.begin(), batch.loss.begin() + n);
     if (record == nullptr) return;
@@ -440,6 +450,14 @@ FitReport run_fit(const FitOptions& options) {
   FitReport r;
   r.options = o;
   r.data = load_wide_csv(o.data_path, o.columns);
+  if (o.revenue_per_kpi != 1.0) {
+    // Every figure in KPI units (coefficients, contributions, ROI, curves, the plan) is then
+    // in money; R², MAPE and the transforms do not change (the ridge is linear in y).
+    r.data.kpi *= o.revenue_per_kpi;
+    r.data.notices.push_back("KPI `" + r.data.kpi_column + "` multiplied by --revenue-per-kpi " +
+                             std::to_string(o.revenue_per_kpi) +
+                             ": contributions and ROI are in money");
+  }
   if (o.bootstrap > 0) check_block_length(o.block_length, static_cast<int>(r.data.kpi.size()));
   r.notices = r.data.notices;
   split_kind_channels(o, r);
