@@ -15,6 +15,7 @@ Runner add_info_command(CLI::App& app);
 Runner add_sweep_command(CLI::App& app);
 Runner add_compare_command(CLI::App& app);
 Runner add_predict_command(CLI::App& app);
+Runner add_optimize_command(CLI::App& app);
 Runner add_report_command(CLI::App& app);
 Runner add_runs_command(CLI::App& app);
 

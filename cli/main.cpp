@@ -22,7 +22,10 @@ int main(int argc, char** argv) {
   runners[app.add_subcommand("simulate", "Write example data with known ground truth")] = {};
   runners[app.add_subcommand("info", "Show the build's backends and visible devices")] = {};
   runners[app.add_subcommand("predict",
-                             "Predict a market not in the data from a segmented model")] = {};
+                             "Predict a spend plan for the fitted market (--plan), or a market "
+                             "not in the data from a segmented model (--new-segment)")] = {};
+  runners[app.add_subcommand(
+      "optimize", "Allocate a budget on a saved model: new totals, levels, targets, limits")] = {};
   runners[app.add_subcommand("report", "Write the HTML report of a fit from its model.json")] = {};
   runners[app.add_subcommand("compare", "Compare one metric across the segments of a model")] = {};
   runners[app.add_subcommand("runs", "List the runs in a results database (--db); export one")] =
@@ -34,6 +37,7 @@ int main(int argc, char** argv) {
              : name == "simulate" ? mmm::cli::add_simulate_command(*sub)
              : name == "compare"  ? mmm::cli::add_compare_command(*sub)
              : name == "predict"  ? mmm::cli::add_predict_command(*sub)
+             : name == "optimize" ? mmm::cli::add_optimize_command(*sub)
              : name == "report"   ? mmm::cli::add_report_command(*sub)
              : name == "runs"     ? mmm::cli::add_runs_command(*sub)
                                   : mmm::cli::add_info_command(*sub);

@@ -1,14 +1,20 @@
-// `mmm predict --new-segment`: a market that was not in the data, from a segmented model's
-// global coefficients, with bootstrap intervals.
+// `mmm predict`: a spend plan for the fitted market (`--plan`, a single-market model), or a
+// market that was not in the data from a segmented model's global coefficients
+// (`--new-segment`), with bootstrap intervals (docs/scenarios.md).
 
 #include <cstdio>
 #include <memory>
 
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
+#include "host/data/spend_plan.hpp"
 #include "host/io/json_file.hpp"
+#include "host/io/model_json.hpp"
 #include "host/io/output_dir.hpp"
 #include "host/io/output_files.hpp"
+#include "host/io/saved_model.hpp"
+#include "host/outputs/scenario_tables.hpp"
+#include "host/scenarios/plan_prediction.hpp"
 #include "host/segments/new_segment.hpp"
 
 namespace mmm::cli {
@@ -16,47 +22,104 @@ namespace mmm::cli {
 namespace {
 
 struct PredictFlags {
-  std::string model, data, out;
+  std::string model, data, plan, out;
   double ci = 0.90;
   bool new_segment = false, quiet = false;
 };
+
+int predict_new_segment_command(const PredictFlags& f) {
+  if (f.data.empty()) throw InputError("mmm predict --new-segment needs --data (the market's CSV)");
+  const nlohmann::json model = read_json_file(f.model, "model file");
+  OutputDir out(f.out, predict_output_files());
+  const NewSegmentPrediction p = predict_new_segment(model, f.model, f.data, f.ci);
+  out.add("predictions.csv", prediction_csv(p));
+  out.commit();
+  if (!f.quiet) {
+    std::printf("predict: %zu periods, intercept %.6g (%s), %d bootstrap draws\n", p.dates.size(),
+                p.intercept,
+                p.has_kpi ? "calibrated on the market's KPI" : "mean segment intercept", p.draws);
+    std::printf("%-20s %14s %14s %23s\n", "channel", "spend", "contribution", "ROI [CI]");
+    for (size_t c = 0; c < p.channels.size(); ++c) {
+      char ci[64];
+      std::snprintf(ci, sizeof ci, "%.3f [%.3f, %.3f]", p.roi[c], p.roi_lower[c], p.roi_upper[c]);
+      std::printf("%-20s %14.6g %14.6g %23s\n", p.channels[c].c_str(), p.spend[c],
+                  p.contribution.col(c).sum(), ci);
+    }
+    std::printf("wrote %s (predictions.csv)\n", f.out.c_str());
+  }
+  return 0;
+}
+
+int predict_plan_command(const PredictFlags& f) {
+  const nlohmann::json json = read_json_file(f.model, "model file");
+  const SavedModel model = read_saved_model(json, f.model);
+  check_plan_model(model);
+  const nlohmann::json& config = model_field(json, "config", f.model);
+  const std::string date_col =
+      model_string(model_field(config, "date_col", f.model, "config"), f.model, "config.date_col");
+  const std::string kpi_col =
+      model_string(model_field(config, "kpi_col", f.model, "config"), f.model, "config.kpi_col");
+  OutputDir out(f.out, predict_output_files());
+  const SpendPlan plan =
+      load_spend_plan(f.plan, date_col, kpi_col, model.media, model.user_controls);
+  const PlanPrediction p = predict_plan(model, plan, f.ci);
+  out.add("plan_predictions.csv", plan_predictions_csv(p));
+  out.commit();
+  if (!f.quiet) {
+    for (const std::string& n : plan.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
+    for (const std::string& n : p.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
+    const Eigen::Index N = p.kpi.size();
+    std::printf("plan: %lld weeks (%s … %s), adstock carried over from %d fitted weeks\n",
+                static_cast<long long>(N), p.dates.front().to_string().c_str(),
+                p.dates.back().to_string().c_str(), p.carried_weeks);
+    std::printf("predicted KPI: total %.6g, mean %.6g per week (baseline %.6g per week)\n",
+                p.kpi.sum(), p.kpi.mean(), p.baseline.mean());
+    std::printf(
+        "  coefficient band (%.0f%%, %d bootstrap draws; the model's uncertainty about "
+        "its mean, not a forecast range): mean [%.6g, %.6g] per week\n",
+        100 * p.ci, p.draws, p.coef_lower.mean(), p.coef_upper.mean());
+    std::printf(
+        "  prediction interval (%.0f%%, the band plus residual noise, sd %.6g: where a "
+        "week's KPI is expected to land): mean [%.6g, %.6g] per week\n",
+        100 * p.ci, p.residual_sd, p.pred_lower.mean(), p.pred_upper.mean());
+    std::printf("%-20s %14s %14s %25s\n", "channel", "spend", "contribution", "band");
+    for (size_t c = 0; c < p.channels.size(); ++c) {
+      const Eigen::Index ci = static_cast<Eigen::Index>(c);
+      char band[64];
+      std::snprintf(band, sizeof band, "[%.6g, %.6g]", p.contribution_lower.col(ci).sum(),
+                    p.contribution_upper.col(ci).sum());
+      std::printf("%-20s %14.6g %14.6g %25s\n", p.channels[c].c_str(), p.spend.col(ci).sum(),
+                  p.contribution.col(ci).sum(), band);
+    }
+    std::printf("wrote %s (plan_predictions.csv)\n", f.out.c_str());
+  }
+  return 0;
+}
 
 }  // namespace
 
 Runner add_predict_command(CLI::App& app) {
   auto f = std::make_shared<PredictFlags>();
-  app.add_option("--model", f->model, "model.json of a segmented fit")->required();
-  app.add_option("--data", f->data, "wide CSV of the market: date, spend, controls, KPI optional")
-      ->required();
+  app.add_option("--model", f->model, "model.json of a fit")->required();
+  app.add_option("--plan", f->plan,
+                 "weekly spend plan CSV (date, one column per channel, controls optional) for "
+                 "the fitted market of a single-market model");
+  app.add_option("--data", f->data,
+                 "--new-segment: wide CSV of the market: date, spend, controls, KPI optional");
   app.add_flag("--new-segment", f->new_segment,
-               "the market is not one of the model's segments: use the global coefficients");
-  app.add_option("--out", f->out, "output folder for predictions.csv")->required();
+               "the market is not one of a segmented model's segments: use the global "
+               "coefficients");
+  app.add_option("--out", f->out, "output folder")->required();
   app.add_option("--ci", f->ci, "interval level (default 0.90)");
   app.add_flag("--quiet", f->quiet, "do not print the summary");
   return [f] {
-    if (!f->new_segment) {
+    if (f->new_segment == !f->plan.empty()) {
       throw InputError(
-          "mmm predict: only markets outside the data are predicted so far; pass --new-segment");
+          "mmm predict: pass exactly one of --plan PLAN.csv (a spend plan for the "
+          "fitted market) and --new-segment --data DATA.csv (a market not in a "
+          "segmented model's data)");
     }
-    const nlohmann::json model = read_json_file(f->model, "model file");
-    OutputDir out(f->out, predict_output_files());
-    const NewSegmentPrediction p = predict_new_segment(model, f->model, f->data, f->ci);
-    out.add("predictions.csv", prediction_csv(p));
-    out.commit();
-    if (!f->quiet) {
-      std::printf("predict: %zu periods, intercept %.6g (%s), %d bootstrap draws\n", p.dates.size(),
-                  p.intercept,
-                  p.has_kpi ? "calibrated on the market's KPI" : "mean segment intercept", p.draws);
-      std::printf("%-20s %14s %14s %23s\n", "channel", "spend", "contribution", "ROI [CI]");
-      for (size_t c = 0; c < p.channels.size(); ++c) {
-        char ci[64];
-        std::snprintf(ci, sizeof ci, "%.3f [%.3f, %.3f]", p.roi[c], p.roi_lower[c], p.roi_upper[c]);
-        std::printf("%-20s %14.6g %14.6g %23s\n", p.channels[c].c_str(), p.spend[c],
-                    p.contribution.col(c).sum(), ci);
-      }
-      std::printf("wrote %s (predictions.csv)\n", f->out.c_str());
-    }
-    return 0;
+    return f->new_segment ? predict_new_segment_command(*f) : predict_plan_command(*f);
   };
 }
 

@@ -214,8 +214,9 @@ std::vector<double> equalize_marginal_roi(const std::vector<ChannelResponse>& ch
   return project_to_budget(spends(hi), lower, upper, budget);
 }
 
-AllocationResult allocate_budget(const std::vector<ChannelResponse>& channels,
-                                 const AllocationOptions& options) {
+void allocation_bounds(const std::vector<ChannelResponse>& channels,
+                       const AllocationOptions& options, std::vector<double>& lower,
+                       std::vector<double>& upper) {
   if (channels.empty()) throw InputError("budget allocation needs at least one channel");
   const double limit = options.change_limit;
   if (!(limit >= 0.0) || !std::isfinite(limit)) {
@@ -224,24 +225,70 @@ AllocationResult allocate_budget(const std::vector<ChannelResponse>& channels,
                      "±30%");
   }
   const std::size_t n = channels.size();
-  std::vector<double> current(n), lower(n), upper(n);
-  for (std::size_t c = 0; c < n; ++c) {
-    current[c] = channels[c].mean_weekly_spend;
-    if (!(current[c] >= 0.0) || !std::isfinite(current[c])) {
-      throw InputError("channel `" + channels[c].name + "` has current weekly spend `" +
-                       fmt(current[c]) + "`; expected a finite number ≥ 0");
-    }
-    lower[c] = std::max(0.0, current[c] * (1.0 - limit));
-    upper[c] = current[c] * (1.0 + limit);
+  const bool given = !options.lower.empty() || !options.upper.empty();
+  if (given && (options.lower.size() != n || options.upper.size() != n)) {
+    throw InputError("budget allocation: " + std::to_string(options.lower.size()) + " lower and " +
+                     std::to_string(options.upper.size()) + " upper spend bounds for " +
+                     std::to_string(n) + " channels; expected one of each per channel");
   }
+  lower.assign(n, 0.0);
+  upper.assign(n, 0.0);
+  for (std::size_t c = 0; c < n; ++c) {
+    const double current = channels[c].mean_weekly_spend;
+    if (!(current >= 0.0) || !std::isfinite(current)) {
+      throw InputError("channel `" + channels[c].name + "` has current weekly spend `" +
+                       fmt(current) + "`; expected a finite number ≥ 0");
+    }
+    if (given) {
+      lower[c] = options.lower[c];
+      upper[c] = options.upper[c];
+      if (!(lower[c] >= 0.0) || !std::isfinite(upper[c]) || !(upper[c] >= lower[c])) {
+        throw InputError("channel `" + channels[c].name + "`: weekly spend bounds [" +
+                         fmt(lower[c]) + ", " + fmt(upper[c]) +
+                         "]; expected finite bounds with 0 ≤ lower ≤ upper");
+      }
+    } else {
+      lower[c] = std::max(0.0, current * (1.0 - limit));
+      upper[c] = current * (1.0 + limit);
+    }
+  }
+}
+
+const char* binding_limit(const ChannelAllocation& a) {
+  const double tol = 1e-9 * std::max(1.0, a.upper_bound);
+  if (a.upper_bound - a.lower_bound <= tol) return "FIXED";
+  if (a.recommended_spend <= a.lower_bound + tol) return "LOWER";
+  if (a.recommended_spend >= a.upper_bound - tol) return "UPPER";
+  return "";
+}
+
+std::vector<double> spend_at_marginal_roi(const std::vector<ChannelResponse>& channels,
+                                          const std::vector<double>& lower,
+                                          const std::vector<double>& upper, double lambda) {
+  std::vector<double> s(channels.size());
+  for (std::size_t c = 0; c < channels.size(); ++c)
+    s[c] = best_response(channels[c], lower[c], upper[c], lambda);
+  return s;
+}
+
+AllocationResult allocate_budget(const std::vector<ChannelResponse>& channels,
+                                 const AllocationOptions& options) {
+  const std::size_t n = channels.size();
+  std::vector<double> lower, upper;
+  allocation_bounds(channels, options, lower, upper);
+  const double limit = options.change_limit;
+  const bool given = !options.lower.empty();
+  std::vector<double> current(n);
+  for (std::size_t c = 0; c < n; ++c) current[c] = channels[c].mean_weekly_spend;
   const double budget = options.total_budget < 0.0 ? sum(current) : options.total_budget;
   const double floor = sum(lower), ceiling = sum(upper);
   const double slack = 1e-12 * std::max(1.0, ceiling);
   if (!std::isfinite(budget) || budget < floor - slack || budget > ceiling + slack) {
     throw InputError("weekly allocation budget " + fmt(budget) +
-                     " is outside the feasible range [" + fmt(floor) + ", " + fmt(ceiling) +
-                     "] allowed by the ±" + fmt(100.0 * limit) +
-                     "% per-channel change limit (--budget-change-limit)");
+                     " is outside the feasible range [" + fmt(floor) + ", " + fmt(ceiling) + "] " +
+                     (given ? std::string("allowed by the per-channel spend limits (--limits)")
+                            : "allowed by the ±" + fmt(100.0 * limit) +
+                                  "% per-channel change limit (--budget-change-limit)"));
   }
 
   const std::vector<double> start = project_to_budget(current, lower, upper, budget);
@@ -286,6 +333,8 @@ AllocationResult allocate_budget(const std::vector<ChannelResponse>& channels,
     a.marginal_roi_recommended = marginal_roi(channels[c], chosen[c]);
     a.contribution_current = weekly_contribution(channels[c], current[c]);
     a.contribution_recommended = weekly_contribution(channels[c], chosen[c]);
+    a.lower_bound = lower[c];
+    a.upper_bound = upper[c];
     out.contribution_current += a.contribution_current;
     out.contribution_recommended += a.contribution_recommended;
     out.channels.push_back(a);

@@ -13,6 +13,10 @@ namespace mmm {
 struct AllocationOptions {
   double total_budget = -1.0;  ///< weekly budget to spend; < 0 means the current total
   double change_limit = 0.30;  ///< each channel may move by at most this fraction of current
+  /// Per-channel weekly spend bounds (mmm optimize --limits); empty: every channel gets
+  /// [current·(1 − change_limit), current·(1 + change_limit)]. When given, one per channel,
+  /// 0 ≤ lower ≤ upper, and they replace change_limit.
+  std::vector<double> lower, upper;
 };
 
 /// One channel's row of budget_allocation.csv.
@@ -26,7 +30,13 @@ struct ChannelAllocation {
   double marginal_roi_recommended = 0.0;
   double contribution_current = 0.0;      ///< weekly KPI contribution at current spend
   double contribution_recommended = 0.0;  ///< weekly KPI contribution at recommended spend
+  double lower_bound = 0.0;               ///< the weekly spend the plan could not go below
+  double upper_bound = 0.0;               ///< the weekly spend the plan could not go above
 };
+
+/// "LOWER" or "UPPER" when the recommended spend sits on that bound (within 1e-9 relative),
+/// "" when it is free; "FIXED" when the bounds coincide. A static literal.
+const char* binding_limit(const ChannelAllocation& a);
 
 /// The whole allocation: per-channel rows and the totals.
 struct AllocationResult {
@@ -50,6 +60,19 @@ struct AllocationResult {
 /// limit or current spend, or a budget outside [Σ lower bounds, Σ upper bounds].
 AllocationResult allocate_budget(const std::vector<ChannelResponse>& channels,
                                  const AllocationOptions& options);
+
+/// The bounds allocate_budget uses: options.lower/upper when given (checked: one per channel,
+/// finite, 0 ≤ lower ≤ upper), else current·(1 ∓ change_limit) with the lower clamped at 0.
+/// Throws InputError as allocate_budget does.
+void allocation_bounds(const std::vector<ChannelResponse>& channels,
+                       const AllocationOptions& options, std::vector<double>& lower,
+                       std::vector<double>& upper);
+
+/// Each channel's spend in [lower, upper] maximizing contribution − λ·spend: where its marginal
+/// ROI falls to λ (the flexible budget of a target marginal ROI), at a bound when it does not.
+std::vector<double> spend_at_marginal_roi(const std::vector<ChannelResponse>& channels,
+                                          const std::vector<double>& lower,
+                                          const std::vector<double>& upper, double lambda);
 
 /// Reference allocator: bisection on the common marginal ROI λ. Each channel takes the spend in
 /// [lower, upper] that maximizes contribution − λ·spend; λ is chosen so the spends sum to the

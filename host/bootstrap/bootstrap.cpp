@@ -45,6 +45,12 @@ void record_resample(const ModelData& data, const double* weights, const BatchRe
     return;
   }
   const int T = data.rows(), C = data.channels(), p = fits.parameters;
+  if (report.all_coef.rows() != report.coef.rows() || report.all_coef.cols() != p) {
+    report.all_coef.setConstant(report.coef.rows(), p, std::numeric_limits<double>::quiet_NaN());
+    report.intercept.setConstant(report.coef.rows(), std::numeric_limits<double>::quiet_NaN());
+  }
+  for (int j = 0; j < p; ++j) report.all_coef(b, j) = fits.coef[static_cast<size_t>(i) * p + j];
+  report.intercept[b] = fits.intercept[static_cast<size_t>(i)];
   Eigen::Map<const Eigen::VectorXd> w(weights, T);
   const double rows = w.sum();
   for (int c = 0; c < C; ++c) {

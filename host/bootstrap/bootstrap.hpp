@@ -26,6 +26,10 @@ struct BootstrapReport {
   int failed = 0;        ///< resamples whose solve failed (excluded)
   Eigen::MatrixXd coef;  ///< B × C media coefficients (NaN where failed)
   Eigen::MatrixXd roi;   ///< B × C ROI = coef·Σ w h / Σ w x over the resampled rows
+  /// B × p every coefficient (media, then controls) and B intercepts of each resample (NaN
+  /// where failed): the joint draws behind `mmm predict --plan`'s coefficient band.
+  Eigen::MatrixXd all_coef;
+  Eigen::VectorXd intercept;
   std::vector<double> coef_lower, coef_upper, roi_lower, roi_upper;  ///< per channel
 };
 

@@ -470,6 +470,15 @@ ColumnSelection resolve_columns(const CsvTable& t, const ColumnSelection& sel,
   return out;
 }
 
+std::vector<Date> read_date_column(const CsvTable& table, int col) {
+  return read_dates(table, col);
+}
+
+Eigen::VectorXd read_number_column(const CsvTable& table, int col, bool spend, long* filled) {
+  long ignored = 0;
+  return read_numbers(table, col, spend, filled ? filled : &ignored);
+}
+
 Dataset load_wide_csv(const std::string& path, const ColumnSelection& selection) {
   return build_dataset(read_csv_file(path), selection);
 }

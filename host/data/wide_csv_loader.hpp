@@ -50,4 +50,12 @@ Dataset build_dataset(const CsvTable& table, const ColumnSelection& selection);
 ColumnSelection resolve_columns(const CsvTable& table, const ColumnSelection& selection,
                                 std::vector<std::string>& notices);
 
+/// Column `col` of `table` as dates: ISO 8601, strictly increasing, regularly spaced (the rules
+/// of a data file's date column). InputError naming file, line, column and value.
+std::vector<Date> read_date_column(const CsvTable& table, int col);
+
+/// Column `col` of `table` as finite numbers of magnitude ≤ kMaxCellMagnitude. `spend`: ≥ 0,
+/// and an empty cell is 0 (counted in *filled); otherwise an empty cell is an error.
+Eigen::VectorXd read_number_column(const CsvTable& table, int col, bool spend, long* filled);
+
 }  // namespace mmm

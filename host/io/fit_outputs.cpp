@@ -1,5 +1,6 @@
 #include "host/io/fit_outputs.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "host/bootstrap/bootstrap.hpp"
@@ -201,6 +202,76 @@ std::string search_trace(const FitReport& r) {
   return w.text();
 }
 
+/// The curves the fit's allocation ran on, exactly (JSON numbers round-trip a double), so that
+/// `mmm optimize` reproduces the fit's plan without refitting.
+nlohmann::json responses_json(const FitReport& r) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const ChannelResponse& c : r.allocation_responses) {
+    out.push_back({{"name", c.name},
+                   {"shape", c.shape == ResponseShape::Log ? "log" : "hill"},
+                   {"theta", c.hyper.theta},
+                   {"alpha", c.hyper.alpha},
+                   {"gamma", c.hyper.gamma},
+                   {"log_b", c.log_b},
+                   {"coef", c.coef},
+                   {"coef_lower", c.coef_lower},
+                   {"coef_upper", c.coef_upper},
+                   {"mean_weekly_spend", c.mean_weekly_spend},
+                   {"max_weekly_spend", c.max_weekly_spend}});
+  }
+  return out;
+}
+
+/// The fitted weeks' spend per allocated channel (media, then flow) and the user controls'
+/// means: what a spend plan's adstock carries over from and what `mmm optimize --window`
+/// averages.
+nlohmann::json history_json(const FitReport& r) {
+  std::vector<std::string> dates;
+  for (const Date& d : r.data.dates) dates.push_back(d.to_string());
+  nlohmann::json spend = nlohmann::json::object();
+  for (int c = 0; c < r.model.channels(); ++c) {
+    const Eigen::VectorXd col = r.model.spend.col(c);
+    spend[r.data.channels[static_cast<size_t>(c)]] =
+        std::vector<double>(col.data(), col.data() + col.size());
+  }
+  for (const KindChannelInput& k : r.kind_inputs) {
+    if (k.spec.kind != ChannelKind::Flow) continue;
+    spend[k.name] = std::vector<double>(k.x.data(), k.x.data() + k.x.size());
+  }
+  nlohmann::json control_means = nlohmann::json::object();
+  for (size_t k = 0; k < r.data.controls.size(); ++k)
+    control_means[r.data.controls[k]] =
+        r.data.control_values.col(static_cast<Eigen::Index>(k)).mean();
+  return {{"dates", dates}, {"spend", spend}, {"control_means", control_means}};
+}
+
+/// Every coefficient (media, then controls) and the intercept of each bootstrap resample (null
+/// for a failed one) and, for the nested bootstrap, its (θ, α, γ): the joint draws of
+/// `mmm predict`'s coefficient band.
+nlohmann::json bootstrap_draws_json(const FitReport& r) {
+  nlohmann::json coef = nlohmann::json::array(), intercept = nlohmann::json::array(),
+                 hyper = nlohmann::json::array();
+  const Eigen::MatrixXd& all = r.bootstrap.all_coef;
+  for (Eigen::Index b = 0; r.bootstrapped && b < all.rows(); ++b) {
+    nlohmann::json row = nlohmann::json::array();
+    for (Eigen::Index j = 0; j < all.cols(); ++j) row.push_back(number_or_null(all(b, j)));
+    coef.push_back(row);
+    intercept.push_back(number_or_null(r.bootstrap.intercept[b]));
+    if (r.bootstrap_hyper.rows() == all.rows()) {
+      const Eigen::VectorXd h = r.bootstrap_hyper.row(b).transpose();
+      hyper.push_back(std::vector<double>(h.data(), h.data() + h.size()));
+    }
+  }
+  return {{"coef", coef}, {"intercept", intercept}, {"hyper", hyper}};
+}
+
+/// Residual standard deviation of the final fit: √(Σ (y − ŷ)² / (T − p − 1)), the noise
+/// `mmm predict` adds to its coefficient band for a prediction interval.
+double residual_sd(const FitReport& r) {
+  const double dof = std::max(1, r.model.rows() - r.model.parameters() - 1);
+  return std::sqrt((r.model.y - r.fitted).squaredNorm() / dof);
+}
+
 }  // namespace
 
 nlohmann::json diagnostics_json(const std::vector<Diagnostic>& diagnostics) {
@@ -280,7 +351,12 @@ nlohmann::json model_json(const FitReport& r) {
                      {"coverage_2sd", r.kinds.coverage[1]},
                      {"coverage_3sd", r.kinds.coverage[2]}};
   }
-  j["allocation"] = {{"conservative", o.conservative}};
+  j["allocation"] = {{"conservative", o.conservative},
+                     {"budget_change_limit", o.budget_change_limit}};
+  j["responses"] = responses_json(r);
+  j["history"] = history_json(r);
+  j["residual_sd"] = residual_sd(r);
+  j["bootstrap_draws"] = bootstrap_draws_json(r);
   j["diagnostics"] = diagnostics_json(r.diagnostics);
   j["backend"] = r.backend;
   j["timings_seconds"] = {{"total", r.seconds_total},

@@ -27,12 +27,19 @@ const std::vector<std::string>& sweep_output_files() {
 }
 
 const std::vector<std::string>& predict_output_files() {
-  static const std::vector<std::string> names = {"predictions.csv"};
+  static const std::vector<std::string> names = {"predictions.csv", "plan_predictions.csv"};
+  return names;
+}
+
+const std::vector<std::string>& optimize_output_files() {
+  static const std::vector<std::string> names = {"budget_allocation.csv", "budget_plans.csv",
+                                                 "budget_levels.csv"};
   return names;
 }
 
 bool is_output_file(const std::string& name) {
-  for (const auto* list : {&fit_output_files(), &sweep_output_files(), &predict_output_files()}) {
+  for (const auto* list : {&fit_output_files(), &sweep_output_files(), &predict_output_files(),
+                           &optimize_output_files()}) {
     if (std::find(list->begin(), list->end(), name) != list->end()) return true;
   }
   return false;

@@ -15,7 +15,9 @@ const std::vector<std::string>& fit_output_files();
 const std::vector<std::string>& sweep_output_files();
 /// Everything `mmm predict` may write.
 const std::vector<std::string>& predict_output_files();
-/// True for a name any mmm command writes (the three lists above together).
+/// Everything `mmm optimize` may write.
+const std::vector<std::string>& optimize_output_files();
+/// True for a name any mmm command writes (the lists above together).
 bool is_output_file(const std::string& name);
 
 }  // namespace mmm

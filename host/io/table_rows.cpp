@@ -13,22 +13,32 @@ void response_curve_rows(CsvWriter& w, const ChannelResponse& response) {
   }
 }
 
-void allocation_rows(CsvWriter& w, const AllocationResult& allocation) {
-  double current = 0, recommended = 0;
+void allocation_rows(CsvWriter& w, const AllocationResult& allocation, bool bounds) {
+  double current = 0, recommended = 0, lower = 0, upper = 0;
+  int bound = 0;
   for (const ChannelAllocation& a : allocation.channels) {
     const double lift = a.contribution_recommended - a.contribution_current;
     w.cell(a.name).cell(a.current_spend).cell(a.recommended_spend).cell(a.change);
     w.cell(a.change_percent).cell(a.marginal_roi_current).cell(a.marginal_roi_recommended);
     w.cell(a.contribution_current).cell(a.contribution_recommended).cell(lift);
     w.cell(a.contribution_current != 0 ? 100.0 * lift / std::abs(a.contribution_current) : 0.0);
+    if (bounds) w.cell(a.lower_bound).cell(a.upper_bound).cell(binding_limit(a));
     w.end_row();
+    lower += a.lower_bound;
+    upper += a.upper_bound;
+    bound += *binding_limit(a) != '\0' ? 1 : 0;
     current += a.current_spend;
     recommended += a.recommended_spend;
   }
   w.cell("TOTAL").cell(current).cell(recommended).cell(recommended - current);
   w.cell(current > 0 ? 100.0 * (recommended - current) / current : 0.0).cell("").cell("");
   w.cell(allocation.contribution_current).cell(allocation.contribution_recommended);
-  w.cell(allocation.lift).cell(allocation.lift_percent).end_row();
+  w.cell(allocation.lift).cell(allocation.lift_percent);
+  if (bounds) {
+    w.cell(lower).cell(upper).cell(std::to_string(bound) + " of " +
+                                   std::to_string(allocation.channels.size()));
+  }
+  w.end_row();
 }
 
 void metric_cells(CsvWriter& w, const RegressionMetrics& m) {

@@ -18,8 +18,10 @@ namespace mmm {
 /// ROI and efficiency zone at each of the curve's spends.
 void response_curve_rows(CsvWriter& w, const ChannelResponse& response);
 
-/// budget_allocation.csv rows: one per channel, then TOTAL.
-void allocation_rows(CsvWriter& w, const AllocationResult& allocation);
+/// budget_allocation.csv rows: one per channel, then TOTAL. `bounds` (mmm optimize) appends
+/// LOWER_BOUND, UPPER_BOUND and BINDING (binding_limit) to each row; TOTAL gets the bounds'
+/// sums and how many channels a limit holds ("3 of 8").
+void allocation_rows(CsvWriter& w, const AllocationResult& allocation, bool bounds = false);
 
 /// R2, RMSE, MAE, MAPE, NRMSE, then ends the row.
 void metric_cells(CsvWriter& w, const RegressionMetrics& m);

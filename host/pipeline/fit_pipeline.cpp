@@ -355,6 +355,7 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
         r.model, space, no, *evaluator, [&](long done, long) { bar.update(done); });
     bar.finish();
     r.nested_evaluations = nested.evaluations;
+    r.bootstrap_hyper = nested.hyper;
     r.bootstrap = std::move(nested);
     r.bootstrapped = true;
     r.nested = true;
@@ -491,6 +492,7 @@ FitReport run_fit(const FitOptions& options) {
   ao.change_limit = o.budget_change_limit;
   r.allocation =
       o.conservative ? allocate_conservative(responses, ao) : allocate_budget(responses, ao);
+  r.allocation_responses = responses;
   r.diagnostics = plausibility_checks(fit_figures(r));
   r.seconds_total = since(t0);
   return r;

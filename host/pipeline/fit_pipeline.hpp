@@ -71,10 +71,14 @@ struct FitReport {
   CvReport cv;
   bool bootstrapped = false;
   BootstrapReport bootstrap;
-  bool nested = false;          ///< the bootstrap re-ran the search in every resample
-  long nested_evaluations = 0;  ///< evaluations of all the nested searches
+  bool nested = false;              ///< the bootstrap re-ran the search in every resample
+  Eigen::MatrixXd bootstrap_hyper;  ///< nested: B × 3C (θ, α, γ) per resample, else empty
+  long nested_evaluations = 0;      ///< evaluations of all the nested searches
   std::vector<ChannelResult> channels;
   AllocationResult allocation;  ///< media then flow channels (on lower bands if conservative)
+  /// The curves the allocation was run on (media, then flow channels), as model.json stores
+  /// them for `mmm optimize`.
+  std::vector<ChannelResponse> allocation_responses;
   std::vector<KindChannelInput> kind_inputs;  ///< flow and stock channels, in data order
   KindFitReport kinds;                        ///< their fit (empty without kind channels)
   Eigen::MatrixXd kind_contribution;          ///< T × K: final ridge coef · feature

@@ -1,0 +1,162 @@
+#include "host/scenarios/plan_prediction.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "host/bootstrap/bootstrap.hpp"
+#include "host/common/errors.hpp"
+#include "host/features/controls.hpp"
+#include "host/model/model_data.hpp"
+
+namespace mmm {
+
+double normal_mixture_quantile(const std::vector<double>& centres, double sigma, double q) {
+  if (centres.empty()) return std::nan("");
+  if (!(sigma > 0.0)) return percentile(centres, q);
+  const auto cdf = [&](double x) {
+    double s = 0.0;
+    for (double c : centres) s += 0.5 * std::erfc(-(x - c) / (sigma * M_SQRT2));
+    return s / static_cast<double>(centres.size());
+  };
+  double lo = *std::min_element(centres.begin(), centres.end()) - 40.0 * sigma;
+  double hi = *std::max_element(centres.begin(), centres.end()) + 40.0 * sigma;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if (mid <= lo || mid >= hi) break;
+    (cdf(mid) < q ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+void check_plan_model(const SavedModel& m) {
+  if (m.has_kind_channels) {
+    throw InputError(m.source +
+                     ": the model has flow or stock channels; `mmm predict --plan` predicts "
+                     "media-only models so far");
+  }
+}
+
+PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double ci) {
+  if (!(ci > 0.0 && ci < 1.0)) {
+    throw InputError("--ci " + std::to_string(ci) + ": expected a level in (0, 1), e.g. 0.9");
+  }
+  check_plan_model(m);
+  const Eigen::Index C = static_cast<Eigen::Index>(m.media.size());
+  const Eigen::Index N = static_cast<Eigen::Index>(plan.dates.size());
+  const std::int64_t first = m.dates.front().days_since_epoch();
+  const std::int64_t step =
+      m.dates.size() > 1 ? m.dates[1].days_since_epoch() - first : 7;  // the model's grid
+  const std::int64_t start = plan.dates.front().days_since_epoch();
+  const std::int64_t after_last = m.dates.back().days_since_epoch() + step;
+  const auto off_grid = [&](std::int64_t d) { return ((d - first) % step + step) % step != 0; };
+  if (off_grid(start) || (N > 1 && plan.dates[1].days_since_epoch() - start != step)) {
+    throw InputError(plan.source + ": plan weeks start " + plan.dates.front().to_string() +
+                     " every " +
+                     std::to_string(N > 1 ? plan.dates[1].days_since_epoch() - start : step) +
+                     " days; expected the model's grid: every " + std::to_string(step) +
+                     " days from " + m.dates.front().to_string());
+  }
+  if (start < first || start > after_last) {
+    throw InputError(plan.source + ": the plan starts " + plan.dates.front().to_string() +
+                     "; expected a week no earlier than the first fitted week " +
+                     m.dates.front().to_string() + " and no later than " +
+                     Date::from_days_since_epoch(after_last).to_string() +
+                     " (the week after the last fitted one: the adstock of unplanned weeks "
+                     "in between is unknown)");
+  }
+  PlanPrediction p;
+  p.dates = plan.dates;
+  p.channels = m.media;
+  p.ci = ci;
+  p.residual_sd = m.residual_sd;
+  p.spend = plan.spend;
+  p.carried_weeks = static_cast<int>((start - first) / step);
+  const Eigen::Index K = static_cast<Eigen::Index>(p.carried_weeks);
+
+  // The fitted weeks before the plan, then the plan: one series, so the adstock carries over.
+  ModelData data;
+  data.spend.resize(K + N, C);
+  data.spend.topRows(K) = m.spend.topLeftCorner(K, C);
+  data.spend.bottomRows(N) = plan.spend;
+  // Controls: the default set from the dates (TREND counted from the first fitted week, as in
+  // the fit), then the user controls. The history rows' controls do not reach the plan rows
+  // (controls carry nothing over), so they are left at 0.
+  std::vector<Date> dates = {m.dates.front()};
+  dates.insert(dates.end(), plan.dates.begin(), plan.dates.end());
+  const ControlMatrix defaults = default_controls(dates);
+  const Eigen::Index K0 = defaults.values.cols();
+  const Eigen::Index KU = static_cast<Eigen::Index>(m.user_controls.size());
+  if (static_cast<size_t>(C + K0 + KU) != m.coef.size()) {
+    throw InputError(m.source + ": " + std::to_string(m.coef.size()) + " coefficients; expected " +
+                     std::to_string(C + K0 + KU) + " (channels, default controls, controls)");
+  }
+  data.controls = Eigen::MatrixXd::Zero(K + N, K0 + KU);
+  data.controls.bottomRows(N).leftCols(K0) = defaults.values.bottomRows(N);
+  for (Eigen::Index k = 0; k < KU; ++k) {
+    const size_t ks = static_cast<size_t>(k);
+    if (plan.control_given[ks]) {
+      data.controls.bottomRows(N).col(K0 + k) = plan.controls.col(k);
+    } else {
+      data.controls.bottomRows(N).col(K0 + k).setConstant(m.user_control_means[ks]);
+      p.notices.push_back("control `" + m.user_controls[ks] +
+                          "` is not in the plan: held at its fitted mean " +
+                          std::to_string(m.user_control_means[ks]));
+    }
+  }
+  data.y = Eigen::VectorXd::Zero(K + N);
+
+  const std::vector<double> hyper = media_hyper3c(m);
+  const Eigen::VectorXd kpi = predict_kpi(data, hyper.data(), m.coef.data(), m.intercept);
+  const Eigen::MatrixXd h = transform_media(data.spend, hyper.data());
+  p.kpi = kpi.tail(N);
+  p.contribution.resize(N, C);
+  for (Eigen::Index c = 0; c < C; ++c)
+    p.contribution.col(c) = m.coef[static_cast<size_t>(c)] * h.col(c).tail(N);
+  p.baseline = p.kpi - p.contribution.rowwise().sum();
+
+  // The bootstrap draws: every coefficient and the intercept of a resample together (they
+  // covary: a resample that credits media more credits the baseline less), with its own θ, α,
+  // γ for the nested bootstrap.
+  const Eigen::Index B = m.draw_coef.rows();
+  p.draws = static_cast<int>(B);
+  std::vector<Eigen::MatrixXd> draw_contrib;  // per draw: N × C
+  std::vector<Eigen::VectorXd> draw_kpi;      // per draw: N
+  for (Eigen::Index b = 0; b < B; ++b) {
+    std::vector<double> hb = hyper;
+    if (m.draw_hyper.rows() == B)
+      for (Eigen::Index k = 0; k < 3 * C; ++k) hb[static_cast<size_t>(k)] = m.draw_hyper(b, k);
+    const Eigen::MatrixXd hdraw = transform_media(data.spend, hb.data());
+    Eigen::MatrixXd contrib(N, C);
+    for (Eigen::Index c = 0; c < C; ++c) contrib.col(c) = m.draw_coef(b, c) * hdraw.col(c).tail(N);
+    const Eigen::VectorXd controls =
+        data.controls.bottomRows(N) * m.draw_coef.row(b).segment(C, K0 + KU).transpose();
+    draw_kpi.push_back(contrib.rowwise().sum() + controls +
+                       Eigen::VectorXd::Constant(N, m.draw_intercept[b]));
+    draw_contrib.push_back(std::move(contrib));
+  }
+  const double qlo = 0.5 * (1.0 - ci), qhi = 0.5 * (1.0 + ci);
+  p.coef_lower = p.coef_upper = p.pred_lower = p.pred_upper = Eigen::VectorXd(N);
+  p.contribution_lower = p.contribution_upper = p.contribution;
+  for (Eigen::Index t = 0; t < N; ++t) {
+    std::vector<double> centres;
+    for (Eigen::Index b = 0; b < B; ++b) centres.push_back(draw_kpi[static_cast<size_t>(b)][t]);
+    if (centres.empty()) centres.push_back(p.kpi[t]);  // no bootstrap: the band is the fit
+    p.coef_lower[t] = percentile(centres, qlo);
+    p.coef_upper[t] = percentile(centres, qhi);
+    p.pred_lower[t] = normal_mixture_quantile(centres, m.residual_sd, qlo);
+    p.pred_upper[t] = normal_mixture_quantile(centres, m.residual_sd, qhi);
+    for (Eigen::Index c = 0; c < C && B > 0; ++c) {
+      std::vector<double> v;
+      for (Eigen::Index b = 0; b < B; ++b) v.push_back(draw_contrib[static_cast<size_t>(b)](t, c));
+      p.contribution_lower(t, c) = percentile(v, qlo);
+      p.contribution_upper(t, c) = percentile(v, qhi);
+    }
+  }
+  if (B == 0)
+    p.notices.push_back(
+        "the model has no bootstrap draws: the coefficient band is the point "
+        "prediction, the prediction interval only the residual noise");
+  return p;
+}
+
+}  // namespace mmm
