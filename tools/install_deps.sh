@@ -3,7 +3,8 @@
 set -euo pipefail
 packages=(cmake g++ make libeigen3-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
           libnlopt-dev libnlopt-cxx-dev librandom123-dev libgtest-dev libbenchmark-dev
-          zlib1g-dev libtbb-dev)
+          zlib1g-dev libtbb-dev
+          clang libclang-rt-14-dev)  # clang + compiler-rt: libFuzzer for tools/fuzz.sh
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
