@@ -1,37 +1,34 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets of tests/fuzz/ with clang into build-fuzz/ (only the library and
-# the targets, ASan + UBSan) and runs each for a bounded time on its seed corpus
-# (tests/fuzz/corpus/<target>/; new inputs go to build-fuzz/corpus/<target>/, the committed seeds
-# are not touched). Exits non-zero when a target crashes, leaks, trips a sanitizer, times out on
-# one input or throws anything but InputError; the input that did it is saved as
-# build-fuzz/artifacts/<target>-crash-… (replay: build-fuzz/tests/fuzz/<target> FILE).
+# Builds the libFuzzer targets of tests/fuzz/ in the sanitized build (tools/asan_build.sh:
+# clang, ASan + UBSan, build-asan/) and runs each for a bounded time on its seed corpus
+# (tests/fuzz/corpus/<target>/; new inputs go to build-asan/corpus/<target>/, the committed
+# seeds are not touched). Exits non-zero when a target crashes, leaks, trips a sanitizer, times
+# out on one input or throws anything but InputError; the input that did it is saved as
+# build-asan/artifacts/<target>-crash-… (replay: build-asan/tests/fuzz/<target> FILE).
 #   tools/fuzz.sh [seconds per target, default 30] [target ...]
 # docs/hardening.md says how to run them longer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 shift || true
-launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMMM_FUZZ=ON \
-  -DMMM_ENABLE_CUDA=OFF -DMMM_EMULATE_CUDA=OFF "${launcher[@]}" >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target mmm_fuzz_targets
+dir="${MMM_ASAN_DIR:-build-asan}"
+tools/asan_build.sh mmm_fuzz_targets
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for d in tests/fuzz/corpus/*/; do targets+=("$(basename "$d")"); done
 fi
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-mkdir -p build-fuzz/artifacts build-fuzz/logs
+mkdir -p "$dir/artifacts" "$dir/logs"
 failed=()
 printf '%-24s %12s %10s %8s\n' target executions exec/s result
 for t in "${targets[@]}"; do
-  mkdir -p "build-fuzz/corpus/$t"
-  log="build-fuzz/logs/$t.log"
+  mkdir -p "$dir/corpus/$t"
+  log="$dir/logs/$t.log"
   # -timeout: one input taking 10 s is a hang; -rss_limit_mb: one input must not need 2 GB.
-  if "build-fuzz/tests/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-       -max_len=65536 -print_final_stats=1 -artifact_prefix="build-fuzz/artifacts/$t-" \
-       "build-fuzz/corpus/$t" "tests/fuzz/corpus/$t" >"$log" 2>&1; then
+  if "$dir/tests/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+       -max_len=65536 -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t-" \
+       "$dir/corpus/$t" "tests/fuzz/corpus/$t" >"$log" 2>&1; then
     result=ok
   else
     result=FAILED
@@ -43,8 +40,8 @@ for t in "${targets[@]}"; do
 done
 if [ ${#failed[@]} -gt 0 ]; then
   for t in "${failed[@]}"; do
-    echo "---- $t (build-fuzz/logs/$t.log, last 40 lines)"
-    tail -40 "build-fuzz/logs/$t.log"
+    echo "---- $t ($dir/logs/$t.log, last 40 lines)"
+    tail -40 "$dir/logs/$t.log"
   done
   echo "fuzz: ${#failed[@]} of ${#targets[@]} targets failed: ${failed[*]}"
   exit 1
