@@ -54,6 +54,15 @@ TEST_F(CliBadInput, LongBadHyperparameterValueIsQuotedShort) {
   EXPECT_LT(r.err.size(), 400u) << r.err.substr(0, 400);
 }
 
+// Found by tests/fuzz/fuzz_hyperparameters: nlohmann reports a number beyond double's range
+// as out_of_range, which escaped as an internal error (exit 1).
+TEST_F(CliBadInput, NumberBeyondDoubleRangeInJsonIsAnInputError) {
+  const std::string path = write(base_table());
+  const std::string hyper = write("huge.json", R"({"ridge_lambda": 1e999, "channels": {}})");
+  expect_input_error(fit(path, {"--hyperparameters", hyper}),
+                     {hyper, "not valid JSON", "number overflow"});
+}
+
 TEST_F(CliBadInput, UnknownHyperparameterKeyIsNamed) {
   const std::string path = write(base_table());
   std::string hyper = write("typo.json", R"({"ridge_lamda": 3, "channels": {}})");
