@@ -19,7 +19,9 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-mkdir -p "$dir/artifacts" "$dir/logs"
+mkdir -p "$dir/artifacts" "$dir/logs" "$dir/fuzz-tmp"
+# The targets write each input to a file under the temporary directory; keep those in the build.
+export TMPDIR="$PWD/$dir/fuzz-tmp"
 failed=()
 printf '%-24s %12s %10s %8s\n' target executions exec/s result
 for t in "${targets[@]}"; do
