@@ -19,7 +19,10 @@ Runner add_optimize_command(CLI::App& app);
 Runner add_report_command(CLI::App& app);
 Runner add_runs_command(CLI::App& app);
 
-/// Splits "a,b,c" into names (empty pieces dropped, spaces trimmed).
+/// Splits "a,b,c" into names (empty pieces dropped, spaces trimmed). A name with a comma is
+/// quoted as in CSV: `"north, east",south` is the names `north, east` and `south`, and `""`
+/// is a quote inside a quoted name;
+/// InputError for a quote that is not closed.
 std::vector<std::string> split_list(const std::string& text);
 
 }  // namespace mmm::cli

@@ -24,7 +24,9 @@ struct CompareFlags {
 Runner add_compare_command(CLI::App& app) {
   auto f = std::make_shared<CompareFlags>();
   app.add_option("--model", f->model, "model.json of a segmented fit")->required();
-  app.add_option("--segments", f->segments, "segments to compare a,b,… (default: all)");
+  app.add_option("--segments", f->segments,
+                 "segments to compare a,b,… (default: all); a name with a comma in quotes: "
+                 "'\"North, 1\",b'");
   app.add_option(
       "--metric", f->metric,
       "roas | roas_lower | roas_upper | contribution | spend | marginal_roi | efficiency | coef "

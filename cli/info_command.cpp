@@ -5,6 +5,8 @@
 #include "cli/commands.hpp"
 #include "host/backend/cuda_switch.hpp"
 #include "host/backend/device.hpp"
+#include "host/common/errors.hpp"
+#include "host/common/quoted_excerpt.hpp"
 #include "host/common/thread_pool.hpp"
 
 namespace mmm::cli {
@@ -12,17 +14,43 @@ namespace mmm::cli {
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
   std::string cur;
+  bool quoted = false;      // inside "…": commas are part of the name
+  bool was_quoted = false;  // the piece was quoted: kept as written, spaces and all
   auto flush = [&] {
-    const auto b = cur.find_first_not_of(" \t");
-    const auto e = cur.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(cur.substr(b, e - b + 1));
+    if (was_quoted) {
+      out.push_back(cur);
+    } else {
+      const auto b = cur.find_first_not_of(" \t");
+      const auto e = cur.find_last_not_of(" \t");
+      if (b != std::string::npos) out.push_back(cur.substr(b, e - b + 1));
+    }
     cur.clear();
+    was_quoted = false;
   };
-  for (char ch : text) {
-    if (ch == ',')
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (quoted) {
+      if (ch == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        cur += '"';
+        ++i;
+      } else if (ch == '"') {
+        quoted = false;
+      } else {
+        cur += ch;
+      }
+    } else if (ch == '"' && cur.find_first_not_of(" \t") == std::string::npos) {
+      // A quote opening a piece, as in CSV: `"north, east",south` is two names.
+      quoted = was_quoted = true;
+      cur.clear();
+    } else if (ch == ',') {
       flush();
-    else
+    } else {
       cur += ch;
+    }
+  }
+  if (quoted) {
+    throw InputError("the list `" + quoted_excerpt(text) +
+                     "` has a quote that is not closed; write a name with a comma as \"a,b\"");
   }
   flush();
   return out;

@@ -166,7 +166,7 @@ Runner add_sweep_command(CLI::App& app) {
     if (o.all) {
       sink = [&](const std::vector<std::string>& channels, std::uint64_t first, int count,
                  const double* params, const BatchResult& res) {
-        if (!all) all = std::make_unique<SweepAllWriter>(o.out_dir, channels, o.resume);
+        if (!all) all = std::make_unique<SweepAllWriter>(out, channels, o.resume);
         all->write(first, count, static_cast<int>(channels.size()), params, res);
       };
     }
@@ -179,10 +179,7 @@ Runner add_sweep_command(CLI::App& app) {
       r = run_sweep(o, &g_stop, checkpoint, sink);
     }
     write_sweep_outputs(r, out);
-    if (all) {
-      all->commit();
-      out.keep("sweep_all.csv.gz");
-    }
+    if (all) all->commit();  // out.commit renames it with the rest of the set
     out.commit();
     if (db) {
       store_run(*db, "sweep", o.data_path, o.data_table.get(), out,

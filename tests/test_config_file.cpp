@@ -116,6 +116,34 @@ TEST(ConfigFile, AppliesEverySection) {
   EXPECT_EQ(search.gamma_fraction.hi, 1.0);
 }
 
+// Found by tests/fuzz/fuzz_config_toml: toml++ 3.3 has undefined behaviour on a non-ASCII
+// character outside a string (invalid TOML anyway); it is refused before the library sees it,
+// while non-ASCII text inside strings, comments and quoted keys stays accepted.
+TEST(ConfigFile, NonAsciiOutsideStringsIsRefusedWithItsPlace) {
+  TempDir dir;
+  FitOptions o;
+  const std::string bare = dir.write("bare.toml", "[data]\nkpi_col = \"y\"\nt\u00e9l\u00e9 = 1\n");
+  std::string msg = input_error([&] { apply_config_file(bare, o); });
+  EXPECT_NE(msg.find(bare + ":3:2: a non-ASCII character outside a quoted string"),
+            std::string::npos)
+      << msg;
+  const std::string header = dir.write("header.toml", "[d\uFEF5ata]\n");
+  msg = input_error([&] { apply_config_file(header, o); });
+  EXPECT_NE(msg.find(header + ":1:3:"), std::string::npos) << msg;
+  const std::string fine =
+      dir.write("fine.toml",
+                "# t\u00e9l\u00e9 \uFEF5\n[data]\npath = \"donn\u00e9es \\\" \u00e9.csv\"\n"
+                "channels = ['t\u00e9l\u00e9', \"\"\"radio\n\u00e9\"\"\"]\n"
+                "[channels.\"t\u00e9l\u00e9\"]\ntheta = [0.1, 0.3]\n");
+  FitOptions ok;
+  apply_config_file(fine, ok);
+  // (relative, so beside the config)
+  EXPECT_EQ(ok.data_path,
+            (std::filesystem::path(fine).parent_path() / "donn\u00e9es \" \u00e9.csv").string());
+  EXPECT_EQ(ok.columns.channels, (std::vector<std::string>{"t\u00e9l\u00e9", "radio\n\u00e9"}));
+  EXPECT_EQ(ok.bounds.count("t\u00e9l\u00e9"), 1u);
+}
+
 TEST(ConfigFile, KeysNotGivenKeepTheirValues) {
   TempDir dir;
   const std::string path = dir.write("fit.toml", "[search]\nbudget = 99\n");

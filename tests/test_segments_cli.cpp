@@ -208,6 +208,26 @@ TEST_F(SegmentsCli, CompareWritesOneMetricAcrossSegments) {
   EXPECT_EQ(run_mmm({"compare", "--model", model, "--metric", "nope", "--out", csv}).exit_code, 2);
 }
 
+// Issue 13 (15): a segment whose name holds a comma is named in quotes, as in the CSV.
+TEST_F(SegmentsCli, CompareNamesASegmentWithACommaInQuotes) {
+  std::string text = long_csv(3, 60);
+  for (std::size_t at = text.find(",101,"); at != std::string::npos; at = text.find(",101,", at)) {
+    text.replace(at, 5, ",\"North, 1\",");
+  }
+  ASSERT_EQ(fit(write(text)).exit_code, 0);
+  const std::string model = (fs::path(out()) / "model.json").string();
+  const std::string csv = dir_ / "cmp.csv";
+  const CliResult r = run_mmm(
+      {"compare", "--model", model, "--segments", "\"North, 1\", 102", "--out", csv, "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  EXPECT_EQ(read_csv(csv).header,
+            (std::vector<std::string>{"CHANNEL", "North, 1", "102", "GLOBAL", "BEST_SEGMENT"}));
+  const CliResult open_quote =
+      run_mmm({"compare", "--model", model, "--segments", "\"North, 1", "--out", csv});
+  EXPECT_EQ(open_quote.exit_code, 2) << describe(open_quote);
+  EXPECT_NE(open_quote.err.find("quote that is not closed"), std::string::npos) << open_quote.err;
+}
+
 TEST_F(SegmentsCli, PredictNewSegmentFromGlobalCoefficients) {
   const std::string data = write(long_csv(3, 60));
   ASSERT_EQ(fit(data).exit_code, 0);

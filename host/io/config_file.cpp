@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <set>
+#include <sstream>
 
 #include "host/common/errors.hpp"
 #include "host/common/input_file.hpp"
@@ -14,6 +16,71 @@
 
 namespace mmm {
 namespace {
+
+// toml++ 3.3 (Debian's) reaches __builtin_unreachable, i.e. undefined behaviour, when it asks
+// whether a non-ASCII character outside a string is whitespace (is_non_ascii_horizontal_
+// whitespace; found by tests/fuzz/fuzz_config_toml under UBSan). Outside strings and comments
+// TOML allows only ASCII (bare keys, numbers, booleans, dates), so such a character is refused
+// here, with its place, before the library sees it.
+void refuse_non_ascii_outside_strings(const std::string& text, const std::string& path) {
+  enum class In { Code, Comment, Basic, Literal, MultiBasic, MultiLiteral } in = In::Code;
+  long line = 1, column = 0;
+  auto starts = [&](std::size_t i, const char* s) { return text.compare(i, 3, s) == 0; };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned char ch = static_cast<unsigned char>(text[i]);
+    ++column;
+    if (ch == '\n') {
+      ++line;
+      column = 0;
+      if (in == In::Comment || in == In::Basic || in == In::Literal) in = In::Code;
+      continue;
+    }
+    switch (in) {
+      case In::Code:
+        if (ch >= 0x80) {
+          throw InputError(path + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                           ": a non-ASCII character outside a quoted string; TOML keys and "
+                           "values other than strings are ASCII (quote the key: \"télé\" = …)");
+        }
+        if (ch == '#') {
+          in = In::Comment;
+        } else if (starts(i, "\"\"\"")) {
+          in = In::MultiBasic;
+          i += 2;
+        } else if (starts(i, "'''")) {
+          in = In::MultiLiteral;
+          i += 2;
+        } else if (ch == '"') {
+          in = In::Basic;
+        } else if (ch == '\'') {
+          in = In::Literal;
+        }
+        break;
+      case In::Basic:
+      case In::MultiBasic:
+        if (ch == '\\') {
+          ++i;  // an escaped character (a quote or a backslash) does not end the string
+        } else if (in == In::Basic && ch == '"') {
+          in = In::Code;
+        } else if (in == In::MultiBasic && starts(i, "\"\"\"")) {
+          in = In::Code;
+          i += 2;
+        }
+        break;
+      case In::Literal:
+        if (ch == '\'') in = In::Code;
+        break;
+      case In::MultiLiteral:
+        if (starts(i, "'''")) {
+          in = In::Code;
+          i += 2;
+        }
+        break;
+      case In::Comment:
+        break;
+    }
+  }
+}
 
 constexpr std::int64_t kMaxInt = std::numeric_limits<int>::max();
 
@@ -162,9 +229,18 @@ void apply_channel_bounds(const std::string& path, const std::string& name, cons
 
 void apply_config_file(const std::string& path, FitOptions& o) {
   require_regular_file(path, "config");
+  std::string text;
+  {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError("cannot read config `" + path + "`");
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  }
+  refuse_non_ascii_outside_strings(text, path);
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(text, std::string(path));
   } catch (const toml::parse_error& e) {
     const auto& src = e.source();
     if (!src.begin)

@@ -35,6 +35,10 @@ nlohmann::json parse_json_text(const std::string& text, const std::string& sourc
                      " levels of arrays and objects; expected a flat configuration object");
   } catch (const json::parse_error& e) {
     throw InputError(source + ": not valid JSON (" + e.what() + ")");
+  } catch (const json::out_of_range& e) {
+    // A number beyond double's range (1e999) is reported as out_of_range, not parse_error
+    // (found by tests/fuzz/fuzz_hyperparameters).
+    throw InputError(source + ": not valid JSON (" + e.what() + ")");
   }
 }
 

@@ -141,6 +141,13 @@ void OutputDir::remove_stale_temporaries() {
 
 void OutputDir::keep(const std::string& name) { kept_.push_back(name); }
 
+std::string OutputDir::reserve(const std::string& name) {
+  close_stream();
+  create_folder();
+  names_.push_back(name);
+  return temp_name(path_, name);
+}
+
 void OutputDir::close_stream() {
   if (!open_) return;
   open_->close();

@@ -43,6 +43,11 @@ class OutputDir {
   /// Marks `name` as written by this run outside add() and stream() (sweep_all.csv.gz), so
   /// commit does not remove it.
   void keep(const std::string& name);
+  /// Reserves `name` for a file the caller writes itself by path (zlib's gzopen for
+  /// sweep_all.csv.gz): creates and locks the folder like add() and returns the temporary path
+  /// to write; commit renames it into place with the others, and a run that fails removes it,
+  /// so a full disk cannot leave half of a new set beside the old one.
+  std::string reserve(const std::string& name);
   /// Renames every added file into place, then removes the files of `replaces` this run did
   /// not write (regular files only).
   void commit();

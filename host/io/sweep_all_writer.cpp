@@ -3,6 +3,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "host/common/errors.hpp"
@@ -11,39 +13,48 @@
 namespace mmm {
 namespace fs = std::filesystem;
 
-SweepAllWriter::SweepAllWriter(std::string dir, const std::vector<std::string>& channels,
-                               bool resume)
-    : dir_(std::move(dir)) {
-  final_ = (fs::path(dir_) / "sweep_all.csv.gz").string();
-  tmp_ = (fs::path(dir_) / (".sweep_all.csv.gz.tmp" + std::to_string(::getpid()))).string();
+SweepAllWriter::SweepAllWriter(OutputDir& out, const std::vector<std::string>& channels,
+                               bool resume) {
+  final_ = (fs::path(out.path()) / "sweep_all.csv.gz").string();
   std::error_code ec;
-  fs::create_directories(dir_, ec);
-  if (ec) throw std::runtime_error("cannot create `" + dir_ + "`: " + ec.message());
+  if (resume && !fs::exists(final_, ec)) {
+    throw InputError("cannot --resume with --all: `" + final_ +
+                     "` is missing (the interrupted run had no --all?)");
+  }
+  tmp_ = out.reserve("sweep_all.csv.gz");
   if (resume) {
-    if (!fs::exists(final_, ec)) {
-      throw InputError("cannot --resume with --all: `" + final_ +
-                       "` is missing (the interrupted run had no --all?)");
-    }
     fs::copy_file(final_, tmp_, fs::copy_options::overwrite_existing, ec);
     if (ec) throw std::runtime_error("cannot copy `" + final_ + "`: " + ec.message());
   }
   // Level 1: the file is large and written while the backend waits; speed beats ratio here.
+  errno = 0;
   gz_ = gzopen(tmp_.c_str(), resume ? "ab1" : "wb1");
-  if (gz_ == nullptr) throw std::runtime_error("cannot write `" + tmp_ + "`");
+  if (gz_ == nullptr) throw std::runtime_error(failure("cannot write"));
   if (!resume) {
     std::string header = "index,loss,r2";
     for (const auto& c : channels) header += "," + c + "_theta," + c + "_alpha," + c + "_gamma";
     for (const auto& c : channels) header += "," + c + "_coef";
     header += "\n";
-    gzwrite(static_cast<gzFile>(gz_), header.data(), static_cast<unsigned>(header.size()));
+    write_buffer(header);
   }
 }
 
 SweepAllWriter::~SweepAllWriter() {
-  if (committed_) return;
   if (gz_ != nullptr) gzclose(static_cast<gzFile>(gz_));
-  std::error_code ec;
-  fs::remove(tmp_, ec);
+}
+
+std::string SweepAllWriter::failure(const std::string& what) const {
+  // zlib reports a failed write()/close() as Z_ERRNO; errno then says why (a full disk).
+  const int error = errno;
+  return what + " `" + tmp_ + "`" + (error != 0 ? ": " + std::string(std::strerror(error)) : "");
+}
+
+void SweepAllWriter::write_buffer(const std::string& text) {
+  errno = 0;
+  if (!text.empty() &&
+      gzwrite(static_cast<gzFile>(gz_), text.data(), static_cast<unsigned>(text.size())) <= 0) {
+    throw std::runtime_error(failure("failed to write"));
+  }
 }
 
 void SweepAllWriter::write(std::uint64_t first, int count, int C, const double* params,
@@ -65,20 +76,14 @@ void SweepAllWriter::write(std::uint64_t first, int count, int C, const double* 
     }
     buffer_ += '\n';
   }
-  if (!buffer_.empty() && gzwrite(static_cast<gzFile>(gz_), buffer_.data(),
-                                  static_cast<unsigned>(buffer_.size())) <= 0) {
-    throw std::runtime_error("failed to write `" + tmp_ + "`");
-  }
+  write_buffer(buffer_);
 }
 
 void SweepAllWriter::commit() {
+  errno = 0;
   const int rc = gzclose(static_cast<gzFile>(gz_));
   gz_ = nullptr;
-  if (rc != Z_OK) throw std::runtime_error("failed to finish `" + tmp_ + "`");
-  std::error_code ec;
-  fs::rename(tmp_, final_, ec);
-  if (ec) throw std::runtime_error("failed to move `" + final_ + "` into place: " + ec.message());
-  committed_ = true;
+  if (rc != Z_OK) throw std::runtime_error(failure("failed to finish"));
 }
 
 }  // namespace mmm

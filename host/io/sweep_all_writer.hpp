@@ -1,23 +1,25 @@
 #pragma once
 // sweep_all.csv.gz of `mmm sweep --all`: one row per candidate (index, loss, r2, θ/α/γ and
 // media coefficients per channel), streamed through zlib as the chunks come, so memory does
-// not grow with --n. Written under a temporary name and renamed into place by commit(), like
-// every other output; a resumed sweep appends a new gzip member (gunzip reads them as one).
+// not grow with --n. Written under a temporary name that OutputDir renames into place with
+// the rest of the set; a resumed sweep appends a new gzip member (gunzip reads them as one).
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "host/backend/evaluator.hpp"
+#include "host/io/output_dir.hpp"
 
 namespace mmm {
 
 class SweepAllWriter {
  public:
-  /// Opens the temporary file in `dir` (created if missing). With `resume`, the existing
-  /// sweep_all.csv.gz is copied first and continued (InputError when it is missing).
-  SweepAllWriter(std::string dir, const std::vector<std::string>& channels, bool resume);
-  /// Removes the temporary file unless committed.
+  /// Opens the temporary file `out` reserves for sweep_all.csv.gz (creating the folder). With
+  /// `resume`, the existing sweep_all.csv.gz is copied first and continued (InputError when it
+  /// is missing).
+  SweepAllWriter(OutputDir& out, const std::vector<std::string>& channels, bool resume);
+  /// Closes the file; `out` removes the temporary unless it commits.
   ~SweepAllWriter();
   SweepAllWriter(const SweepAllWriter&) = delete;
   SweepAllWriter& operator=(const SweepAllWriter&) = delete;
@@ -26,14 +28,16 @@ class SweepAllWriter {
   /// layout), results the evaluator's.
   void write(std::uint64_t first, int count, int channels, const double* params,
              const BatchResult& results);
-  /// Finishes the gzip stream and renames the file into place.
+  /// Finishes the gzip stream; OutputDir::commit then renames it into place with the others.
   void commit();
 
  private:
-  std::string dir_, tmp_, final_;
+  std::string tmp_, final_;
   void* gz_ = nullptr;  ///< gzFile (kept opaque so that zlib.h stays out of this header)
-  bool committed_ = false;
   std::string buffer_;
+  /// "`what` `tmp_`: <errno's reason>" for a failed zlib call.
+  std::string failure(const std::string& what) const;
+  void write_buffer(const std::string& text);
 };
 
 }  // namespace mmm
