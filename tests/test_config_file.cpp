@@ -74,6 +74,23 @@ TEST(ConfigFile, AbsolutePathsAreKeptAndRelativeOnesResolveBesideTheConfig) {
             (std::filesystem::path(path).parent_path().parent_path() / "up/res").string());
 }
 
+TEST(ConfigFile, NonAsciiAfterAQuoteInsideABareTokenIsRefused) {
+  // Found by fuzz_config_toml: `0.1"x<U+0497>"` is not a string to toml++ (a quote after a
+  // number), so the character reached its undefined-behaviour path.
+  TempDir dir;
+  const std::string path = dir.write("q.toml", "[channels.tv]\ntheta = [0.1\"x\u0497\"x]\n");
+  FitOptions o;
+  try {
+    apply_config_file(path, o);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ":2:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("non-ASCII character outside a quoted string"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(ConfigFile, AppliesEverySection) {
   TempDir dir;
   const std::string path = dir.write("fit.toml", kFullConfig);

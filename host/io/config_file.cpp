@@ -26,6 +26,10 @@ void refuse_non_ascii_outside_strings(const std::string& text, const std::string
   enum class In { Code, Comment, Basic, Literal, MultiBasic, MultiLiteral } in = In::Code;
   long line = 1, column = 0;
   auto starts = [&](std::size_t i, const char* s) { return text.compare(i, 3, s) == 0; };
+  // A quote opens a string only where TOML can have one (a line's start, after `=`, `[`, `,`,
+  // `{` or a key's `.`); elsewhere (`0.1"x…`) toml++ reads it as part of a bare token, so a
+  // non-ASCII character after it is outside any string there too.
+  char last = '\n';  // the last character in code that is not a space or tab
   for (std::size_t i = 0; i < text.size(); ++i) {
     const unsigned char ch = static_cast<unsigned char>(text[i]);
     ++column;
@@ -33,6 +37,7 @@ void refuse_non_ascii_outside_strings(const std::string& text, const std::string
       ++line;
       column = 0;
       if (in == In::Comment || in == In::Basic || in == In::Literal) in = In::Code;
+      last = '\n';
       continue;
     }
     switch (in) {
@@ -42,6 +47,12 @@ void refuse_non_ascii_outside_strings(const std::string& text, const std::string
                            ": a non-ASCII character outside a quoted string; TOML keys and "
                            "values other than strings are ASCII (quote the key: \"télé\" = …)");
         }
+        if (ch == ' ' || ch == '\t') break;
+        if ((ch == '"' || ch == '\'') && std::string("\n=[,{.").find(last) == std::string::npos) {
+          last = static_cast<char>(ch);  // part of a bare token, not a string
+          break;
+        }
+        last = static_cast<char>(ch);
         if (ch == '#') {
           in = In::Comment;
         } else if (starts(i, "\"\"\"")) {
