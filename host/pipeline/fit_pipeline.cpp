@@ -17,9 +17,9 @@
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/sweep_files.hpp"
 #include "host/pipeline/fit_figures.hpp"
+#include "host/pipeline/fit_search.hpp"
 #include "host/search/pareto.hpp"
 #include "host/search/trials.hpp"
-#include "host/validation/cv_objective.hpp"
 
 namespace mmm {
 namespace {
@@ -27,65 +27,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-/// --trials DE searches over the search box in lockstep, each backend call carrying one
-/// request of every running trial.
-std::vector<SearchResult> search_hyperparameters(const FitOptions& o, const SearchSpace& space,
-                                                 const ModelData& model, Evaluator& evaluator,
-                                                 const std::vector<double>& seeds,
-                                                 std::vector<ParetoPoint>* record) {
-  const int C = model.channels();
-  std::vector<double> params;
-  BatchResult batch;
-  // --objective pareto: every evaluated candidate's NRMSE and DECOMP.RSSD, for the front.
-  const double kpi_variance = (model.y.array() - model.y.mean()).square().mean();
-  const double kpi_range = model.y.maxCoeff() - model.y.minCoeff();
-  std::vector<double> spend_share(static_cast<size_t>(C), 0.0);
-  const double spend_total = model.spend.sum();
-  for (int c = 0; c < C; ++c)
-    spend_share[c] = spend_total > 0 ? model.spend.col(c).sum() / spend_total : 0.0;
-  // --objective cv: each candidate's out-of-sample error over the rolling folds instead of its
-  // in-sample loss (the folds' fits go through the same evaluator).
-  std::unique_ptr<CvObjective> cv;
-  if (o.objective == "cv") cv = std::make_unique<CvObjective>(model, o.cv, evaluator);
-  BatchObjective objective = [&](const std::vector<double>& u, int n, std::vector<double>& loss) {
-    space.decode_batch(u.data(), n, params);
-    if (cv) {
-      cv->evaluate(params.data(), n, loss);
-      return;
-    }
-    evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{}, batch);
-    loss.assign(batch.loss.begin(), batch.loss.begin() + n);
-    if (record == nullptr) return;
-    for (int i = 0; i < n; ++i) {
-      if (!std::isfinite(batch.loss[i])) continue;
-      const size_t off = static_cast<size_t>(i) * batch.parameters;
-      ParetoPoint p;
-      p.nrmse = nrmse_from_r2(batch.r2[i], kpi_variance, kpi_range);
-      p.decomp_rssd = decomp_rssd(batch.coef.data() + off, batch.mean.data() + off, spend_share);
-      p.loss = batch.loss[i];
-      p.hyper3c.assign(params.begin() + static_cast<std::ptrdiff_t>(i) * 3 * C,
-                       params.begin() + static_cast<std::ptrdiff_t>(i + 1) * 3 * C);
-      record->push_back(std::move(p));
-    }
-  };
-  if (o.trials <= 1) return {search_with_progress(o, space.dimension(), objective, seeds)};
-  DeOptions de;
-  de.budget = o.budget;
-  de.population = o.population;
-  de.seed = o.seed;
-  de.calls_per_generation = calls_per_generation_for(o.population);
-  ProgressBar bar("search (" + std::to_string(o.trials) + " trials)", o.budget * o.trials,
-                  !o.quiet && ProgressBar::stderr_is_terminal());
-  auto results =
-      run_trials(space.dimension(), de, o.trials, objective, seeds, [&](const SearchTracePoint& p) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "best loss %.6g", p.best_loss);
-        bar.update(p.evaluations, buf);
-      });
-  bar.finish();
-  return results;
 }
 
 /// Every trial's best candidate refitted on all rows (one backend call), its ROI per channel
@@ -135,25 +76,6 @@ void summarize_trials(const FitOptions& o, const SearchSpace& space,
 }
 
 }  // namespace
-
-SearchResult search_with_progress(const FitOptions& o, int dimension,
-                                  const BatchObjective& objective,
-                                  const std::vector<double>& seeds) {
-  DeOptions de;
-  de.budget = o.budget;
-  de.population = o.population;
-  de.seed = o.seed;
-  de.calls_per_generation = calls_per_generation_for(o.population);
-  ProgressBar bar("search", o.budget, !o.quiet && ProgressBar::stderr_is_terminal());
-  SearchResult r =
-      differential_evolution(dimension, de, objective, seeds, [&](const SearchTracePoint& p) {
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "best loss %.6g", p.best_loss);
-        bar.update(p.evaluations, buf);
-      });
-  bar.finish();
-  return r;
-}
 
 SearchSpace build_search_space(const ModelData& model, const std::vector<std::string>& channels,
                                const std::map<std::string, ChannelBounds>& overrides,

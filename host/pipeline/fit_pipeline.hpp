@@ -18,6 +18,7 @@
 #include "host/model/hyperparameters.hpp"
 #include "host/model/model_data.hpp"
 #include "host/pipeline/fit_options.hpp"
+#include "host/pipeline/fit_search.hpp"
 #include "host/search/differential_evolution.hpp"
 #include "host/search/pareto.hpp"
 #include "host/validation/time_series_cv.hpp"
@@ -87,12 +88,6 @@ struct FitReport {
   std::vector<Diagnostic> diagnostics;  ///< plausibility warnings (printed even with --quiet)
   double seconds_total = 0.0, seconds_search = 0.0, seconds_cv = 0.0, seconds_bootstrap = 0.0;
 };
-
-/// The fit's DE (budget, population, seed from `o`) over [−5, 5]^dimension, with the search
-/// progress bar; `seeds` replace the first members of the initial population.
-SearchResult search_with_progress(const FitOptions& o, int dimension,
-                                  const BatchObjective& objective,
-                                  const std::vector<double>& seeds = {});
 
 /// Smallest and largest ROI of `channel` over the trials' best models (the stability figure
 /// the summary prints and the trials_disagree check reads). Call only with trials.
