@@ -25,7 +25,7 @@ namespace {
 // them all, so a config is ASCII: non-ASCII text goes in a basic string as a \uXXXX escape
 // ("t\u00e9l\u00e9" for télé), which TOML defines and toml++ decodes without that path.
 // Control characters other than tab, CR and LF are refused too (TOML allows none).
-void refuse_non_ascii_outside_strings(const std::string& text, const std::string& path) {
+void refuse_non_ascii_and_control_bytes(const std::string& text, const std::string& path) {
   long line = 1, column = 0;
   for (const char c : text) {
     const unsigned char ch = static_cast<unsigned char>(c);
@@ -204,7 +204,7 @@ void apply_config_file(const std::string& path, FitOptions& o) {
     buffer << in.rdbuf();
     text = buffer.str();
   }
-  refuse_non_ascii_outside_strings(text, path);
+  refuse_non_ascii_and_control_bytes(text, path);
   toml::table root;
   try {
     root = toml::parse(text, std::string(path));
