@@ -23,6 +23,7 @@ namespace {
 struct FitFlags {
   FitOptions o;
   std::string config, channels, controls, segments, segment_filter, global_channels;
+  std::string ridge_lambda, lambda_grid;
   std::string db, query;  // --db, --query: not in the config
   bool json = false, report = false;
   long budget_alias = 0, nested_budget_alias = 0;  // --budget, --nested-budget (old names)
@@ -55,6 +56,23 @@ std::vector<std::pair<std::string, std::string>> parse_filter(const std::string&
     out.emplace_back(item.substr(0, eq), item.substr(eq + 1));
   }
   return out;
+}
+
+std::vector<double> parse_lambda_grid(const std::string& text) {
+  std::vector<double> grid;
+  for (const std::string& item : split_list(text)) {
+    FitOptions probe;
+    if (item == "auto")
+      throw InputError("invalid --lambda-grid value `auto`: expected numbers > 0");
+    try {
+      set_ridge_lambda(probe, item);
+    } catch (const InputError&) {
+      throw InputError("invalid --lambda-grid value `" + item + "`: expected numbers > 0");
+    }
+    grid.push_back(probe.ridge_lambda);
+  }
+  if (grid.empty()) throw InputError("invalid --lambda-grid: expected at least one value");
+  return grid;
 }
 
 /// report.html from the files this run just wrote (before commit, so it joins the set).
@@ -165,14 +183,15 @@ Runner add_fit_command(CLI::App& app) {
   flag<double>(
       app, F, "--ci", F.o.ci, [](FitOptions& o, const double& v) { o.ci = v; },
       "confidence level of the bootstrap intervals (default 0.90)");
-  flag<double>(
-      app, F, "--ridge-lambda", F.o.ridge_lambda,
-      [](FitOptions& o, const double& v) {
-        o.ridge_lambda = v;
-        o.ridge_lambda_explicit = true;
-      },
+  flag<std::string>(
+      app, F, "--ridge-lambda", F.ridge_lambda,
+      [](FitOptions& o, const std::string& v) { set_ridge_lambda(o, v); },
       "ridge penalty λ (default 1; 10 with --reference; with --hyperparameters, the file's λ "
-      "unless given)");
+      "unless given); auto: chosen by rolling CV among 0.1, 0.3, 1, 3, 10");
+  flag<std::string>(
+      app, F, "--lambda-grid", F.lambda_grid,
+      [](FitOptions& o, const std::string& v) { o.lambda_grid = parse_lambda_grid(v); },
+      "λ values a,b,… to choose among by rolling CV (as --ridge-lambda auto, another grid)");
   flag<int>(
       app, F, "--cv-train", F.o.cv.train, [](FitOptions& o, const int& v) { o.cv.train = v; },
       "CV training window in rows (default 52)");

@@ -34,6 +34,16 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
     std::printf("hyperparameters: fixed from %s (no search)\n",
                 r.options.hyperparameters_path.c_str());
   }
+  if (r.lambda_selection.best >= 0) {
+    std::string scores;
+    for (const LambdaScore& s : r.lambda_selection.scores) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%s%g: %.4g", scores.empty() ? "" : ", ", s.lambda, s.cv_loss);
+      scores += buf;
+    }
+    std::printf("λ: %g, chosen by rolling-CV out-of-sample loss (%s)\n",
+                r.lambda_selection.lambda(), scores.c_str());
+  }
   std::printf("fit: loss %.6g, R² %.4f", r.fit.loss[0], r.fit.r2[0]);
   if (!r.cv.skipped) {
     std::printf(", CV MAPE %.2f%% ± %.2f%% over %zu folds", 100 * r.cv.mean.mape,

@@ -134,7 +134,14 @@ Runner add_sweep_command(CLI::App& app) {
       if (F.channels_opt->count() == 0) o.columns.channels = fo.columns.channels;
       if (F.controls_opt->count() == 0) o.columns.controls = fo.columns.controls;
       if (F.out->count() == 0) o.out_dir = fo.out_dir;
-      if (F.lambda->count() == 0) o.ridge_lambda = fo.ridge_lambda;
+      if (F.lambda->count() == 0) {
+        // A sweep scores every candidate at one λ; choosing λ by CV is a fit's job.
+        if (!fo.lambda_grid.empty()) {
+          throw InputError(F.config + ": model.ridge_lambda \"auto\" / model.lambda_grid is for " +
+                           "mmm fit; mmm sweep needs λ as a number (--ridge-lambda)");
+        }
+        o.ridge_lambda = fo.ridge_lambda;
+      }
       if (F.seed->count() == 0) o.seed = fo.seed;
       if (F.device->count() == 0) o.device = fo.device;
       if (F.threads->count() == 0) o.threads = fo.threads;

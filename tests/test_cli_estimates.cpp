@@ -175,6 +175,56 @@ TEST_F(CliEstimates, CvObjectiveIsRefusedWhereItDoesNotApply) {
   EXPECT_NE(bad.err.find("expected rsq, cv or pareto"), std::string::npos) << bad.err;
 }
 
+TEST_F(CliEstimates, RidgeLambdaAutoChoosesTheLowestCvLossAndRefitsAtIt) {
+  const CliResult r =
+      fit("lauto", {"--lambda-grid", "0.5,4", "--evaluations", "300", "--bootstrap", "0"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const nlohmann::json m = model("lauto");
+  const nlohmann::json& sel = m["search"]["lambda_selection"];
+  ASSERT_TRUE(sel.is_object()) << m["search"].dump();
+  ASSERT_EQ(sel["scores"].size(), 2u);
+  const double l0 = sel["scores"][0]["cv_loss"], l1 = sel["scores"][1]["cv_loss"];
+  const double chosen = sel["chosen"];
+  EXPECT_EQ(chosen, l0 <= l1 ? 0.5 : 4.0);
+  EXPECT_EQ(m["config"]["ridge_lambda"].get<double>(), chosen);
+  EXPECT_EQ(m["hyperparameters"]["ridge_lambda"].get<double>(), chosen);
+  // The chosen model is exactly the fit at that λ given as a number.
+  const CliResult fixed = fit("lfixed", {"--ridge-lambda", chosen == 0.5 ? "0.5" : "4",
+                                         "--evaluations", "300", "--bootstrap", "0"});
+  ASSERT_EQ(fixed.exit_code, 0) << describe(fixed);
+  EXPECT_EQ(read_text(*dir_ / "lauto/model_results.csv"),
+            read_text(*dir_ / "lfixed/model_results.csv"));
+  EXPECT_TRUE(model("lfixed")["search"]["lambda_selection"].is_null());
+  // The summary says which λ and why (without --quiet).
+  const CliResult shown =
+      run_mmm({"fit", "--data", data(), "--out", *dir_ / "lshown", "--ridge-lambda", "auto",
+               "--evaluations", "100", "--bootstrap", "0"});
+  ASSERT_EQ(shown.exit_code, 0) << describe(shown);
+  EXPECT_NE(shown.out.find("chosen by rolling-CV out-of-sample loss (0.1: "), std::string::npos)
+      << shown.out;
+  EXPECT_EQ(model("lshown")["search"]["lambda_selection"]["scores"].size(), 5u);
+}
+
+TEST_F(CliEstimates, RidgeLambdaAutoIsRefusedWhereItDoesNotApply) {
+  const CliResult ref = fit("lref", {"--ridge-lambda", "auto", "--reference"});
+  EXPECT_EQ(ref.exit_code, 2) << describe(ref);
+  EXPECT_NE(ref.err.find("not part of the reference pipeline"), std::string::npos) << ref.err;
+  const CliResult bad = fit("lbad", {"--lambda-grid", "1,0x10"});
+  EXPECT_EQ(bad.exit_code, 2) << describe(bad);
+  EXPECT_NE(bad.err.find("invalid --lambda-grid value `0x10`"), std::string::npos) << bad.err;
+  const CliResult text = fit("ltext", {"--ridge-lambda", "big"});
+  EXPECT_EQ(text.exit_code, 2) << describe(text);
+  EXPECT_NE(text.err.find("invalid --ridge-lambda `big`: expected a number > 0 or auto"),
+            std::string::npos)
+      << text.err;
+  const std::string config = *dir_ / "lauto.toml";
+  write_text(config, "[model]\nridge_lambda = \"auto\"\n");
+  const CliResult sweep = run_mmm(
+      {"sweep", "--config", config, "--data", data(), "--out", *dir_ / "lsweep", "--n", "10"});
+  EXPECT_EQ(sweep.exit_code, 2) << describe(sweep);
+  EXPECT_NE(sweep.err.find("mmm sweep needs λ as a number"), std::string::npos) << sweep.err;
+}
+
 TEST_F(CliEstimates, EvaluationsIsTheSearchSizeAndBudgetItsOldName) {
   const CliResult r = run_mmm(
       {"fit", "--data", data(), "--out", *dir_ / "alias", "--budget", "60", "--bootstrap", "0"});

@@ -251,8 +251,23 @@ void apply_config_file(const std::string& path, FitOptions& o) {
       else if (key == "allocation.conservative")
         o.conservative = get_bool(path, v, key);
       else if (key == "model.ridge_lambda") {
-        o.ridge_lambda = get<double>(path, v, key, "a number > 0");
-        o.ridge_lambda_explicit = true;
+        if (v.is_string()) {
+          const std::string text = get<std::string>(path, v, key, "a number > 0 or \"auto\"");
+          if (text != "auto")
+            throw InputError(where(path, v, key) + ": expected a number > 0 or \"auto\"");
+          set_ridge_lambda(o, text);
+        } else {
+          o.ridge_lambda = get<double>(path, v, key, "a number > 0 or \"auto\"");
+          o.ridge_lambda_explicit = true;
+          o.lambda_grid.clear();
+        }
+      } else if (key == "model.lambda_grid") {
+        const toml::array* arr = v.as_array();
+        if (!arr || arr->empty())
+          throw InputError(where(path, v, key) + ": expected an array of numbers > 0");
+        o.lambda_grid.clear();
+        for (const auto& item : *arr)
+          o.lambda_grid.push_back(get<double>(path, item, key, "a number > 0"));
       } else if (key == "search.evaluations" || key == "search.budget")
         o.budget = get_int(path, v, key, 1, std::numeric_limits<std::int64_t>::max());
       else if (key == "search.population")

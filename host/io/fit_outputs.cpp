@@ -285,6 +285,15 @@ nlohmann::json diagnostics_json(const std::vector<Diagnostic>& diagnostics) {
   return out;
 }
 
+/// --ridge-lambda auto: each λ with its rolling-CV loss and the chosen one; null otherwise.
+nlohmann::json lambda_selection_json(const LambdaSelection& selection) {
+  if (selection.best < 0) return nullptr;
+  nlohmann::json scores = nlohmann::json::array();
+  for (const LambdaScore& s : selection.scores)
+    scores.push_back({{"lambda", s.lambda}, {"cv_loss", number_or_null(s.cv_loss)}});
+  return {{"chosen", selection.lambda()}, {"scores", scores}};
+}
+
 nlohmann::json model_json(const FitReport& r) {
   const int p = r.model.parameters();
   nlohmann::json j;
@@ -336,7 +345,8 @@ nlohmann::json model_json(const FitReport& r) {
                  {"select", o.select},
                  {"objective", o.objective},
                  {"pareto_front", r.pareto_front.size()},
-                 {"pareto_evaluated", r.pareto.size()}};
+                 {"pareto_evaluated", r.pareto.size()},
+                 {"lambda_selection", lambda_selection_json(r.lambda_selection)}};
   j["bootstrap"] = {{"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
                     {"failed", r.bootstrap.failed},
                     {"nested", r.nested},

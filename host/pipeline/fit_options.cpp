@@ -1,9 +1,12 @@
 #include "host/pipeline/fit_options.hpp"
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "host/bootstrap/bootstrap.hpp"
 #include "host/common/errors.hpp"
+#include "host/validation/lambda_selection.hpp"
 #include "host/validation/time_series_cv.hpp"
 
 namespace mmm {
@@ -13,6 +16,29 @@ void check_thread_count(int threads) {
     throw InputError("invalid --threads " + std::to_string(threads) + ": expected 0 (every " +
                      "hardware thread) to " + std::to_string(kMaxThreads));
   }
+}
+
+void set_ridge_lambda(FitOptions& o, const std::string& text) {
+  if (text == "auto") {
+    o.lambda_grid = default_lambda_grid();
+    return;
+  }
+  // Plain decimal only: std::stod would also read hex floats, inf and nan.
+  const bool decimal =
+      !text.empty() && text.find_first_not_of("0123456789.eE+-") == std::string::npos;
+  size_t used = 0;
+  double v = 0.0;
+  try {
+    if (decimal) v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !(v > 0) || !std::isfinite(v)) {
+    throw InputError("invalid --ridge-lambda `" + text + "`: expected a number > 0 or auto");
+  }
+  o.ridge_lambda = v;
+  o.ridge_lambda_explicit = true;
+  o.lambda_grid.clear();
 }
 
 FitOptions resolved_fit_options(FitOptions o) {
@@ -78,6 +104,27 @@ void check_fit_options(const FitOptions& o) {
   if (!(o.ridge_lambda > 0) || !std::isfinite(o.ridge_lambda)) {
     throw InputError("invalid --ridge-lambda " + std::to_string(o.ridge_lambda) +
                      ": expected a finite number > 0");
+  }
+  if (o.lambda_grid.size() > kMaxLambdaGrid) {
+    throw InputError("invalid --lambda-grid: " + std::to_string(o.lambda_grid.size()) +
+                     " values; expected at most " + std::to_string(kMaxLambdaGrid) +
+                     " (each is a full search)");
+  }
+  for (const double lambda : o.lambda_grid) {
+    if (!(lambda > 0) || !std::isfinite(lambda)) {
+      throw InputError("invalid --lambda-grid value " + std::to_string(lambda) +
+                       ": expected finite numbers > 0");
+    }
+  }
+  if (!o.lambda_grid.empty() && o.reference) {
+    throw InputError(
+        "--ridge-lambda auto / --lambda-grid is not part of the reference pipeline "
+        "(--reference: λ = 10 unless a number is given)");
+  }
+  if (!o.lambda_grid.empty() && !o.columns.segments.empty()) {
+    throw InputError(
+        "--ridge-lambda auto / --lambda-grid applies to single-market fits; with "
+        "--segments give λ as a number");
   }
   make_folds(0, o.cv);  // the CV windows, checked before the search rather than after it
   if (!(o.budget_change_limit >= 0 && o.budget_change_limit <= 1)) {

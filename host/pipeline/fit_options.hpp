@@ -30,6 +30,9 @@ constexpr long kAutoNestedBudget = -1;
 /// The largest --revenue-per-kpi: with cells at most 1e15, sums over the data stay finite.
 constexpr double kMaxRevenuePerKpi = 1e6;
 
+/// Upper bound for the number of --lambda-grid values: each one is a full search.
+constexpr size_t kMaxLambdaGrid = 20;
+
 /// Upper bound for --trials: each trial is a full search.
 constexpr int kMaxTrials = 1000;
 
@@ -69,6 +72,10 @@ struct FitOptions {
   /// Set when λ came from a flag or the config: it then wins over a hyperparameters file's λ
   /// (and over the reference's λ under --reference).
   bool ridge_lambda_explicit = false;
+  /// `--ridge-lambda auto` / `--lambda-grid`: λ chosen among these by the rolling-CV
+  /// out-of-sample loss of the model fitted at each (host/validation/lambda_selection.hpp);
+  /// empty: ridge_lambda is used as given.
+  std::vector<double> lambda_grid;
   CvOptions cv;
   double budget_change_limit = 0.30;  ///< allocator bound per channel (fraction of current)
   std::string hyperparameters_path;   ///< fixed θ, α, γ: no search
@@ -105,6 +112,10 @@ struct FitOptions {
   /// `column=value` pairs restricting the per-segment report rows (all must match).
   std::vector<std::pair<std::string, std::string>> segment_filter;
 };
+
+/// Applies `--ridge-lambda TEXT` (or the config's model.ridge_lambda as text): `auto` chooses
+/// λ by rolling CV among default_lambda_grid(); a number fixes it. InputError otherwise.
+void set_ridge_lambda(FitOptions& o, const std::string& text);
 
 /// InputError (exit 2) unless 0 ≤ threads ≤ kMaxThreads (0: every hardware thread).
 void check_thread_count(int threads);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <memory>
 
@@ -20,11 +21,19 @@
 #include "host/pipeline/fit_search.hpp"
 #include "host/search/pareto.hpp"
 #include "host/search/trials.hpp"
+#include "host/validation/lambda_selection.hpp"
 
 namespace mmm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+std::string format_lambda(double lambda) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", lambda);
+  return buf;
+}
+
 double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
@@ -146,6 +155,91 @@ void split_kind_channels(const FitOptions& o, FitReport& r) {
   r.data.channels = media;
 }
 
+/// --init-from: the sweep's best rows as the first members of the search's population.
+std::vector<double> initial_population(const FitOptions& o, const SearchSpace& space,
+                                       FitReport& r) {
+  std::vector<double> seeds;
+  if (o.init_from_path.empty() || !o.hyperparameters_path.empty()) return seeds;
+  const auto rows = read_sweep_top(o.init_from_path, r.data.channels, o.population);
+  seeds.resize(rows.size() * static_cast<size_t>(space.dimension()));
+  for (size_t i = 0; i < rows.size(); ++i) space.encode(rows[i], &seeds[i * space.dimension()]);
+  r.notices.push_back("search: " + std::to_string(rows.size()) +
+                      " members of the initial population from " + o.init_from_path);
+  return seeds;
+}
+
+/// θ, α, γ at r.model's λ into r.hyperparameters and r.hyper3c: the search under the chosen
+/// objective (filling the search, trial and Pareto fields), or the fixed hyperparameters of
+/// --hyperparameters already in r.hyperparameters.
+void choose_transforms(const FitOptions& o, const SearchSpace& space,
+                       const std::vector<double>& seeds, Evaluator& evaluator, FitReport& r) {
+  const int C = r.model.channels();
+  if (o.hyperparameters_path.empty()) {
+    r.searched = true;
+    r.pareto.clear();
+    r.hyperparameters.channels.clear();
+    const bool pareto = o.objective == "pareto";
+    summarize_trials(
+        o, space,
+        search_hyperparameters(o, space, r.model, evaluator, seeds, pareto ? &r.pareto : nullptr),
+        evaluator, r);
+    r.hyperparameters.ridge_lambda = r.model.ridge_lambda;
+    r.pareto_front = pareto_front(r.pareto);
+    r.pareto_chosen = choose_on_front(r.pareto, r.pareto_front);
+    if (pareto && r.pareto_chosen >= 0) {
+      // The model on the front, not the search's lowest loss (search_trace.csv still shows
+      // the search itself).
+      const ParetoPoint& chosen = r.pareto[static_cast<size_t>(r.pareto_chosen)];
+      const std::vector<double>& h = chosen.hyper3c;
+      for (int c = 0; c < C; ++c)
+        r.hyperparameters.channels.push_back({h[3 * c], h[3 * c + 1], h[3 * c + 2]});
+      // The search's result is the chosen model: its coordinates (the box-edge check reads
+      // them) and its loss.
+      space.encode(r.hyperparameters.channels, r.search.best.data());
+      r.search.best_loss = chosen.loss;
+    } else {
+      for (int c = 0; c < C; ++c)
+        r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));
+    }
+  }
+  r.hyper3c.clear();
+  for (const auto& h : r.hyperparameters.channels)
+    r.hyper3c.insert(r.hyper3c.end(), {h.theta, h.alpha, h.gamma});
+}
+
+/// --ridge-lambda auto: the model fitted at every λ of the grid (choose_transforms), scored by
+/// rolling CV; r becomes the fit at the best λ and `evaluator` its backend. False (r
+/// untouched but for a notice) when the data are too short for one CV fold.
+bool choose_lambda(const FitOptions& o, const SearchSpace& space, const std::vector<double>& seeds,
+                   std::unique_ptr<Evaluator>& evaluator, FitReport& r) {
+  std::vector<FitReport> fits;
+  fits.reserve(o.lambda_grid.size());
+  const LambdaSelection selection = select_lambda(
+      r.model, o.lambda_grid, o.cv,
+      [&](const ModelData& m) {
+        return make_evaluator(parse_device(o.device), m, o.threads, nullptr);
+      },
+      [&](const ModelData& m, Evaluator& backend) {
+        fits.push_back(r);
+        fits.back().model = m;
+        choose_transforms(o, space, seeds, backend, fits.back());
+        return fits.back().hyper3c;
+      });
+  if (selection.best < 0) {
+    r.notices.push_back(selection.skipped
+                            ? "--ridge-lambda auto: too few rows for one rolling-CV fold; λ = " +
+                                  format_lambda(r.model.ridge_lambda) + " is used"
+                            : "--ridge-lambda auto: no λ of the grid gave a finite CV loss; λ = " +
+                                  format_lambda(r.model.ridge_lambda) + " is used");
+    return false;
+  }
+  r = std::move(fits[static_cast<size_t>(selection.best)]);
+  r.lambda_selection = selection;
+  // The backend the rest of the fit (final fit, CV, bootstrap) runs on, at the chosen λ.
+  evaluator = make_evaluator(parse_device(o.device), r.model, o.threads, nullptr);
+  return true;
+}
+
 bool is_fourier(const std::string& name) {
   return name.rfind("SIN_", 0) == 0 || name.rfind("COS_", 0) == 0;
 }
@@ -206,46 +300,14 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
   const SearchSpace space =
       build_search_space(r.model, r.data.channels, o.bounds,
                          o.reference ? GammaEncoding::SpendFraction : GammaEncoding::AdstockedMax);
+  const std::vector<double> seeds = initial_population(o, space, r);
   const auto t_search = Clock::now();
   r.searched = false;
-  if (o.hyperparameters_path.empty()) {
-    r.searched = true;
-    std::vector<double> seeds;
-    if (!o.init_from_path.empty()) {
-      const auto rows = read_sweep_top(o.init_from_path, r.data.channels, o.population);
-      seeds.resize(rows.size() * static_cast<size_t>(space.dimension()));
-      for (size_t i = 0; i < rows.size(); ++i) space.encode(rows[i], &seeds[i * space.dimension()]);
-      r.notices.push_back("search: " + std::to_string(rows.size()) +
-                          " members of the initial population from " + o.init_from_path);
-    }
-    r.pareto.clear();
-    const bool pareto = o.objective == "pareto";
-    summarize_trials(
-        o, space,
-        search_hyperparameters(o, space, r.model, *evaluator, seeds, pareto ? &r.pareto : nullptr),
-        *evaluator, r);
-    r.hyperparameters.ridge_lambda = o.ridge_lambda;
-    r.pareto_front = pareto_front(r.pareto);
-    r.pareto_chosen = choose_on_front(r.pareto, r.pareto_front);
-    if (pareto && r.pareto_chosen >= 0) {
-      // The model on the front, not the search's lowest loss (search_trace.csv still shows
-      // the search itself).
-      const ParetoPoint& chosen = r.pareto[static_cast<size_t>(r.pareto_chosen)];
-      const std::vector<double>& h = chosen.hyper3c;
-      for (int c = 0; c < C; ++c)
-        r.hyperparameters.channels.push_back({h[3 * c], h[3 * c + 1], h[3 * c + 2]});
-      // The search's result is the chosen model: its coordinates (the box-edge check reads
-      // them) and its loss.
-      space.encode(r.hyperparameters.channels, r.search.best.data());
-      r.search.best_loss = chosen.loss;
-    } else {
-      for (int c = 0; c < C; ++c)
-        r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));
-    }
+  r.lambda_selection = LambdaSelection{};
+  if (o.lambda_grid.empty() || !choose_lambda(o, space, seeds, evaluator, r)) {
+    choose_transforms(o, space, seeds, *evaluator, r);
   }
   r.seconds_search += since(t_search);
-  for (const auto& h : r.hyperparameters.channels)
-    r.hyper3c.insert(r.hyper3c.end(), {h.theta, h.alpha, h.gamma});
 
   evaluator->evaluate(CandidateBatch{1, C, r.hyper3c.data()}, RowWeights{}, r.fit);
   if (!std::isfinite(r.fit.loss[0])) {

@@ -21,6 +21,7 @@
 #include "host/pipeline/fit_search.hpp"
 #include "host/search/differential_evolution.hpp"
 #include "host/search/pareto.hpp"
+#include "host/validation/lambda_selection.hpp"
 #include "host/validation/time_series_cv.hpp"
 
 namespace mmm {
@@ -65,7 +66,9 @@ struct FitReport {
   std::vector<ParetoPoint> pareto;
   std::vector<int> pareto_front;
   int pareto_chosen = -1;
-  long search_evaluations = 0;         ///< over all trials
+  long search_evaluations = 0;  ///< over all trials
+  /// --ridge-lambda auto: every λ's rolling-CV loss and the chosen one (else empty).
+  LambdaSelection lambda_selection;
   BatchResult fit;                     ///< the final full-data fit (one candidate)
   Eigen::VectorXd fitted;              ///< in-sample predictions
   Eigen::MatrixXd media_contribution;  ///< T × C: coef_c · h_c[t]
