@@ -97,6 +97,14 @@ TEST(ParetoCli, ObjectiveParetoWritesTheFrontAndFitsTheChosenModel) {
   // (the CSV carries 12 significant digits)
   EXPECT_NEAR(theta, std::stod(f.rows[static_cast<size_t>(chosen)][f.column("tv_theta")]),
               1e-11 * theta);
+  // With the nested bootstrap, each resample's model is chosen on its own front too.
+  const CliResult nested = run_mmm({"fit", "--data", dir / "d.csv", "--out", dir / "n",
+                                    "--objective", "pareto", "--evaluations", "300", "--bootstrap",
+                                    "8", "--nested-evaluations", "60", "--quiet"});
+  ASSERT_EQ(nested.exit_code, 0) << describe(nested);
+  const nlohmann::json mn = nlohmann::json::parse(read_text(dir / "n/model.json"));
+  EXPECT_EQ(mn["bootstrap"]["nested_selection"], "pareto_front");
+  EXPECT_EQ(m["bootstrap"]["nested_selection"], "lowest_loss");
   // A plain fit into the same folder removes the pareto.csv it no longer writes.
   const CliResult plain = run_mmm({"fit", "--data", dir / "d.csv", "--out", dir / "o", "--budget",
                                    "200", "--bootstrap", "0", "--quiet"});

@@ -1,6 +1,7 @@
 #include "host/bootstrap/nested_bootstrap.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "host/common/errors.hpp"
 #include "host/common/philox.hpp"
 #include "host/search/differential_evolution.hpp"
+#include "host/search/pareto.hpp"
 
 namespace mmm {
 namespace {
@@ -21,12 +23,35 @@ struct Request {
   const double* points;
 };
 
+/// --objective pareto inside the bootstrap: every evaluated point of every resample's search,
+/// with its NRMSE and DECOMP.RSSD on that resample (weighted R², the resample's spend shares).
+struct ParetoRecord {
+  std::vector<std::vector<ParetoPoint>> points;  ///< per resample
+  std::vector<std::vector<double>> spend_share;  ///< per resample, C values
+  double kpi_variance = 0.0, kpi_range = 0.0;    ///< of the full data (the rule is scale-free)
+};
+
+/// Each channel's share of the resample's (weighted) total spend.
+std::vector<double> weighted_spend_share(const ModelData& data, const std::vector<double>& w) {
+  const int C = data.channels();
+  std::vector<double> share(static_cast<size_t>(C), 0.0);
+  double total = 0.0;
+  for (int c = 0; c < C; ++c) {
+    for (int t = 0; t < data.rows(); ++t) share[c] += w[t] * data.spend(t, c);
+    total += share[c];
+  }
+  for (double& v : share) v = total > 0 ? v / total : 0.0;
+  return share;
+}
+
 /// Evaluates the requests (their points decoded, each under its resample's weights) in chunks
-/// of at most max_batch candidates and writes each request's losses.
+/// of at most max_batch candidates and writes each request's losses; `record` (optional)
+/// receives every finite point's Pareto objectives.
 void evaluate_requests(const ModelData& data, const SearchSpace& space,
                        const std::vector<Request>& requests,
                        const std::vector<std::vector<double>>& weights, int max_batch,
-                       Evaluator& evaluator, std::vector<std::vector<double>>& losses) {
+                       Evaluator& evaluator, std::vector<std::vector<double>>& losses,
+                       ParetoRecord* record) {
   const int T = data.rows(), C = data.channels(), dim = 3 * C;
   std::vector<double> u, params, w;
   BatchResult out;
@@ -38,6 +63,21 @@ void evaluate_requests(const ModelData& data, const SearchSpace& space,
     space.decode_batch(u.data(), n, params);
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, w.data()}, out);
     for (int i = 0; i < n; ++i) losses[owner[i].first][owner[i].second] = out.loss[i];
+    if (record) {
+      for (int i = 0; i < n; ++i) {
+        if (!std::isfinite(out.loss[i])) continue;
+        const int b = requests[owner[i].first].resample;
+        const size_t off = static_cast<size_t>(i) * out.parameters;
+        ParetoPoint p;
+        p.nrmse = nrmse_from_r2(out.r2[i], record->kpi_variance, record->kpi_range);
+        p.decomp_rssd =
+            decomp_rssd(out.coef.data() + off, out.mean.data() + off, record->spend_share[b]);
+        p.loss = out.loss[i];
+        p.hyper3c.assign(params.begin() + static_cast<std::ptrdiff_t>(i) * 3 * C,
+                         params.begin() + static_cast<std::ptrdiff_t>(i + 1) * 3 * C);
+        record->points[b].push_back(std::move(p));
+      }
+    }
     u.clear();
     w.clear();
     owner.clear();
@@ -83,6 +123,13 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
   report.best_loss.assign(B, std::numeric_limits<double>::infinity());
 
   std::vector<std::vector<double>> weights(B, std::vector<double>(T));
+  ParetoRecord pareto;
+  ParetoRecord* record = options.pareto ? &pareto : nullptr;
+  if (record) {
+    pareto.points.resize(B);
+    pareto.kpi_variance = (data.y.array() - data.y.mean()).square().mean();
+    pareto.kpi_range = data.y.maxCoeff() - data.y.minCoeff();
+  }
   std::vector<DifferentialEvolution> searches;
   searches.reserve(B);
   for (int b = 0; b < B; ++b) {
@@ -95,6 +142,7 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
     de.seed = nested_search_seed(options.seed, b);
     de.calls_per_generation = calls_per_generation_for(options.population);
     searches.emplace_back(dim, de);
+    if (record) pareto.spend_share.push_back(weighted_spend_share(data, weights[b]));
   }
 
   const long total = static_cast<long>(B) * options.budget;
@@ -110,7 +158,7 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
     }
     if (requests.empty()) break;
     losses.resize(requests.size());
-    evaluate_requests(data, space, requests, weights, max_batch, evaluator, losses);
+    evaluate_requests(data, space, requests, weights, max_batch, evaluator, losses, record);
     for (size_t r = 0; r < requests.size(); ++r) {
       searches[requests[r].resample].tell(losses[r]);
       report.evaluations += requests[r].count;
@@ -132,6 +180,19 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
       report.best_loss[first + i] = s.best_loss;
     }
     space.decode_batch(best_u.data(), n, params);
+    if (record) {
+      // Each resample's model is chosen on its own front by the main fit's rule, so the
+      // intervals describe the estimator that produced the point estimate.
+      for (int i = 0; i < n; ++i) {
+        const std::vector<ParetoPoint>& points = pareto.points[first + i];
+        const int chosen = choose_on_front(points, pareto_front(points));
+        if (chosen < 0) continue;
+        const ParetoPoint& p = points[static_cast<size_t>(chosen)];
+        std::copy(p.hyper3c.begin(), p.hyper3c.end(),
+                  params.begin() + static_cast<std::ptrdiff_t>(i) * dim);
+        report.best_loss[first + i] = p.loss;
+      }
+    }
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, w.data()}, fits);
     for (int i = 0; i < n; ++i) {
       for (int j = 0; j < dim; ++j)

@@ -28,11 +28,14 @@ struct NestedBootstrapOptions {
   long budget = 1000;      ///< evaluations of each resample's search
   int population = 30;     ///< DE population of each search
   int max_batch = 16384;   ///< candidates per backend call (bounds the row-weight memory)
+  /// --objective pareto: each resample's model is chosen on the NRMSE × DECOMP.RSSD front of
+  /// its own search (choose_on_front), as the main fit's is, instead of its lowest loss.
+  bool pareto = false;
 };
 
 struct NestedBootstrapReport : BootstrapReport {
   Eigen::MatrixXd hyper;          ///< B × 3C best (θ, α, γ) per resample
-  std::vector<double> best_loss;  ///< B: each search's best (weighted) loss
+  std::vector<double> best_loss;  ///< B: each resample's chosen model's (weighted) loss
   long evaluations = 0;           ///< over all searches
 };
 

@@ -347,12 +347,14 @@ nlohmann::json model_json(const FitReport& r) {
                  {"pareto_front", r.pareto_front.size()},
                  {"pareto_evaluated", r.pareto.size()},
                  {"lambda_selection", lambda_selection_json(r.lambda_selection)}};
-  j["bootstrap"] = {{"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
-                    {"failed", r.bootstrap.failed},
-                    {"nested", r.nested},
-                    {"nested_evaluations", r.nested_evaluations},
-                    {"block_length", o.block_length},
-                    {"ci", o.ci}};
+  j["bootstrap"] = {
+      {"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
+      {"failed", r.bootstrap.failed},
+      {"nested", r.nested},
+      {"nested_selection", r.nested && o.objective == "pareto" ? "pareto_front" : "lowest_loss"},
+      {"nested_evaluations", r.nested_evaluations},
+      {"block_length", o.block_length},
+      {"ci", o.ci}};
   if (!r.kind_inputs.empty()) {
     j["kind_channels"] = kind_channels_json(r);
     j["kind_fit"] = {{"deseasonalize", o.deseasonalize},

@@ -333,6 +333,7 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
     no.block_length = o.block_length;
     no.budget = o.nested_budget;
     no.population = o.population;
+    no.pareto = o.objective == "pareto";
     const long total = static_cast<long>(o.bootstrap) * o.nested_budget;
     ProgressBar bar("nested bootstrap", total, !o.quiet && ProgressBar::stderr_is_terminal());
     NestedBootstrapReport nested = nested_bootstrap_intervals(
