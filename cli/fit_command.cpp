@@ -262,6 +262,11 @@ Runner add_fit_command(CLI::App& app) {
       "with --per-segment-hyperparameters: pull of each segment's theta/alpha/gamma toward the "
       "shared ones (0: none)");
   flag<std::string>(
+      app, F, "--segment-gamma", F.o.segment_gamma,
+      [](FitOptions& o, const std::string& v) { o.segment_gamma = v; },
+      "with --segments: shared (one γ in spend units; default) | scaled (each segment's γ "
+      "scaled by its largest weekly spend)");
+  flag<std::string>(
       app, F, "--segment-filter", F.segment_filter,
       [](FitOptions& o, const std::string& v) { o.segment_filter = parse_filter(v); },
       "with --segments: report only segments with column=value[,…] (all must match)");
@@ -339,8 +344,9 @@ Runner add_fit_command(CLI::App& app) {
         throw InputError("--objective " + o.objective + " is not supported with --segments");
       return run_segments(o, out, F.json, F.report, db.get(), alias_notices);
     }
-    for (const char* name : {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
-                             "--global-channels", "--segment-budget", "--segment-shrinkage"}) {
+    for (const char* name :
+         {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
+          "--global-channels", "--segment-budget", "--segment-shrinkage", "--segment-gamma"}) {
       if (F.given(name)) throw InputError(std::string(name) + " needs --segments");
     }
     if (F.per_segment_hyperparameters)
@@ -348,11 +354,12 @@ Runner add_fit_command(CLI::App& app) {
     if (o.pooling != "partial" || o.lambda_global > 0 || o.lambda_segment > 0 ||
         !o.global_channels.empty() || o.per_segment_hyperparameters ||
         o.segment_budget != FitOptions().segment_budget ||
-        o.segment_shrinkage != FitOptions().segment_shrinkage) {
+        o.segment_shrinkage != FitOptions().segment_shrinkage ||
+        o.segment_gamma != FitOptions().segment_gamma) {
       throw InputError(
           "config: [segments] pooling/lambda_global/lambda_segment/global_channels/"
-          "per_segment_hyperparameters/segment_budget/segment_shrinkage need [segments] columns "
-          "(or --segments)");
+          "per_segment_hyperparameters/segment_budget/segment_shrinkage/gamma need [segments] "
+          "columns (or --segments)");
     }
     const FitReport r = run_fit(o);
     write_fit_outputs(r, out);

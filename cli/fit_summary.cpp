@@ -131,9 +131,12 @@ void print_segment_summary(const SegmentReport& r, const std::string& out_dir) {
         "%.6g (%s)\n",
         r.segment_search_evaluations, r.seconds_segment_search, r.shared_loss, r.fit.loss,
         r.hyper_stride != 0 ? "kept" : "not lower: shared ones kept");
-  } else if (r.hyper_stride != 0) {
+  } else if (r.hyper_stride != 0 && !r.options.hyperparameters_path.empty()) {
     std::printf("per-segment hyperparameters: fixed from %s\n",
                 r.options.hyperparameters_path.c_str());
+  } else if (r.options.segment_gamma == "scaled") {
+    std::printf("γ per segment: the shared γ (the largest market's, below) × each segment's "
+                "largest weekly spend / the largest of all (--segment-gamma scaled)\n");
   }
   if (r.cv.skipped) {
     std::printf("cv: skipped (no segment has --cv-train + --cv-test = %d rows)\n",

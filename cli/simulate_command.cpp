@@ -17,6 +17,7 @@ Runner add_simulate_command(CLI::App& app) {
   auto segments = std::make_shared<int>(0);
   auto spread = std::make_shared<double>(0.3);
   auto hyper_spread = std::make_shared<double>(0.0);
+  auto segment_gamma = std::make_shared<std::string>("shared");
   app.add_option("--weeks", o->weeks, "weekly rows (default 156)");
   app.add_option("--channels", o->channels, "media channels (default 8)");
   app.add_option("--controls", o->controls, "extra control columns ctrl_1.. (default 0)");
@@ -36,9 +37,17 @@ Runner add_simulate_command(CLI::App& app) {
   app.add_option("--segment-hyper-spread", *hyper_spread,
                  "per-segment theta/alpha/gamma spread around the global ones (default 0: "
                  "shared)");
-  return [o, out, quiet, segments, spread, hyper_spread] {
+  app.add_option("--segment-gamma", *segment_gamma,
+                 "shared (γ in spend units, the same in every segment; default) | scaled (each "
+                 "segment's γ times its market size)");
+  return [o, out, quiet, segments, spread, hyper_spread, segment_gamma] {
+    if (*segment_gamma != "shared" && *segment_gamma != "scaled") {
+      throw InputError("invalid --segment-gamma `" + *segment_gamma +
+                       "`: expected shared or scaled");
+    }
     if (*segments > 0) {
-      const SegmentSimulation sim = simulate_segments(*o, *segments, *spread, *hyper_spread);
+      const SegmentSimulation sim =
+          simulate_segments(*o, *segments, *spread, *hyper_spread, *segment_gamma == "scaled");
       write_segment_simulation(sim, *out);
       if (!*quiet) {
         std::printf("wrote %s (%d segments × %d weeks × %d channels, seed %llu) and %s\n",
@@ -51,6 +60,7 @@ Runner add_simulate_command(CLI::App& app) {
       throw InputError("invalid --segments " + std::to_string(*segments) + ": expected ≥ 0");
     }
     if (*hyper_spread != 0.0) throw InputError("--segment-hyper-spread needs --segments");
+    if (*segment_gamma != "shared") throw InputError("--segment-gamma needs --segments");
     const Simulation sim = simulate(*o);
     write_simulation(sim, *out);
     if (!*quiet) {

@@ -303,6 +303,8 @@ void apply_config_file(const std::string& path, FitOptions& o) {
         o.per_segment_hyperparameters = get_bool(path, v, key);
       else if (key == "segments.segment_budget")
         o.segment_budget = get_int(path, v, key, 1, std::numeric_limits<std::int64_t>::max());
+      else if (key == "segments.gamma")
+        o.segment_gamma = get<std::string>(path, v, key, "\"shared\" or \"scaled\"");
       else if (key == "segments.segment_shrinkage")
         o.segment_shrinkage = get<double>(path, v, key, "a number ≥ 0");
       else if (key == "segments.pooling")

@@ -119,6 +119,7 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
                  {"lambda_segment", r.problem.penalties.lambda_segment},
                  {"budget", o.budget},
                  {"per_segment_hyperparameters", r.hyper_stride != 0},
+                 {"segment_gamma", o.segment_gamma},
                  {"segment_budget", o.segment_budget},
                  {"population", o.population},
                  {"cv", {{"train", o.cv.train}, {"test", o.cv.test}, {"step", o.cv.step}}},

@@ -97,6 +97,15 @@ void check_fit_options(const FitOptions& o) {
     throw InputError("invalid --segment-budget " + std::to_string(o.segment_budget) +
                      ": expected ≥ 1 evaluation per segment");
   }
+  if (o.segment_gamma != "shared" && o.segment_gamma != "scaled") {
+    throw InputError("invalid --segment-gamma `" + o.segment_gamma +
+                     "`: expected shared or scaled");
+  }
+  if (o.segment_gamma == "scaled" && o.per_segment_hyperparameters) {
+    throw InputError(
+        "--segment-gamma scaled already gives every segment its own γ; it cannot be "
+        "combined with --per-segment-hyperparameters");
+  }
   if (!(o.segment_shrinkage >= 0) || !std::isfinite(o.segment_shrinkage)) {
     throw InputError("invalid --segment-shrinkage " + std::to_string(o.segment_shrinkage) +
                      ": expected a number ≥ 0");

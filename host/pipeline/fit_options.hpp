@@ -109,6 +109,10 @@ struct FitOptions {
   long segment_budget = 1000;
   /// Shrinkage ρ of each segment's hyperparameters toward the shared ones (≥ 0).
   double segment_shrinkage = kDefaultSegmentShrinkage;
+  /// How the shared γ applies to segments: "shared" (one γ in spend units for every segment)
+  /// or "scaled" (each segment's γ = the shared γ × its largest weekly spend / the largest of
+  /// all segments: host/segments/segment_model.hpp segment_gamma_scale).
+  std::string segment_gamma = "shared";
   /// `column=value` pairs restricting the per-segment report rows (all must match).
   std::vector<std::pair<std::string, std::string>> segment_filter;
 };

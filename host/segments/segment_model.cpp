@@ -168,9 +168,38 @@ SegmentFit fit_segment_design(const SegmentProblem& problem, const SegmentDesign
   return f;
 }
 
-double segment_loss(const SegmentProblem& problem, const double* hyper3c, ThreadPool* pool) {
-  const SegmentDesign d = build_segment_design(problem, hyper3c, pool);
+double segment_loss(const SegmentProblem& problem, const double* hyper3c, ThreadPool* pool,
+                    int hyper_stride) {
+  const SegmentDesign d = build_segment_design(problem, hyper3c, pool, nullptr, hyper_stride);
   return fit_segment_design(problem, d, problem.pooling, pool).loss;
+}
+
+std::vector<double> segment_gamma_scale(const SegmentProblem& problem) {
+  const int S = problem.count(), C = problem.channels();
+  std::vector<double> scale(static_cast<size_t>(S) * C, 1.0);
+  for (int s = 0; s < S; ++s) {
+    for (int c = 0; c < C; ++c) {
+      const double top = problem.max_spend[c];
+      const double own = problem.segments[s].spend.col(c).maxCoeff();
+      // A segment that never spends on the channel keeps the shared γ: its column is 0 anyway.
+      if (top > 0 && own > 0) scale[static_cast<size_t>(s) * C + c] = own / top;
+    }
+  }
+  return scale;
+}
+
+std::vector<double> scaled_segment_hyper(const double* hyper3c, int C,
+                                         const std::vector<double>& gamma_scale) {
+  const int S = static_cast<int>(gamma_scale.size()) / C;
+  std::vector<double> out;
+  out.reserve(static_cast<size_t>(S) * 3 * C);
+  for (int s = 0; s < S; ++s) {
+    for (int c = 0; c < C; ++c) {
+      out.insert(out.end(), {hyper3c[3 * c], hyper3c[3 * c + 1],
+                             hyper3c[3 * c + 2] * gamma_scale[static_cast<size_t>(s) * C + c]});
+    }
+  }
+  return out;
 }
 
 }  // namespace mmm

@@ -86,6 +86,17 @@ SegmentFit fit_segment_design(const SegmentProblem& problem, const SegmentDesign
 
 /// build_segment_design + fit_segment_design with the problem's pooling; +inf when the
 /// solve fails or the KPI has no variance within segments.
-double segment_loss(const SegmentProblem& problem, const double* hyper3c, ThreadPool* pool);
+double segment_loss(const SegmentProblem& problem, const double* hyper3c, ThreadPool* pool,
+                    int hyper_stride = 0);
+
+/// `--segment-gamma scaled`: per segment and channel (S × C, segment-major), the segment's
+/// largest weekly spend over the largest of all segments, so that one shared γ saturates a
+/// market ten times larger at ten times the spend (Meridian gets the same by scaling media per
+/// capita). 1 where the segment or every segment never spends on the channel.
+std::vector<double> segment_gamma_scale(const SegmentProblem& problem);
+
+/// Per-segment (θ, α, γ) blocks (stride 3C) from shared ones, each γ times its segment's scale.
+std::vector<double> scaled_segment_hyper(const double* hyper3c, int C,
+                                         const std::vector<double>& gamma_scale);
 
 }  // namespace mmm

@@ -77,7 +77,8 @@ std::vector<int> global_columns(const std::vector<std::string>& global_channels,
 }
 
 SearchResult search_segments(const FitOptions& o, const SearchSpace& space,
-                             const SegmentProblem& problem, ThreadPool& pool) {
+                             const SegmentProblem& problem, ThreadPool& pool,
+                             const std::vector<double>* gamma_scale) {
   const int C = problem.channels();
   std::vector<double> hyper;
   BatchObjective objective = [&](const std::vector<double>& u, int n, std::vector<double>& loss) {
@@ -85,7 +86,13 @@ SearchResult search_segments(const FitOptions& o, const SearchSpace& space,
     space.decode_batch(u.data(), n, hyper);
     // Candidates one after another, segments in parallel: memory stays S × p².
     for (int i = 0; i < n; ++i) {
-      loss[i] = segment_loss(problem, &hyper[static_cast<size_t>(i) * 3 * C], &pool);
+      const double* h = &hyper[static_cast<size_t>(i) * 3 * C];
+      if (gamma_scale) {
+        const std::vector<double> own = scaled_segment_hyper(h, C, *gamma_scale);
+        loss[i] = segment_loss(problem, own.data(), &pool, 3 * C);
+      } else {
+        loss[i] = segment_loss(problem, h, &pool);
+      }
     }
   };
   return search_with_progress(o, space.dimension(), objective);
@@ -317,10 +324,13 @@ SegmentReport run_segment_fit(const FitOptions& options) {
   shape.spend = Eigen::MatrixXd::Zero(1, r.problem.channels());
   for (int c = 0; c < r.problem.channels(); ++c) shape.spend(0, c) = r.problem.max_spend[c];
   const SearchSpace space = build_search_space(shape, names, o.bounds);
+  const bool scaled = o.segment_gamma == "scaled";
+  const std::vector<double> gamma_scale =
+      scaled ? segment_gamma_scale(r.problem) : std::vector<double>{};
   const auto t_search = Clock::now();
   if (o.hyperparameters_path.empty()) {
     r.searched = true;
-    r.search = search_segments(o, space, r.problem, pool);
+    r.search = search_segments(o, space, r.problem, pool, scaled ? &gamma_scale : nullptr);
     r.hyperparameters.ridge_lambda = pen.lambda;
     for (int c = 0; c < r.problem.channels(); ++c)
       r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));
@@ -328,6 +338,11 @@ SegmentReport run_segment_fit(const FitOptions& options) {
   r.seconds_search = since(t_search);
   for (const auto& h : r.hyperparameters.channels)
     r.hyper3c.insert(r.hyper3c.end(), {h.theta, h.alpha, h.gamma});
+  if (scaled && model_file.per_segment.empty()) {
+    // The shared γ is the largest market's; every segment's own follows from its size.
+    r.hyper3c = scaled_segment_hyper(r.hyper3c.data(), r.problem.channels(), gamma_scale);
+    r.hyper_stride = 3 * r.problem.channels();
+  }
   if (!model_file.per_segment.empty()) {
     if (o.per_segment_hyperparameters) {
       throw InputError(o.hyperparameters_path +

@@ -41,7 +41,7 @@ ChannelHyper perturbed(const ChannelHyper& g, double spread, PhiloxStream& rng) 
 }  // namespace
 
 SegmentSimulation simulate_segments(const SimulationOptions& options, int segments, double spread,
-                                    double hyper_spread) {
+                                    double hyper_spread, bool gamma_scaled) {
   if (segments < 1) {
     throw InputError("invalid --segments " + std::to_string(segments) + ": expected ≥ 1");
   }
@@ -57,6 +57,7 @@ SegmentSimulation simulate_segments(const SimulationOptions& options, int segmen
   SegmentSimulation out;
   out.spread = spread;
   out.hyper_spread = hyper_spread;
+  out.gamma_scaled = gamma_scaled;
   const Simulation base = simulate(options);
   out.global = base.truth;
   const std::vector<double> shared = hyper3c(base.truth);
@@ -83,6 +84,9 @@ SegmentSimulation simulate_segments(const SimulationOptions& options, int segmen
         own[3 * c + 1] = h.alpha;
         own[3 * c + 2] = h.gamma;
       }
+    }
+    if (gamma_scaled) {
+      for (int c = 0; c < C; ++c) own[3 * c + 2] *= size;
     }
     const Eigen::MatrixXd h = transform_media(sim.spend, own.data());
     Eigen::VectorXd media = Eigen::VectorXd::Zero(sim.spend.rows());
@@ -117,6 +121,7 @@ void write_segment_simulation(const SegmentSimulation& sim, const std::string& c
   truth["segments"] = sim.names.size();
   truth["segment_spread"] = sim.spread;
   truth["segment_hyper_spread"] = sim.hyper_spread;
+  truth["segment_gamma"] = sim.gamma_scaled ? "scaled" : "shared";
   truth["date_column"] = "date";
   truth["kpi_column"] = "revenue";
   truth["segment_column"] = "segment";
@@ -138,7 +143,7 @@ void write_segment_simulation(const SegmentSimulation& sim, const std::string& c
                        {"spend", c.total_spend}};
     }
     segs[sim.names[s]] = {{"media_share", sim.segments[s].media_share}, {"channels", chans}};
-    if (sim.hyper_spread > 0) {
+    if (sim.hyper_spread > 0 || sim.gamma_scaled) {
       nlohmann::ordered_json own = nlohmann::ordered_json::object();
       for (const ChannelTruth& c : sim.segments[s].truth) {
         own[c.name] = {
