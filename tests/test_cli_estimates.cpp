@@ -214,7 +214,7 @@ TEST_F(CliEstimates, RidgeLambdaAutoIsRefusedWhereItDoesNotApply) {
   EXPECT_NE(bad.err.find("invalid --lambda-grid value `0x10`"), std::string::npos) << bad.err;
   const CliResult text = fit("ltext", {"--ridge-lambda", "big"});
   EXPECT_EQ(text.exit_code, 2) << describe(text);
-  EXPECT_NE(text.err.find("invalid --ridge-lambda `big`: expected a number > 0 or auto"),
+  EXPECT_NE(text.err.find("invalid --ridge-lambda `big`: expected a finite number > 0 or auto"),
             std::string::npos)
       << text.err;
   const std::string config = *dir_ / "lauto.toml";

@@ -34,7 +34,7 @@ void set_ridge_lambda(FitOptions& o, const std::string& text) {
     used = 0;
   }
   if (used == 0 || used != text.size() || !(v > 0) || !std::isfinite(v)) {
-    throw InputError("invalid --ridge-lambda `" + text + "`: expected a number > 0 or auto");
+    throw InputError("invalid --ridge-lambda `" + text + "`: expected a finite number > 0 or auto");
   }
   o.ridge_lambda = v;
   o.ridge_lambda_explicit = true;
