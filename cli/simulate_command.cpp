@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
+#include "host/simulate/channel_long_simulation.hpp"
 #include "host/simulate/segment_simulator.hpp"
 #include "host/simulate/simulator.hpp"
 
@@ -17,6 +18,7 @@ Runner add_simulate_command(CLI::App& app) {
   auto segments = std::make_shared<int>(0);
   auto spread = std::make_shared<double>(0.3);
   auto hyper_spread = std::make_shared<double>(0.0);
+  auto format = std::make_shared<std::string>("wide");
   app.add_option("--weeks", o->weeks, "weekly rows (default 156)");
   app.add_option("--channels", o->channels, "media channels (default 8)");
   app.add_option("--controls", o->controls, "extra control columns ctrl_1.. (default 0)");
@@ -36,7 +38,17 @@ Runner add_simulate_command(CLI::App& app) {
   app.add_option("--segment-hyper-spread", *hyper_spread,
                  "per-segment theta/alpha/gamma spread around the global ones (default 0: "
                  "shared)");
-  return [o, out, quiet, segments, spread, hyper_spread] {
+  app.add_option("--format", *format,
+                 "wide (default) | long: channel-long warehouse data (DATE, CHANNEL, GEO, "
+                 "PRODUCT, SPEND, REVENUE; a row per week, channel and geo) for `mmm fit "
+                 "--format long`");
+  return [o, out, quiet, segments, spread, hyper_spread, format] {
+    if (*format != "wide" && *format != "long") {
+      throw InputError("invalid --format `" + *format + "`; expected wide or long");
+    }
+    if (*format == "long" && *segments != 0) {
+      throw InputError("--format long is not supported with --segments");
+    }
     if (*segments > 0) {
       const SegmentSimulation sim = simulate_segments(*o, *segments, *spread, *hyper_spread);
       write_segment_simulation(sim, *out);
@@ -52,7 +64,11 @@ Runner add_simulate_command(CLI::App& app) {
     }
     if (*hyper_spread != 0.0) throw InputError("--segment-hyper-spread needs --segments");
     const Simulation sim = simulate(*o);
-    write_simulation(sim, *out);
+    if (*format == "long") {
+      write_simulation_long(sim, *out);
+    } else {
+      write_simulation(sim, *out);
+    }
     if (!*quiet) {
       std::printf("wrote %s (%d weeks × %d channels, %d controls, seed %llu) and %s\n",
                   out->c_str(), o->weeks, o->channels, o->controls,
