@@ -181,8 +181,8 @@ TEST_P(CliDatabase, ChannelLongDataFromAQueryFitsLikeTheFile) {
   RunRecord rec;
   rec.command = "import";
   write_run(*db, rec, dir_.path().string(), {"warehouse.csv"});
-  std::vector<std::string> args = {"fit",   "--data",    warehouse, "--format", "long",
-                                   "--out", dir_ / "f",  "--budget", "100",     "--bootstrap",
+  std::vector<std::string> args = {"fit",   "--data",    warehouse,  "--format", "long",
+                                   "--out", dir_ / "f",  "--budget", "100",      "--bootstrap",
                                    "5",     "--threads", "1",        "--quiet"};
   const CliResult file = run_mmm(args);
   ASSERT_EQ(file.exit_code, 0) << describe(file);

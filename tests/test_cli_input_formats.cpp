@@ -65,12 +65,14 @@ TEST_F(CliBadInput, EmptyControlCellsNeedAnExplicitPolicy) {
   t.at(7, "price") = t.at(6, "price");
   expect_success(fit(write(t, "full.csv"), {"--controls", "price", "--json"}));
   EXPECT_EQ(result_rows(out()), filled_by_flag);
+  fs::remove_all(out());  // the failures below must leave it empty
   expect_input_error(fit(path, {"--controls", "price", "--missing-controls", "guess"}),
                      {"invalid --missing-controls `guess`", "error, zero, ffill, mean"});
   // The policy from the config file.
   const std::string config = write("c.toml", "[data]\nmissing_controls = \"mean\"\n");
   expect_success(fit(path, {"--controls", "price", "--config", config, "--json"}));
   // Spend and KPI stay strict.
+  fs::remove_all(out());
   t.at(3, "revenue") = "";
   const std::string no_kpi = write(t, "nokpi.csv");
   expect_input_error(fit(no_kpi, {"--controls", "price", "--missing-controls", "zero"}),
@@ -85,7 +87,7 @@ TEST_F(CliBadInput, NegativeWouldBeSpendColumnSuggestsControls) {
   t.add_column("temperature", temperature);
   const std::string path = write(t);
   expect_input_error(fit(path),
-                     {path + ":2:5", "column `temperature`", "value `-2.5`", "has negative values",
+                     {path + ":2:5", "column `temperature`", "value `-3.5`", "has negative values",
                       "spend cannot be negative", "pass --controls temperature"});
   expect_success(fit(path, {"--controls", "temperature", "--json"}));
 }
@@ -146,6 +148,7 @@ TEST_F(CliChannelLong, MinimumSpendDropsKeysAndBadRowsAreInputErrors) {
   const CliResult dropped = fit(warehouse, {"--format", "long", "--min-spend", "1e12", "--channels",
                                             "tv_GLOBAL_all", "--json"});
   expect_success(dropped);  // named keys are kept whatever the bar
+  fs::remove_all(out());    // the failures below must leave it empty
   const CliResult none = fit(warehouse, {"--format", "long", "--min-spend", "1e12"});
   expect_input_error(none, {warehouse, "under --min-spend 1e+12", "tv_GLOBAL_all"});
 
@@ -179,8 +182,9 @@ TEST_F(CliChannelLong, ConfigAndSweepReadChannelLongData) {
   const CliResult sweep = run_mmm({"sweep", "--data", warehouse, "--format", "long", "--n", "64",
                                    "--top", "5", "--out", dir_ / "sweep", "--quiet"});
   ASSERT_EQ(sweep.exit_code, 0) << describe(sweep);
-  EXPECT_NE(read_csv(dir_ / "sweep" / "sweep_top.csv").header_line.find("tv_GLOBAL_all_theta"),
-            std::string::npos);
+  EXPECT_NE(
+      read_csv(dir_.path() / "sweep" / "sweep_top.csv").header_line.find("tv_GLOBAL_all_theta"),
+      std::string::npos);
 }
 
 }  // namespace

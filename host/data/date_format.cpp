@@ -62,13 +62,16 @@ DateFormat DateFormat::compile(const std::string& format, const std::string& fla
 std::optional<Date> DateFormat::parse(const std::string& text) const {
   std::size_t at = 0;
   int year = 0, month = 0, day = 0;
+  bool after_directive = false;
   for (std::size_t i = 0; i < text_.size(); ++i) {
     const char c = text_[i];
     if (c == '%' && text_[i + 1] != '%') {
       const char d = text_[++i];
-      // %Y%m%d has no separators, so every field but a fixed-width one would be ambiguous:
-      // month and day take two digits when the next format character is another directive.
-      const bool packed = i + 1 < text_.size() && text_[i + 1] == '%';
+      // %Y%m%d has no separators, so a field of one or two digits would be ambiguous: month
+      // and day take two digits when a directive is right before or after them.
+      const bool packed = after_directive || (i + 1 < text_.size() && text_[i + 1] == '%' &&
+                                              (i + 2 >= text_.size() || text_[i + 2] != '%'));
+      after_directive = true;
       bool ok = false;
       if (d == 'Y') ok = read_digits(text, at, 4, 4, year);
       if (d == 'm') ok = read_digits(text, at, packed ? 2 : 1, 2, month);
@@ -77,6 +80,7 @@ std::optional<Date> DateFormat::parse(const std::string& text) const {
       continue;
     }
     if (c == '%') ++i;  // %% is a literal percent sign
+    after_directive = false;
     if (at >= text.size() || text[at] != c) return std::nullopt;
     ++at;
   }

@@ -11,8 +11,9 @@
 
 namespace mmm {
 
-/// A compiled date format: `%Y` (four digits), `%m` (month, one or two digits), `%d` (day, one
-/// or two digits), `%%` (a percent sign) and literal characters, each of %Y, %m, %d exactly once.
+/// A compiled date format: `%Y` (four digits), `%m` (month, one or two digits; two when next to
+/// another directive, as in %Y%m%d), `%d` (day, likewise), `%%` (a percent sign) and literal
+/// characters, each of %Y, %m, %d exactly once.
 class DateFormat {
  public:
   /// Compiles `format`. InputError naming `flag` (e.g. "--date-format") for anything else, with
