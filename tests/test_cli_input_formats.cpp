@@ -92,6 +92,22 @@ TEST_F(CliBadInput, NegativeWouldBeSpendColumnSuggestsControls) {
   expect_success(fit(path, {"--controls", "temperature", "--json"}));
 }
 
+TEST_F(CliBadInput, NegativeColumnInSegmentedDataSuggestsControls) {
+  Table t = base_table(30);
+  t.add_column("segment", std::vector<std::string>(t.rows.size(), "north"));
+  t.add_column("temperature", std::vector<std::string>(t.rows.size(), "4.5"));
+  const std::size_t n = t.rows.size();
+  for (std::size_t r = 0; r < n; ++r) {
+    t.rows.push_back(t.rows[r]);
+    t.rows.back()[static_cast<std::size_t>(t.col("segment"))] = "south";
+  }
+  t.at(n + 3, "temperature") = "-1";
+  const std::string path = write(t);
+  expect_input_error(
+      fit(path, {"--segments", "segment", "--nested-budget", "0"}),
+      {path + ":" + line_of(n + 3) + ":6", "value `-1`", "pass --controls temperature"});
+}
+
 // ---- channel-long warehouse data ----
 
 class CliChannelLong : public CliBadInput {

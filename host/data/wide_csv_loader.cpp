@@ -64,7 +64,8 @@ struct ColumnScan {
   /// column with a few bad cells is a channel with bad input — reading it reports the cell —
   /// not a text column to skip silently; mostly-text columns are skipped.
   bool mostly_numeric = false;
-  bool all_zero = true;  ///< every filled cell is the number 0
+  bool all_zero = true;   ///< every filled cell is the number 0
+  bool negative = false;  ///< some cell is a negative number
 };
 
 ColumnScan scan_column(const CsvTable& t, int col) {
@@ -77,6 +78,7 @@ ColumnScan scan_column(const CsvTable& t, int col) {
     ++filled;
     if (p != ParsedCell::kNotNumber) ++numeric;
     scan.all_zero = scan.all_zero && p == ParsedCell::kOk && x == 0.0;
+    scan.negative = scan.negative || (p == ParsedCell::kOk && x < 0.0);
   }
   scan.mostly_numeric = filled > 0 && 2 * numeric > filled;
   return scan;
@@ -349,6 +351,11 @@ ColumnSelection resolve_columns(const CsvTable& t, const ColumnSelection& sel,
     if (scan.all_zero) {
       notices.push_back("dropping channel `" + t.header[j] + "`: zero spend in every period");
       continue;
+    }
+    // Spend-looking but negative: the error at its first negative cell suggests --controls.
+    if (scan.negative) {
+      long filled = 0;
+      read_spend_column(t, c, &filled, true);
     }
     out.channels.push_back(t.header[j]);
   }
