@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/database_flags.hpp"
 #include "cli/fit_summary.hpp"
+#include "cli/input_flags.hpp"
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/fit_outputs.hpp"
@@ -25,6 +26,7 @@ struct FitFlags {
   std::string config, channels, controls, segments, segment_filter, global_channels;
   std::string ridge_lambda, lambda_grid;
   std::string db, query;  // --db, --query: not in the config
+  InputFlags input;       // --date-format, --missing-controls, --format long and its settings
   bool json = false, report = false;
   long budget_alias = 0, nested_budget_alias = 0;  // --budget, --nested-budget (old names)
   bool conservative = false, deseasonalize = false, per_segment_hyperparameters = false;
@@ -131,6 +133,7 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--controls", F.controls,
       [](FitOptions& o, const std::string& v) { o.columns.controls = split_list(v); },
       "user control columns a,b,… (added to trend, seasonality and quarter flags)");
+  add_input_flags(app, F.input);
   flag<std::string>(
       app, F, "--out", F.o.out_dir, [](FitOptions& o, const std::string& v) { o.out_dir = v; },
       "output folder (created if missing; files replaced atomically)");
@@ -304,6 +307,7 @@ Runner add_fit_command(CLI::App& app) {
       if (opt->count() > 0) apply(o);
     }
     o.quiet = F.o.quiet;
+    apply_input_flags(F.input, o.columns);
     if (F.given("--budget")) o.budget_flag = "--budget";
     if (F.given("--nested-budget")) o.nested_budget_flag = "--nested-budget";
     // -1 is the "not given" value internally; given explicitly, any negative is an error.
@@ -327,6 +331,11 @@ Runner add_fit_command(CLI::App& app) {
     const std::unique_ptr<Database> db = open_results_database(F.db);
     o.data_table = database_input(o.data_path, F.query);
     if (!o.columns.segments.empty()) {
+      if (o.columns.channel_long) {
+        throw InputError(
+            "--format long is not supported with --segments (channel-long data is one market; "
+            "--geo-level GEO gives a channel key per geo)");
+      }
       // Features built for single-market fits that the segmented pipeline does not carry yet:
       // refuse them rather than silently ignore them.
       if (o.nested_budget > 0)

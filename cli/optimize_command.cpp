@@ -33,7 +33,9 @@ double parse_amount(const std::string& flag, const std::string& text) {
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
   if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) || v < 0.0) {
-    throw InputError(flag + ": `" + text + "` is not a weekly budget; expected a number ≥ 0");
+    throw InputError(flag + ": `" + text +
+                     "` is not a budget; expected a number ≥ 0 (spend per period of the model's "
+                     "data)");
   }
   return v;
 }
@@ -51,11 +53,13 @@ std::pair<Date, Date> parse_window(const std::string& text) {
   return {*start, *end};
 }
 
-void print_plan(const AllocationResult& plan, const std::string& title) {
+void print_plan(const AllocationResult& plan, const std::string& title,
+                const std::string& cadence) {
   std::printf(
-      "%s: weekly budget %.6g, media contribution %.6g (%+.6g, %+.3g%% against the "
+      "%s: %s budget %.6g, media contribution %.6g (%+.6g, %+.3g%% against the "
       "current spend)\n",
-      title.c_str(), plan.budget, plan.contribution_recommended, plan.lift, plan.lift_percent);
+      title.c_str(), cadence.c_str(), plan.budget, plan.contribution_recommended, plan.lift,
+      plan.lift_percent);
   std::printf("%-20s %14s %14s %9s %9s %8s\n", "channel", "current", "recommended", "change%",
               "mROI", "limit");
   for (const ChannelAllocation& a : plan.channels) {
@@ -73,9 +77,10 @@ Runner add_optimize_command(CLI::App& app) {
   app.add_option("--model", f->model, "model.json of a single-market `mmm fit`")->required();
   app.add_option("--out", f->out, "output folder (not the model's own)")->required();
   app.add_option("--total-budget", f->total_budget,
-                 "weekly budget to allocate (the unit of budget_allocation.csv's TOTAL row)");
+                 "budget per period of the fitted data (weekly for weekly data) to allocate: "
+                 "the unit of budget_allocation.csv's TOTAL row");
   app.add_option("--budget-levels", f->levels,
-                 "comma-separated weekly budgets: one plan each, and budget_levels.csv");
+                 "comma-separated budgets per period: one plan each, and budget_levels.csv");
   app.add_option("--target-roi", f->target_roi,
                  "flexible budget: spend until the plan's average ROI falls to this");
   app.add_option("--target-mroi", f->target_mroi,
@@ -107,13 +112,14 @@ Runner add_optimize_command(CLI::App& app) {
     const SavedModel model = read_saved_model(read_json_file(f->model, "model file"), f->model);
     OutputDir out(f->out, optimize_output_files());
     std::vector<ChannelResponse> curves = model.responses;
-    std::string current_note = "current spend: the mean over all fitted weeks";
+    const std::string period = period_name(model.dates);
+    std::string current_note = "current spend: the mean over all fitted " + period + "s";
     if (!f->window.empty()) {
       const auto [start, end] = parse_window(f->window);
       int weeks = 0;
       curves = current_spend_in_window(model, start, end, &weeks);
-      current_note =
-          "current spend: the mean over " + std::to_string(weeks) + " fitted weeks in " + f->window;
+      current_note = "current spend: the mean over " + std::to_string(weeks) + " fitted " + period +
+                     "s in " + f->window;
     }
     const double change_limit =
         std::isnan(f->change_limit) ? model.budget_change_limit : f->change_limit;
@@ -165,7 +171,7 @@ Runner add_optimize_command(CLI::App& app) {
       if (!std::isnan(f->total_budget)) {
         if (!std::isfinite(f->total_budget) || f->total_budget < 0.0) {
           throw InputError("--total-budget " + std::to_string(f->total_budget) +
-                           ": expected a weekly budget ≥ 0");
+                           ": expected a budget ≥ 0 per period");
         }
         options.total_budget = f->total_budget;
       }
@@ -176,7 +182,8 @@ Runner add_optimize_command(CLI::App& app) {
     if (!f->quiet) {
       std::printf("%s\n", current_note.c_str());
       if (!note.empty()) std::printf("%s\n", note.c_str());
-      print_plan(plan, title + (model.conservative ? " (conservative, as the fit)" : ""));
+      print_plan(plan, title + (model.conservative ? " (conservative, as the fit)" : ""),
+                 cadence_name(model.dates));
       std::printf("wrote %s (budget_allocation.csv)\n", f->out.c_str());
     }
     return 0;

@@ -69,19 +69,22 @@ int predict_plan_command(const PredictFlags& f) {
     for (const std::string& n : plan.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
     for (const std::string& n : p.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
     const Eigen::Index N = p.kpi.size();
-    std::printf("plan: %lld weeks (%s … %s), adstock carried over from %d fitted weeks\n",
-                static_cast<long long>(N), p.dates.front().to_string().c_str(),
-                p.dates.back().to_string().c_str(), p.carried_weeks);
-    std::printf("predicted KPI: total %.6g, mean %.6g per week (baseline %.6g per week)\n",
-                p.kpi.sum(), p.kpi.mean(), p.baseline.mean());
+    // Words of the model's cadence: a daily model's plan is in days.
+    const std::string period = period_name(model.dates);
+    const char* unit = period.c_str();
+    std::printf("plan: %lld %ss (%s … %s), adstock carried over from %d fitted %ss\n",
+                static_cast<long long>(N), unit, p.dates.front().to_string().c_str(),
+                p.dates.back().to_string().c_str(), p.carried_weeks, unit);
+    std::printf("predicted KPI: total %.6g, mean %.6g per %s (baseline %.6g per %s)\n", p.kpi.sum(),
+                p.kpi.mean(), unit, p.baseline.mean(), unit);
     std::printf(
         "  coefficient band (%.0f%%, %d bootstrap draws; the model's uncertainty about "
-        "its mean, not a forecast range): mean [%.6g, %.6g] per week\n",
-        100 * p.ci, p.draws, p.coef_lower.mean(), p.coef_upper.mean());
+        "its mean, not a forecast range): mean [%.6g, %.6g] per %s\n",
+        100 * p.ci, p.draws, p.coef_lower.mean(), p.coef_upper.mean(), unit);
     std::printf(
         "  prediction interval (%.0f%%, the band plus residual noise, sd %.6g: where a "
-        "week's KPI is expected to land): mean [%.6g, %.6g] per week\n",
-        100 * p.ci, p.residual_sd, p.pred_lower.mean(), p.pred_upper.mean());
+        "%s's KPI is expected to land): mean [%.6g, %.6g] per %s\n",
+        100 * p.ci, p.residual_sd, unit, p.pred_lower.mean(), p.pred_upper.mean(), unit);
     std::printf("%-20s %14s %14s %25s\n", "channel", "spend", "contribution", "band");
     for (size_t c = 0; c < p.channels.size(); ++c) {
       const Eigen::Index ci = static_cast<Eigen::Index>(c);
@@ -102,7 +105,8 @@ Runner add_predict_command(CLI::App& app) {
   auto f = std::make_shared<PredictFlags>();
   app.add_option("--model", f->model, "model.json of a fit")->required();
   app.add_option("--plan", f->plan,
-                 "weekly spend plan CSV (date, one column per channel, controls optional) for "
+                 "spend plan CSV, a row per period of the model's data (date, one column per "
+                 "channel, controls optional) for "
                  "the fitted market of a single-market model");
   app.add_option("--data", f->data,
                  "--new-segment: wide CSV of the market: date, spend, controls, KPI optional");

@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
+#include "host/simulate/channel_long_simulation.hpp"
 #include "host/simulate/segment_simulator.hpp"
 #include "host/simulate/simulator.hpp"
 
@@ -18,6 +19,7 @@ Runner add_simulate_command(CLI::App& app) {
   auto spread = std::make_shared<double>(0.3);
   auto hyper_spread = std::make_shared<double>(0.0);
   auto segment_gamma = std::make_shared<std::string>("shared");
+  auto format = std::make_shared<std::string>("wide");
   app.add_option("--weeks", o->weeks, "weekly rows (default 156)");
   app.add_option("--channels", o->channels, "media channels (default 8)");
   app.add_option("--controls", o->controls, "extra control columns ctrl_1.. (default 0)");
@@ -40,10 +42,20 @@ Runner add_simulate_command(CLI::App& app) {
   app.add_option("--segment-gamma", *segment_gamma,
                  "shared (γ in spend units, the same in every segment; default) | scaled (each "
                  "segment's γ times its market size)");
-  return [o, out, quiet, segments, spread, hyper_spread, segment_gamma] {
+  app.add_option("--format", *format,
+                 "wide (default) | long: channel-long warehouse data (DATE, CHANNEL, GEO, "
+                 "PRODUCT, SPEND, REVENUE; a row per week, channel and geo) for `mmm fit "
+                 "--format long`");
+  return [o, out, quiet, segments, spread, hyper_spread, segment_gamma, format] {
     if (*segment_gamma != "shared" && *segment_gamma != "scaled") {
       throw InputError("invalid --segment-gamma `" + *segment_gamma +
                        "`: expected shared or scaled");
+    }
+    if (*format != "wide" && *format != "long") {
+      throw InputError("invalid --format `" + *format + "`; expected wide or long");
+    }
+    if (*format == "long" && *segments != 0) {
+      throw InputError("--format long is not supported with --segments");
     }
     if (*segments > 0) {
       const SegmentSimulation sim =
@@ -62,7 +74,11 @@ Runner add_simulate_command(CLI::App& app) {
     if (*hyper_spread != 0.0) throw InputError("--segment-hyper-spread needs --segments");
     if (*segment_gamma != "shared") throw InputError("--segment-gamma needs --segments");
     const Simulation sim = simulate(*o);
-    write_simulation(sim, *out);
+    if (*format == "long") {
+      write_simulation_long(sim, *out);
+    } else {
+      write_simulation(sim, *out);
+    }
     if (!*quiet) {
       std::printf("wrote %s (%d weeks × %d channels, %d controls, seed %llu) and %s\n",
                   out->c_str(), o->weeks, o->channels, o->controls,

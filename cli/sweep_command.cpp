@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/database_flags.hpp"
+#include "cli/input_flags.hpp"
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/output_files.hpp"
@@ -60,6 +61,7 @@ struct SweepFlags {
   std::string config, channels, controls, design = "sobol";
   std::string db, query;
   bool json = false;
+  InputFlags input;
   CLI::Option *data, *date_col, *kpi_col, *channels_opt, *controls_opt, *out, *n, *lambda, *seed,
       *device, *threads;
 };
@@ -98,6 +100,7 @@ Runner add_sweep_command(CLI::App& app) {
   F.kpi_col = app.add_option("--kpi-col", F.o.columns.kpi_column, "KPI column");
   F.channels_opt = app.add_option("--channels", F.channels, "spend columns a,b,…");
   F.controls_opt = app.add_option("--controls", F.controls, "user control columns a,b,…");
+  add_input_flags(app, F.input);
   F.out = app.add_option("--out", F.o.out_dir,
                          "output folder: sweep_top.csv, sweep_summary.csv, sweep_state.json");
   app.add_option("--design", F.design, "sobol | lhs | grid (default sobol)");
@@ -146,7 +149,12 @@ Runner add_sweep_command(CLI::App& app) {
       if (F.device->count() == 0) o.device = fo.device;
       if (F.threads->count() == 0) o.threads = fo.threads;
       o.bounds = fo.bounds;
+      o.columns.date_format = fo.columns.date_format;
+      o.columns.missing_controls = fo.columns.missing_controls;
+      o.columns.channel_long = fo.columns.channel_long;
+      o.columns.long_options = fo.columns.long_options;
     }
+    apply_input_flags(F.input, o.columns);
     if (F.channels_opt->count() > 0) o.columns.channels = split_list(F.channels);
     if (F.controls_opt->count() > 0) o.columns.controls = split_list(F.controls);
     o.design = parse_design(F.design);

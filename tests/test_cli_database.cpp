@@ -171,6 +171,35 @@ TEST_P(CliDatabase, SegmentedDataFromAQueryFitsLikeTheFile) {
   }
 }
 
+TEST_P(CliDatabase, ChannelLongDataFromAQueryFitsLikeTheFile) {
+  const std::string warehouse = dir_ / "warehouse.csv";
+  ASSERT_EQ(run_mmm({"simulate", "--weeks", "60", "--channels", "2", "--format", "long", "--seed",
+                     "6", "--out", warehouse, "--quiet"})
+                .exit_code,
+            0);
+  auto db = db_->open();
+  RunRecord rec;
+  rec.command = "import";
+  write_run(*db, rec, dir_.path().string(), {"warehouse.csv"});
+  std::vector<std::string> args = {"fit",   "--data",    warehouse,  "--format", "long",
+                                   "--out", dir_ / "f",  "--budget", "100",      "--bootstrap",
+                                   "5",     "--threads", "1",        "--quiet"};
+  const CliResult file = run_mmm(args);
+  ASSERT_EQ(file.exit_code, 0) << describe(file);
+  std::string cols;
+  for (const std::string& h : read_csv(warehouse).header)
+    cols += (cols.empty() ? "" : ", ") + quote_identifier(h);
+  args[2] = db_->data_url("SELECT " + cols + " FROM warehouse ORDER BY run_row");
+  args[6] = dir_ / "q";
+  const CliResult query = run_mmm(args);
+  ASSERT_EQ(query.exit_code, 0) << describe(query);
+  EXPECT_NE(read_text(dir_.path() / "q" / "model_results.csv").find("tv_GLOBAL_all"),
+            std::string::npos);
+  for (const char* f : {"model_results.csv", "decomposition.csv"}) {
+    EXPECT_EQ(read_text(dir_.path() / "f" / f), read_text(dir_.path() / "q" / f)) << f;
+  }
+}
+
 TEST_P(CliDatabase, BadQueryCellNamesRowAndColumn) {
   auto db = db_->open();
   db->query("CREATE TABLE w (date TEXT, revenue TEXT, tv TEXT)");

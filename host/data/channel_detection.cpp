@@ -75,7 +75,7 @@ ColumnDecision classify_column(const std::string& name, const Eigen::VectorXd& v
     }
   }
   if ((values.array() < 0.0).any()) {
-    return {ColumnRole::Ignored, "negative values, which spend never has"};
+    return {ColumnRole::Ignored, "negative values, which spend never has", true};
   }
   return {};
 }

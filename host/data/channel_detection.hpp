@@ -19,6 +19,9 @@ enum class ColumnRole { Spend, Control, Ignored };
 struct ColumnDecision {
   ColumnRole role = ColumnRole::Spend;
   std::string reason;  ///< empty for spend
+  /// Left out only for its negative values: the loader asks the user what it is (a control
+  /// with --controls, or spend with a bad cell) instead of dropping it silently.
+  bool negative = false;
 };
 
 /// True when some column name follows Robyn's suffix convention for spend (`_S`): then only

@@ -10,6 +10,14 @@
 
 namespace mmm {
 
+/// Where a channel of channel-long data (`--format long`) came from: the parts of its key
+/// CHANNEL_GEO_PRODUCT (geo `GLOBAL`, product `ALL` when summed over).
+struct ChannelCode {
+  std::string channel;
+  std::string geo;
+  std::string product;
+};
+
 /// One wide table after validation. Rows are periods (T), in date order.
 struct Dataset {
   std::string source;                 ///< file the data came from (for messages)
@@ -21,8 +29,10 @@ struct Dataset {
   Eigen::MatrixXd spend;              ///< T × C spend, ≥ 0, in currency units
   Eigen::MatrixXd control_values;     ///< T × (user controls)
   Eigen::VectorXd kpi;                ///< T KPI values (revenue, leads…)
-  long filled_missing_spend = 0;      ///< empty spend cells filled with 0
-  std::vector<std::string> notices;   ///< things the user should be told (stderr)
+  /// Per channel for channel-long data (model_results.csv's codes); empty for wide data.
+  std::vector<ChannelCode> channel_codes;
+  long filled_missing_spend = 0;     ///< empty spend cells filled with 0
+  std::vector<std::string> notices;  ///< things the user should be told (stderr)
 
   int rows() const { return static_cast<int>(kpi.size()); }
   int channel_count() const { return static_cast<int>(channels.size()); }

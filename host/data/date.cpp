@@ -149,4 +149,11 @@ std::string cadence_name(const std::vector<Date>& dates) {
   return std::to_string(step) + "-day";
 }
 
+std::string period_name(const std::vector<Date>& dates) {
+  const std::string cadence = cadence_name(dates);
+  if (cadence == "daily") return "day";
+  if (cadence == "weekly") return "week";
+  return "period";
+}
+
 }  // namespace mmm

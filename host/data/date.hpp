@@ -43,4 +43,8 @@ int iso_weekday_of(const Date& d);
 /// "monthly"-like spacings as "N-day" (one date, or none: "weekly", the model's default).
 std::string cadence_name(const std::vector<Date>& dates);
 
+/// One row of the data in words, for messages: "day" (daily data), "week" (weekly, or fewer
+/// than two dates) or "period" (any other spacing).
+std::string period_name(const std::vector<Date>& dates);
+
 }  // namespace mmm

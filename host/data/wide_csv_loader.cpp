@@ -8,8 +8,9 @@
 #include <utility>
 
 #include "host/common/errors.hpp"
-#include "host/common/quoted_excerpt.hpp"
+#include "host/data/cell_values.hpp"
 #include "host/data/channel_detection.hpp"
+#include "host/data/date_column.hpp"
 
 namespace mmm {
 namespace {
@@ -23,13 +24,6 @@ constexpr std::size_t kMaxListedColumns = 40;
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::string trim(const std::string& s) {
-  const std::size_t b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  const std::size_t e = s.find_last_not_of(" \t");
-  return s.substr(b, e - b + 1);
 }
 
 std::string join(const std::vector<std::string>& items, std::size_t limit = SIZE_MAX) {
@@ -63,61 +57,6 @@ int find_auto(const CsvTable& t, const std::vector<std::string>& candidates) {
   return -1;
 }
 
-enum class Parsed { kOk, kEmpty, kNotNumber, kNotFinite, kTooLarge };
-
-// The whole trimmed field must be a decimal number: "12abc" or "1,5" is an error, not 12 or
-// 1, and so is hexadecimal "0x10", which strtod would read as 16.
-// No trimmed copy: cells are usually longer than the small-string buffer, and a heap copy per
-// cell dominated loading a 300-segment file.
-Parsed parse_number(const std::string& raw, double& out) {
-  const std::size_t b = raw.find_first_not_of(" \t");
-  if (b == std::string::npos) return Parsed::kEmpty;
-  const std::size_t e = raw.find_last_not_of(" \t") + 1;
-  if (raw.find_first_of("xX", b) < e) return Parsed::kNotNumber;
-  char* end = nullptr;
-  out = std::strtod(raw.c_str() + b, &end);
-  if (end != raw.c_str() + e) return Parsed::kNotNumber;
-  if (!std::isfinite(out)) return Parsed::kNotFinite;
-  return std::fabs(out) <= kMaxCellMagnitude ? Parsed::kOk : Parsed::kTooLarge;
-}
-
-// `file:line:column (column `name`)`, the prefix every cell message starts with.
-std::string where(const CsvTable& t, std::size_t row, int col) {
-  return cell_location(t.path, t.line_numbers[row], col + 1, t.header[col]);
-}
-
-[[noreturn]] void cell_error(const CsvTable& t, std::size_t row, int col,
-                             const std::string& expected) {
-  throw InputError(cell_error_message(t.path, t.line_numbers[row], col + 1, t.header[col],
-                                      t.rows[row][col], expected));
-}
-
-// Reads one numeric column. `empty_ok` (spend) turns empty cells into 0 and counts them.
-Eigen::VectorXd read_numbers(const CsvTable& t, int col, bool spend, long* filled) {
-  Eigen::VectorXd v(static_cast<Eigen::Index>(t.rows.size()));
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    double x = 0.0;
-    switch (parse_number(t.rows[r][col], x)) {
-      case Parsed::kOk:
-        break;
-      case Parsed::kEmpty:
-        if (!spend) cell_error(t, r, col, "a number (this column may not have empty cells)");
-        x = 0.0;
-        ++*filled;
-        break;
-      case Parsed::kNotNumber:
-        cell_error(t, r, col, "a number");
-      case Parsed::kNotFinite:
-        cell_error(t, r, col, "a finite number");
-      case Parsed::kTooLarge:
-        cell_error(t, r, col, "a number of magnitude at most 1e15");
-    }
-    if (spend && x < 0.0) cell_error(t, r, col, "spend ≥ 0");
-    v[static_cast<Eigen::Index>(r)] = x;
-  }
-  return v;
-}
-
 /// What channel auto-detection needs to know of a column, from one parsing pass (parsing
 /// 17-digit numbers is what loading a long file costs).
 struct ColumnScan {
@@ -125,7 +64,8 @@ struct ColumnScan {
   /// column with a few bad cells is a channel with bad input — reading it reports the cell —
   /// not a text column to skip silently; mostly-text columns are skipped.
   bool mostly_numeric = false;
-  bool all_zero = true;  ///< every filled cell is the number 0
+  bool all_zero = true;   ///< every filled cell is the number 0
+  bool negative = false;  ///< some cell is a negative number
 };
 
 ColumnScan scan_column(const CsvTable& t, int col) {
@@ -133,14 +73,33 @@ ColumnScan scan_column(const CsvTable& t, int col) {
   std::size_t filled = 0, numeric = 0;
   for (const auto& row : t.rows) {
     double x = 0.0;
-    const Parsed p = parse_number(row[col], x);
-    if (p == Parsed::kEmpty) continue;
+    const ParsedCell p = parse_number_cell(row[col], x);
+    if (p == ParsedCell::kEmpty) continue;
     ++filled;
-    if (p != Parsed::kNotNumber) ++numeric;
-    scan.all_zero = scan.all_zero && p == Parsed::kOk && x == 0.0;
+    if (p != ParsedCell::kNotNumber) ++numeric;
+    scan.all_zero = scan.all_zero && p == ParsedCell::kOk && x == 0.0;
+    scan.negative = scan.negative || (p == ParsedCell::kOk && x < 0.0);
   }
   scan.mostly_numeric = filled > 0 && 2 * numeric > filled;
   return scan;
+}
+
+// An auto-detection candidate as read before its role is known: empty cells 0 (counted), a
+// negative value kept (it is what tells a control from spend), anything else bad an error.
+Eigen::VectorXd read_candidate_column(const CsvTable& t, int col, long* empty_cells) {
+  Eigen::VectorXd v(static_cast<Eigen::Index>(t.rows.size()));
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    double x = 0.0;
+    const ParsedCell p = parse_number_cell(t.rows[r][col], x);
+    if (p == ParsedCell::kEmpty) {
+      x = 0.0;
+      ++*empty_cells;
+    } else if (p != ParsedCell::kOk) {
+      read_spend_column(t, col, empty_cells, true);  // throws the cell's error
+    }
+    v[static_cast<Eigen::Index>(r)] = x;
+  }
+  return v;
 }
 
 // Gives each column at most one role, so a column cannot be both spend and control.
@@ -221,80 +180,6 @@ KeyColumns claim_key_columns(const CsvTable& t, const ColumnSelection& sel, Role
   return {date_col, kpi_col};
 }
 
-// What a repeated date most often means: long data (one row per date and market) read as
-// wide. The likely segment column has few distinct values (at most half as many as rows, so
-// not spend) and, with the date, is a key: no (date, value) pair repeats (an event dummy or a
-// control shared by the markets repeats it). A text column is preferred to a numeric one.
-std::string long_data_hint(const CsvTable& t, int date_col) {
-  std::size_t numeric = t.header.size();
-  for (std::size_t j = 0; j < t.header.size(); ++j) {
-    if (static_cast<int>(j) == date_col) continue;
-    std::unordered_map<std::string, int> values;
-    std::unordered_map<std::string, int> pairs;
-    bool key = true, text = false;
-    for (const auto& row : t.rows) {
-      ++values[row[j]];
-      key = key && ++pairs[row[date_col] + '\x1f' + row[j]] == 1;
-      double x = 0.0;
-      text = text || parse_number(row[j], x) == Parsed::kNotNumber;
-      if (!key || values.size() > t.rows.size() / 2) break;
-    }
-    if (!key || values.size() < 2 || values.size() > t.rows.size() / 2) continue;
-    if (text) {
-      numeric = j;
-      break;
-    }
-    if (numeric == t.header.size()) numeric = j;
-  }
-  if (numeric < t.header.size()) {
-    return "is this long data, one row per date and `" + quoted_excerpt(t.header[numeric]) +
-           "`? fit it with --segments " + quoted_excerpt(t.header[numeric]);
-  }
-  return "each date may appear once in wide data; for long data (one row per date and market) "
-         "pass --segments COL";
-}
-
-std::vector<Date> read_dates(const CsvTable& t, int col) {
-  std::vector<Date> dates;
-  dates.reserve(t.rows.size());
-  for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    const auto d = parse_iso_date(trim(t.rows[r][col]));
-    if (!d) cell_error(t, r, col, "an ISO 8601 date (YYYY-MM-DD)");
-    dates.push_back(*d);
-  }
-  // Duplicates first: a repeated week is a clearer diagnosis than "not increasing".
-  std::unordered_map<std::int64_t, std::size_t> seen;
-  for (std::size_t r = 0; r < dates.size(); ++r) {
-    const auto [it, inserted] = seen.emplace(dates[r].days_since_epoch(), r);
-    if (!inserted) {
-      throw InputError(where(t, r, col) + ": duplicate date `" + dates[r].to_string() +
-                       "` (already on " + row_word(t.path) + " " +
-                       std::to_string(t.line_numbers[it->second]) + "): " + long_data_hint(t, col));
-    }
-  }
-  for (std::size_t r = 1; r < dates.size(); ++r) {
-    if (dates[r].days_since_epoch() < dates[r - 1].days_since_epoch()) {
-      throw InputError(where(t, r, col) + ": date `" + dates[r].to_string() + "` comes before `" +
-                       dates[r - 1].to_string() + "` on " + row_word(t.path) + " " +
-                       std::to_string(t.line_numbers[r - 1]) +
-                       "; rows must be in strictly increasing date order");
-    }
-  }
-  // Adstock and the Fourier controls assume one period per row, so gaps must be regular.
-  for (std::size_t r = 2; r < dates.size(); ++r) {
-    const std::int64_t first = dates[1].days_since_epoch() - dates[0].days_since_epoch();
-    const std::int64_t gap = dates[r].days_since_epoch() - dates[r - 1].days_since_epoch();
-    if (gap != first) {
-      throw InputError(where(t, r, col) + ": date `" + dates[r].to_string() + "` is " +
-                       std::to_string(gap) + " days after `" + dates[r - 1].to_string() + "` on " +
-                       row_word(t.path) + " " + std::to_string(t.line_numbers[r - 1]) +
-                       "; expected " + std::to_string(first) +
-                       " days (the spacing of the first two rows)");
-    }
-  }
-  return dates;
-}
-
 }  // namespace
 
 Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
@@ -316,7 +201,7 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
   // Spend columns already parsed to classify them (auto detection): values, empty cells.
   std::unordered_map<int, std::pair<Eigen::VectorXd, long>> parsed_spend;
   const bool auto_channels = sel.channels.empty();
-  ds.dates = read_dates(t, date_col);
+  ds.dates = read_date_column(t, date_col, sel.date_format);
   if (!auto_channels) {
     for (const std::string& name : sel.channels) {
       channel_cols.push_back(roles.claim(name, "channel", "--channels"));
@@ -345,8 +230,11 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
     std::vector<std::string> auto_controls;
     for (int c : numeric) {
       long empty_cells = 0;
-      Eigen::VectorXd values = read_numbers(t, c, true, &empty_cells);
+      Eigen::VectorXd values = read_candidate_column(t, c, &empty_cells);
       const ColumnDecision d = classify_column(t.header[c], values, ds.dates, spend_suffix);
+      // Spend-looking but negative: a control the user did not name, or spend with a bad
+      // cell; the error at its first negative cell says both.
+      if (d.negative) read_spend_column(t, c, &empty_cells, true);
       if (d.role == ColumnRole::Spend) {
         channel_cols.push_back(c);
         parsed_spend.emplace(c, std::make_pair(std::move(values), empty_cells));
@@ -366,7 +254,7 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
     }
   }
 
-  ds.kpi = read_numbers(t, kpi_col, false, nullptr);
+  ds.kpi = read_number_column(t, kpi_col, false, nullptr);
 
   const Eigen::Index rows = static_cast<Eigen::Index>(t.rows.size());
   std::vector<Eigen::VectorXd> spend_cols;
@@ -378,7 +266,7 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
       v = std::move(it->second.first);
       filled = it->second.second;
     } else {
-      v = read_numbers(t, c, true, &filled);
+      v = read_spend_column(t, c, &filled, false);
     }
     if ((v.array() == 0.0).all() && !sel.allow_all_zero_channels) {
       if (!auto_channels) {
@@ -413,15 +301,23 @@ Dataset build_dataset(const CsvTable& t, const ColumnSelection& sel) {
   }
 
   ds.control_values.resize(rows, static_cast<Eigen::Index>(control_cols.size()));
+  std::vector<std::string> control_fills;
   for (std::size_t k = 0; k < control_cols.size(); ++k) {
     const int c = control_cols[k];
-    Eigen::VectorXd v = read_numbers(t, c, false, nullptr);
+    long filled = 0;
+    Eigen::VectorXd v = read_control_column(t, c, sel.missing_controls, &filled);
+    if (filled > 0) control_fills.push_back(t.header[c] + ": " + std::to_string(filled));
     if (rows > 0 && (v.array() == v[0]).all()) {
       ds.notices.push_back("control `" + t.header[c] +
                            "` is constant; it carries no information and gets coefficient 0");
     }
     ds.controls.push_back(t.header[c]);
     ds.control_values.col(static_cast<Eigen::Index>(k)) = v;
+  }
+  if (!control_fills.empty()) {
+    ds.notices.push_back("filled empty control cells by --missing-controls " +
+                         missing_controls_name(sel.missing_controls) + " (" + join(control_fills) +
+                         ")");
   }
   return ds;
 }
@@ -456,6 +352,11 @@ ColumnSelection resolve_columns(const CsvTable& t, const ColumnSelection& sel,
       notices.push_back("dropping channel `" + t.header[j] + "`: zero spend in every period");
       continue;
     }
+    // Spend-looking but negative: the error at its first negative cell suggests --controls.
+    if (scan.negative) {
+      long filled = 0;
+      read_spend_column(t, c, &filled, true);
+    }
     out.channels.push_back(t.header[j]);
   }
   if (out.channels.empty()) {
@@ -468,15 +369,6 @@ ColumnSelection resolve_columns(const CsvTable& t, const ColumnSelection& sel,
   notices.push_back("using channels " + join(out.channels) +
                     " (found automatically; set --channels to choose)");
   return out;
-}
-
-std::vector<Date> read_date_column(const CsvTable& table, int col) {
-  return read_dates(table, col);
-}
-
-Eigen::VectorXd read_number_column(const CsvTable& table, int col, bool spend, long* filled) {
-  long ignored = 0;
-  return read_numbers(table, col, spend, filled ? filled : &ignored);
 }
 
 Dataset load_wide_csv(const std::string& path, const ColumnSelection& selection) {

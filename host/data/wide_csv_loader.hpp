@@ -5,15 +5,14 @@
 #include <string>
 #include <vector>
 
+#include "host/data/cell_values.hpp"
+#include "host/data/channel_long.hpp"
 #include "host/data/csv_table.hpp"
 #include "host/data/dataset.hpp"
+#include "host/data/date_column.hpp"
+#include "host/data/missing_controls.hpp"
 
 namespace mmm {
-
-/// The largest magnitude a KPI, spend or control cell may have. Far above any weekly revenue
-/// or spend (a quadrillion), and small enough that sums and squares over many years of rows
-/// stay finite in float64, so no output can hold inf or nan because of one cell.
-constexpr double kMaxCellMagnitude = 1e15;
 
 /// Which columns of a wide table play which role. Named columns are matched exactly;
 /// auto-detection (empty fields) matches case-insensitively.
@@ -33,6 +32,13 @@ struct ColumnSelection {
   /// A named channel with zero spend in every row is kept instead of being an error (one
   /// segment may not use a channel the others use).
   bool allow_all_zero_channels = false;
+  /// Empty: ISO 8601 dates; else the --date-format the date cells are written in.
+  std::string date_format;
+  /// What an empty control cell means (--missing-controls); spend and KPI are not affected.
+  MissingControls missing_controls = MissingControls::Error;
+  /// `--format long`: the table is channel-long warehouse data, pivoted to wide first.
+  bool channel_long = false;
+  ChannelLongOptions long_options;  ///< how channel-long data is pivoted
 };
 
 /// Reads and validates a wide CSV (SPEC §3). Throws InputError naming file, line, column and
@@ -49,13 +55,5 @@ Dataset build_dataset(const CsvTable& table, const ColumnSelection& selection);
 /// with one row per (date, segment) can be resolved once and split by segment afterwards.
 ColumnSelection resolve_columns(const CsvTable& table, const ColumnSelection& selection,
                                 std::vector<std::string>& notices);
-
-/// Column `col` of `table` as dates: ISO 8601, strictly increasing, regularly spaced (the rules
-/// of a data file's date column). InputError naming file, line, column and value.
-std::vector<Date> read_date_column(const CsvTable& table, int col);
-
-/// Column `col` of `table` as finite numbers of magnitude ≤ kMaxCellMagnitude. `spend`: ≥ 0,
-/// and an empty cell is 0 (counted in *filled); otherwise an empty cell is an error.
-Eigen::VectorXd read_number_column(const CsvTable& table, int col, bool spend, long* filled);
 
 }  // namespace mmm

@@ -29,7 +29,7 @@ std::string percent(double fraction) {
 std::vector<Diagnostic> check_baseline(const FitFigures& f) {
   if (!(f.mean_baseline < 0.0)) return {};
   return {{"negative_baseline",
-           "mean baseline " + num(f.mean_baseline) + " per week is below 0 (mean KPI " +
+           "mean baseline " + num(f.mean_baseline) + " per " + f.period + " is below 0 (mean KPI " +
                num(f.mean_kpi) +
                "): intercept and controls take away revenue that the media contributions put "
                "back, so the media figures are not credible",
@@ -137,7 +137,7 @@ std::vector<Diagnostic> check_cv_folds(const FitFigures& f) {
   return {{"negative_cv_r2",
            std::to_string(negative) + " of " + std::to_string(folds) +
                " CV folds have out-of-sample R² below 0 (worst " + num(worst) +
-               "): there the model predicts worse than the test weeks' own mean",
+               "): there the model predicts worse than the test " + f.period + "s' own mean",
            "",
            {{"folds_negative", negative}, {"folds", folds}, {"worst_r2", worst}}}};
 }

@@ -55,7 +55,8 @@ struct FitFigures {
   std::vector<ChannelFigures> channels;
   std::vector<double> fold_r2;  ///< out-of-sample R² per CV fold (test rows' own mean)
   std::vector<AllocatedFigures> allocation;
-  double change_limit = 0.30;  ///< the allocation's ±fraction per channel
+  double change_limit = 0.30;   ///< the allocation's ±fraction per channel
+  std::string period = "week";  ///< one row of the data in words (period_name): messages
 };
 
 /// Thresholds of the checks, named so the README and the tests quote the same numbers.

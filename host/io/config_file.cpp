@@ -12,6 +12,7 @@
 
 #include "host/common/errors.hpp"
 #include "host/common/input_file.hpp"
+#include "host/data/date_format.hpp"
 #include "host/validation/time_series_cv.hpp"
 
 namespace mmm {
@@ -244,6 +245,28 @@ void apply_config_file(const std::string& path, FitOptions& o) {
         o.columns.channels = strings(path, v, key);
       else if (key == "data.controls")
         o.columns.controls = strings(path, v, key);
+      else if (key == "data.date_format") {
+        o.columns.date_format = get<std::string>(path, v, key, "a date format such as %d/%m/%Y");
+        DateFormat::compile(o.columns.date_format, where(path, v, key));
+      } else if (key == "data.missing_controls")
+        o.columns.missing_controls = parse_missing_controls(
+            get<std::string>(path, v, key, "error, zero, ffill or mean"), where(path, v, key));
+      else if (key == "data.format") {
+        const std::string format = get<std::string>(path, v, key, "wide or long");
+        if (format != "wide" && format != "long")
+          throw InputError(where(path, v, key) + ": `" + format + "`: expected wide or long");
+        o.columns.channel_long = format == "long";
+      } else if (key == "data.min_spend") {
+        const double x = get<double>(path, v, key, "a total spend ≥ 0");
+        if (!(x >= 0)) throw InputError(where(path, v, key) + ": expected a total spend ≥ 0");
+        o.columns.long_options.min_spend = x;
+      } else if (key == "data.geo_level")
+        o.columns.long_options.geo_level = get<std::string>(path, v, key, "GLOBAL or GEO");
+      else if (key == "data.product_level")
+        o.columns.long_options.product_level = get<std::string>(path, v, key, "PRODUCT or GLOBAL");
+      else if (key == "data.long_revenue")
+        o.columns.long_options.revenue = parse_long_revenue(
+            get<std::string>(path, v, key, "row or market"), where(path, v, key));
       else if (key == "model.revenue_per_kpi")
         o.revenue_per_kpi = get<double>(path, v, key, "money per unit of the KPI");
       else if (key == "model.deseasonalize")

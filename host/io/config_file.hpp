@@ -2,7 +2,9 @@
 // The TOML config of `mmm fit` (SPEC §11): what flags would be too many for, e.g. per-channel
 // search bounds. Flags given on the command line override it. Layout (every key optional):
 //
-//   [data]       path, date_col, kpi_col, channels = [..], controls = [..]
+//   [data]       path, date_col, kpi_col, channels = [..], controls = [..], date_format,
+//                missing_controls, format ("wide" | "long"), min_spend, geo_level,
+//                product_level, long_revenue (channel-long data: docs/input.md)
 //   [model]      ridge_lambda, deseasonalize
 //   [search]     budget, population, seed
 //   [bootstrap]  resamples, ci

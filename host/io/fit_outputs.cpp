@@ -54,8 +54,17 @@ std::string model_results(const FitReport& r) {
   for (size_t c = 0; c < r.channels.size(); ++c) {
     const ChannelResult& ch = r.channels[c];
     const ChannelResponse& resp = ch.response;
-    // Wide input has no geo or product grain: the whole market is GLOBAL / ALL.
-    w.cell(resp.name).cell(resp.name).cell("GLOBAL").cell("ALL").cell(resp.coef).cell(ch.roi);
+    // Wide input has no geo or product grain: the whole market is GLOBAL / ALL; channel-long
+    // data (--format long) gives each key's parts.
+    const auto at = std::find(r.data.channels.begin(), r.data.channels.end(), resp.name);
+    const auto k = static_cast<std::size_t>(at - r.data.channels.begin());
+    if (k < r.data.channel_codes.size()) {
+      const ChannelCode& code = r.data.channel_codes[k];
+      w.cell(resp.name).cell(code.channel).cell(code.geo).cell(code.product);
+    } else {
+      w.cell(resp.name).cell(resp.name).cell("GLOBAL").cell("ALL");
+    }
+    w.cell(resp.coef).cell(ch.roi);
     w.cell(ch.roi_lower).cell(ch.roi_upper);
     if (r.bootstrapped)
       w.cell(ch.significant);
@@ -272,6 +281,21 @@ double residual_sd(const FitReport& r) {
   return std::sqrt((r.model.y - r.fitted).squaredNorm() / dof);
 }
 
+// How the data file was read (docs/input.md), so a run can be repeated from its model.json.
+nlohmann::json input_json(const ColumnSelection& c) {
+  nlohmann::json j = {{"format", c.channel_long ? "long" : "wide"},
+                      {"date_format", c.date_format.empty() ? "ISO 8601" : c.date_format},
+                      {"missing_controls", missing_controls_name(c.missing_controls)}};
+  if (c.channel_long) {
+    const ChannelLongOptions& lo = c.long_options;
+    j["min_spend"] = lo.min_spend;
+    j["geo_level"] = lo.geo_level;
+    j["product_level"] = lo.product_level;
+    j["long_revenue"] = lo.revenue == LongRevenue::Market ? "market" : "row";
+  }
+  return j;
+}
+
 }  // namespace
 
 nlohmann::json diagnostics_json(const std::vector<Diagnostic>& diagnostics) {
@@ -316,7 +340,8 @@ nlohmann::json model_json(const FitReport& r) {
                  {"budget_change_limit", o.budget_change_limit},
                  {"revenue_per_kpi", o.revenue_per_kpi},
                  {"seed", o.seed},
-                 {"device", o.device}};
+                 {"device", o.device},
+                 {"input", input_json(o.columns)}};
   j["hyperparameters"] = hyperparameters_to_json(r.hyperparameters, r.data.channels);
   std::vector<std::string> columns = r.data.channels;
   columns.insert(columns.end(), r.controls.names.begin(), r.controls.names.end());

@@ -6,6 +6,7 @@ namespace mmm {
 
 FitFigures fit_figures(const FitReport& r) {
   FitFigures f;
+  f.period = period_name(r.data.dates);
   const Eigen::Index T = r.model.y.size();
   double media = r.media_contribution.sum();
   if (r.kind_contribution.size() > 0) media += r.kind_contribution.sum();

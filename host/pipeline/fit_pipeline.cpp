@@ -14,6 +14,7 @@
 #include "host/common/errors.hpp"
 #include "host/common/progress.hpp"
 #include "host/curves/response_curves.hpp"
+#include "host/data/input_loader.hpp"
 #include "host/diagnostics/significance.hpp"
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/sweep_files.hpp"
@@ -434,8 +435,7 @@ FitReport run_fit(const FitOptions& options) {
   check_fit_options(o);
   FitReport r;
   r.options = o;
-  r.data = o.data_table ? build_dataset(*o.data_table, o.columns)
-                        : load_wide_csv(o.data_path, o.columns);
+  r.data = load_input(o.data_path, o.data_table.get(), o.columns);
   if (o.revenue_per_kpi != 1.0) {
     // Every figure in KPI units (coefficients, contributions, ROI, curves, the plan) is then
     // in money; R², MAPE and the transforms do not change (the ridge is linear in y).

@@ -10,6 +10,7 @@
 #include "host/backend/device.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/progress.hpp"
+#include "host/data/input_loader.hpp"
 #include "host/data/table_fingerprint.hpp"
 #include "host/features/controls.hpp"
 #include "host/io/csv_writer.hpp"
@@ -184,8 +185,7 @@ SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
                       const std::optional<SweepCheckpoint>& resume, const SweepChunkSink& sink) {
   SweepReport r;
   r.options = o;
-  r.data = o.data_table ? build_dataset(*o.data_table, o.columns)
-                        : load_wide_csv(o.data_path, o.columns);
+  r.data = load_input(o.data_path, o.data_table.get(), o.columns);
   r.notices = r.data.notices;
   const ControlMatrix controls = build_controls(r.data);
   r.model = make_model_data(r.data, controls, o.ridge_lambda);

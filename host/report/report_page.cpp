@@ -68,7 +68,7 @@ weekly spend, with its bootstrap band. Colour shows the efficiency zone:
 <span class="zone" style="background:#c62828"></span>saturated. Circle: current spend;
 triangle: recommended spend. Flow channels' curves follow with their bootstrap band, stock
 channels' (against active units) with ±2 SD of their touches.</p><div id="curves" class="curves"></div></section>
-<section><h2>Budget plan</h2><p class="note">Weekly spend per channel now and as the allocator
+<section><h2>Budget plan</h2><p class="note">Spend per period (a row of the data) per channel now and as the allocator
 recommends (same total).</p><div class="chart"><canvas id="chart-allocation"></canvas></div>
 <div id="allocation-table"></div></section>
 <section id="segments-section" hidden><h2>Segment comparison</h2><p class="note">ROAS per channel

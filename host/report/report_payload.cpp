@@ -307,7 +307,7 @@ void read_kind_curves(const FitTable& t, const std::string& kind, json& view) {
     if (curves.empty() || curves.back()["channel"] != name) {
       curves.push_back({{"channel", name},
                         {"kind", kind},
-                        {"x_label", flow ? "weekly spend" : "active units"},
+                        {"x_label", flow ? "spend per period" : "active units"},
                         {"band_label", flow ? "bootstrap band" : "±2 SD of touches"},
                         {"spend", json::array()},
                         {"revenue", json::array()},

@@ -20,7 +20,7 @@ std::string fmt(double v) {
 [[noreturn]] void bad_limit(const std::string& entry, const std::string& why) {
   throw InputError("--limits: entry `" + entry + "`: " + why +
                    "; expected CHANNEL=LOW:HIGH (fractions of current spend, e.g. tv=0.5:2) or "
-                   "CHANNEL=abs:LOW:HIGH (weekly spend, e.g. tv=abs:1000:5000)");
+                   "CHANNEL=abs:LOW:HIGH (spend per period, e.g. tv=abs:1000:5000)");
 }
 
 double limit_number(const std::string& entry, const std::string& text) {
@@ -76,8 +76,8 @@ std::vector<ChannelResponse> current_spend_in_window(const SavedModel& model, co
     ++n;
   }
   if (n == 0) {
-    throw InputError("--window " + start.to_string() + ":" + end.to_string() +
-                     ": no fitted week lies in it; the model's weeks are " +
+    throw InputError("--window " + start.to_string() + ":" + end.to_string() + ": no fitted " +
+                     period_name(model.dates) + " lies in it; the model's dates are " +
                      model.dates.front().to_string() + " … " + model.dates.back().to_string());
   }
   for (size_t c = 0; c < out.size(); ++c)

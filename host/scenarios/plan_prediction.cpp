@@ -44,25 +44,26 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
   const Eigen::Index C = static_cast<Eigen::Index>(m.media.size());
   const Eigen::Index N = static_cast<Eigen::Index>(plan.dates.size());
   const std::int64_t first = m.dates.front().days_since_epoch();
+  const std::string period = period_name(m.dates);  // the model's cadence, for messages
   const std::int64_t step =
       m.dates.size() > 1 ? m.dates[1].days_since_epoch() - first : 7;  // the model's grid
   const std::int64_t start = plan.dates.front().days_since_epoch();
   const std::int64_t after_last = m.dates.back().days_since_epoch() + step;
   const auto off_grid = [&](std::int64_t d) { return ((d - first) % step + step) % step != 0; };
   if (off_grid(start) || (N > 1 && plan.dates[1].days_since_epoch() - start != step)) {
-    throw InputError(plan.source + ": plan weeks start " + plan.dates.front().to_string() +
-                     " every " +
+    throw InputError(plan.source + ": plan " + period + "s start " +
+                     plan.dates.front().to_string() + " every " +
                      std::to_string(N > 1 ? plan.dates[1].days_since_epoch() - start : step) +
                      " days; expected the model's grid: every " + std::to_string(step) +
                      " days from " + m.dates.front().to_string());
   }
   if (start < first || start > after_last) {
     throw InputError(plan.source + ": the plan starts " + plan.dates.front().to_string() +
-                     "; expected a week no earlier than the first fitted week " +
-                     m.dates.front().to_string() + " and no later than " +
-                     Date::from_days_since_epoch(after_last).to_string() +
-                     " (the week after the last fitted one: the adstock of unplanned weeks "
-                     "in between is unknown)");
+                     "; expected a " + period + " no earlier than the first fitted " + period +
+                     " " + m.dates.front().to_string() + " and no later than " +
+                     Date::from_days_since_epoch(after_last).to_string() + " (the " + period +
+                     " after the last fitted one: the adstock of unplanned " + period +
+                     "s in between is unknown)");
   }
   PlanPrediction p;
   p.dates = plan.dates;

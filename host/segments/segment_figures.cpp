@@ -17,6 +17,7 @@ std::string percent(double share) {
 
 FitFigures segment_fit_figures(const SegmentReport& r) {
   FitFigures f;
+  if (r.data.count() > 0) f.period = period_name(r.data.segments[0].dates);
   double kpi = 0.0, media = 0.0;
   long rows = 0;
   for (int s = 0; s < r.data.count(); ++s) {

@@ -282,7 +282,7 @@ std::string truth_path_for(const std::string& csv_path) {
   return (has_ext ? csv_path.substr(0, csv_path.size() - ext.size()) : csv_path) + ".truth.json";
 }
 
-void write_simulation(const Simulation& sim, const std::string& csv_path) {
+std::string simulation_truth_json(const Simulation& sim) {
   nlohmann::ordered_json truth;
   truth["seed"] = sim.options.seed;
   truth["weeks"] = sim.options.weeks;
@@ -331,7 +331,10 @@ void write_simulation(const Simulation& sim, const std::string& csv_path) {
     truth["stock_channels"] = stock;
   }
   truth["hyperparameters"] = {{"ridge_lambda", 10.0}, {"channels", hyper}};
+  return truth.dump(2);
+}
 
+void write_simulation(const Simulation& sim, const std::string& csv_path) {
   write_data_and_truth(
       csv_path,
       [&](std::ostream& out) {
@@ -354,7 +357,7 @@ void write_simulation(const Simulation& sim, const std::string& csv_path) {
           out << ',' << format_exact(sim.revenue[t]) << '\n';
         }
       },
-      truth.dump(2));
+      simulation_truth_json(sim));
 }
 
 }  // namespace mmm

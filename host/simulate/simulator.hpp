@@ -84,6 +84,9 @@ Simulation simulate(const SimulationOptions& options);
 /// folder is not writable.
 void write_simulation(const Simulation& sim, const std::string& csv_path);
 
+/// The `.truth.json` text of `sim` (what write_simulation writes beside the CSV).
+std::string simulation_truth_json(const Simulation& sim);
+
 /// The truth file written next to `csv_path`: `data.csv` → `data.truth.json`.
 std::string truth_path_for(const std::string& csv_path);
 
