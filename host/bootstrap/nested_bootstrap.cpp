@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "host/bootstrap/resample_sharing.hpp"
 #include "host/bootstrap/resampling.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/philox.hpp"
@@ -66,7 +67,8 @@ std::uint64_t nested_search_seed(std::uint64_t seed, int b) {
 NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const SearchSpace& space,
                                                  const NestedBootstrapOptions& options,
                                                  Evaluator& evaluator,
-                                                 const std::function<void(long, long)>& progress) {
+                                                 const std::function<void(long, long)>& progress,
+                                                 const Communicator& comm) {
   check_bootstrap_options(options.resamples, options.ci);
   if (options.budget < 1) {
     throw InputError("invalid --nested-evaluations " + std::to_string(options.budget) +
@@ -82,13 +84,18 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
   report.hyper.setConstant(B, dim, std::numeric_limits<double>::quiet_NaN());
   report.best_loss.assign(B, std::numeric_limits<double>::infinity());
 
-  std::vector<std::vector<double>> weights(B, std::vector<double>(T));
+  // This rank's resamples [begin, begin + L); local index i is resample begin + i. A search
+  // depends only on its resample's index, so dividing them changes no result.
+  const IndexRange mine = rank_range(static_cast<std::uint64_t>(B), comm.size(), comm.rank());
+  const int begin = static_cast<int>(mine.begin), L = static_cast<int>(mine.size());
+  std::vector<std::vector<double>> weights(L, std::vector<double>(T));
   std::vector<DifferentialEvolution> searches;
-  searches.reserve(B);
-  for (int b = 0; b < B; ++b) {
+  searches.reserve(L);
+  for (int i = 0; i < L; ++i) {
+    const int b = begin + i;
     resample_block_counts(options.seed, static_cast<std::uint32_t>(b),
                           static_cast<std::uint32_t>(T),
-                          static_cast<std::uint32_t>(options.block_length), weights[b].data());
+                          static_cast<std::uint32_t>(options.block_length), weights[i].data());
     DeOptions de;
     de.budget = options.budget;
     de.population = options.population;
@@ -102,7 +109,7 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
   std::vector<std::vector<double>> losses;
   for (;;) {
     requests.clear();
-    for (int b = 0; b < B; ++b) {
+    for (int b = 0; b < L; ++b) {
       if (searches[b].done()) continue;
       int count = 0;
       const std::vector<double>& points = searches[b].ask(&count);
@@ -121,24 +128,26 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
   // Final fit of every resample at its own best hyperparameters, under its own weights.
   std::vector<double> best_u, params, w;
   BatchResult fits;
-  for (int first = 0; first < B; first += max_batch) {
-    const int n = std::min(max_batch, B - first);
+  for (int first = 0; first < L; first += max_batch) {
+    const int n = std::min(max_batch, L - first);
     best_u.clear();
     w.clear();
     for (int i = 0; i < n; ++i) {
       const SearchResult s = searches[first + i].result();
       best_u.insert(best_u.end(), s.best.begin(), s.best.end());
       w.insert(w.end(), weights[first + i].begin(), weights[first + i].end());
-      report.best_loss[first + i] = s.best_loss;
+      report.best_loss[begin + first + i] = s.best_loss;
     }
     space.decode_batch(best_u.data(), n, params);
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, w.data()}, fits);
     for (int i = 0; i < n; ++i) {
       for (int j = 0; j < dim; ++j)
-        report.hyper(first + i, j) = params[static_cast<size_t>(i) * dim + j];
-      record_resample(data, &w[static_cast<size_t>(i) * T], fits, i, first + i, report);
+        report.hyper(begin + first + i, j) = params[static_cast<size_t>(i) * dim + j];
+      record_resample(data, &w[static_cast<size_t>(i) * T], fits, i, begin + first + i, report);
     }
   }
+  share_resamples(comm, mine, report,
+                  NestedResampleRows{&report.hyper, &report.best_loss, &report.evaluations});
   finish_intervals(options.ci, report);
   return report;
 }
