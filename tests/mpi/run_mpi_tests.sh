@@ -19,6 +19,9 @@ export OMPI_MCA_btl_vader_single_copy_mechanism=none
 export OMPI_MCA_btl=self,vader
 export OMPI_MCA_rmaps_base_oversubscribe=1
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# A container without ssh or rsh: Open MPI refuses to start even on one node unless its
+# remote-launch agent names something that exists (open-mpi/ompi#12386); `sh` does.
+command -v ssh >/dev/null || command -v rsh >/dev/null || export OMPI_MCA_plm_rsh_agent=sh
 mpi() {
   local np="$1"
   shift
@@ -52,6 +55,8 @@ sweep=(sweep --data data.csv --n 6000 --top 25 --chunk 400 --threads 1 --quiet)
 
 case "$case_name" in
   sweep)
+    # Every rank knows its place in the job.
+    [ "$(mpi 2 "$mmm" info | grep -c "this process: rank [01] of 2")" = 2 ] || fail "mmm info ranks"
     "$mmm" "${sweep[@]}" --out serial >/dev/null
     for np in 1 2 3; do
       mpi "$np" "$mmm" "${sweep[@]}" --out "np$np" >/dev/null
