@@ -3,11 +3,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.hpp"
 #include "cli/database_flags.hpp"
 #include "cli/fit_summary.hpp"
 #include "cli/input_flags.hpp"
+#include "cli/job.hpp"
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/fit_outputs.hpp"
@@ -324,17 +326,32 @@ Runner add_fit_command(CLI::App& app) {
       throw InputError("mmm fit: --data is required (or [data] path in --config)");
     if (o.out_dir.empty())
       throw InputError("mmm fit: --out is required (or [run] out in --config)");
-    OutputDir out(o.out_dir,
-                  fit_output_files());  // checked before the work, so a bad --out fails fast
+    // In a job of several ranks the trials and bootstrap resamples are divided among them;
+    // every rank ends with the same results and rank 0 alone writes and prints
+    // (docs/distributed.md).
+    const bool root = job().is_root();
+    o.communicator = &job();
+    o.device = rank_device(o.device);
+    o.threads = rank_threads(o.threads);
+    if (!root) o.quiet = true;  // one progress bar and one set of notices: rank 0's
+    std::optional<OutputDir> out_slot;
+    // Checked before the work, so a bad --out fails fast.
+    if (root) out_slot.emplace(o.out_dir, fit_output_files());
     // Chart.js too: a machine without it fails now, not after the search.
     if (F.report) read_chartjs(chartjs_path());
-    const std::unique_ptr<Database> db = open_results_database(F.db);
+    const std::unique_ptr<Database> db = root ? open_results_database(F.db) : nullptr;
     o.data_table = database_input(o.data_path, F.query);
     if (!o.columns.segments.empty()) {
       if (o.columns.channel_long) {
         throw InputError(
             "--format long is not supported with --segments (channel-long data is one market; "
             "--geo-level GEO gives a channel key per geo)");
+      }
+      if (job().size() > 1) {
+        throw InputError(
+            "--segments is not divided among ranks yet: run it without mpirun (this "
+            "job has " +
+            std::to_string(job().size()) + " ranks)");
       }
       // Features built for single-market fits that the segmented pipeline does not carry yet:
       // refuse them rather than silently ignore them.
@@ -351,7 +368,7 @@ Runner add_fit_command(CLI::App& app) {
         throw InputError("--revenue-per-kpi is not supported with --segments");
       if (o.objective != "rsq")
         throw InputError("--objective " + o.objective + " is not supported with --segments");
-      return run_segments(o, out, F.json, F.report, db.get(), alias_notices);
+      return run_segments(o, *out_slot, F.json, F.report, db.get(), alias_notices);
     }
     for (const char* name :
          {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
@@ -371,6 +388,8 @@ Runner add_fit_command(CLI::App& app) {
           "columns (or --segments)");
     }
     const FitReport r = run_fit(o);
+    if (!root) return 0;
+    OutputDir& out = *out_slot;
     write_fit_outputs(r, out);
     if (F.report) add_report(out, chartjs_path());
     out.commit();

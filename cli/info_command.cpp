@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/commands.hpp"
+#include "cli/job.hpp"
 #include "host/backend/cuda_switch.hpp"
 #include "host/backend/device.hpp"
 #include "host/common/errors.hpp"
@@ -62,6 +63,9 @@ Runner add_info_command(CLI::App& /*app*/) {
     std::printf("mmm %s\n", MMM_VERSION);
     std::printf("cpu backend: yes (%d hardware threads, float64, Eigen)\n", hardware_threads());
     std::printf("cuda backend: %s\n", s.built ? "built" : "not built");
+    std::printf("mpi: %s; this process: rank %d of %d\n",
+                mpi_built() ? "built (mpirun -np N mmm …, docs/distributed.md)" : "not built",
+                job().rank(), job().size());
     std::printf("cuda devices: %d%s%s\n", s.device_count, s.detail.empty() ? "" : " — ",
                 s.detail.c_str());
     for (size_t i = 0; i < s.devices.size(); ++i)

@@ -7,10 +7,13 @@
 
 #include "cli/commands.hpp"
 #include "cli/database_flags.hpp"
+#include "cli/job.hpp"
 #include "cli/strict_integers.hpp"
 #include "host/common/errors.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   CLI::App app{"mmm: Marketing Mix Modeling engine (CPU + CUDA backends)", "mmm"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("mmm ") + MMM_VERSION);
@@ -63,10 +66,18 @@ int main(int argc, char** argv) {
     }
     return 2;
   } catch (const mmm::InputError& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 2;
+    return mmm::cli::fail(2, e.what());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 1;
+    return mmm::cli::fail(1, e.what());
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Under mpirun or srun this process is one rank of a job (MPI_Init reads its arguments).
+  mmm::cli::join_job(&argc, &argv);
+  const int code = run(argc, argv);
+  mmm::cli::leave_job();
+  return code;
 }

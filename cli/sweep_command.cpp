@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/database_flags.hpp"
 #include "cli/input_flags.hpp"
+#include "cli/job.hpp"
 #include "host/common/errors.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/output_files.hpp"
@@ -168,9 +169,22 @@ Runner add_sweep_command(CLI::App& app) {
       throw InputError("invalid --top " + std::to_string(o.top) + ": expected 1 to " +
                        std::to_string(kMaxSweepTop));
     }
-    OutputDir out(o.out_dir,
-                  sweep_output_files());  // checked before the work, so a bad --out fails fast
-    const std::unique_ptr<Database> db = open_results_database(F.db);
+    // In a job of several ranks each takes a share of the design; rank 0 alone merges, writes
+    // and prints (docs/distributed.md).
+    const bool root = job().is_root();
+    o.communicator = &job();
+    o.device = rank_device(o.device);
+    o.threads = rank_threads(o.threads);
+    if (!root) o.quiet = true;  // one progress bar and one set of notices: rank 0's
+    if (o.all && job().size() > 1) {
+      throw InputError(
+          "--all is not divided among ranks yet: run it without mpirun (this job has " +
+          std::to_string(job().size()) + " ranks)");
+    }
+    std::optional<OutputDir> out_slot;
+    // Checked before the work, so a bad --out fails fast.
+    if (root) out_slot.emplace(o.out_dir, sweep_output_files());
+    const std::unique_ptr<Database> db = root ? open_results_database(F.db) : nullptr;
     o.data_table = database_input(o.data_path, F.query);
     std::optional<SweepCheckpoint> checkpoint;
     if (o.resume) checkpoint = read_sweep_checkpoint(o.out_dir);
@@ -181,7 +195,7 @@ Runner add_sweep_command(CLI::App& app) {
     if (o.all) {
       sink = [&](const std::vector<std::string>& channels, std::uint64_t first, int count,
                  const double* params, const BatchResult& res) {
-        if (!all) all = std::make_unique<SweepAllWriter>(out, channels, o.resume);
+        if (!all) all = std::make_unique<SweepAllWriter>(*out_slot, channels, o.resume);
         all->write(first, count, static_cast<int>(channels.size()), params, res);
       };
     }
@@ -193,6 +207,9 @@ Runner add_sweep_command(CLI::App& app) {
       StopSignalGuard guard;
       r = run_sweep(o, &g_stop, checkpoint, sink);
     }
+    const int interrupted_code = g_signal.load() == SIGTERM ? 128 + SIGTERM : 130;
+    if (!root) return r.interrupted ? interrupted_code : 0;
+    OutputDir& out = *out_slot;
     write_sweep_outputs(r, out);
     if (all) all->commit();  // out.commit renames it with the rest of the set
     out.commit();
@@ -216,7 +233,7 @@ Runner add_sweep_command(CLI::App& app) {
                    static_cast<unsigned long long>(r.checkpoint.n), o.out_dir.c_str());
       // 128 + the signal, as a shell reports it: 130 for Ctrl-C (and --stop-after), 143 for
       // SIGTERM.
-      return g_signal.load() == SIGTERM ? 128 + SIGTERM : 130;
+      return interrupted_code;
     }
     return 0;
   };

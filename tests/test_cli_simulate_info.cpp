@@ -152,6 +152,7 @@ TEST(CliSimulateInfo, Info) {
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   EXPECT_NE(r.out.find("cpu backend"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("cuda backend: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("; this process: rank 0 of 1\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("cuda devices: "), std::string::npos) << r.out;
   EXPECT_EQ(r.err, "");
 }

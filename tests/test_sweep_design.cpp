@@ -185,7 +185,7 @@ TEST(SweepSummary, BinsCountMinimumAndSum) {
   s.add(b, 1.0);
   EXPECT_EQ(s.count[0], 2);  // θ bin 0 holds both
   EXPECT_EQ(s.min_loss[0], 1.0);
-  EXPECT_EQ(s.sum_loss[0], 3.0);
+  EXPECT_EQ(s.sum_loss[0].value(), 3.0);
   EXPECT_EQ(s.count[4 + 2], 2);  // α: 0.5 and 0.74 fall in bin 2
   EXPECT_EQ(s.count[8 + 3], 1);  // γ: 0.99 in bin 3, 0.0 in bin 0
   EXPECT_EQ(s.count[8 + 0], 1);

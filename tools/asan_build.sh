@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 dir="${MMM_ASAN_DIR:-build-asan}"
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-CC=clang CXX=clang++ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMMM_SANITIZE=ON \
+CC=clang CXX=clang++ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMMM_SANITIZE=ON -DMMM_ENABLE_MPI=OFF \
   -DMMM_FUZZ=ON -DMMM_ENABLE_CUDA=OFF -DMMM_EMULATE_CUDA=OFF -DMMM_BUILD_BENCH=OFF \
   "${launcher[@]}" >/dev/null
 cmake --build "$dir" -j"$(nproc)" --target "$@"

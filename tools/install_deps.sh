@@ -5,6 +5,7 @@ packages=(cmake g++ make libeigen3-dev libcli11-dev libtomlplusplus-dev nlohmann
           libnlopt-dev libnlopt-cxx-dev librandom123-dev libgtest-dev libbenchmark-dev
           zlib1g-dev libtbb-dev libsqlite3-dev libpq-dev postgresql
           clang libclang-rt-14-dev  # clang + compiler-rt: libFuzzer for tools/fuzz.sh
+          libopenmpi-dev openmpi-bin  # MPI: `mpirun -np N mmm …` (docs/distributed.md)
           libjs-chart.js  # Chart.js, read by `mmm report` / `fit --report` when it writes a page
           chromium)       # headless browser of the report's test (skipped without it)
 missing=()

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "host/bootstrap/resample_sharing.hpp"
 #include "host/bootstrap/resampling.hpp"
 #include "host/common/errors.hpp"
 
@@ -77,7 +78,8 @@ void finish_intervals(double ci, BootstrapReport& report) {
 
 BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<double>& hyper3c,
                                     const BootstrapOptions& options, Evaluator& evaluator,
-                                    const std::function<void(int)>& progress) {
+                                    const std::function<void(int)>& progress,
+                                    const Communicator& comm) {
   check_bootstrap_options(options.resamples, options.ci);
   const int T = data.rows(), C = data.channels();
   check_block_length(options.block_length, T);
@@ -90,8 +92,10 @@ BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<dou
   const int chunk = std::max(1, std::min(options.chunk, B));
   std::vector<double> params, weights;
   BatchResult fits;
-  for (int first = 0; first < B; first += chunk) {
-    const int n = std::min(chunk, B - first);
+  const IndexRange mine = rank_range(static_cast<std::uint64_t>(B), comm.size(), comm.rank());
+  const int begin = static_cast<int>(mine.begin), end = static_cast<int>(mine.end);
+  for (int first = begin; first < end; first += chunk) {
+    const int n = std::min(chunk, end - first);
     params.resize(static_cast<size_t>(n) * stride);
     weights.resize(static_cast<size_t>(n) * T);
     for (int i = 0; i < n; ++i) {
@@ -104,8 +108,9 @@ BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<dou
     for (int i = 0; i < n; ++i) {
       record_resample(data, &weights[static_cast<size_t>(i) * T], fits, i, first + i, report);
     }
-    if (progress) progress(first + n);
+    if (progress) progress(first + n - begin);
   }
+  share_resamples(comm, mine, report);
   finish_intervals(options.ci, report);
   return report;
 }

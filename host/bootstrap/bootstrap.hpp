@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "host/backend/evaluator.hpp"
+#include "host/distributed/communicator.hpp"
 #include "host/model/model_data.hpp"
 
 namespace mmm {
@@ -54,9 +55,12 @@ void record_resample(const ModelData& data, const double* weights, const BatchRe
 void finish_intervals(double ci, BootstrapReport& report);
 
 /// Runs the bootstrap for fixed hyperparameters (θ, α, γ per channel). `progress` (optional)
-/// gets the number of resamples done so far.
+/// gets the number of resamples done so far (by this rank). In a job of several ranks each
+/// computes its rank_range of the B resamples and every rank ends with all of them: the
+/// same report as one process.
 BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<double>& hyper3c,
                                     const BootstrapOptions& options, Evaluator& evaluator,
-                                    const std::function<void(int)>& progress = {});
+                                    const std::function<void(int)>& progress = {},
+                                    const Communicator& comm = single_process());
 
 }  // namespace mmm

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "host/bootstrap/resample_sharing.hpp"
 #include "host/bootstrap/resampling.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/philox.hpp"
@@ -106,7 +107,8 @@ std::uint64_t nested_search_seed(std::uint64_t seed, int b) {
 NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const SearchSpace& space,
                                                  const NestedBootstrapOptions& options,
                                                  Evaluator& evaluator,
-                                                 const std::function<void(long, long)>& progress) {
+                                                 const std::function<void(long, long)>& progress,
+                                                 const Communicator& comm) {
   check_bootstrap_options(options.resamples, options.ci);
   if (options.budget < 1) {
     throw InputError("invalid --nested-evaluations " + std::to_string(options.budget) +
@@ -122,27 +124,33 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
   report.hyper.setConstant(B, dim, std::numeric_limits<double>::quiet_NaN());
   report.best_loss.assign(B, std::numeric_limits<double>::infinity());
 
-  std::vector<std::vector<double>> weights(B, std::vector<double>(T));
+  // This rank's resamples [begin, begin + L); local index i is resample begin + i. A search
+  // depends only on its resample's index, so dividing them changes no result.
+  const IndexRange mine = rank_range(static_cast<std::uint64_t>(B), comm.size(), comm.rank());
+  const int begin = static_cast<int>(mine.begin), L = static_cast<int>(mine.size());
+  std::vector<std::vector<double>> weights(L, std::vector<double>(T));
+  // --objective pareto: every point of this rank's searches, by local index.
   ParetoRecord pareto;
   ParetoRecord* record = options.pareto ? &pareto : nullptr;
   if (record) {
-    pareto.points.resize(B);
+    pareto.points.resize(L);
     pareto.kpi_variance = (data.y.array() - data.y.mean()).square().mean();
     pareto.kpi_range = data.y.maxCoeff() - data.y.minCoeff();
   }
   std::vector<DifferentialEvolution> searches;
-  searches.reserve(B);
-  for (int b = 0; b < B; ++b) {
+  searches.reserve(L);
+  for (int i = 0; i < L; ++i) {
+    const int b = begin + i;
     resample_block_counts(options.seed, static_cast<std::uint32_t>(b),
                           static_cast<std::uint32_t>(T),
-                          static_cast<std::uint32_t>(options.block_length), weights[b].data());
+                          static_cast<std::uint32_t>(options.block_length), weights[i].data());
     DeOptions de;
     de.budget = options.budget;
     de.population = options.population;
     de.seed = nested_search_seed(options.seed, b);
     de.calls_per_generation = calls_per_generation_for(options.population);
     searches.emplace_back(dim, de);
-    if (record) pareto.spend_share.push_back(weighted_spend_share(data, weights[b]));
+    if (record) pareto.spend_share.push_back(weighted_spend_share(data, weights[i]));
   }
 
   const long total = static_cast<long>(B) * options.budget;
@@ -150,7 +158,7 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
   std::vector<std::vector<double>> losses;
   for (;;) {
     requests.clear();
-    for (int b = 0; b < B; ++b) {
+    for (int b = 0; b < L; ++b) {
       if (searches[b].done()) continue;
       int count = 0;
       const std::vector<double>& points = searches[b].ask(&count);
@@ -169,15 +177,15 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
   // Final fit of every resample at its own best hyperparameters, under its own weights.
   std::vector<double> best_u, params, w;
   BatchResult fits;
-  for (int first = 0; first < B; first += max_batch) {
-    const int n = std::min(max_batch, B - first);
+  for (int first = 0; first < L; first += max_batch) {
+    const int n = std::min(max_batch, L - first);
     best_u.clear();
     w.clear();
     for (int i = 0; i < n; ++i) {
       const SearchResult s = searches[first + i].result();
       best_u.insert(best_u.end(), s.best.begin(), s.best.end());
       w.insert(w.end(), weights[first + i].begin(), weights[first + i].end());
-      report.best_loss[first + i] = s.best_loss;
+      report.best_loss[begin + first + i] = s.best_loss;
     }
     space.decode_batch(best_u.data(), n, params);
     if (record) {
@@ -190,16 +198,18 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
         const ParetoPoint& p = points[static_cast<size_t>(chosen)];
         std::copy(p.hyper3c.begin(), p.hyper3c.end(),
                   params.begin() + static_cast<std::ptrdiff_t>(i) * dim);
-        report.best_loss[first + i] = p.loss;
+        report.best_loss[begin + first + i] = p.loss;
       }
     }
     evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, w.data()}, fits);
     for (int i = 0; i < n; ++i) {
       for (int j = 0; j < dim; ++j)
-        report.hyper(first + i, j) = params[static_cast<size_t>(i) * dim + j];
-      record_resample(data, &w[static_cast<size_t>(i) * T], fits, i, first + i, report);
+        report.hyper(begin + first + i, j) = params[static_cast<size_t>(i) * dim + j];
+      record_resample(data, &w[static_cast<size_t>(i) * T], fits, i, begin + first + i, report);
     }
   }
+  share_resamples(comm, mine, report,
+                  NestedResampleRows{&report.hyper, &report.best_loss, &report.evaluations});
   finish_intervals(options.ci, report);
   return report;
 }

@@ -42,9 +42,12 @@ struct NestedBootstrapReport : BootstrapReport {
 /// Seed of resample b's search, derived from the run's seed (distinct per resample).
 std::uint64_t nested_search_seed(std::uint64_t seed, int b);
 
-/// Runs the nested bootstrap. `progress` (optional) gets evaluations done and the total.
+/// Runs the nested bootstrap. `progress` (optional) gets evaluations done (by this rank) and
+/// the total. In a job of several ranks each runs the searches of its rank_range of the B
+/// resamples and every rank ends with all of them: the same report as one process.
 NestedBootstrapReport nested_bootstrap_intervals(
     const ModelData& data, const SearchSpace& space, const NestedBootstrapOptions& options,
-    Evaluator& evaluator, const std::function<void(long, long)>& progress = {});
+    Evaluator& evaluator, const std::function<void(long, long)>& progress = {},
+    const Communicator& comm = single_process());
 
 }  // namespace mmm

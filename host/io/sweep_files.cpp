@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include "host/common/errors.hpp"
 #include "host/common/input_file.hpp"
@@ -63,7 +64,7 @@ std::string summary_csv(const SweepReport& r) {
         w.cell(bin);
         w.cell(edge(bin)).cell(edge(bin + 1));
         w.cell(static_cast<long>(n));
-        w.cell(n > 0 ? s.min_loss[at] : nan).cell(n > 0 ? s.sum_loss[at] / n : nan);
+        w.cell(n > 0 ? s.min_loss[at] : nan).cell(n > 0 ? s.sum_loss[at].value() / n : nan);
         w.end_row();
       }
     }
@@ -85,8 +86,11 @@ nlohmann::json state_json(const SweepReport& r) {
   for (double v : cp.summary.min_loss) {
     min_loss.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr));
   }
+  // Exact sums (LossSum::hex), so a resumed sweep continues them bit for bit.
+  nlohmann::json sum_loss = nlohmann::json::array();
+  for (const LossSum& v : cp.summary.sum_loss) sum_loss.push_back(v.hex());
   return {{"format", "mmm sweep state"},
-          {"version", 1},
+          {"version", 2},
           {"design", cp.design},
           {"seed", cp.seed},
           {"n", cp.n},
@@ -109,7 +113,7 @@ nlohmann::json state_json(const SweepReport& r) {
            {{"bins", cp.summary.bins},
             {"count", cp.summary.count},
             {"min_loss", min_loss},
-            {"sum_loss", cp.summary.sum_loss}}},
+            {"sum_loss", sum_loss}}},
           {"backend", r.backend}};
 }
 
@@ -208,7 +212,19 @@ SweepCheckpoint read_sweep_checkpoint(const std::string& dir) {
   cp.summary.channels = static_cast<int>(cp.channels.size());
   cp.summary.bins = json_get<int>(s, "bins", state_path);
   cp.summary.count = json_get<std::vector<std::int64_t>>(s, "count", state_path);
-  cp.summary.sum_loss = json_get<std::vector<double>>(s, "sum_loss", state_path);
+  // Version 2 writes each sum exactly as hex; version 1 wrote doubles (read as the nearest sum).
+  for (const auto& v : s.value("sum_loss", nlohmann::json::array())) {
+    if (v.is_number()) {
+      cp.summary.sum_loss.push_back(LossSum::from_value(v.get<double>()));
+      continue;
+    }
+    try {
+      cp.summary.sum_loss.push_back(LossSum::from_hex(v.is_string() ? v.get<std::string>() : ""));
+    } catch (const std::invalid_argument&) {
+      throw InputError(state_path + ": `summary.sum_loss` holds " + v.dump() +
+                       "; expected numbers or 32-hex-digit strings");
+    }
+  }
   for (const auto& v : s.value("min_loss", nlohmann::json::array())) {
     cp.summary.min_loss.push_back(v.is_number() ? v.get<double>()
                                                 : std::numeric_limits<double>::infinity());

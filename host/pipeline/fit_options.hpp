@@ -10,6 +10,7 @@
 
 #include "host/channels/channel_kind.hpp"
 #include "host/data/wide_csv_loader.hpp"
+#include "host/distributed/communicator.hpp"
 #include "host/model/hyperparameters.hpp"
 #include "host/model/model_data.hpp"
 #include "host/validation/time_series_cv.hpp"
@@ -115,6 +116,9 @@ struct FitOptions {
   std::string segment_gamma = "shared";
   /// `column=value` pairs restricting the per-segment report rows (all must match).
   std::vector<std::pair<std::string, std::string>> segment_filter;
+  /// The job whose ranks share the trials and bootstrap resamples (null: this process alone);
+  /// every rank ends with the whole result.
+  const Communicator* communicator = nullptr;
 };
 
 /// Applies `--ridge-lambda TEXT` (or the config's model.ridge_lambda as text): `auto` chooses

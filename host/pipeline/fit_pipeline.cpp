@@ -324,6 +324,8 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
   r.seconds_cv += since(t_cv);
 
   const auto t_boot = Clock::now();
+  // A job's ranks divide the resamples; each ends with all of them.
+  const Communicator& comm = o.communicator != nullptr ? *o.communicator : single_process();
   r.bootstrapped = false;
   r.nested = false;
   if (o.bootstrap > 0 && o.nested_budget > 0) {
@@ -338,7 +340,7 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
     const long total = static_cast<long>(o.bootstrap) * o.nested_budget;
     ProgressBar bar("nested bootstrap", total, !o.quiet && ProgressBar::stderr_is_terminal());
     NestedBootstrapReport nested = nested_bootstrap_intervals(
-        r.model, space, no, *evaluator, [&](long done, long) { bar.update(done); });
+        r.model, space, no, *evaluator, [&](long done, long) { bar.update(done); }, comm);
     bar.finish();
     r.nested_evaluations = nested.evaluations;
     r.bootstrap_hyper = nested.hyper;
@@ -352,8 +354,8 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
     bo.seed = o.seed;
     bo.block_length = o.block_length;
     ProgressBar bar("bootstrap", o.bootstrap, !o.quiet && ProgressBar::stderr_is_terminal());
-    r.bootstrap = bootstrap_intervals(r.model, r.hyper3c, bo, *evaluator,
-                                      [&](int done) { bar.update(done); });
+    r.bootstrap = bootstrap_intervals(
+        r.model, r.hyper3c, bo, *evaluator, [&](int done) { bar.update(done); }, comm);
     bar.finish();
     r.bootstrapped = true;
   }

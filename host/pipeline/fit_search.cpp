@@ -76,12 +76,18 @@ std::vector<SearchResult> search_hyperparameters(const FitOptions& o, const Sear
   de.calls_per_generation = calls_per_generation_for(o.population);
   ProgressBar bar("search (" + std::to_string(o.trials) + " trials)", o.budget * o.trials,
                   !o.quiet && ProgressBar::stderr_is_terminal());
-  auto results =
-      run_trials(space.dimension(), de, o.trials, objective, seeds, [&](const SearchTracePoint& p) {
+  // The trials are divided among a job's ranks, except under --objective pareto, whose record
+  // of every candidate in evaluation order is only kept by a single process.
+  const Communicator& comm =
+      o.communicator != nullptr && record == nullptr ? *o.communicator : single_process();
+  auto results = run_trials(
+      space.dimension(), de, o.trials, objective, seeds,
+      [&](const SearchTracePoint& p) {
         char buf[64];
         std::snprintf(buf, sizeof buf, "best loss %.6g", p.best_loss);
         bar.update(p.evaluations, buf);
-      });
+      },
+      comm);
   bar.finish();
   return results;
 }

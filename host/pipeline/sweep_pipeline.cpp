@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <limits>
+#include <stdexcept>
 
 #include "host/backend/device.hpp"
 #include "host/common/errors.hpp"
@@ -16,6 +17,7 @@
 #include "host/io/csv_writer.hpp"
 #include "host/pipeline/fit_options.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
+#include "host/pipeline/sweep_reduction.hpp"
 
 namespace mmm {
 namespace {
@@ -232,12 +234,19 @@ SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
   cp.bounds = r.space.bounds;
   cp.all = o.all;
   cp.summary = SweepSummary(C, o.bins);
+  const Communicator& comm = o.communicator != nullptr ? *o.communicator : single_process();
+  if (sink && comm.size() > 1) {
+    throw std::logic_error("run_sweep: a chunk sink needs a single process");
+  }
   if (resume) {
     check_resume(*resume, cp);
     cp.next_index = resume->next_index;
-    cp.failed = resume->failed;
     cp.seconds = resume->seconds;
-    cp.summary = resume->summary;
+    // What was done before enters the reduction once: through rank 0.
+    if (comm.is_root()) {
+      cp.failed = resume->failed;
+      cp.summary = resume->summary;
+    }
   }
 
   std::string device_notice;
@@ -253,43 +262,52 @@ SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
   BatchResult result;
   TopK top(static_cast<size_t>(o.top));
 
-  if (resume) restore_top(*resume, design, r.space, *evaluator, chunk, top);
+  if (resume && comm.is_root()) restore_top(*resume, design, r.space, *evaluator, chunk, top);
 
   r.start_index = cp.next_index;
   const std::uint64_t end =
       o.stop_after > 0 ? std::min<std::uint64_t>(cp.n, std::max(o.stop_after, cp.next_index))
                        : cp.n;
   ProgressBar bar("sweep", static_cast<long>(cp.n - r.start_index),
-                  !o.quiet && ProgressBar::stderr_is_terminal());
+                  !o.quiet && comm.is_root() && ProgressBar::stderr_is_terminal());
   const auto t0 = Clock::now();
   std::uint64_t next = cp.next_index;
   double best_loss = std::numeric_limits<double>::infinity();
   for (const auto& c : top.sorted()) best_loss = std::min(best_loss, c.loss);
+  // Rounds of one chunk per rank: rank r evaluates [next + r·chunk, next + (r + 1)·chunk) of
+  // each round, so after every round [0, next) is done whatever the number of ranks, and a
+  // stop (agreed on by all ranks) leaves a checkpoint any number of ranks can resume.
+  const std::uint64_t round = static_cast<std::uint64_t>(chunk) * comm.size();
+  const std::uint64_t offset = static_cast<std::uint64_t>(chunk) * comm.rank();
   while (next < end) {
-    if (stop != nullptr && stop->load()) break;
-    const int count = static_cast<int>(std::min<std::uint64_t>(chunk, end - next));
-    design.generate(next, count, unit.data());
-    decode_rows(r.space, unit.data(), count, params.data());
-    evaluator->evaluate(CandidateBatch{count, C, params.data()}, RowWeights{}, result);
-    if (sink) sink(r.data.channels, next, count, params.data(), result);
-    for (int i = 0; i < count; ++i) {
-      const double loss = result.loss[i];
-      if (!std::isfinite(loss)) {
-        ++cp.failed;
-        continue;
+    if (comm.any(stop != nullptr && stop->load())) break;
+    const std::uint64_t first = next + offset;
+    if (first < end) {
+      const int count = static_cast<int>(std::min<std::uint64_t>(chunk, end - first));
+      design.generate(first, count, unit.data());
+      decode_rows(r.space, unit.data(), count, params.data());
+      evaluator->evaluate(CandidateBatch{count, C, params.data()}, RowWeights{}, result);
+      if (sink) sink(r.data.channels, first, count, params.data(), result);
+      for (int i = 0; i < count; ++i) {
+        const double loss = result.loss[i];
+        if (!std::isfinite(loss)) {
+          ++cp.failed;
+          continue;
+        }
+        cp.summary.add(&unit[static_cast<size_t>(i) * D], loss);
+        best_loss = std::min(best_loss, loss);
+        if (top.accepts(loss, first + i))
+          top.push(candidate_at(result, i, first + i, params.data(), C));
       }
-      cp.summary.add(&unit[static_cast<size_t>(i) * D], loss);
-      best_loss = std::min(best_loss, loss);
-      if (top.accepts(loss, next + i))
-        top.push(candidate_at(result, i, next + i, params.data(), C));
     }
-    next += static_cast<std::uint64_t>(count);
+    next = std::min(end, next + round);
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     char detail[96];
     std::snprintf(detail, sizeof detail, "%.0f candidates/s, best loss %.6g",
                   secs > 0 ? static_cast<double>(next - r.start_index) / secs : 0.0, best_loss);
     bar.update(static_cast<long>(next - r.start_index), detail);
   }
+  reduce_sweep_on_root(comm, top, cp.summary, cp.failed);
   r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   if (next >= cp.n) bar.finish();
   cp.next_index = next;

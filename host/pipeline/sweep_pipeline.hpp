@@ -16,6 +16,7 @@
 #include "host/backend/evaluator.hpp"
 #include "host/data/dataset.hpp"
 #include "host/data/wide_csv_loader.hpp"
+#include "host/distributed/communicator.hpp"
 #include "host/model/hyperparameters.hpp"
 #include "host/model/model_data.hpp"
 #include "host/sweep/design.hpp"
@@ -46,6 +47,10 @@ struct SweepOptions {
   std::uint64_t stop_after = 0;  ///< stop once this many candidates are done (0: never; tests)
   int chunk = 0;                 ///< candidates per backend call (0: chosen from memory)
   bool all = false;              ///< also stream every candidate to sweep_all.csv.gz
+  /// The job's ranks share the design (null: this process alone). Each round of chunks gives
+  /// rank r the r-th chunk; rank 0 ends with the merged top-K and profile, the others' reports
+  /// hold only their share and are not to be written.
+  const Communicator* communicator = nullptr;
 };
 
 /// The largest --top a sweep accepts (the top-K is held in memory).
@@ -99,8 +104,10 @@ using SweepChunkSink =
     std::function<void(const std::vector<std::string>& channels, std::uint64_t first, int count,
                        const double* params, const BatchResult& results)>;
 
-/// Runs (or, given `resume`, continues) a sweep. Stops after the current chunk once `*stop`
-/// becomes true. Throws InputError for bad options, or a checkpoint that does not match.
+/// Runs (or, given `resume`, continues) a sweep. Stops after the current chunk (round of
+/// chunks, in a job of several ranks) once `*stop` becomes true on any rank. A sink needs a
+/// single process (it sees the chunks in order). Throws InputError for bad options, or a checkpoint
+/// that does not match.
 SweepReport run_sweep(const SweepOptions& options, const std::atomic<bool>* stop,
                       const std::optional<SweepCheckpoint>& resume,
                       const SweepChunkSink& sink = {});

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "host/distributed/communicator.hpp"
 #include "host/search/differential_evolution.hpp"
 
 namespace mmm {
@@ -18,10 +19,13 @@ std::uint64_t trial_seed(std::uint64_t seed, int trial);
 /// Runs `trials` searches of `options.budget` evaluations each, trial t seeded by
 /// trial_seed(options.seed, t); `seeds` (row-major points) start trial 0 only. Every call of
 /// `objective` concatenates the pending requests of all running trials. `progress` receives
-/// the evaluations done over all trials and the best loss so far.
+/// the evaluations done over all trials and the best loss so far (this rank's, in a job).
+/// In a job of several ranks each runs the trials of its rank_range and every rank receives
+/// all results, in trial order: the same as one process (a trial depends only on its index).
 std::vector<SearchResult> run_trials(int dimension, const DeOptions& options, int trials,
                                      const BatchObjective& objective,
                                      const std::vector<double>& seeds = {},
-                                     const SearchProgress& progress = {});
+                                     const SearchProgress& progress = {},
+                                     const Communicator& comm = single_process());
 
 }  // namespace mmm

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "host/sweep/loss_sum.hpp"
+
 namespace mmm {
 
 /// One evaluated candidate of a sweep.
@@ -32,6 +34,8 @@ class TopK {
   bool accepts(double loss, std::uint64_t index) const;
   /// Inserts a candidate (callers check accepts() first to avoid building one needlessly).
   void push(SweepCandidate candidate);
+  /// Offers every candidate of another top-K (a rank's): the result is the top K of the union.
+  void merge(const TopK& other);
   /// The kept candidates, best first.
   std::vector<SweepCandidate> sorted() const;
   std::size_t size() const { return heap_.size(); }
@@ -44,18 +48,22 @@ class TopK {
 
 /// Per channel and parameter (θ, α, γ), `bins` equal bins of the parameter's search range:
 /// count, minimum and sum of the losses of the candidates that fell in each. The minimum per
-/// bin is the loss profile along that axis.
+/// bin is the loss profile along that axis. Every part is independent of the order in which
+/// candidates are added (the sum is a LossSum), so summaries of disjoint sets of candidates
+/// merge into exactly the summary of their union.
 struct SweepSummary {
   int channels = 0;
   int bins = 20;
   std::vector<std::int64_t> count;  ///< [(c·3 + k)·bins + b]
   std::vector<double> min_loss;     ///< +inf where count is 0
-  std::vector<double> sum_loss;
+  std::vector<LossSum> sum_loss;
 
   SweepSummary() = default;
   SweepSummary(int channels, int bins);
   /// Adds a candidate whose design point (3C values in (0, 1)) is `unit`.
   void add(const double* unit, double loss);
+  /// Adds another summary of the same shape (the candidates of another chunk or rank).
+  void merge(const SweepSummary& other);
 };
 
 }  // namespace mmm

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# MPI runs of `mmm` on this machine (ctest: mpi.*, registered when MPI is built and mpirun is
+# found): `mpirun -np 1/2/3` must write the same files, byte for byte, as a run without
+# mpirun; a sweep stopped under one number of ranks resumes exactly under another; a rank that
+# fails or is killed makes the job exit non-zero with no output. Usage:
+#   run_mpi_tests.sh MMM MPIRUN CASE     (CASE: sweep | resume | fit | failure)
+set -euo pipefail
+mmm="$1"
+mpirun_bin="$2"
+case_name="$3"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+# Open MPI in a container, possibly as root: shared memory without the single-copy mechanism
+# (CMA needs ptrace rights containers often lack), no network transports, and oversubscribe
+# (CI has 2 cores, the tests use 3 ranks).
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
+export OMPI_MCA_btl=self,vader
+export OMPI_MCA_rmaps_base_oversubscribe=1
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# A container without ssh or rsh: Open MPI refuses to start even on one node unless its
+# remote-launch agent names something that exists (open-mpi/ompi#12386); `sh` does.
+command -v ssh >/dev/null || command -v rsh >/dev/null || export OMPI_MCA_plm_rsh_agent=sh
+mpi() {
+  local np="$1"
+  shift
+  "$mpirun_bin" --oversubscribe -np "$np" "$@"
+}
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+same() {  # same FILE_A FILE_B: byte for byte
+  cmp "$1" "$2" || fail "$1 and $2 differ"
+}
+# model.json without its timings, search_trace.csv without its SECONDS column: the only
+# parts of a fit's output that differ between two runs of the same command.
+untimed() {
+  case "$1" in
+    *model.json) sed '/"timings_seconds": {/,/}/d' "$1" ;;
+    *search_trace.csv) cut -d, -f1-4 "$1" ;;
+    *) cat "$1" ;;
+  esac
+}
+same_fit() {  # same_fit DIR_A DIR_B: every file of A in B, equal but for timings
+  local f
+  for f in "$1"/*; do
+    cmp <(untimed "$f") <(untimed "$2/$(basename "$f")") || fail "$f and $2/$(basename "$f") differ"
+  done
+}
+
+"$mmm" simulate --weeks 104 --channels 3 --seed 7 --out data.csv >/dev/null 2>&1
+sweep=(sweep --data data.csv --n 6000 --top 25 --chunk 400 --threads 1 --quiet)
+
+case "$case_name" in
+  sweep)
+    # Every rank knows its place in the job.
+    [ "$(mpi 2 "$mmm" info | grep -c "this process: rank [01] of 2")" = 2 ] || fail "mmm info ranks"
+    "$mmm" "${sweep[@]}" --out serial >/dev/null
+    for np in 1 2 3; do
+      mpi "$np" "$mmm" "${sweep[@]}" --out "np$np" >/dev/null
+      same serial/sweep_top.csv "np$np/sweep_top.csv"
+      same serial/sweep_summary.csv "np$np/sweep_summary.csv"
+    done
+    # Another design and chunk size: LHS, chunks that do not divide the rounds.
+    lhs=(sweep --data data.csv --design lhs --n 2000 --top 10 --chunk 333 --threads 1 --quiet)
+    "$mmm" "${lhs[@]}" --out lhs_serial >/dev/null
+    mpi 3 "$mmm" "${lhs[@]}" --out lhs_np3 >/dev/null
+    same lhs_serial/sweep_top.csv lhs_np3/sweep_top.csv
+    same lhs_serial/sweep_summary.csv lhs_np3/sweep_summary.csv
+    ;;
+  resume)
+    "$mmm" "${sweep[@]}" --out serial >/dev/null
+    # Stopped at 2,500 under 3 ranks (exit 130), resumed under 2; stopped without mpirun,
+    # resumed under 3; stopped under 2, resumed without mpirun.
+    for pair in "3 2" "0 3" "2 0"; do
+      read -r first then <<<"$pair"
+      dir="r$first$then"
+      run() {
+        if [ "$1" = 0 ]; then "$mmm" "${@:2}"; else mpi "$1" "$mmm" "${@:2}"; fi
+      }
+      rc=0
+      run "$first" "${sweep[@]}" --out "$dir" --stop-after 2500 >/dev/null 2>&1 || rc=$?
+      [ "$rc" -ne 0 ] || fail "a stopped sweep exited 0"
+      grep -Eq '"next_index": ?2500' "$dir/sweep_state.json" || fail "$dir: next_index is not 2500"
+      run "$then" "${sweep[@]}" --out "$dir" --resume >/dev/null
+      same serial/sweep_top.csv "$dir/sweep_top.csv"
+      same serial/sweep_summary.csv "$dir/sweep_summary.csv"
+    done
+    ;;
+  fit)
+    # Trials, the nested bootstrap, then the plain bootstrap: all divided among the ranks.
+    for boot in "--nested-evaluations 150" "--nested-evaluations 0"; do
+      # shellcheck disable=SC2206
+      fit=(fit --data data.csv --budget 300 --trials 3 --bootstrap 20 $boot --threads 1 --quiet)
+      rm -rf serial np1 np2 np3
+      "$mmm" "${fit[@]}" --out serial >/dev/null 2>&1
+      for np in 1 2 3; do
+        mpi "$np" "$mmm" "${fit[@]}" --out "np$np" >/dev/null 2>&1
+        same_fit serial "np$np"
+      done
+    done
+    ;;
+  failure)
+    # A rank that throws: its error, prefixed with its rank, a non-zero exit, no output.
+    rc=0
+    mpi 2 -x MMM_TEST_FAIL_RANK=1 "$mmm" "${sweep[@]}" --out failed >out.txt 2>err.txt || rc=$?
+    [ "$rc" -ne 0 ] || fail "a failing rank left exit code 0"
+    grep -q "error: rank 1 of 2: test failure requested" err.txt || fail "no rank-1 error: $(cat err.txt)"
+    [ ! -e failed ] || fail "a failed job wrote $(ls failed)"
+    # A rank killed (SIGKILL) in the middle of a fit.
+    rc=0
+    mpi 3 -x MMM_TEST_KILL_RANK=1 "$mmm" fit --data data.csv --budget 300 --bootstrap 20 \
+      --threads 1 --quiet --out killed >/dev/null 2>&1 || rc=$?
+    [ "$rc" -ne 0 ] || fail "a killed rank left exit code 0"
+    [ ! -e killed ] || fail "a job with a killed rank wrote $(ls killed)"
+    # What is not divided yet is refused under several ranks, not run N times.
+    rc=0
+    mpi 2 "$mmm" "${sweep[@]}" --all --out all >/dev/null 2>err.txt || rc=$?
+    [ "$rc" -ne 0 ] && grep -q "not divided among ranks" err.txt || fail "--all under 2 ranks"
+    ;;
+  *)
+    fail "unknown case $case_name"
+    ;;
+esac
+echo "mpi $case_name: passed"

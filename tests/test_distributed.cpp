@@ -1,0 +1,380 @@
+// The work split of a multi-rank job (host/distributed, docs/distributed.md): the pieces
+// (index ranges, device per rank, byte buffers, the order-free loss sum, the top-K and profile
+// merges) and, with the ranks as threads (thread_communicator.hpp), every divided pipeline —
+// sweep, trials, bootstrap, nested bootstrap — against one process, exactly.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "host/backend/cpu_evaluator.hpp"
+#include "host/bootstrap/bootstrap.hpp"
+#include "host/bootstrap/nested_bootstrap.hpp"
+#include "host/common/philox.hpp"
+#include "host/distributed/byte_buffer.hpp"
+#include "host/distributed/communicator.hpp"
+#include "host/distributed/rank_device.hpp"
+#include "host/distributed/work_split.hpp"
+#include "host/features/controls.hpp"
+#include "host/pipeline/sweep_pipeline.hpp"
+#include "host/pipeline/sweep_reduction.hpp"
+#include "host/search/trials.hpp"
+#include "host/sweep/loss_sum.hpp"
+#include "tests/cli_runner.hpp"
+#include "tests/test_files.hpp"
+#include "tests/thread_communicator.hpp"
+
+namespace mmm {
+namespace {
+
+using test::run_ranks;
+
+TEST(WorkSplit, RangesCoverEveryIndexOnceInRankOrder) {
+  for (std::uint64_t n = 0; n <= 25; ++n) {
+    for (int ranks = 1; ranks <= 6; ++ranks) {
+      std::uint64_t next = 0;
+      for (int r = 0; r < ranks; ++r) {
+        const IndexRange range = rank_range(n, ranks, r);
+        EXPECT_EQ(range.begin, next) << n << " " << ranks << " " << r;
+        EXPECT_LE(range.size(), n / ranks + 1);
+        EXPECT_GE(range.size(), n / ranks);
+        next = range.end;
+      }
+      EXPECT_EQ(next, n);
+    }
+  }
+  EXPECT_EQ(rank_range(10, 3, 0).end, 4u);
+  EXPECT_EQ(rank_range(10, 3, 1).begin, 4u);
+  EXPECT_EQ(rank_range(10, 3, 2).begin, 7u);
+  const std::uint64_t big = 1ull << 40;
+  EXPECT_EQ(rank_range(big, 64, 63).end, big);
+  EXPECT_EQ(rank_range(big, 64, 1).begin, big / 64);
+}
+
+TEST(RankDevice, AutoTakesTheGpuOfTheLocalRank) {
+  EXPECT_EQ(device_for_rank("auto", 4, 0, 2), "cuda:0");
+  EXPECT_EQ(device_for_rank("auto", 4, 1, 2), "cuda:1");
+  EXPECT_EQ(device_for_rank("auto", 4, 3, 2), "cuda:1");  // more ranks than GPUs: wraps
+  EXPECT_EQ(device_for_rank("auto", 8, 5, 8), "cuda:5");
+  EXPECT_EQ(device_for_rank("auto", 4, 2, 0), "auto");  // no GPU: auto takes the CPU
+  EXPECT_EQ(device_for_rank("auto", 1, 0, 4), "auto");  // a single process: unchanged
+  EXPECT_EQ(device_for_rank("cpu", 4, 1, 2), "cpu");    // explicit choices stay
+  EXPECT_EQ(device_for_rank("cuda:1", 4, 0, 2), "cuda:1");
+}
+
+TEST(ByteBuffer, RoundTripsValuesAndRefusesTruncation) {
+  ByteWriter w;
+  w.put(42);
+  w.put(2.5);
+  w.put_vector(std::vector<double>{1.0, -0.0, std::numeric_limits<double>::infinity()});
+  w.put_vector(std::vector<std::int64_t>{});
+  const Bytes bytes = w.take();
+  ByteReader r(bytes);
+  EXPECT_EQ(r.get<int>(), 42);
+  EXPECT_EQ(r.get<double>(), 2.5);
+  const std::vector<double> v = r.get_vector<double>();
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_TRUE(std::signbit(v[1]));
+  EXPECT_TRUE(std::isinf(v[2]));
+  EXPECT_TRUE(r.get_vector<std::int64_t>().empty());
+  EXPECT_TRUE(r.done());
+  EXPECT_THROW(r.get<char>(), std::runtime_error);
+  const Bytes cut(bytes.begin(), bytes.begin() + 20);  // the vector's length, not its values
+  ByteReader short_reader(cut);
+  short_reader.get<int>();
+  short_reader.get<double>();
+  EXPECT_THROW(short_reader.get_vector<double>(), std::runtime_error);
+}
+
+TEST(Communicator, SingleProcessIsRankZeroOfOne) {
+  const Communicator& c = single_process();
+  EXPECT_EQ(c.rank(), 0);
+  EXPECT_EQ(c.size(), 1);
+  EXPECT_TRUE(c.is_root());
+  const Bytes mine = {1, 2, 3};
+  EXPECT_EQ(c.gather(mine), std::vector<Bytes>{mine});
+  EXPECT_EQ(c.allgather(mine), std::vector<Bytes>{mine});
+  EXPECT_TRUE(c.any(true));
+  EXPECT_FALSE(c.any(false));
+  // Without mpirun the world is single-process, MPI built or not.
+  int argc = 1;
+  char name[] = "mmm";
+  char* args[] = {name, nullptr};
+  char** argv = args;
+  EXPECT_EQ(make_world_communicator(&argc, &argv)->size(), 1);
+}
+
+TEST(Communicator, ThreadRanksExchangeInRankOrder) {
+  const auto got = run_ranks<std::vector<Bytes>>(3, [](const Communicator& c) {
+    const Bytes mine(static_cast<size_t>(c.rank() + 1), static_cast<unsigned char>(c.rank()));
+    EXPECT_EQ(c.any(c.rank() == 2), true);
+    EXPECT_EQ(c.any(false), false);
+    const auto gathered = c.gather(mine);
+    EXPECT_EQ(gathered.size(), c.is_root() ? 3u : 0u);
+    return c.allgather(mine);
+  });
+  for (const auto& all : got) {
+    ASSERT_EQ(all.size(), 3u);
+    for (int r = 0; r < 3; ++r) EXPECT_EQ(all[r], Bytes(r + 1, static_cast<unsigned char>(r)));
+  }
+}
+
+TEST(LossSum, IndependentOfOrderAndCloseToTheSum) {
+  PhiloxStream rng(11, 1u);
+  std::vector<double> losses;
+  for (int i = 0; i < 5000; ++i)
+    losses.push_back(rng.uniform(0.0, 1.0) * std::pow(10.0, i % 7 - 3));
+  LossSum forward, backward, halves_a, halves_b;
+  long double exact = 0.0L;
+  for (double x : losses) {
+    forward.add_loss(x);
+    exact += x;
+  }
+  for (auto it = losses.rbegin(); it != losses.rend(); ++it) backward.add_loss(*it);
+  for (size_t i = 0; i < losses.size(); ++i) (i % 2 ? halves_a : halves_b).add_loss(losses[i]);
+  halves_b.merge(halves_a);
+  EXPECT_TRUE(forward == backward);
+  EXPECT_TRUE(forward == halves_b);
+  EXPECT_NEAR(forward.value(), static_cast<double>(exact), 1e-12 * static_cast<double>(exact));
+  // Floating-point addition of the same terms in the two orders differs: why LossSum exists.
+  double f = 0.0, b = 0.0;
+  for (double x : losses) f += x;
+  for (auto it = losses.rbegin(); it != losses.rend(); ++it) b += *it;
+  EXPECT_NE(f, b);
+}
+
+TEST(LossSum, HexRoundTripsNegativeAndCappedSums) {
+  LossSum s;
+  s.add_loss(-3.25);
+  s.add_loss(1e300);  // capped at 2^34
+  EXPECT_EQ(s.value(), LossSum::kMaxTerm - 3.25);
+  EXPECT_TRUE(LossSum::from_hex(s.hex()) == s);
+  EXPECT_EQ(s.hex().size(), 32u);
+  LossSum negative;
+  negative.add_loss(-0.5);
+  EXPECT_EQ(negative.hex(), "fffffffffffffffff800000000000000");
+  EXPECT_EQ(LossSum::from_hex(negative.hex()).value(), -0.5);
+  EXPECT_EQ(LossSum::from_value(12.75).value(), 12.75);
+  EXPECT_THROW(LossSum::from_hex("12"), std::invalid_argument);
+  EXPECT_THROW(LossSum::from_hex(std::string(32, 'g')), std::invalid_argument);
+}
+
+SweepCandidate candidate(std::uint64_t index, double loss) {
+  SweepCandidate c;
+  c.index = index;
+  c.loss = loss;
+  c.r2 = 1.0 - loss;
+  c.params = {0.1 * static_cast<double>(index), 1.0, 2.0};
+  c.coef = {static_cast<double>(index)};
+  return c;
+}
+
+TEST(SweepReduction, PartsMergeIntoTheWholeTopKAndProfile) {
+  // Losses with ties: the merge keeps the lower index, as one stream does.
+  const int n = 300;
+  TopK whole(7), part_a(7), part_b(7), merged(7);
+  SweepSummary s_whole(1, 4), s_a(1, 4), s_b(1, 4), s_merged(1, 4);
+  std::uint64_t failed_merged = 0;
+  for (int i = 0; i < n; ++i) {
+    const double loss = 0.01 * static_cast<double>((i * 37) % 50);
+    const double unit[3] = {(i % 10) / 10.0, (i % 7) / 7.0, (i % 3) / 3.0};
+    whole.push(candidate(i, loss));
+    s_whole.add(unit, loss);
+    (i < 130 ? part_a : part_b).push(candidate(i, loss));
+    (i < 130 ? s_a : s_b).add(unit, loss);
+  }
+  merge_sweep_part(encode_sweep_part(part_b, s_b, 3), merged, s_merged, failed_merged);
+  merge_sweep_part(encode_sweep_part(part_a, s_a, 2), merged, s_merged, failed_merged);
+  EXPECT_EQ(failed_merged, 5u);
+  const auto want = whole.sorted(), got = merged.sorted();
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].index, want[i].index);
+    EXPECT_EQ(got[i].loss, want[i].loss);
+    EXPECT_EQ(got[i].params, want[i].params);
+    EXPECT_EQ(got[i].coef, want[i].coef);
+  }
+  EXPECT_EQ(got[0].loss, 0.0);
+  EXPECT_EQ(s_merged.count, s_whole.count);
+  EXPECT_EQ(s_merged.min_loss, s_whole.min_loss);
+  for (size_t i = 0; i < s_whole.sum_loss.size(); ++i)
+    EXPECT_TRUE(s_merged.sum_loss[i] == s_whole.sum_loss[i]) << i;
+  SweepSummary other_shape(2, 4);
+  EXPECT_THROW(s_merged.merge(other_shape), std::invalid_argument);
+}
+
+TEST(SweepReduction, ThreadRanksGiveOneProcessSweep) {
+  test::TempDir dir;
+  const std::string data = dir / "data.csv";
+  ASSERT_EQ(test::run_mmm({"simulate", "--weeks", "80", "--channels", "3", "--seed", "5", "--out",
+                           data, "--quiet"})
+                .exit_code,
+            0);
+  SweepOptions o;
+  o.data_path = data;
+  o.n = 1500;
+  o.top = 12;
+  o.chunk = 128;
+  o.threads = 1;
+  o.quiet = true;
+  o.device = "cpu";
+  const SweepReport one = run_sweep(o, nullptr, std::nullopt);
+  ASSERT_EQ(one.top.size(), 12u);
+  for (int ranks : {2, 3}) {
+    const auto reports = run_ranks<SweepReport>(ranks, [&](const Communicator& c) {
+      SweepOptions mine = o;
+      mine.communicator = &c;
+      return run_sweep(mine, nullptr, std::nullopt);
+    });
+    const SweepReport& root = reports[0];
+    EXPECT_EQ(root.next_index, 1500u);
+    ASSERT_EQ(root.top.size(), one.top.size());
+    for (size_t i = 0; i < one.top.size(); ++i) {
+      EXPECT_EQ(root.top[i].index, one.top[i].index);
+      EXPECT_EQ(root.top[i].loss, one.top[i].loss);
+      EXPECT_EQ(root.top[i].coef, one.top[i].coef);
+    }
+    EXPECT_EQ(root.summary.count, one.summary.count);
+    EXPECT_EQ(root.summary.min_loss, one.summary.min_loss);
+    for (size_t i = 0; i < one.summary.sum_loss.size(); ++i)
+      EXPECT_TRUE(root.summary.sum_loss[i] == one.summary.sum_loss[i]);
+    // Rank 1 held only its share: rounds of 128 per rank.
+    std::int64_t share = 0;
+    for (int b = 0; b < reports[1].summary.bins; ++b) share += reports[1].summary.count[b];
+    EXPECT_GT(share, 0);
+    EXPECT_LT(share, 1500 / ranks + 128);
+  }
+}
+
+TEST(Trials, ThreadRanksGiveOneProcessTrials) {
+  const int dim = 4;
+  DeOptions de;
+  de.budget = 240;
+  de.population = 12;
+  de.seed = 9;
+  const BatchObjective sphere = [&](const std::vector<double>& u, int n,
+                                    std::vector<double>& loss) {
+    loss.resize(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      double s = 0.0;
+      for (int d = 0; d < dim; ++d) s += (u[i * dim + d] - 0.3 * d) * (u[i * dim + d] - 0.3 * d);
+      loss[i] = s;
+    }
+  };
+  const std::vector<SearchResult> one = run_trials(dim, de, 5, sphere);
+  ASSERT_EQ(one.size(), 5u);
+  for (int ranks : {2, 3, 7}) {  // 7 > 5 trials: two ranks run none
+    const auto all = run_ranks<std::vector<SearchResult>>(
+        ranks, [&](const Communicator& c) { return run_trials(dim, de, 5, sphere, {}, {}, c); });
+    for (const auto& got : all) {
+      ASSERT_EQ(got.size(), 5u);
+      for (int t = 0; t < 5; ++t) {
+        EXPECT_EQ(got[t].best, one[t].best) << ranks << " ranks, trial " << t;
+        EXPECT_EQ(got[t].best_loss, one[t].best_loss);
+        EXPECT_EQ(got[t].evaluations, one[t].evaluations);
+        ASSERT_EQ(got[t].trace.size(), one[t].trace.size());
+        EXPECT_EQ(got[t].trace.back().best_loss, one[t].trace.back().best_loss);
+      }
+    }
+  }
+}
+
+/// Three channels with known θ, α, γ and coefficients, plus noise.
+ModelData noisy_data(int T) {
+  ModelData d;
+  PhiloxStream rng(3, 2u);
+  d.spend.resize(T, 3);
+  for (int t = 0; t < T; ++t) {
+    d.spend(t, 0) = rng.uniform(0.0, 120.0);
+    d.spend(t, 1) = rng.uniform(0.0, 300.0);
+    d.spend(t, 2) = rng.uniform(0.0, 160.0);
+  }
+  std::vector<Date> dates;
+  for (int t = 0; t < T; ++t) dates.push_back(Date{2022, 1, 3}.plus_days(7 * t));
+  d.controls = default_controls(dates).values;
+  const std::vector<double> hyper = {0.4, 1.3, 60.0, 0.1, 2.0, 150.0, 0.2, 1.0, 80.0};
+  const std::vector<double> coef = {40.0, 25.0, 10.0, 3.0,  4.0, -2.0,
+                                    1.5,  0.5,  -1.0, 0.25, 6.0, -3.0};
+  d.y = Eigen::VectorXd::Zero(T);
+  d.y = predict_kpi(d, hyper.data(), coef.data(), 500.0);
+  for (int t = 0; t < T; ++t) d.y(t) += 20.0 * (rng.uniform() - 0.5);
+  return d;
+}
+
+/// Same values, NaN equal to NaN.
+void expect_same(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b, const std::string& what) {
+  ASSERT_EQ(a.rows(), b.rows()) << what;
+  ASSERT_EQ(a.cols(), b.cols()) << what;
+  for (Eigen::Index i = 0; i < a.rows(); ++i) {
+    for (Eigen::Index j = 0; j < a.cols(); ++j) {
+      if (std::isnan(a(i, j))) {
+        EXPECT_TRUE(std::isnan(b(i, j))) << what << " " << i << "," << j;
+      } else {
+        EXPECT_EQ(a(i, j), b(i, j)) << what << " " << i << "," << j;
+      }
+    }
+  }
+}
+
+void expect_same_report(const BootstrapReport& got, const BootstrapReport& want) {
+  EXPECT_EQ(got.failed, want.failed);
+  expect_same(got.coef, want.coef, "coef");
+  expect_same(got.roi, want.roi, "roi");
+  expect_same(got.all_coef, want.all_coef, "all_coef");
+  expect_same(got.intercept, want.intercept, "intercept");
+  EXPECT_EQ(got.coef_lower, want.coef_lower);
+  EXPECT_EQ(got.coef_upper, want.coef_upper);
+  EXPECT_EQ(got.roi_lower, want.roi_lower);
+  EXPECT_EQ(got.roi_upper, want.roi_upper);
+}
+
+TEST(Bootstrap, ThreadRanksGiveOneProcessResamples) {
+  const ModelData data = noisy_data(90);
+  const std::vector<double> hyper = {0.4, 1.3, 60.0, 0.1, 2.0, 150.0, 0.2, 1.0, 80.0};
+  BootstrapOptions bo;
+  bo.resamples = 37;
+  bo.chunk = 8;
+  cpu::CpuEvaluator single(data, 1);
+  const BootstrapReport one = bootstrap_intervals(data, hyper, bo, single);
+  ASSERT_EQ(one.all_coef.rows(), 37);
+  EXPECT_LT(one.coef_lower[0], one.coef_upper[0]);
+  for (int ranks : {2, 3}) {
+    const auto reports = run_ranks<BootstrapReport>(ranks, [&](const Communicator& c) {
+      cpu::CpuEvaluator evaluator(data, 1);
+      return bootstrap_intervals(data, hyper, bo, evaluator, {}, c);
+    });
+    for (const auto& got : reports) expect_same_report(got, one);
+  }
+}
+
+TEST(NestedBootstrap, ThreadRanksGiveOneProcessSearches) {
+  const ModelData data = noisy_data(90);
+  const SearchSpace space = default_search_space(data.max_spend());
+  NestedBootstrapOptions no;
+  no.resamples = 7;
+  no.budget = 90;
+  no.population = 10;
+  no.max_batch = 25;
+  cpu::CpuEvaluator single(data, 1);
+  const NestedBootstrapReport one = nested_bootstrap_intervals(data, space, no, single);
+  EXPECT_EQ(one.evaluations, 7 * 90);
+  for (int ranks : {2, 3}) {
+    const auto reports = run_ranks<NestedBootstrapReport>(ranks, [&](const Communicator& c) {
+      cpu::CpuEvaluator evaluator(data, 1);
+      return nested_bootstrap_intervals(data, space, no, evaluator, {}, c);
+    });
+    for (const auto& got : reports) {
+      expect_same_report(got, one);
+      expect_same(got.hyper, one.hyper, "hyper");
+      EXPECT_EQ(got.best_loss, one.best_loss);
+      EXPECT_EQ(got.evaluations, one.evaluations);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace mmm
