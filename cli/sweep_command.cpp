@@ -10,8 +10,10 @@
 #include "cli/commands.hpp"
 #include "cli/database_flags.hpp"
 #include "host/common/errors.hpp"
+#include "host/common/test_hook.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/output_files.hpp"
+#include "host/io/signal_cleanup.hpp"
 #include "host/io/sweep_all_writer.hpp"
 #include "host/io/sweep_files.hpp"
 #include "host/pipeline/sweep_pipeline.hpp"
@@ -117,6 +119,10 @@ Runner add_sweep_command(CLI::App& app) {
                  "with --data sqlite:FILE or postgresql://…: the SELECT whose result is the data");
   app.add_flag("--all", F.o.all, "also write every candidate to sweep_all.csv.gz");
   app.add_flag("--resume", F.o.resume, "continue the sweep checkpointed in --out");
+  app.add_option("--checkpoint-every", F.o.checkpoint_every,
+                 "seconds between checkpoints while the sweep runs, so a kill or power cut "
+                 "loses at most this much work (default 60; 0: only at the end or on "
+                 "SIGINT/SIGTERM)");
   app.add_flag("--quiet", F.o.quiet, "no progress bar or notices on stderr");
   app.add_flag("--json", F.json, "print one JSON summary object on stdout");
   // For tests: simulate an interruption, and force small chunks.
@@ -171,13 +177,25 @@ Runner add_sweep_command(CLI::App& app) {
       };
     }
 
+    // A periodic checkpoint is a whole committed set, as at the end: a run killed after it
+    // resumes from there. With --all, sweep_all.csv.gz is committed up to the same candidate
+    // and continued in a copy.
+    const SweepCheckpointSink save_checkpoint = [&](const SweepReport& so_far) {
+      write_sweep_outputs(so_far, out);
+      if (all) all->commit();
+      out.commit();
+      if (all) all->continue_after_commit(out);
+      test_hook("sweep-checkpoint");
+    };
+
     g_stop.store(false);
     g_signal.store(0);
     SweepReport r;
     {
       StopSignalGuard guard;
-      r = run_sweep(o, &g_stop, checkpoint, sink);
+      r = run_sweep(o, &g_stop, checkpoint, sink, save_checkpoint);
     }
+    const RemoveTemporariesOnSignal cleanup;  // a signal from here on ends the run at once
     write_sweep_outputs(r, out);
     if (all) all->commit();  // out.commit renames it with the rest of the set
     out.commit();

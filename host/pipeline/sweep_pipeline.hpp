@@ -23,6 +23,10 @@
 
 namespace mmm {
 
+/// The default of --checkpoint-every: a checkpoint costs milliseconds (bench/RESULTS.md), so
+/// once a minute is free and bounds what a crash loses.
+constexpr double kDefaultCheckpointSeconds = 60.0;
+
 /// Everything `mmm sweep` can be told.
 struct SweepOptions {
   std::string data_path;
@@ -46,6 +50,10 @@ struct SweepOptions {
   std::uint64_t stop_after = 0;  ///< stop once this many candidates are done (0: never; tests)
   int chunk = 0;                 ///< candidates per backend call (0: chosen from memory)
   bool all = false;              ///< also stream every candidate to sweep_all.csv.gz
+  /// Seconds of wall time between checkpoints written while the sweep runs (0: only at the
+  /// end or on SIGINT/SIGTERM), so SIGKILL, the OOM killer or a power cut lose at most this
+  /// much work.
+  double checkpoint_every = kDefaultCheckpointSeconds;
 };
 
 /// The largest --top a sweep accepts (the top-K is held in memory).
@@ -99,11 +107,16 @@ using SweepChunkSink =
     std::function<void(const std::vector<std::string>& channels, std::uint64_t first, int count,
                        const double* params, const BatchResult& results)>;
 
+/// Receives the sweep's state so far every `checkpoint_every` seconds (after a chunk), as
+/// run_sweep would return it had the sweep stopped there: the caller writes it as the
+/// checkpoint.
+using SweepCheckpointSink = std::function<void(const SweepReport& so_far)>;
+
 /// Runs (or, given `resume`, continues) a sweep. Stops after the current chunk once `*stop`
 /// becomes true. Throws InputError for bad options, or a checkpoint that does not match.
 SweepReport run_sweep(const SweepOptions& options, const std::atomic<bool>* stop,
-                      const std::optional<SweepCheckpoint>& resume,
-                      const SweepChunkSink& sink = {});
+                      const std::optional<SweepCheckpoint>& resume, const SweepChunkSink& sink = {},
+                      const SweepCheckpointSink& checkpoint = {});
 
 /// FNV-1a 64 of a file's bytes as 16 hex digits (identifies the data a checkpoint was made on).
 std::string file_fingerprint(const std::string& path);
