@@ -109,7 +109,9 @@ void expect_whole_manifest_set(const fs::path& dir, const std::string& what) {
     EXPECT_EQ(sha256_hex(content), entry["sha256"].get<std::string>()) << what << ": " << name;
   }
   for (const auto& [name, content] : snapshot(dir)) {
-    if (name != "mmm_manifest.json") EXPECT_TRUE(m["files"].contains(name)) << what << ": " << name;
+    if (name != "mmm_manifest.json") {
+      EXPECT_TRUE(m["files"].contains(name)) << what << ": " << name;
+    }
   }
 }
 
