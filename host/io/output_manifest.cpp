@@ -101,14 +101,26 @@ std::optional<Manifest> read_manifest(const std::string& dir) {
     for (const auto& [name, e] : j.at("files").items()) {
       if (!plain_name(name)) throw bad("bad file name `" + name + "`");
       ManifestEntry entry;
-      entry.bytes = e.at("bytes").get<std::uint64_t>();
+      // Checked before get<>: a float (1e30) converted to an integer is undefined behaviour.
+      if (!e.is_object() || !e.contains("bytes") || !e["bytes"].is_number_unsigned()) {
+        throw bad("`" + name + "` has no byte count");
+      }
+      entry.bytes = e["bytes"].get<std::uint64_t>();
       entry.sha256 = e.at("sha256").get<std::string>();
+      if (entry.sha256.size() != 64 ||
+          entry.sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
+        throw bad("`" + name + "` has no SHA-256 (64 hex digits)");
+      }
       m.files[name] = entry;
     }
     if (j.contains("commit")) {
       const nlohmann::json& c = j["commit"];
       PendingCommit p;
-      p.pid = c.at("pid").get<long>();
+      if (!c.is_object() || !c.contains("pid") || !c["pid"].is_number_unsigned() ||
+          c["pid"].get<std::uint64_t>() > 0x7fffffffu) {
+        throw bad("`commit` has no process id");
+      }
+      p.pid = c["pid"].get<long>();
       p.rename = c.at("rename").get<std::vector<std::string>>();
       p.remove = c.at("remove").get<std::vector<std::string>>();
       for (const auto* list : {&p.rename, &p.remove}) {
