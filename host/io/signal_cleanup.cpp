@@ -1,6 +1,8 @@
 #include "host/io/signal_cleanup.hpp"
 
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -31,6 +33,11 @@ void unlink_tracked() {
 [[noreturn]] void end_by(int sig) {
   unlink_tracked();
   ::signal(sig, SIG_DFL);
+  // Inside the handler the signal is blocked: unblocked, the raised one is delivered now.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, sig);
+  ::pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
   ::raise(sig);
   ::_exit(128 + sig);  // not reached: the default action of SIGINT/SIGTERM ends the process
 }

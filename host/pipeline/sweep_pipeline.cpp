@@ -40,7 +40,11 @@ void check_options(const SweepOptions& o, const Dataset& data, const ModelData& 
   }
   if (o.chunk < 0) throw InputError("invalid --chunk " + std::to_string(o.chunk));
   if (!(o.checkpoint_every >= 0) || !std::isfinite(o.checkpoint_every)) {
-    throw InputError("invalid --checkpoint-every " + format_number(o.checkpoint_every) +
+    const double v = o.checkpoint_every;
+    const std::string shown = std::isnan(v)   ? "nan"
+                              : std::isinf(v) ? (v > 0 ? "inf" : "-inf")
+                                              : format_number(v);
+    throw InputError("invalid --checkpoint-every " + shown +
                      ": expected seconds ≥ 0 (0: no periodic checkpoints)");
   }
   check_data_fits_model(data, model);
