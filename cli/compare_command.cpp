@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
+#include "host/io/committed_folder.hpp"
 #include "host/io/json_file.hpp"
 #include "host/io/segment_compare.hpp"
 
@@ -35,8 +36,13 @@ Runner add_compare_command(CLI::App& app) {
                  "comparison CSV to write (default segment_comparison.csv beside the model)");
   app.add_flag("--quiet", f->quiet, "do not print the table");
   return [f] {
-    const SegmentComparison cmp = compare_segments(read_json_file(f->model, "model file"), f->model,
-                                                   split_list(f->segments), f->metric);
+    std::vector<std::string> notices;
+    const SegmentComparison cmp =
+        compare_segments(read_committed_json(f->model, "model file", notices), f->model,
+                         split_list(f->segments), f->metric);
+    if (!f->quiet) {
+      for (const std::string& n : notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
+    }
     const std::string csv = comparison_csv(cmp);
     // By default the comparison goes beside the model it describes, not into the working
     // folder (a run from elsewhere would scatter files).

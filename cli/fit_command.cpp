@@ -16,6 +16,7 @@
 #include "host/io/json_file.hpp"
 #include "host/io/output_files.hpp"
 #include "host/io/segment_outputs.hpp"
+#include "host/io/signal_cleanup.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
 #include "host/report/chartjs_library.hpp"
 #include "host/report/report_file.hpp"
@@ -92,6 +93,7 @@ void add_report(OutputDir& out, const std::string& chartjs_file) {
 int run_segments(const FitOptions& o, OutputDir& out, bool json, bool report, Database* db,
                  const std::vector<std::string>& alias_notices) {
   const SegmentReport r = run_segment_fit(o);
+  const RemoveTemporariesOnSignal cleanup;  // SIGINT/SIGTERM while writing leave no temporary
   write_segment_outputs(r, out);
   if (report) add_report(out, chartjs_path());
   out.commit();
@@ -390,6 +392,9 @@ Runner add_fit_command(CLI::App& app) {
     const FitReport r = run_fit(o);
     if (!root) return 0;
     OutputDir& out = *out_slot;
+    // SIGINT/SIGTERM while the files are written remove the temporaries and end the run by
+    // that signal; the folder keeps its previous set.
+    const RemoveTemporariesOnSignal cleanup;
     write_fit_outputs(r, out);
     if (F.report) add_report(out, chartjs_path());
     out.commit();

@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
+#include "host/io/committed_folder.hpp"
 #include "host/io/json_file.hpp"
 #include "host/io/output_dir.hpp"
 #include "host/io/output_files.hpp"
@@ -109,7 +110,12 @@ Runner add_optimize_command(CLI::App& app) {
           "` is the model's folder; mmm optimize writes "
           "budget_allocation.csv, which would replace the fit's: choose another folder");
     }
-    const SavedModel model = read_saved_model(read_json_file(f->model, "model file"), f->model);
+    std::vector<std::string> notices;
+    const SavedModel model =
+        read_saved_model(read_committed_json(f->model, "model file", notices), f->model);
+    if (!f->quiet) {
+      for (const std::string& n : notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
+    }
     OutputDir out(f->out, optimize_output_files());
     std::vector<ChannelResponse> curves = model.responses;
     const std::string period = period_name(model.dates);

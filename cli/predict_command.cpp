@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
 #include "host/data/spend_plan.hpp"
+#include "host/io/committed_folder.hpp"
 #include "host/io/json_file.hpp"
 #include "host/io/model_json.hpp"
 #include "host/io/output_dir.hpp"
@@ -29,12 +30,14 @@ struct PredictFlags {
 
 int predict_new_segment_command(const PredictFlags& f) {
   if (f.data.empty()) throw InputError("mmm predict --new-segment needs --data (the market's CSV)");
-  const nlohmann::json model = read_json_file(f.model, "model file");
+  std::vector<std::string> notices;
+  const nlohmann::json model = read_committed_json(f.model, "model file", notices);
   OutputDir out(f.out, predict_output_files());
   const NewSegmentPrediction p = predict_new_segment(model, f.model, f.data, f.ci);
   out.add("predictions.csv", prediction_csv(p));
   out.commit();
   if (!f.quiet) {
+    for (const std::string& n : notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
     std::printf("predict: %zu periods, intercept %.6g (%s), %d bootstrap draws\n", p.dates.size(),
                 p.intercept,
                 p.has_kpi ? "calibrated on the market's KPI" : "mean segment intercept", p.draws);
@@ -51,7 +54,8 @@ int predict_new_segment_command(const PredictFlags& f) {
 }
 
 int predict_plan_command(const PredictFlags& f) {
-  const nlohmann::json json = read_json_file(f.model, "model file");
+  std::vector<std::string> notices;
+  const nlohmann::json json = read_committed_json(f.model, "model file", notices);
   const SavedModel model = read_saved_model(json, f.model);
   check_plan_model(model);
   const nlohmann::json& config = model_field(json, "config", f.model);
@@ -66,6 +70,7 @@ int predict_plan_command(const PredictFlags& f) {
   out.add("plan_predictions.csv", plan_predictions_csv(p));
   out.commit();
   if (!f.quiet) {
+    for (const std::string& n : notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
     for (const std::string& n : plan.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
     for (const std::string& n : p.notices) std::fprintf(stderr, "notice: %s\n", n.c_str());
     const Eigen::Index N = p.kpi.size();

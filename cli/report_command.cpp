@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "host/common/errors.hpp"
+#include "host/io/committed_folder.hpp"
 #include "host/io/json_file.hpp"
 #include "host/report/chartjs_library.hpp"
 #include "host/report/report_file.hpp"
@@ -65,10 +66,22 @@ Runner add_report_command(CLI::App& app) {
     std::error_code ec;
     if (fs::is_directory(out, ec))
       throw InputError("--out `" + out + "` is a folder; give the HTML file to write");
-    const nlohmann::json model = read_json_file(f->model, "model file");
     const std::string folder = fs::path(f->model).parent_path().string();
-    const std::string page = fit_report_html(
-        model, f->model, folder_source(folder.empty() ? "." : folder), chartjs_path());
+    // model.json and the CSVs beside it as one set: read again if a run replaced the set
+    // meanwhile (output_manifest.hpp).
+    std::string page;
+    for (int attempt = 1;; ++attempt) {
+      const CommittedFolder set(folder);
+      const nlohmann::json model = read_json_file(f->model, "model file");
+      page = fit_report_html(model, f->model, folder_source(folder.empty() ? "." : folder),
+                             chartjs_path());
+      if (set.replaced_since() && attempt < 3) continue;
+      if (!f->quiet) {
+        for (const std::string& n : set.changed_files({fs::path(f->model).filename().string()}))
+          std::fprintf(stderr, "notice: %s\n", n.c_str());
+      }
+      break;
+    }
     write_atomically(out, page);
     if (!f->quiet) std::printf("wrote %s (%zu bytes)\n", out.c_str(), page.size());
     return 0;

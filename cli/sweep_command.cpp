@@ -12,8 +12,10 @@
 #include "cli/input_flags.hpp"
 #include "cli/job.hpp"
 #include "host/common/errors.hpp"
+#include "host/common/test_hook.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/output_files.hpp"
+#include "host/io/signal_cleanup.hpp"
 #include "host/io/sweep_all_writer.hpp"
 #include "host/io/sweep_files.hpp"
 #include "host/pipeline/sweep_pipeline.hpp"
@@ -121,6 +123,10 @@ Runner add_sweep_command(CLI::App& app) {
                  "with --data sqlite:FILE or postgresql://…: the SELECT whose result is the data");
   app.add_flag("--all", F.o.all, "also write every candidate to sweep_all.csv.gz");
   app.add_flag("--resume", F.o.resume, "continue the sweep checkpointed in --out");
+  app.add_option("--checkpoint-every", F.o.checkpoint_every,
+                 "seconds between checkpoints while the sweep runs, so a kill or power cut "
+                 "loses at most this much work (default 60; 0: only at the end or on "
+                 "SIGINT/SIGTERM)");
   app.add_flag("--quiet", F.o.quiet, "no progress bar or notices on stderr");
   app.add_flag("--json", F.json, "print one JSON summary object on stdout");
   // For tests: simulate an interruption, and force small chunks.
@@ -200,16 +206,30 @@ Runner add_sweep_command(CLI::App& app) {
       };
     }
 
+    // A periodic checkpoint is a whole committed set, as at the end: a run killed after it
+    // resumes from there. With --all, sweep_all.csv.gz is committed up to the same candidate
+    // and continued in a copy.
+    // (run_sweep calls it only in a single process, so this is rank 0 with --out open.)
+    const SweepCheckpointSink save_checkpoint = [&](const SweepReport& so_far) {
+      OutputDir& out = *out_slot;
+      write_sweep_outputs(so_far, out);
+      if (all) all->commit();
+      out.commit();
+      if (all) all->continue_after_commit(out);
+      test_hook("sweep-checkpoint");
+    };
+
     g_stop.store(false);
     g_signal.store(0);
     SweepReport r;
     {
       StopSignalGuard guard;
-      r = run_sweep(o, &g_stop, checkpoint, sink);
+      r = run_sweep(o, &g_stop, checkpoint, sink, save_checkpoint);
     }
     const int interrupted_code = g_signal.load() == SIGTERM ? 128 + SIGTERM : 130;
     if (!root) return r.interrupted ? interrupted_code : 0;
     OutputDir& out = *out_slot;
+    const RemoveTemporariesOnSignal cleanup;  // a signal from here on ends the run at once
     write_sweep_outputs(r, out);
     if (all) all->commit();  // out.commit renames it with the rest of the set
     out.commit();

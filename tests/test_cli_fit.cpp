@@ -20,8 +20,9 @@ namespace {
 
 const std::vector<std::string> kChannels = {"tv", "search", "social", "display"};
 const std::vector<std::string> kOutputFiles = {
-    "budget_allocation.csv", "cv_folds.csv",        "decomposition.csv", "model.json",
-    "model_results.csv",     "response_curves.csv", "search_trace.csv"};
+    "budget_allocation.csv", "cv_folds.csv",    "decomposition.csv",
+    "mmm_manifest.json",     "model.json",      "model_results.csv",
+    "response_curves.csv",   "search_trace.csv"};
 
 double num(const std::string& text) { return std::stod(text); }
 

@@ -272,7 +272,7 @@ TEST(OutputDirLock, SecondOutputDirOnTheSameFolderIsRefused) {
     EXPECT_NE(msg.find("in use by another mmm run"), std::string::npos) << msg;
     first.commit();
   }
-  EXPECT_EQ(file_names(out), std::vector<std::string>{"a.csv"});
+  EXPECT_EQ(file_names(out), (std::vector<std::string>{"a.csv", "mmm_manifest.json"}));
   // An existing folder is refused at once, before any work.
   OutputDir holder(out);
   EXPECT_NE(input_error([&] { OutputDir late(out); }).find("in use"), std::string::npos);

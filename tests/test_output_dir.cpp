@@ -39,7 +39,8 @@ TEST(OutputDir, FilesAppearOnlyAfterCommit) {
     EXPECT_EQ(temporaries.size(), 2u);
     for (const std::string& name : temporaries) EXPECT_EQ(name[0], '.') << name;
     o.commit();
-    EXPECT_EQ(file_names(out), (std::vector<std::string>{"model.json", "model_results.csv"}));
+    EXPECT_EQ(file_names(out),
+              (std::vector<std::string>{"mmm_manifest.json", "model.json", "model_results.csv"}));
   }
   // Destroying a committed OutputDir keeps the files.
   EXPECT_EQ(read_text(out / "model_results.csv"), "A,B\n1,2\n");
@@ -126,8 +127,9 @@ TEST(OutputDir, CommitRemovesOnlyItsOwnNamesNotWrittenThisRun) {
     o.keep("sweep_all.csv.gz");
     o.commit();
   }
-  EXPECT_EQ(file_names(out), (std::vector<std::string>{"model.json", "notes.txt",
-                                                       "sweep_all.csv.gz", "sweep_top.csv"}));
+  EXPECT_EQ(file_names(out),
+            (std::vector<std::string>{"mmm_manifest.json", "model.json", "notes.txt",
+                                      "sweep_all.csv.gz", "sweep_top.csv"}));
 }
 
 TEST(OutputDir, AFailedRunRemovesNothingOfTheEarlierOne) {
@@ -160,9 +162,10 @@ TEST(OutputDir, FirstWriteSweepsTemporariesOfDeadRunsOnly) {
     o.add("model_results.csv", "A\n");
     o.commit();
   }
-  EXPECT_EQ(file_names(out), (std::vector<std::string>{
-                                 ".cv_folds.csv.tmp" + parent, ".model.json.tmpabc",
-                                 ".notes.txt.tmp" + std::to_string(dead), "model_results.csv"}));
+  EXPECT_EQ(file_names(out),
+            (std::vector<std::string>{".cv_folds.csv.tmp" + parent, ".model.json.tmpabc",
+                                      ".notes.txt.tmp" + std::to_string(dead), "mmm_manifest.json",
+                                      "model_results.csv"}));
 }
 
 // ---- CsvWriter ----
@@ -250,7 +253,8 @@ TEST(OutputDir, StreamedFilesAppearOnlyAfterCommit) {
   EXPECT_EQ(read_text(out / "big.csv"), "a,b\n1,2\n");
   EXPECT_EQ(read_text(out / "small.csv"), "x\n");
   EXPECT_EQ(read_text(out / "last.csv"), "z\n");
-  EXPECT_EQ(file_names(out), (std::vector<std::string>{"big.csv", "last.csv", "small.csv"}));
+  EXPECT_EQ(file_names(out),
+            (std::vector<std::string>{"big.csv", "last.csv", "mmm_manifest.json", "small.csv"}));
   const fs::path never = dir.path() / "never";
   {
     OutputDir od(never.string());

@@ -30,6 +30,14 @@ DirLock::DirLock(const std::string& dir) {
   }
 }
 
+std::unique_ptr<DirLock> DirLock::try_take(const std::string& dir) {
+  std::unique_ptr<DirLock> lock(new DirLock());
+  lock->fd_ = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock->fd_ < 0) throw InputError("cannot open `" + dir + "`: " + std::strerror(errno));
+  if (::flock(lock->fd_, LOCK_EX | LOCK_NB) != 0) return nullptr;
+  return lock;
+}
+
 DirLock::~DirLock() {
   if (fd_ >= 0) ::close(fd_);
 }

@@ -10,18 +10,23 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <optional>
 #include <sstream>
 
 #include "host/common/errors.hpp"
 #include "host/common/quoted_excerpt.hpp"
+#include "host/common/test_hook.hpp"
 #include "host/io/output_files.hpp"
+#include "host/io/output_manifest.hpp"
+#include "host/io/signal_cleanup.hpp"
 
 namespace mmm {
 namespace fs = std::filesystem;
 namespace {
 
 std::string temp_name(const std::string& dir, const std::string& name) {
-  return (fs::path(dir) / ("." + name + ".tmp" + std::to_string(::getpid()))).string();
+  return temporary_path(dir, name, ::getpid());
 }
 
 // Every component of the path within NAME_MAX and the whole (with room for the temporary
@@ -55,7 +60,8 @@ pid_t temporary_owner(const std::string& file) {
       !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return 0;
   }
-  if (!is_output_file(file.substr(1, tmp - 1))) return 0;
+  const std::string name = file.substr(1, tmp - 1);
+  if (!is_output_file(name) && name != kManifestName) return 0;
   return static_cast<pid_t>(std::stol(digits));
 }
 
@@ -74,6 +80,7 @@ OutputDir::OutputDir(std::string path, std::vector<std::string> replaces)
       throw InputError("cannot write to --out `" + path_ + "`: " + std::strerror(errno));
     }
     lock_ = std::make_unique<DirLock>(path_);
+    finish_interrupted_commit();
     return;
   }
   if (errno != ENOENT) {
@@ -105,16 +112,45 @@ OutputDir::OutputDir(std::string path, std::vector<std::string> replaces)
 }
 
 OutputDir::~OutputDir() {
-  if (committed_) return;
   open_.reset();
   std::error_code ec;
-  for (const auto& n : names_) fs::remove(temp_name(path_, n), ec);
+  for (const auto& n : names_) {
+    fs::remove(temp_name(path_, n), ec);
+    untrack_temporary(temp_name(path_, n));
+  }
   // A folder this run created and never filled goes too (fs::remove leaves non-empty ones).
-  if (created_) fs::remove(path_, ec);
+  if (created_ && !committed_) fs::remove(path_, ec);
+}
+
+void OutputDir::finish_interrupted_commit() {
+  // Under the lock, before the sweep of stale temporaries (which would take the interrupted
+  // commit's files). A folder whose manifest this program cannot read is rewritten at commit.
+  std::optional<Manifest> m;
+  try {
+    m = read_manifest(path_);
+  } catch (const InputError&) {
+    return;
+  }
+  if (!m || !m->commit) return;
+  // Files that cannot be brought into place (their temporary is gone) keep the old file and
+  // an entry that no longer matches it; this run's commit replaces or drops them.
+  if (!finish_pending_commit(path_, *m).empty()) {
+    m->commit.reset();
+    write_manifest(path_, *m);
+  }
+}
+
+void OutputDir::start_file(const std::string& name) {
+  close_stream();
+  create_folder();
+  names_.push_back(name);
+  if (std::find(all_names_.begin(), all_names_.end(), name) == all_names_.end())
+    all_names_.push_back(name);
+  track_temporary(temp_name(path_, name));
 }
 
 void OutputDir::create_folder() {
-  if (!names_.empty()) return;
+  if (prepared_) return;
   std::error_code ec;
   created_ = !fs::exists(path_, ec);
   fs::create_directories(path_, ec);
@@ -123,6 +159,7 @@ void OutputDir::create_folder() {
   // created it first is then refused here, before it writes anything.
   if (!lock_) lock_ = std::make_unique<DirLock>(path_);
   remove_stale_temporaries();
+  prepared_ = true;
 }
 
 void OutputDir::remove_stale_temporaries() {
@@ -142,9 +179,7 @@ void OutputDir::remove_stale_temporaries() {
 void OutputDir::keep(const std::string& name) { kept_.push_back(name); }
 
 std::string OutputDir::reserve(const std::string& name) {
-  close_stream();
-  create_folder();
-  names_.push_back(name);
+  start_file(name);
   return temp_name(path_, name);
 }
 
@@ -160,51 +195,99 @@ void OutputDir::close_stream() {
 }
 
 std::ostream& OutputDir::stream(const std::string& name) {
-  close_stream();
-  create_folder();
+  start_file(name);
   const std::string tmp = temp_name(path_, name);
   open_ = std::make_unique<std::ofstream>(tmp, std::ios::binary);
-  names_.push_back(name);
   if (!*open_) throw std::runtime_error("cannot write `" + tmp + "`: " + std::strerror(errno));
   return *open_;
 }
 
 void OutputDir::add(const std::string& name, const std::string& content) {
-  close_stream();
-  create_folder();
+  start_file(name);
   const std::string tmp = temp_name(path_, name);
   std::ofstream out(tmp, std::ios::binary);
-  names_.push_back(name);
   out << content;
   out.close();
   if (!out) throw std::runtime_error("failed to write `" + tmp + "`: " + std::strerror(errno));
+  test_hook("output-file-written");
 }
 
 void OutputDir::commit() {
   close_stream();
+  if (!prepared_) {
+    // Nothing written: a folder that does not exist stays so.
+    committed_ = true;
+    if (!lock_) return;
+    create_folder();
+  }
+  // A signal now is held until the set is whole (RemoveTemporariesOnSignal).
+  const CommitWindow window;
+  test_hook("commit-staged");
+  // Step 1 of output_manifest.hpp: the new files are on disk (flushed); the manifest lists
+  // the folder's files after this commit.
+  Manifest m;
+  try {
+    if (auto old = read_manifest(path_)) m = *old;
+  } catch (const InputError&) {
+    // A manifest we cannot read is replaced by one that lists this run's files.
+  }
+  m.commit.reset();
+  for (auto it = m.files.begin(); it != m.files.end();) {
+    std::error_code ec;
+    const bool gone = !fs::is_regular_file(fs::symlink_status(fs::path(path_) / it->first, ec));
+    it = gone ? m.files.erase(it) : std::next(it);
+  }
+  PendingCommit pending;
+  pending.pid = ::getpid();
+  for (const auto& n : names_) {
+    m.files[n] = describe_committed_file(temp_name(path_, n));
+    pending.rename.push_back(n);
+  }
+  // Only regular files of our own names: a folder or link of that name is the user's.
+  for (const std::string& n : replaces_) {
+    if (std::find(all_names_.begin(), all_names_.end(), n) != all_names_.end() ||
+        std::find(kept_.begin(), kept_.end(), n) != kept_.end()) {
+      continue;
+    }
+    std::error_code ec;
+    if (fs::is_regular_file(fs::symlink_status(fs::path(path_) / n, ec))) {
+      pending.remove.push_back(n);
+      m.files.erase(n);
+    }
+  }
+  // Step 2: from here on the new set is the folder's (finished by the next process if not
+  // by this one).
+  m.commit = pending;
+  write_manifest(path_, m);
+  test_hook("commit-manifest");
+  // Step 3.
   for (const auto& n : names_) {
     std::error_code ec;
     fs::rename(temp_name(path_, n), fs::path(path_) / n, ec);
     if (ec)
       throw std::runtime_error("failed to move `" + n + "` into `" + path_ + "`: " + ec.message());
+    untrack_temporary(temp_name(path_, n));
+    test_hook("commit-renamed");
   }
+  names_.clear();
   committed_ = true;
-  // Only regular files of our own names: a folder or link of that name is the user's.
-  for (const std::string& n : replaces_) {
-    if (std::find(names_.begin(), names_.end(), n) != names_.end() ||
-        std::find(kept_.begin(), kept_.end(), n) != kept_.end()) {
-      continue;
-    }
+  for (const std::string& n : pending.remove) {
     std::error_code ec;
-    const fs::path old = fs::path(path_) / n;
-    if (fs::is_regular_file(fs::symlink_status(old, ec))) fs::remove(old, ec);
+    fs::remove(fs::path(path_) / n, ec);
   }
+  sync_folder(path_);
+  test_hook("commit-moved");
+  // Step 4.
+  m.commit.reset();
+  write_manifest(path_, m);
 }
 
 std::optional<std::string> OutputDir::written(const std::string& name) {
-  if (std::find(names_.begin(), names_.end(), name) == names_.end()) return std::nullopt;
+  if (std::find(all_names_.begin(), all_names_.end(), name) == all_names_.end())
+    return std::nullopt;
   if (open_ && names_.back() == name) close_stream();
-  const fs::path file = committed_ ? fs::path(path_) / name : fs::path(temp_name(path_, name));
+  const bool pending = std::find(names_.begin(), names_.end(), name) != names_.end();
+  const fs::path file = pending ? fs::path(temp_name(path_, name)) : fs::path(path_) / name;
   std::ifstream in(file, std::ios::binary);
   if (!in)
     throw std::runtime_error("cannot read back `" + file.string() + "`: " + std::strerror(errno));

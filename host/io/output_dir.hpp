@@ -5,9 +5,11 @@
 //
 // The folder holds one run's results as a set: commit removes the files of the command's own
 // list (output_files.hpp) that this run did not write, so an earlier run's flow_curves.csv
-// does not stay behind looking current. A run killed during the write (SIGKILL, or a signal
-// before the destructor ran) leaves `.NAME.tmpPID` files; the first write of a later run
-// removes those of mmm's own names whose process is gone, so they do not pile up.
+// does not stay behind looking current, and it commits through mmm_manifest.json
+// (output_manifest.hpp), so a crash at any point leaves the old set or the new one, never a
+// mix. A run killed during the write leaves `.NAME.tmpPID` files (SIGINT and SIGTERM remove
+// them at once where the command installs RemoveTemporariesOnSignal); the first write of a
+// later run removes those of mmm's own names whose process is gone, so they do not pile up.
 
 #include <fstream>
 #include <memory>
@@ -48,30 +50,37 @@ class OutputDir {
   /// to write; commit renames it into place with the others, and a run that fails removes it,
   /// so a full disk cannot leave half of a new set beside the old one.
   std::string reserve(const std::string& name);
-  /// Renames every added file into place, then removes the files of `replaces` this run did
-  /// not write (regular files only).
+  /// Makes the files added since the last commit the folder's set, atomically as a set
+  /// (output_manifest.hpp): renames them into place and removes the files of `replaces` this
+  /// run did not write (regular files only). May be called again after more add()s (a sweep's
+  /// periodic checkpoints); each call commits a whole set.
   void commit();
   /// The text this run wrote for `name` (add() or stream()), read back from its temporary
   /// before commit or from the file after; nullopt when this run did not write it. Lets a
   /// later output (report.html) be made from the earlier ones of the same set.
   std::optional<std::string> written(const std::string& name);
   const std::string& path() const { return path_; }
-  /// The names add() and stream() wrote, in order (after commit: the files of this run's
-  /// output set; a results database stores them, host/database/run_writer.hpp).
-  const std::vector<std::string>& written() const { return names_; }
+  /// The names add(), stream() and reserve() wrote, in order, each once (after commit: the
+  /// files of this run's output set; a results database stores them,
+  /// host/database/run_writer.hpp). The manifest is not among them.
+  const std::vector<std::string>& written() const { return all_names_; }
 
  private:
   std::string path_;
-  std::vector<std::string> names_;
+  std::vector<std::string> names_;      ///< written since the last commit (temporaries now)
+  std::vector<std::string> all_names_;  ///< every name written by this run
   std::vector<std::string> replaces_;
   std::vector<std::string> kept_;
-  bool committed_ = false;
+  bool committed_ = false;         ///< commit() ran at least once
+  bool prepared_ = false;          ///< the first write created, locked and swept the folder
   bool created_ = false;           ///< add() created the folder (removed again if never committed)
   std::unique_ptr<DirLock> lock_;  ///< held from the constructor or the first add()
   std::unique_ptr<std::ofstream> open_;  ///< the file of the last stream(), until closed
   void create_folder();
   void close_stream();
   void remove_stale_temporaries();
+  void finish_interrupted_commit();
+  void start_file(const std::string& name);
 };
 
 }  // namespace mmm

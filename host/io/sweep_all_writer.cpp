@@ -21,15 +21,7 @@ SweepAllWriter::SweepAllWriter(OutputDir& out, const std::vector<std::string>& c
     throw InputError("cannot --resume with --all: `" + final_ +
                      "` is missing (the interrupted run had no --all?)");
   }
-  tmp_ = out.reserve("sweep_all.csv.gz");
-  if (resume) {
-    fs::copy_file(final_, tmp_, fs::copy_options::overwrite_existing, ec);
-    if (ec) throw std::runtime_error("cannot copy `" + final_ + "`: " + ec.message());
-  }
-  // Level 1: the file is large and written while the backend waits; speed beats ratio here.
-  errno = 0;
-  gz_ = gzopen(tmp_.c_str(), resume ? "ab1" : "wb1");
-  if (gz_ == nullptr) throw std::runtime_error(failure("cannot write"));
+  open(out, resume);
   if (!resume) {
     std::string header = "index,loss,r2";
     for (const auto& c : channels) header += "," + c + "_theta," + c + "_alpha," + c + "_gamma";
@@ -38,6 +30,21 @@ SweepAllWriter::SweepAllWriter(OutputDir& out, const std::vector<std::string>& c
     write_buffer(header);
   }
 }
+
+void SweepAllWriter::open(OutputDir& out, bool continue_committed) {
+  tmp_ = out.reserve("sweep_all.csv.gz");
+  if (continue_committed) {
+    std::error_code ec;
+    fs::copy_file(final_, tmp_, fs::copy_options::overwrite_existing, ec);
+    if (ec) throw std::runtime_error("cannot copy `" + final_ + "`: " + ec.message());
+  }
+  // Level 1: the file is large and written while the backend waits; speed beats ratio here.
+  errno = 0;
+  gz_ = gzopen(tmp_.c_str(), continue_committed ? "ab1" : "wb1");
+  if (gz_ == nullptr) throw std::runtime_error(failure("cannot write"));
+}
+
+void SweepAllWriter::continue_after_commit(OutputDir& out) { open(out, true); }
 
 SweepAllWriter::~SweepAllWriter() {
   if (gz_ != nullptr) gzclose(static_cast<gzFile>(gz_));

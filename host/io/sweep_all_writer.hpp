@@ -30,6 +30,10 @@ class SweepAllWriter {
              const BatchResult& results);
   /// Finishes the gzip stream; OutputDir::commit then renames it into place with the others.
   void commit();
+  /// After `out` committed the file at a checkpoint: goes on writing into a new temporary
+  /// that starts as a copy of the committed file (a new gzip member follows; gunzip reads the
+  /// members as one). The copy is the cost of a checkpoint with --all.
+  void continue_after_commit(OutputDir& out);
 
  private:
   std::string tmp_, final_;
@@ -38,6 +42,7 @@ class SweepAllWriter {
   /// "`what` `tmp_`: <errno's reason>" for a failed zlib call.
   std::string failure(const std::string& what) const;
   void write_buffer(const std::string& text);
+  void open(OutputDir& out, bool continue_committed);
 };
 
 }  // namespace mmm

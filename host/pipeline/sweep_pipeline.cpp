@@ -28,6 +28,8 @@ using Clock = std::chrono::steady_clock;
 /// design rows); the chunk size follows from it.
 constexpr double kChunkBytes = 64.0 * 1024 * 1024;
 constexpr int kMaxChunk = 65536;
+/// Periodic checkpoints are at least this many times their own cost apart (≤ 5% of the run).
+constexpr double kCheckpointCostRatio = 20.0;
 
 void check_options(const SweepOptions& o, const Dataset& data, const ModelData& model) {
   if (o.top < 1 || o.top > kMaxSweepTop) {
@@ -40,6 +42,14 @@ void check_options(const SweepOptions& o, const Dataset& data, const ModelData& 
                      ": expected a finite number > 0");
   }
   if (o.chunk < 0) throw InputError("invalid --chunk " + std::to_string(o.chunk));
+  if (!(o.checkpoint_every >= 0) || !std::isfinite(o.checkpoint_every)) {
+    const double v = o.checkpoint_every;
+    const std::string shown = std::isnan(v)   ? "nan"
+                              : std::isinf(v) ? (v > 0 ? "inf" : "-inf")
+                                              : format_number(v);
+    throw InputError("invalid --checkpoint-every " + shown +
+                     ": expected seconds ≥ 0 (0: no periodic checkpoints)");
+  }
   check_data_fits_model(data, model);
 }
 
@@ -163,6 +173,27 @@ void restore_top(const SweepCheckpoint& saved, const Design& design, const Searc
   }
 }
 
+/// Fills the report's results from the sweep's state after candidates [0, next): what a run
+/// that stopped there returns, and what a checkpoint saves. `seconds`: this run's evaluation
+/// time so far.
+void record_progress(SweepReport& r, const TopK& top, std::uint64_t next, double seconds) {
+  SweepCheckpoint& cp = r.checkpoint;
+  r.seconds = seconds;
+  cp.next_index = next;
+  r.next_index = next;
+  r.failed = cp.failed;
+  r.seconds_total = cp.seconds + seconds;
+  r.interrupted = next < cp.n;
+  r.top = top.sorted();
+  r.summary = cp.summary;
+  cp.top_indices.clear();
+  cp.top_losses.clear();
+  for (const auto& c : r.top) {
+    cp.top_indices.push_back(c.index);
+    cp.top_losses.push_back(c.loss);
+  }
+}
+
 }  // namespace
 
 std::string file_fingerprint(const std::string& path) {
@@ -184,7 +215,8 @@ std::string file_fingerprint(const std::string& path) {
 }
 
 SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
-                      const std::optional<SweepCheckpoint>& resume, const SweepChunkSink& sink) {
+                      const std::optional<SweepCheckpoint>& resume, const SweepChunkSink& sink,
+                      const SweepCheckpointSink& checkpoint) {
   SweepReport r;
   r.options = o;
   r.data = load_input(o.data_path, o.data_table.get(), o.columns);
@@ -271,6 +303,8 @@ SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
   ProgressBar bar("sweep", static_cast<long>(cp.n - r.start_index),
                   !o.quiet && comm.is_root() && ProgressBar::stderr_is_terminal());
   const auto t0 = Clock::now();
+  auto last_checkpoint = t0;
+  double checkpoint_cost = 0.0;  // seconds the last periodic checkpoint took
   std::uint64_t next = cp.next_index;
   double best_loss = std::numeric_limits<double>::infinity();
   for (const auto& c : top.sorted()) best_loss = std::min(best_loss, c.loss);
@@ -306,24 +340,28 @@ SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
     std::snprintf(detail, sizeof detail, "%.0f candidates/s, best loss %.6g",
                   secs > 0 ? static_cast<double>(next - r.start_index) / secs : 0.0, best_loss);
     bar.update(static_cast<long>(next - r.start_index), detail);
+    const auto now = Clock::now();
+    // At least kCheckpointCostRatio times the last checkpoint's own time apart, so a slow one
+    // (a large sweep_all.csv.gz to copy and hash) never takes over 1/ratio of the run.
+    const double interval = std::max(o.checkpoint_every, kCheckpointCostRatio * checkpoint_cost);
+    // Periodic checkpoints need the whole top-K, which a job of several ranks merges only at
+    // the end: there only the final (or SIGINT/SIGTERM) checkpoint is written.
+    if (checkpoint && comm.size() == 1 && o.checkpoint_every > 0 && next < end &&
+        std::chrono::duration<double>(now - last_checkpoint).count() >= interval) {
+      // A copy, so the state saved is exactly what a run stopped here would return; the
+      // loop's own state stays as it is.
+      SweepReport so_far = r;
+      record_progress(so_far, top, next, std::chrono::duration<double>(now - t0).count());
+      so_far.checkpoint.seconds = so_far.seconds_total;
+      checkpoint(so_far);
+      last_checkpoint = Clock::now();
+      checkpoint_cost = std::chrono::duration<double>(last_checkpoint - now).count();
+    }
   }
   reduce_sweep_on_root(comm, top, cp.summary, cp.failed);
-  r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   if (next >= cp.n) bar.finish();
-  cp.next_index = next;
+  record_progress(r, top, next, std::chrono::duration<double>(Clock::now() - t0).count());
   cp.seconds += r.seconds;
-  r.next_index = next;
-  r.failed = cp.failed;
-  r.seconds_total = cp.seconds;
-  r.interrupted = next < cp.n;
-  r.top = top.sorted();
-  r.summary = cp.summary;
-  cp.top_indices.clear();
-  cp.top_losses.clear();
-  for (const auto& c : r.top) {
-    cp.top_indices.push_back(c.index);
-    cp.top_losses.push_back(c.loss);
-  }
   if (cp.failed > 0) {
     r.notices.push_back(std::to_string(cp.failed) +
                         " candidates had a singular fit (loss +inf) and were left out");

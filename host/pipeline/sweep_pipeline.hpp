@@ -24,6 +24,10 @@
 
 namespace mmm {
 
+/// The default of --checkpoint-every: a checkpoint costs milliseconds (bench/RESULTS.md), so
+/// once a minute is free and bounds what a crash loses.
+constexpr double kDefaultCheckpointSeconds = 60.0;
+
 /// Everything `mmm sweep` can be told.
 struct SweepOptions {
   std::string data_path;
@@ -51,6 +55,10 @@ struct SweepOptions {
   /// rank r the r-th chunk; rank 0 ends with the merged top-K and profile, the others' reports
   /// hold only their share and are not to be written.
   const Communicator* communicator = nullptr;
+  /// Seconds of wall time between checkpoints written while the sweep runs (0: only at the
+  /// end or on SIGINT/SIGTERM), so SIGKILL, the OOM killer or a power cut lose at most this
+  /// much work. A single process only: a job of several ranks merges its top-K at the end.
+  double checkpoint_every = kDefaultCheckpointSeconds;
 };
 
 /// The largest --top a sweep accepts (the top-K is held in memory).
@@ -104,13 +112,18 @@ using SweepChunkSink =
     std::function<void(const std::vector<std::string>& channels, std::uint64_t first, int count,
                        const double* params, const BatchResult& results)>;
 
+/// Receives the sweep's state so far every `checkpoint_every` seconds (after a chunk), as
+/// run_sweep would return it had the sweep stopped there: the caller writes it as the
+/// checkpoint.
+using SweepCheckpointSink = std::function<void(const SweepReport& so_far)>;
+
 /// Runs (or, given `resume`, continues) a sweep. Stops after the current chunk (round of
 /// chunks, in a job of several ranks) once `*stop` becomes true on any rank. A sink needs a
-/// single process (it sees the chunks in order). Throws InputError for bad options, or a checkpoint
-/// that does not match.
+/// single process (it sees the chunks in order). Throws InputError for bad options, or a
+/// checkpoint that does not match.
 SweepReport run_sweep(const SweepOptions& options, const std::atomic<bool>* stop,
-                      const std::optional<SweepCheckpoint>& resume,
-                      const SweepChunkSink& sink = {});
+                      const std::optional<SweepCheckpoint>& resume, const SweepChunkSink& sink = {},
+                      const SweepCheckpointSink& checkpoint = {});
 
 /// FNV-1a 64 of a file's bytes as 16 hex digits (identifies the data a checkpoint was made on).
 std::string file_fingerprint(const std::string& path);
