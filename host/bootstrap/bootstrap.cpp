@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "host/bootstrap/resampling.hpp"
 #include "host/common/errors.hpp"
+#include "host/common/resampling.hpp"
 
 namespace mmm {
 
@@ -89,18 +89,27 @@ BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<dou
   report.roi.setConstant(B, C, std::numeric_limits<double>::quiet_NaN());
   const int chunk = std::max(1, std::min(options.chunk, B));
   std::vector<double> params, weights;
+  std::vector<std::uint32_t> index;
   BatchResult fits;
+  ResampledRows rows;
+  rows.seed = options.seed;
+  rows.block_length = options.block_length;
   for (int first = 0; first < B; first += chunk) {
     const int n = std::min(chunk, B - first);
     params.resize(static_cast<size_t>(n) * stride);
     weights.resize(static_cast<size_t>(n) * T);
+    index.resize(n);
     for (int i = 0; i < n; ++i) {
       std::copy(hyper3c.begin(), hyper3c.end(), params.begin() + static_cast<size_t>(i) * stride);
-      resample_block_counts(
-          options.seed, static_cast<std::uint32_t>(first + i), static_cast<std::uint32_t>(T),
-          static_cast<std::uint32_t>(options.block_length), &weights[static_cast<size_t>(i) * T]);
+      index[i] = static_cast<std::uint32_t>(first + i);
+      // The same counts the backend draws: the ROI below needs them on the host too.
+      resample_block_counts(options.seed, index[i], static_cast<std::uint32_t>(T),
+                            static_cast<std::uint32_t>(options.block_length),
+                            &weights[static_cast<size_t>(i) * T]);
     }
-    evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, weights.data()}, fits);
+    rows.index = index.data();
+    // The backend draws each resample's weights itself (a device backend from one integer).
+    evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, nullptr, &rows}, fits);
     for (int i = 0; i < n; ++i) {
       record_resample(data, &weights[static_cast<size_t>(i) * T], fits, i, first + i, report);
     }

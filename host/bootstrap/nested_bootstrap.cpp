@@ -4,9 +4,9 @@
 #include <limits>
 #include <string>
 
-#include "host/bootstrap/resampling.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/philox.hpp"
+#include "host/common/resampling.hpp"
 #include "host/search/differential_evolution.hpp"
 
 namespace mmm {
@@ -21,14 +21,16 @@ struct Request {
   const double* points;
 };
 
-/// Evaluates the requests (their points decoded, each under its resample's weights) in chunks
-/// of at most max_batch candidates and writes each request's losses.
+/// Evaluates the requests (their points decoded, each under its resample's weights, which the
+/// backend draws from `resampled` and the resample number) in chunks of at most max_batch
+/// candidates and writes each request's losses.
 void evaluate_requests(const ModelData& data, const SearchSpace& space,
-                       const std::vector<Request>& requests,
-                       const std::vector<std::vector<double>>& weights, int max_batch,
-                       Evaluator& evaluator, std::vector<std::vector<double>>& losses) {
-  const int T = data.rows(), C = data.channels(), dim = 3 * C;
-  std::vector<double> u, params, w;
+                       const std::vector<Request>& requests, const ResampledRows& resampled,
+                       int max_batch, Evaluator& evaluator,
+                       std::vector<std::vector<double>>& losses) {
+  const int C = data.channels(), dim = 3 * C;
+  std::vector<double> u, params;
+  std::vector<std::uint32_t> index;
   BatchResult out;
   // (request, offset) of every candidate of the current chunk, to scatter the losses back.
   std::vector<std::pair<int, int>> owner;
@@ -36,10 +38,16 @@ void evaluate_requests(const ModelData& data, const SearchSpace& space,
     const int n = static_cast<int>(owner.size());
     if (n == 0) return;
     space.decode_batch(u.data(), n, params);
-    evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, w.data()}, out);
+    // Each candidate's resample weights are drawn by the backend from its resample number;
+    // the search reads only the losses.
+    ResampledRows rows = resampled;
+    rows.index = index.data();
+    CandidateBatch batch{n, C, params.data()};
+    batch.losses_only = true;
+    evaluator.evaluate(batch, RowWeights{n, nullptr, &rows}, out);
     for (int i = 0; i < n; ++i) losses[owner[i].first][owner[i].second] = out.loss[i];
     u.clear();
-    w.clear();
+    index.clear();
     owner.clear();
   };
   for (int r = 0; r < static_cast<int>(requests.size()); ++r) {
@@ -48,8 +56,7 @@ void evaluate_requests(const ModelData& data, const SearchSpace& space,
     for (int k = 0; k < q.count; ++k) {
       u.insert(u.end(), q.points + static_cast<size_t>(k) * dim,
                q.points + static_cast<size_t>(k + 1) * dim);
-      const std::vector<double>& wb = weights[q.resample];
-      w.insert(w.end(), wb.begin(), wb.begin() + T);
+      index.push_back(static_cast<std::uint32_t>(q.resample));
       owner.emplace_back(r, k);
       if (static_cast<int>(owner.size()) == max_batch) flush();
     }
@@ -82,7 +89,12 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
   report.hyper.setConstant(B, dim, std::numeric_limits<double>::quiet_NaN());
   report.best_loss.assign(B, std::numeric_limits<double>::infinity());
 
+  // The host keeps each resample's counts for the final fits' ROI; the searches' calls let
+  // the backend draw them (the same Philox counts) from the resample number.
   std::vector<std::vector<double>> weights(B, std::vector<double>(T));
+  ResampledRows resampled;
+  resampled.seed = options.seed;
+  resampled.block_length = options.block_length;
   std::vector<DifferentialEvolution> searches;
   searches.reserve(B);
   for (int b = 0; b < B; ++b) {
@@ -110,7 +122,7 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
     }
     if (requests.empty()) break;
     losses.resize(requests.size());
-    evaluate_requests(data, space, requests, weights, max_batch, evaluator, losses);
+    evaluate_requests(data, space, requests, resampled, max_batch, evaluator, losses);
     for (size_t r = 0; r < requests.size(); ++r) {
       searches[requests[r].resample].tell(losses[r]);
       report.evaluations += requests[r].count;

@@ -55,39 +55,66 @@ MMM_HD inline bool is_constant_feature(double var, double mean, double n) {
 /// its step target and the passive-set flags of the non-negative solve.
 MMM_HD inline int gram_ridge_work_size(int p) { return 2 * p * p + 7 * p; }
 
+/// The threads that run one solve together. The CPU backend and the unfused CUDA solve use
+/// SerialTeam (one thread; every sync() is a no-op and every loop the textbook one). The fused
+/// CUDA kernel passes a thread block (kernels/fused_evaluator.cu): a loop's independent
+/// iterations are split by rank, the threads meet at sync(), and every thread computes the
+/// scalars that steer the control flow (pivots, steps, the KKT choice) from the same shared
+/// arrays, so all take the same branches. Each array element gets the same operations in the
+/// same order either way, so a team rounds exactly as one thread does. A Team has rank(),
+/// size() and sync(); a function given one is entered by all its threads together, after a
+/// sync() that made its inputs visible, and returns after one that made its outputs visible.
+struct SerialTeam {
+  MMM_HD static constexpr int rank() { return 0; }
+  MMM_HD static constexpr int size() { return 1; }
+  MMM_HD static void sync() {}
+};
+
 /// In-place Cholesky A = L Lᵀ of the lower triangle of a p × p column-major matrix; false when
 /// A is not positive definite.
 ///
 /// Right-looking: once column k is final, its outer product leaves the trailing block. Each
 /// entry still subtracts its terms in the order m = 0, 1, …, as the textbook dot-product form
 /// does, but the updates are independent, so they overlap in the pipeline instead of forming p
-/// long FMA chains (3× faster on the CPU).
-MMM_HD inline bool cholesky_factor(double* A, int p) {
+/// long FMA chains (3× faster on the CPU), and a team splits them by column.
+MMM_HD_ANY_TEAM
+template <class Team = SerialTeam>
+MMM_HD inline bool cholesky_factor(double* A, int p, const Team& team = Team{}) {
   for (int k = 0; k < p; ++k) {
     const double d2 = A[k + k * p];
     if (!(d2 > 0.0)) return false;
     const double d = sqrt(d2);
     const double inv_d = 1.0 / d;
-    A[k + k * p] = d;
-    for (int j = k + 1; j < p; ++j) A[j + k * p] *= inv_d;
-    for (int i = k + 1; i < p; ++i) {
+    for (int j = k + 1 + team.rank(); j < p; j += team.size()) A[j + k * p] *= inv_d;
+    team.sync();  // column k is scaled, and every thread has read the pivot
+    if (team.rank() == 0) A[k + k * p] = d;
+    for (int i = k + 1 + team.rank(); i < p; i += team.size()) {
       const double lik = A[i + k * p];
       for (int j = i; j < p; ++j) A[j + i * p] -= A[j + k * p] * lik;
     }
+    team.sync();
   }
   return true;
 }
 
 /// Solves L Lᵀ b = b in place, L from cholesky_factor: L z = b, then Lᵀ b = z, both column by
 /// column (each unknown, once known, is subtracted from all the others at once).
-MMM_HD inline void cholesky_solve(const double* L, int p, double* b) {
+MMM_HD_ANY_TEAM
+template <class Team = SerialTeam>
+MMM_HD inline void cholesky_solve(const double* L, int p, double* b, const Team& team = Team{}) {
   for (int m = 0; m < p; ++m) {
-    b[m] /= L[m + m * p];
-    for (int j = m + 1; j < p; ++j) b[j] -= L[j + m * p] * b[m];
+    const double bm = b[m] / L[m + m * p];
+    team.sync();  // every thread has read b[m]
+    if (team.rank() == 0) b[m] = bm;
+    for (int j = m + 1 + team.rank(); j < p; j += team.size()) b[j] -= L[j + m * p] * bm;
+    team.sync();
   }
   for (int j = p - 1; j >= 0; --j) {
-    b[j] /= L[j + j * p];
-    for (int m = 0; m < j; ++m) b[m] -= L[j + m * p] * b[j];
+    const double bj = b[j] / L[j + j * p];
+    team.sync();
+    if (team.rank() == 0) b[j] = bj;
+    for (int m = team.rank(); m < j; m += team.size()) b[m] -= L[j + m * p] * bj;
+    team.sync();
   }
 }
 
@@ -100,14 +127,17 @@ MMM_HD inline double symmetric_row_dot(const double* A, int p, int j, const doub
 
 /// Solves A s = r restricted to the passive columns (passive[j] ≠ 0); s_j = 0 elsewhere. The
 /// other rows and columns become identity rows, so one p × p factorization serves every set.
+MMM_HD_ANY_TEAM
+template <class Team = SerialTeam>
 MMM_HD inline bool solve_on_passive_set(const double* A, const double* r, const double* passive,
-                                        int p, double* F, double* s) {
-  for (int k = 0; k < p; ++k)
+                                        int p, double* F, double* s, const Team& team = Team{}) {
+  for (int k = team.rank(); k < p; k += team.size())
     for (int j = k; j < p; ++j)
       F[j + k * p] = (passive[j] != 0.0 && passive[k] != 0.0) ? A[j + k * p] : (j == k ? 1.0 : 0.0);
-  if (!cholesky_factor(F, p)) return false;
-  for (int j = 0; j < p; ++j) s[j] = passive[j] != 0.0 ? r[j] : 0.0;
-  cholesky_solve(F, p, s);
+  for (int j = team.rank(); j < p; j += team.size()) s[j] = passive[j] != 0.0 ? r[j] : 0.0;
+  team.sync();
+  if (!cholesky_factor(F, p, team)) return false;
+  cholesky_solve(F, p, s, team);
   return true;
 }
 
@@ -128,19 +158,26 @@ struct ActiveSetWork {
 /// re-enters while the objective's gradient asks for it (the KKT test). The objective is
 /// strictly convex (λ > 0 or a full-rank design), so the method ends at the unique optimum;
 /// the iteration cap only guards against rounding cycles and then returns the feasible iterate.
+/// A team's threads own the elements j ≡ rank (mod size) of x, s and passive between syncs.
+MMM_HD_ANY_TEAM
+template <class Team = SerialTeam>
 MMM_HD inline bool nonnegative_media_solve(const double* A, const double* r, int p, int media,
-                                           const ActiveSetWork& w, double* b) {
+                                           const ActiveSetWork& w, double* b,
+                                           const Team& team = Team{}) {
+  const int rank = team.rank(), size = team.size();
   double rmax = 0.0;
   for (int j = 0; j < p; ++j) rmax = fabs(r[j]) > rmax ? fabs(r[j]) : rmax;
   const double kkt_tol = 1e-11 * rmax;
   // A feasible start: the controls-only solution (every media coefficient 0) …
-  for (int j = 0; j < p; ++j) w.passive[j] = j >= media ? 1.0 : 0.0;
-  if (!solve_on_passive_set(A, r, w.passive, p, w.F, w.x)) return false;
+  for (int j = rank; j < p; j += size) w.passive[j] = j >= media ? 1.0 : 0.0;
+  team.sync();
+  if (!solve_on_passive_set(A, r, w.passive, p, w.F, w.x, team)) return false;
   // … stepping toward the solution on the media the unconstrained fit keeps positive.
-  for (int j = 0; j < media; ++j) w.passive[j] = b[j] > 0.0 ? 1.0 : 0.0;
+  for (int j = rank; j < media; j += size) w.passive[j] = b[j] > 0.0 ? 1.0 : 0.0;
+  team.sync();
   const int max_iterations = 3 * p + 10;
   for (int iteration = 0; iteration < max_iterations; ++iteration) {
-    if (!solve_on_passive_set(A, r, w.passive, p, w.F, w.s)) return false;
+    if (!solve_on_passive_set(A, r, w.passive, p, w.F, w.s, team)) return false;
     for (int inner = 0; inner <= media; ++inner) {
       // The longest step from x toward s that keeps every passive media coefficient ≥ 0.
       double step = 1.0;
@@ -155,20 +192,26 @@ MMM_HD inline bool nonnegative_media_solve(const double* A, const double* r, int
         }
       }
       if (blocking < 0) break;
-      for (int j = 0; j < p; ++j) w.x[j] += step * (w.s[j] - w.x[j]);
-      w.x[blocking] = 0.0;
-      for (int j = 0; j < media; ++j) {
+      team.sync();  // every thread has chosen the step before x moves
+      for (int j = rank; j < p; j += size) {
+        w.x[j] += step * (w.s[j] - w.x[j]);
+        if (j == blocking) w.x[j] = 0.0;
+      }
+      for (int j = rank; j < media; j += size) {
         if (w.passive[j] != 0.0 && w.s[j] <= 0.0 && w.x[j] <= 0.0) {
           w.passive[j] = 0.0;
           w.x[j] = 0.0;
         }
       }
-      if (!solve_on_passive_set(A, r, w.passive, p, w.F, w.s)) return false;
+      team.sync();
+      if (!solve_on_passive_set(A, r, w.passive, p, w.F, w.s, team)) return false;
     }
     bool feasible = true;
     for (int j = 0; j < media; ++j) feasible = feasible && !(w.passive[j] != 0.0 && w.s[j] <= 0.0);
     if (!feasible) break;  // rounding cycle: keep the feasible iterate
-    for (int j = 0; j < p; ++j) w.x[j] = w.s[j];
+    team.sync();
+    for (int j = rank; j < p; j += size) w.x[j] = w.s[j];
+    team.sync();
     // KKT: a media coefficient held at 0 whose gradient r − A x is positive wants back in.
     int enter = -1;
     double best = kkt_tol;
@@ -181,9 +224,13 @@ MMM_HD inline bool nonnegative_media_solve(const double* A, const double* r, int
       }
     }
     if (enter < 0) break;
-    w.passive[enter] = 1.0;
+    team.sync();
+    if (rank == 0) w.passive[enter] = 1.0;
+    team.sync();
   }
-  for (int j = 0; j < p; ++j) b[j] = j < media && w.x[j] < 0.0 ? 0.0 : w.x[j];
+  team.sync();
+  for (int j = rank; j < p; j += size) b[j] = j < media && w.x[j] < 0.0 ? 0.0 : w.x[j];
+  team.sync();
   return true;
 }
 
@@ -192,11 +239,16 @@ MMM_HD inline bool nonnegative_media_solve(const double* A, const double* r, int
 /// nonnegative_media: the media coefficients are constrained to ≥ 0 and the loss is 1 − R².
 /// Returns +inf when the weights are empty, the KPI has no variance or the factorization
 /// fails (the candidate is then simply never chosen). `work` holds gram_ridge_work_size(p)
-/// doubles.
+/// doubles. With a team, G, work and the outputs are shared by its threads; the p-long
+/// outputs are written by all of them, the single values by rank 0.
+MMM_HD_ANY_TEAM
+template <class Team = SerialTeam>
 MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRidgeShape& shape,
-                                           double* work, const GramRidgeOutput& out) {
+                                           double* work, const GramRidgeOutput& out,
+                                           const Team& team = Team{}) {
   const int p = shape.parameters;
   const int iy = p + 1;
+  const int rank = team.rank(), size = team.size();
   const double inf = 1.0 / 0.0;
   const double n = G[0];
   if (!(n > 0.0)) return inf;
@@ -207,32 +259,34 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
   double* b = r + p;            // the solution
   double* A0 = b + p;           // the unfactored system (non-negative solve only)
   const double ybar = gram_at(G, ld, iy, 0) / n;
-  for (int j = 0; j < p; ++j) {
+  for (int j = rank; j < p; j += size) {
     const double mj = gram_at(G, ld, 1 + j, 0) / n;
     const double var = (gram_at(G, ld, 1 + j, 1 + j) - n * mj * mj) / n;
     mean[j] = mj;
     scale[j] = is_constant_feature(var, mj, n) ? 1.0 : sqrt(var > 0 ? var : 0.0);
     r[j] = (gram_at(G, ld, iy, 1 + j) - n * mj * ybar) / scale[j];
+    // Multiplying by 1/σ instead of dividing keeps p² divisions out of the hot path (b below
+    // holds 1/σ until the solve needs it).
+    b[j] = 1.0 / scale[j];
   }
-  // Multiplying by 1/σ instead of dividing keeps p² divisions out of the hot path (b below
-  // holds 1/σ until the solve needs it).
-  for (int j = 0; j < p; ++j) b[j] = 1.0 / scale[j];
-  for (int k = 0; k < p; ++k) {
+  team.sync();
+  for (int k = rank; k < p; k += size) {
     // j ≥ k, so G(1 + j, 1 + k) is in the lower triangle: direct indexing lets this vectorize.
     const double* Gk = G + (1 + k) * ld + 1;
     const double nmk = n * mean[k], bk = b[k];
     for (int j = k; j < p; ++j) A[j + k * p] = (Gk[j] - nmk * mean[j]) * (b[j] * bk);
     A[k + k * p] += shape.lambda;
+    if (shape.nonnegative_media) {
+      for (int j = k; j < p; ++j) A0[j + k * p] = A[j + k * p];
+    }
   }
   const double syy = gram_at(G, ld, iy, iy) - n * ybar * ybar;
   if (!(syy > 0.0)) return inf;
-  if (shape.nonnegative_media) {
-    for (int k = 0; k < p; ++k)
-      for (int j = k; j < p; ++j) A0[j + k * p] = A[j + k * p];
-  }
-  if (!cholesky_factor(A, p)) return inf;
-  for (int j = 0; j < p; ++j) b[j] = r[j];
-  cholesky_solve(A, p, b);
+  team.sync();
+  if (!cholesky_factor(A, p, team)) return inf;
+  for (int j = rank; j < p; j += size) b[j] = r[j];
+  team.sync();
+  cholesky_solve(A, p, b, team);
   bool constrained = false;
   if (shape.nonnegative_media) {
     for (int j = 0; j < shape.media; ++j) constrained = constrained || b[j] < 0.0;
@@ -240,7 +294,7 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
       // The unconstrained factor is spent: A's storage holds the passive-set factors.
       double* x = A0 + p * p;
       const ActiveSetWork w{A, x, x + p, x + 2 * p};
-      if (!nonnegative_media_solve(A0, r, p, shape.media, w, b)) return inf;
+      if (!nonnegative_media_solve(A0, r, p, shape.media, w, b, team)) return inf;
     }
   }
   double btr = 0.0, btb = 0.0, penalty = 0.0, intercept = ybar;
@@ -250,6 +304,7 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
     if (j < shape.media && b[j] < 0.0) penalty += b[j] * b[j];
     const double cj = b[j] / scale[j];
     intercept -= cj * mean[j];
+    if (j % size != rank) continue;
     if (out.b_scaled) out.b_scaled[j] = b[j];
     if (out.coef) out.coef[j] = cj;
     if (out.mean) out.mean[j] = mean[j];
@@ -260,9 +315,12 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
   // S_yy − bᵀr − λ‖b‖² either way, the form with the least cancellation.
   const double rss = syy - btr - shape.lambda * btb;
   const double r2 = 1.0 - rss / syy;
-  if (out.intercept) *out.intercept = intercept;
-  if (out.r2) *out.r2 = r2;
-  if (out.kpi_mean) *out.kpi_mean = ybar;
+  if (rank == 0) {
+    if (out.intercept) *out.intercept = intercept;
+    if (out.r2) *out.r2 = r2;
+    if (out.kpi_mean) *out.kpi_mean = ybar;
+  }
+  team.sync();
   return (1.0 - r2) + shape.penalty_weight * penalty;
 }
 
