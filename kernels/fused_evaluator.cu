@@ -16,11 +16,11 @@ struct BlockTeam {
   __device__ void sync() const { __syncthreads(); }
 };
 
-/// Doubles of shared memory outside the period tile: the Gram, the weights, seven
-/// per-channel arrays and the solve's results (4p + 3).
+/// Doubles of shared memory outside the period tile: the Gram, the weights, six per-channel
+/// arrays and the solve's results (4p + 3).
 std::size_t fixed_doubles(int T, int C, int K, bool weighted) {
   const std::size_t p = C + K, ld = p + 2;
-  return ld * ld + (weighted ? T : 0) + 7 * static_cast<std::size_t>(C) + 4 * p + 3;
+  return ld * ld + (weighted ? T : 0) + 6 * static_cast<std::size_t>(C) + 4 * p + 3;
 }
 
 /// Doubles per period of the tile: h, and under weights w·h and w·fixed.
@@ -60,13 +60,12 @@ __device__ void load_weights(const FusedArgs& a, std::size_t cand, double* w) {
 struct Layout {
   double* G;          ///< ld × ld Gram, lower triangle
   double* w;          ///< T weights (weighted calls)
-  double* theta;      ///< C; after the last tile: Σ w (h − centre) per channel
+  double* theta;      ///< C
   double* alpha;      ///< C
   double* log_gamma;  ///< C
   double* state;      ///< C: the adstock carried from tile to tile
-  double* sum;        ///< C: Σ h, then the exact shift
-  double* wsum;       ///< C: Σ w h, then the exact shift's distance from the centre
-  double* centre;     ///< C: the provisional shift (tile 0's mean)
+  double* sum;        ///< C: Σ h, then the shift that centres the channel
+  double* wsum;       ///< C: Σ w h
   double* result;     ///< coef_scaled, coef, mean, scale (p each), intercept, r2, kpi_mean
   double* h;          ///< tile × C: adstock, then Hill, then centred h
   double* hw;         ///< tile × C: w·h
@@ -134,27 +133,6 @@ __device__ void accumulate_tile(const FusedArgs& a, const Layout& s, int t0, int
   }
 }
 
-/// Corrects the media entries for centring on `centre` instead of the exact shift m = centre
-/// + δ: with u = Σ w (h − centre) and n = Σ w, Σ w (h_i − m_i)(h_j − m_j) = S̃_ij − δ_j u_i −
-/// δ_i u_j + n δ_i δ_j, Σ w (h_i − m_i) f = S̃_if − δ_i Σ w f, and Σ w (h_i − m_i) = u_i − n δ_i.
-__device__ void correct_centring(const FusedArgs& a, const Layout& s) {
-  const int C = a.channels, ld = C + a.controls + 2;
-  const double n = s.G[0];
-  const double *u = s.theta, *delta = s.wsum;
-  for (int e = threadIdx.x; e < a.entry_count; e += blockDim.x) {
-    const GramEntry g = a.entries[e];
-    const bool row_media = g.row >= 1 && g.row <= C, col_media = g.col >= 1 && g.col <= C;
-    double& v = s.G[g.row + g.col * ld];
-    if (row_media && col_media) {
-      const int i = g.row - 1, j = g.col - 1;
-      v = v - delta[j] * u[i] - delta[i] * u[j] + n * delta[i] * delta[j];
-    } else if (row_media || col_media) {
-      const int i = (row_media ? g.row : g.col) - 1, other = row_media ? g.col : g.row;
-      v = other == 0 ? u[i] - n * delta[i] : v - delta[i] * s.G[other];  // G(other, 0) = Σ w f
-    }
-  }
-}
-
 /// The solve by the block, then the conditioning shifts undone and the loss, as
 /// CpuEvaluator::evaluate_one does; results to global memory.
 __device__ void solve_and_store(const FusedArgs& a, const Layout& s, double* work,
@@ -175,7 +153,8 @@ __device__ void solve_and_store(const FusedArgs& a, const Layout& s, double* wor
   const std::size_t off = cand * p;
   if (tid == 0) {
     double intercept = scalars[0] + a.shift[p + 1];
-    for (int j = 0; j < p; ++j) intercept -= coef[j] * (j < C ? s.sum[j] : a.shift[1 + j]);
+    for (int j = 0; j < p; ++j)
+      intercept = fma(-coef[j], j < C ? s.sum[j] : a.shift[1 + j], intercept);
     if (a.nonnegative_media) loss += excess_media_share(coef, mean, C, scalars[2] + a.shift[p + 1]);
     a.loss[cand] = loss;
     if (a.r2 != nullptr) {
@@ -207,8 +186,7 @@ __global__ void __launch_bounds__(kFusedThreads) fused_evaluate_kernel(const Fus
   s.state = s.log_gamma + C;
   s.sum = s.state + C;
   s.wsum = s.sum + C;
-  s.centre = s.wsum + C;
-  s.result = s.centre + C;
+  s.result = s.wsum + C;
   s.h = s.result + 4 * p + 3;
   s.hw = s.h + tile * C;
   s.fw = s.hw + tile * C;
@@ -232,11 +210,8 @@ __global__ void __launch_bounds__(kFusedThreads) fused_evaluate_kernel(const Fus
   if (weighted)
     for (int t = 0; t < T; ++t) weight_sum += s.w[t];
 
-  // One pass over the periods. Each channel is centred on a provisional shift, its mean over
-  // the first tile: the CPU's formula over all T when one tile holds them, so then exactly
-  // the CPU's shift. Otherwise the exact shift is known only at the end, and the entries are
-  // corrected for the difference (correct_centring); centring on any value inside the
-  // channel's range keeps out of the sums the cancellation the CPU's centring avoids.
+  // Pass 1: the shift that centres each channel, the CPU's media_transform: Σ w h / Σ w under
+  // weights that are not all zero, else Σ h / T, summed in period order.
   const int tiles = T > 0 ? (T + tile - 1) / tile : 0;
   for (int k = 0; k < tiles; ++k) {
     const int t0 = k * tile, n = min(tile, T - t0);
@@ -250,17 +225,23 @@ __global__ void __launch_bounds__(kFusedThreads) fused_evaluate_kernel(const Fus
       }
       s.sum[c] = sum;
       s.wsum[c] = wsum;
-      if (k == 0) {
-        double tile_w = 0.0;
-        if (weighted)
-          for (int tt = 0; tt < n; ++tt) tile_w += s.w[tt];
-        s.centre[c] = weighted && tile_w > 0.0 ? wsum / tile_w : sum * (1.0 / n);
-      }
     }
-    __syncthreads();
+  }
+  for (int c = tid; c < C; c += nt) {
+    s.sum[c] = weighted && weight_sum > 0.0 ? s.wsum[c] / weight_sum : s.sum[c] * (1.0 / T);
+    s.state[c] = 0.0;  // pass 2 runs the adstock again from the start
+  }
+  __syncthreads();
+  // Pass 2: centre, weight and accumulate the Gram. With one tile, pass 1's transform is still
+  // in shared memory; a longer series is transformed again, tile by tile: the shift is known
+  // only after the last period, and centring on it keeps the sums free of cancellation (a
+  // saturated channel's spread is ~1e-6 of its level) exactly as on the CPU.
+  for (int k = 0; k < tiles; ++k) {
+    const int t0 = k * tile, n = min(tile, T - t0);
+    if (tiles > 1) transform_tile(a, s, t0, n);
     for (int i = tid; i < n * C; i += nt) {
       const int tt = i / C, c = i - tt * C;
-      const double v = s.h[i] - s.centre[c];
+      const double v = s.h[i] - s.sum[c];
       s.h[i] = v;
       if (weighted) s.hw[i] = v * s.w[t0 + tt];
     }
@@ -272,20 +253,6 @@ __global__ void __launch_bounds__(kFusedThreads) fused_evaluate_kernel(const Fus
     }
     __syncthreads();
     accumulate_tile(a, s, t0, n, weighted);
-    __syncthreads();
-  }
-  // The exact shift (the CPU's media_transform: Σ w h / Σ w under weights that are not all
-  // zero, else Σ h / T), and its distance δ from the centre: 0 with one tile.
-  for (int c = tid; c < C; c += nt) {
-    const double shift =
-        weighted && weight_sum > 0.0 ? s.wsum[c] / weight_sum : s.sum[c] * (1.0 / T);
-    s.sum[c] = shift;
-    s.wsum[c] = shift - s.centre[c];
-    s.theta[c] = s.G[1 + c];  // u = Σ w (h − centre), before the correction changes it
-  }
-  __syncthreads();
-  if (tiles > 1) {
-    correct_centring(a, s);
     __syncthreads();
   }
   solve_and_store(a, s, s.h, cand);

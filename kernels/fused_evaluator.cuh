@@ -2,14 +2,14 @@
 // The fused evaluation kernel (issue 14 part 3): one thread block — one warp, 32 threads — per
 // candidate does the whole evaluation without writing the design to global memory:
 //  1. its row weights into shared memory: copied, or drawn on the device from (seed, resample)
-//     with the host's Philox resampling code (host/bootstrap/resampling.hpp);
+//     with the host's Philox resampling code (host/common/resampling.hpp);
 //  2. adstock + Hill of its media, a tile of periods at a time in shared memory (the adstock
 //     serial per channel, the Hill transform spread over every (period, channel) of the
-//     tile), and each channel's (weighted) mean, the shift that centres it;
-//  3. the media rows of the weighted Gram, accumulated tile by tile into shared memory; the
-//     weight multiplied into h once per period; the fixed-column block (ones, controls, y)
-//     copied from a Gram computed once per weight vector, or accumulated here under
-//     per-candidate weights;
+//     tile), and each channel's (weighted) mean, the shift that centres it (pass 1);
+//  3. the media rows of the weighted Gram, centred, accumulated tile by tile into shared
+//     memory (pass 2); the weight multiplied into h once per period; the fixed-column block
+//     (ones, controls, y) copied from a Gram computed once per weight vector, or accumulated
+//     here under per-candidate weights;
 //  4. the ridge solve of host/model/gram_ridge.hpp run by the block as a team (the Cholesky's
 //     trailing updates, the triangular solves and the active-set steps split over the warp),
 //     then the conditioning shifts undone and the loss, as CpuEvaluator::evaluate_one does.

@@ -1,6 +1,7 @@
 #include "host/backend/cpu_evaluator.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "host/backend/cpu_gram_kernel.hpp"
 #include "host/common/resampling.hpp"
@@ -27,9 +28,18 @@ CpuEvaluator::CpuEvaluator(const ModelData& data, int threads)
   // centered cross-products are then differences of small numbers, not of huge ones (a KPI in
   // the millions would otherwise lose digits). The shift is undone on means and intercepts.
   // Media rows get the same treatment per candidate (media_transform centres them).
+  // The means are summed in row order, as kernels/cuda_entry.cu does, so that both backends
+  // centre on the same bits (Eigen's vectorized mean sums in another order; a column that is
+  // constant on the weighted rows then has a variance of pure rounding, which must agree too).
+  auto mean = [this](auto&& value) {
+    double sum = 0.0;
+    for (int t = 0; t < T_; ++t) sum += value(t);
+    return T_ > 0 ? sum / T_ : 0.0;
+  };
   column_shift_.assign(p + 2, 0.0);
-  for (int k = 0; k < K_; ++k) column_shift_[1 + C_ + k] = data.controls.col(k).mean();
-  column_shift_[p + 1] = data.y.mean();
+  for (int k = 0; k < K_; ++k)
+    column_shift_[1 + C_ + k] = mean([&](int t) { return data.controls(t, k); });
+  column_shift_[p + 1] = mean([&](int t) { return data.y(t); });
   // Fixed rows are stored with a padded stride so they can also be the packet-loaded operand
   // of their own Gram (weight_fixed_rows).
   fixed_.assign(static_cast<size_t>(T_) * nfp, 0.0);
@@ -188,7 +198,7 @@ void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, cons
   for (int j = 0; j < p; ++j) {
     const double s = j < C_ ? ws.shift[j] : column_shift_[1 + j];
     out.mean[off + j] += s;
-    intercept -= out.coef[off + j] * s;
+    intercept = std::fma(-out.coef[off + j], s, intercept);
   }
   out.intercept[index] = intercept;
   if (nonnegative_media_) {

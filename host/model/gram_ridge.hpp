@@ -7,6 +7,12 @@
 // standardized normal equations of scikit-learn's StandardScaler + Ridge(alpha = λ), the
 // residual sum of squares and therefore R² and the loss: a candidate never needs its
 // predictions materialized.
+//
+// Every multiply-add that may round differently when fused is written as an explicit fma():
+// compilers fuse `a − b·c` or not by their own defaults (g++ on the host does, the emulated
+// kernels' -ffp-contract=off does not, nvcc does), and where the sum cancels — a variance of a
+// column that is nearly constant on the weighted rows — that alone moved σ by 2% between the
+// backends. An explicit fma rounds the same everywhere.
 
 #include <cmath>
 
@@ -46,7 +52,8 @@ MMM_HD inline double gram_at(const double* G, int ld, int i, int j) {
 /// the variance is within rounding of zero given the mean and the number of samples.
 MMM_HD inline bool is_constant_feature(double var, double mean, double n) {
   const double eps = 2.220446049250313e-16;
-  const double bound = n * eps * var + (n * mean * eps) * (n * mean * eps);
+  const double nme = n * mean * eps;
+  const double bound = fma(n * eps, var, nme * nme);
   return var <= bound;
 }
 
@@ -90,7 +97,7 @@ MMM_HD inline bool cholesky_factor(double* A, int p, const Team& team = Team{}) 
     if (team.rank() == 0) A[k + k * p] = d;
     for (int i = k + 1 + team.rank(); i < p; i += team.size()) {
       const double lik = A[i + k * p];
-      for (int j = i; j < p; ++j) A[j + i * p] -= A[j + k * p] * lik;
+      for (int j = i; j < p; ++j) A[j + i * p] = fma(-A[j + k * p], lik, A[j + i * p]);
     }
     team.sync();
   }
@@ -106,14 +113,14 @@ MMM_HD inline void cholesky_solve(const double* L, int p, double* b, const Team&
     const double bm = b[m] / L[m + m * p];
     team.sync();  // every thread has read b[m]
     if (team.rank() == 0) b[m] = bm;
-    for (int j = m + 1 + team.rank(); j < p; j += team.size()) b[j] -= L[j + m * p] * bm;
+    for (int j = m + 1 + team.rank(); j < p; j += team.size()) b[j] = fma(-L[j + m * p], bm, b[j]);
     team.sync();
   }
   for (int j = p - 1; j >= 0; --j) {
     const double bj = b[j] / L[j + j * p];
     team.sync();
     if (team.rank() == 0) b[j] = bj;
-    for (int m = team.rank(); m < j; m += team.size()) b[m] -= L[j + m * p] * bj;
+    for (int m = team.rank(); m < j; m += team.size()) b[m] = fma(-L[j + m * p], bj, b[m]);
     team.sync();
   }
 }
@@ -121,7 +128,7 @@ MMM_HD inline void cholesky_solve(const double* L, int p, double* b, const Team&
 /// (A x)_j for a symmetric A stored in the lower triangle (p × p, column-major).
 MMM_HD inline double symmetric_row_dot(const double* A, int p, int j, const double* x) {
   double s = 0.0;
-  for (int k = 0; k < p; ++k) s += (k <= j ? A[j + k * p] : A[k + j * p]) * x[k];
+  for (int k = 0; k < p; ++k) s = fma(k <= j ? A[j + k * p] : A[k + j * p], x[k], s);
   return s;
 }
 
@@ -194,7 +201,7 @@ MMM_HD inline bool nonnegative_media_solve(const double* A, const double* r, int
       if (blocking < 0) break;
       team.sync();  // every thread has chosen the step before x moves
       for (int j = rank; j < p; j += size) {
-        w.x[j] += step * (w.s[j] - w.x[j]);
+        w.x[j] = fma(step, w.s[j] - w.x[j], w.x[j]);
         if (j == blocking) w.x[j] = 0.0;
       }
       for (int j = rank; j < media; j += size) {
@@ -261,10 +268,10 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
   const double ybar = gram_at(G, ld, iy, 0) / n;
   for (int j = rank; j < p; j += size) {
     const double mj = gram_at(G, ld, 1 + j, 0) / n;
-    const double var = (gram_at(G, ld, 1 + j, 1 + j) - n * mj * mj) / n;
+    const double var = fma(-n * mj, mj, gram_at(G, ld, 1 + j, 1 + j)) / n;
     mean[j] = mj;
     scale[j] = is_constant_feature(var, mj, n) ? 1.0 : sqrt(var > 0 ? var : 0.0);
-    r[j] = (gram_at(G, ld, iy, 1 + j) - n * mj * ybar) / scale[j];
+    r[j] = fma(-n * mj, ybar, gram_at(G, ld, iy, 1 + j)) / scale[j];
     // Multiplying by 1/σ instead of dividing keeps p² divisions out of the hot path (b below
     // holds 1/σ until the solve needs it).
     b[j] = 1.0 / scale[j];
@@ -274,13 +281,13 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
     // j ≥ k, so G(1 + j, 1 + k) is in the lower triangle: direct indexing lets this vectorize.
     const double* Gk = G + (1 + k) * ld + 1;
     const double nmk = n * mean[k], bk = b[k];
-    for (int j = k; j < p; ++j) A[j + k * p] = (Gk[j] - nmk * mean[j]) * (b[j] * bk);
+    for (int j = k; j < p; ++j) A[j + k * p] = fma(-nmk, mean[j], Gk[j]) * (b[j] * bk);
     A[k + k * p] += shape.lambda;
     if (shape.nonnegative_media) {
       for (int j = k; j < p; ++j) A0[j + k * p] = A[j + k * p];
     }
   }
-  const double syy = gram_at(G, ld, iy, iy) - n * ybar * ybar;
+  const double syy = fma(-n * ybar, ybar, gram_at(G, ld, iy, iy));
   if (!(syy > 0.0)) return inf;
   team.sync();
   if (!cholesky_factor(A, p, team)) return inf;
@@ -299,11 +306,11 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
   }
   double btr = 0.0, btb = 0.0, penalty = 0.0, intercept = ybar;
   for (int j = 0; j < p; ++j) {
-    btr += b[j] * r[j];
-    btb += b[j] * b[j];
-    if (j < shape.media && b[j] < 0.0) penalty += b[j] * b[j];
+    btr = fma(b[j], r[j], btr);
+    btb = fma(b[j], b[j], btb);
+    if (j < shape.media && b[j] < 0.0) penalty = fma(b[j], b[j], penalty);
     const double cj = b[j] / scale[j];
-    intercept -= cj * mean[j];
+    intercept = fma(-cj, mean[j], intercept);
     if (j % size != rank) continue;
     if (out.b_scaled) out.b_scaled[j] = b[j];
     if (out.coef) out.coef[j] = cj;
@@ -313,7 +320,7 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
   // ‖y − ŷ‖² = S_yy − 2bᵀr + bᵀ(A − λI)b, and bᵀA b = bᵀr at the optimum: unconstrained,
   // A b = r; constrained, the passive rows solve A b = r and the others have b_j = 0. So
   // S_yy − bᵀr − λ‖b‖² either way, the form with the least cancellation.
-  const double rss = syy - btr - shape.lambda * btb;
+  const double rss = fma(-shape.lambda, btb, syy - btr);
   const double r2 = 1.0 - rss / syy;
   if (rank == 0) {
     if (out.intercept) *out.intercept = intercept;
@@ -321,7 +328,7 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
     if (out.kpi_mean) *out.kpi_mean = ybar;
   }
   team.sync();
-  return (1.0 - r2) + shape.penalty_weight * penalty;
+  return fma(shape.penalty_weight, penalty, 1.0 - r2);
 }
 
 /// The default model's plausibility term, added to the loss by both backends once the
@@ -336,7 +343,7 @@ MMM_HD inline double solve_ridge_from_gram(const double* G, int ld, const GramRi
 MMM_HD inline double excess_media_share(const double* coef, const double* mean, int media,
                                         double kpi_mean) {
   double media_mean = 0.0;
-  for (int j = 0; j < media; ++j) media_mean += coef[j] * mean[j];
+  for (int j = 0; j < media; ++j) media_mean = fma(coef[j], mean[j], media_mean);
   if (!(kpi_mean > 0.0)) return 0.0;
   const double excess = media_mean / kpi_mean - 1.0;
   return excess > 0.0 ? excess : 0.0;
