@@ -3,11 +3,19 @@
 // iteration: the reference objective (unconstrained ridge + penalty) over the whole grid, the
 // default one (non-negative media, media-share term) at T = 104/156, C = 8/20; and bootstrap
 // resamples per second (one candidate under B = 10,000 resampled row weights, 156 × 20).
+// BM_Cuda* run the fused kernel (the default); BM_CudaUnfused* the unfused reference path;
+// BM_CudaSearch* losses-only calls, as the search makes them. In an emulated build
+// (-DMMM_EMULATE_CUDA=ON) build/bench/mmm_bench_emulated runs the BM_Cuda* cases on the
+// HIP-CPU emulator: that checks they run, it measures nothing about a GPU.
 // Run: build/bench/mmm_bench --benchmark_counters_tabular=true
 
 #include <benchmark/benchmark.h>
 
+#include <memory>
+#include <string>
+
 #include "host/backend/cpu_evaluator.hpp"
+#include "host/backend/cuda_switch.hpp"
 #include "host/backend/device.hpp"
 #include "host/bootstrap/bootstrap.hpp"
 #include "host/common/philox.hpp"
@@ -48,18 +56,29 @@ std::vector<double> random_candidates(const ModelData& m, int population) {
   return out;
 }
 
+/// What a benchmark case runs on: "cpu", "cuda" (the fused kernel) or "cuda-unfused".
+std::unique_ptr<Evaluator> make_for(const std::string& device, const ModelData& m) {
+  if (device == "cuda-unfused") {
+    CudaEvaluatorOptions o;
+    o.fused = false;
+    return create_cuda_evaluator(m, 0, o);  // BackendUnavailable without a device
+  }
+  return make_evaluator(parse_device(device), m, 0, nullptr);
+}
+
 /// The device's evaluator for `m`, or null with the benchmark skipped (no such device).
 std::unique_ptr<Evaluator> evaluator_or_skip(benchmark::State& state, const std::string& device,
                                              const ModelData& m) {
   try {
-    return make_evaluator(parse_device(device), m, 0, nullptr);
+    return make_for(device, m);
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
     return nullptr;
   }
 }
 
-void run_backend(benchmark::State& state, const std::string& device, bool nonnegative = false) {
+void run_backend(benchmark::State& state, const std::string& device, bool nonnegative = false,
+                 bool losses_only = false) {
   const int T = static_cast<int>(state.range(0));
   const int C = static_cast<int>(state.range(1));
   const int population = static_cast<int>(state.range(2));
@@ -69,8 +88,10 @@ void run_backend(benchmark::State& state, const std::string& device, bool nonneg
   if (!ev) return;
   const std::vector<double> params = random_candidates(m, population);
   BatchResult out;
+  CandidateBatch batch{population, C, params.data()};
+  batch.losses_only = losses_only;
   for (auto _ : state) {
-    ev->evaluate(CandidateBatch{population, C, params.data()}, RowWeights{}, out);
+    ev->evaluate(batch, RowWeights{}, out);
     benchmark::DoNotOptimize(out.loss.data());
   }
   state.counters["candidates/s"] = benchmark::Counter(
@@ -80,8 +101,16 @@ void run_backend(benchmark::State& state, const std::string& device, bool nonneg
 
 void BM_CpuEvaluate(benchmark::State& state) { run_backend(state, "cpu"); }
 void BM_CudaEvaluate(benchmark::State& state) { run_backend(state, "cuda"); }
+void BM_CudaUnfusedEvaluate(benchmark::State& state) { run_backend(state, "cuda-unfused"); }
+void BM_CudaSearchEvaluate(benchmark::State& state) { run_backend(state, "cuda", false, true); }
 void BM_CpuEvaluateDefault(benchmark::State& state) { run_backend(state, "cpu", true); }
 void BM_CudaEvaluateDefault(benchmark::State& state) { run_backend(state, "cuda", true); }
+void BM_CudaUnfusedEvaluateDefault(benchmark::State& state) {
+  run_backend(state, "cuda-unfused", true);
+}
+void BM_CudaSearchEvaluateDefault(benchmark::State& state) {
+  run_backend(state, "cuda", true, true);
+}
 
 /// B bootstrap resamples of one candidate (fixed hyperparameters), the default objective.
 void run_bootstrap(benchmark::State& state, const std::string& device) {
@@ -104,6 +133,7 @@ void run_bootstrap(benchmark::State& state, const std::string& device) {
 }
 void BM_CpuBootstrap(benchmark::State& state) { run_bootstrap(state, "cpu"); }
 void BM_CudaBootstrap(benchmark::State& state) { run_bootstrap(state, "cuda"); }
+void BM_CudaUnfusedBootstrap(benchmark::State& state) { run_bootstrap(state, "cuda-unfused"); }
 
 void cpu_grid(benchmark::internal::Benchmark* b) {
   for (int T : {104, 156, 260})
@@ -125,6 +155,21 @@ BENCHMARK(BM_CudaEvaluate)
     ->ArgNames({"T", "C", "pop"})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaSearchEvaluate)
+    ->Apply([](benchmark::internal::Benchmark* b) {
+      for (int T : {104, 260})
+        for (int C : {20, 60})
+          for (int pop : {16384, 131072}) b->Args({T, C, pop});
+    })
+    ->ArgNames({"T", "C", "pop"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaUnfusedEvaluate)
+    ->Args({104, 20, 16384})
+    ->Args({260, 60, 16384})
+    ->ArgNames({"T", "C", "pop"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 void default_grid(benchmark::internal::Benchmark* b, int population) {
   for (int T : {104, 156})
     for (int C : {8, 20}) b->Args({T, C, population});
@@ -139,12 +184,27 @@ BENCHMARK(BM_CudaEvaluateDefault)
     ->ArgNames({"T", "C", "pop"})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaSearchEvaluateDefault)
+    ->Apply([](benchmark::internal::Benchmark* b) { default_grid(b, 16384); })
+    ->ArgNames({"T", "C", "pop"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaUnfusedEvaluateDefault)
+    ->Args({104, 20, 16384})
+    ->ArgNames({"T", "C", "pop"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CpuBootstrap)
     ->Args({156, 20, 10000})
     ->ArgNames({"T", "C", "B"})
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CudaBootstrap)
+    ->Args({156, 20, 10000})
+    ->ArgNames({"T", "C", "B"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaUnfusedBootstrap)
     ->Args({156, 20, 10000})
     ->ArgNames({"T", "C", "B"})
     ->UseRealTime()

@@ -173,6 +173,48 @@ class DeviceBuffer {
   int device_ = 0;  ///< where ptr_ lives
 };
 
+/// A move-only array of `T` in page-locked host memory (cudaMallocHost), freed on destruction:
+/// the staging buffers of transfers, which the DMA engines then read and write directly
+/// (pageable memory is copied through a driver buffer first). Size 0 holds no memory.
+template <typename T>
+class PinnedBuffer {
+ public:
+  PinnedBuffer() = default;
+  ~PinnedBuffer() { release(); }
+  PinnedBuffer(const PinnedBuffer&) = delete;
+  PinnedBuffer& operator=(const PinnedBuffer&) = delete;
+  PinnedBuffer(PinnedBuffer&& o) noexcept
+      : ptr_(std::exchange(o.ptr_, nullptr)), count_(std::exchange(o.count_, 0)) {}
+  PinnedBuffer& operator=(PinnedBuffer&& o) noexcept {
+    if (this != &o) {
+      release();
+      ptr_ = std::exchange(o.ptr_, nullptr);
+      count_ = std::exchange(o.count_, 0);
+    }
+    return *this;
+  }
+  /// Frees the current memory, then allocates `count` elements (uninitialized).
+  void reset(std::size_t count) {
+    release();
+    if (count == 0) return;
+    void* p = nullptr;
+    MMM_CUDA_CHECK(cudaMallocHost(&p, count * sizeof(T)));
+    ptr_ = static_cast<T*>(p);
+    count_ = count;
+  }
+  void release() noexcept {
+    if (ptr_ != nullptr) MMM_CUDA_CHECK_NOTHROW(cudaFreeHost(ptr_));
+    ptr_ = nullptr;
+    count_ = 0;
+  }
+  T* get() { return ptr_; }
+  std::size_t size() const { return count_; }
+
+ private:
+  T* ptr_ = nullptr;
+  std::size_t count_ = 0;
+};
+
 /// One device and its stream, created once per run. Every public entry of an algorithm holds
 /// activate()'s guard while it works, because the current device is per host thread and the
 /// search driver may call from any thread; the guard gives the caller's device back.

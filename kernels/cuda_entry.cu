@@ -123,9 +123,11 @@ std::vector<std::string> device_descriptions() {
   return out;
 }
 
-std::unique_ptr<Evaluator> make_cuda_evaluator(const ModelData& data, int ordinal) {
+std::unique_ptr<Evaluator> make_cuda_evaluator(const ModelData& data, int ordinal,
+                                               const CudaEvaluatorOptions& options) {
   require_visible(ordinal);
-  return std::make_unique<CudaEvaluator>(resident_problem(data), ordinal);
+  return std::make_unique<CudaEvaluator>(resident_problem(data), ordinal,
+                                         CudaEvaluator::kDefaultMaxChunk, options);
 }
 
 std::string math_library_problem() {

@@ -5,8 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "host/backend/cuda_evaluator_options.hpp"
 #include "host/backend/evaluator.hpp"
 #include "kernels/cuda_context.cuh"
+#include "kernels/fused_evaluator.cuh"
 #include "kernels/gram_kernels.cuh"
 
 namespace mmm::cuda {
@@ -30,8 +32,13 @@ struct ResidentProblem {
 
 /// Evaluates candidates on one CUDA device. The problem is uploaded once and stays resident;
 /// per-candidate workspaces grow to the largest batch seen (bounded by `max_chunk` and by
-/// free device memory), and larger batches are processed in chunks. Not thread-safe: one
-/// evaluate() at a time, like the CPU evaluator.
+/// free device memory), and larger batches are processed in chunks. By default one fused
+/// kernel does the whole evaluation (kernels/fused_evaluator.cuh); the unfused three-kernel
+/// path (kernels/gram_kernels.cuh) is the second reference, and the fallback when the fused
+/// kernel's shared memory would exceed the device's. Parameters go up and results come back
+/// through page-locked staging buffers, only the losses for a losses-only batch; results are
+/// not zero-filled on the host. Not thread-safe: one evaluate() at a time, like the CPU
+/// evaluator.
 class CudaEvaluator : public Evaluator {
  public:
   /// Default bound on candidates per chunk: enough blocks to fill an H100 many times over,
@@ -39,22 +46,30 @@ class CudaEvaluator : public Evaluator {
   static constexpr int kDefaultMaxChunk = 1 << 16;
 
   /// Uploads `problem` to device `ordinal`. Throws CudaError on any CUDA failure.
-  CudaEvaluator(const ResidentProblem& problem, int ordinal, int max_chunk = kDefaultMaxChunk);
+  CudaEvaluator(const ResidentProblem& problem, int ordinal, int max_chunk = kDefaultMaxChunk,
+                const CudaEvaluatorOptions& options = {});
   ~CudaEvaluator() override;
 
   /// See Evaluator::evaluate. Throws std::invalid_argument for a batch that does not match
   /// the problem (channel count, weight count) and CudaError for device failures; a failed
   /// factorization is not an error (that candidate's loss is +inf).
   void evaluate(const CandidateBatch& batch, const RowWeights& weights, BatchResult& out) override;
-  /// "cuda:N (device name)".
+  /// "cuda:N (device name)", plus ", unfused" when the unfused path runs.
   std::string name() const override;
+  /// Whether the fused kernel runs (false: asked for the unfused path, or it did not fit).
+  bool fused() const { return fused_; }
 
  private:
   /// Per-candidate device arrays for `capacity` candidates.
   struct Workspace {
     int capacity = 0;
-    DeviceBuffer<double> params, media, media_shift, gram, work;
+    DeviceBuffer<double> params, media, media_shift, gram, work;  ///< the last four unfused only
     DeviceBuffer<double> loss, r2, intercept, coef, coef_scaled, mean, scale;
+    DeviceBuffer<std::uint32_t> resample;  ///< resample number per candidate (fused only)
+    /// Page-locked staging: parameters and resample numbers up, the outputs back (3 + 4p per
+    /// candidate, laid out as the device arrays are).
+    PinnedBuffer<double> stage_params, stage_out;
+    PinnedBuffer<std::uint32_t> stage_resample;
   };
   /// Grows the workspaces for a batch of `count` (per-candidate weights too when
   /// `weights_each`) and returns the chunk size to use. Workspace and weights are sized
@@ -66,12 +81,20 @@ class CudaEvaluator : public Evaluator {
   void fixed_gram(const double* weights, double* gram) const;
   void evaluate_chunk(const CandidateBatch& batch, const RowWeights& weights, int begin, int n,
                       BatchResult& out);
+  /// Queues the unfused kernels (media transform, Gram, solve) for a chunk already uploaded.
+  void queue_unfused(int n, const double* w, std::size_t weight_stride, bool weights_each,
+                     int weight_count);
+  /// Queues the fused kernel for a chunk already uploaded.
+  void queue_fused(int n, const double* w, std::size_t weight_stride, bool resampled,
+                   const ResampledRows* rows, bool weights_each, bool losses_only);
 
   CudaContext ctx_;
   int T_, C_, K_, p_, ld_;
   double lambda_, penalty_weight_;
   int nonnegative_media_;
   int max_chunk_;
+  bool fused_;
+  FusedPlan plan_unweighted_, plan_weighted_;
   DeviceBuffer<double> spend_, fixed_, shift_;
   DeviceBuffer<GramEntry> entries_;  ///< media entries first, then the fixed-column block
   int media_entries_ = 0, fixed_entries_ = 0;

@@ -133,7 +133,7 @@ __global__ void __launch_bounds__(kSolveThreads) ridge_solve_kernel(const SolveA
   for (int j = 0; j < p; ++j) {
     const double s = j < a.media ? media_shift[j] : a.shift[1 + j];
     mean[j] += s;
-    intercept -= coef[j] * s;
+    intercept = fma(-coef[j], s, intercept);
   }
   a.intercept[i] = intercept;
   if (a.nonnegative_media)

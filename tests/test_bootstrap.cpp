@@ -11,9 +11,9 @@
 
 #include "host/backend/cpu_evaluator.hpp"
 #include "host/bootstrap/bootstrap.hpp"
-#include "host/bootstrap/resampling.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/philox.hpp"
+#include "host/common/resampling.hpp"
 #include "host/features/controls.hpp"
 #include "host/model/model_data.hpp"
 

@@ -36,7 +36,8 @@ step() {  # step NAME SECONDS COMMAND...
 nvidia-smi -L | tee -a "$OUT/summary.txt"
 device="$(nvidia-smi --query-gpu=name --format=csv,noheader | head -1 | tr ' ' '_')"
 step info 30 "$BUILD/mmm" info
-# The CUDA tests: CudaParity.*, CudaBatchedSolve.*, Device.*, SegmentBackend.*, SegmentsDeviceCli.*.
+# The CUDA tests: CudaParity.*, CudaFused.*, CudaBatchedSolve.*, Device.*, SegmentBackend.*,
+# SegmentsDeviceCli.*.
 cuda_tests='Cuda*:Device*:SegmentBackend*:SegmentsDeviceCli*'
 step cuda_tests 240 "$BUILD/tests/mmm_tests" --gtest_filter="$cuda_tests" \
   --gtest_output=json:"$OUT/cuda_tests.json"
@@ -46,13 +47,14 @@ echo "cuda_tests: $skipped skipped (expected 0)" | tee -a "$OUT/summary.txt"
 if command -v compute-sanitizer >/dev/null; then
   step memcheck 180 compute-sanitizer --tool memcheck --error-exitcode 1 \
     "$BUILD/tests/mmm_tests" \
-    --gtest_filter='CudaParity.*:CudaBatchedSolve.*-CudaParity.BatchLargerThanOneChunk'
+    --gtest_filter='CudaParity.*:CudaFused.*:CudaBatchedSolve.*-CudaParity.BatchLargerThanOneChunk'
 else
   echo "memcheck: compute-sanitizer not found" | tee -a "$OUT/summary.txt"
   failed=$((failed + 1))
 fi
 step bench_evaluator 150 "$BUILD/bench/mmm_bench" \
-  --benchmark_filter='BM_Cuda(Evaluate|EvaluateDefault|Bootstrap)' --benchmark_min_time=0.2 \
+  --benchmark_filter='BM_Cuda(Search|Unfused)?(Evaluate|EvaluateDefault|Bootstrap)' \
+  --benchmark_min_time=0.2 \
   --benchmark_out_format=json --benchmark_out="$OUT/bench_${device}.json" \
   --benchmark_context=device="$device"
 # End to end: the same seed on both backends; the best losses must agree to 1e-6 relative.

@@ -159,6 +159,19 @@ inline cudaError_t cudaMalloc(void** ptr, std::size_t bytes) {
   return s;
 }
 inline cudaError_t cudaFree(void* ptr) { return mmm::emulation::detail::from_hip(hipFree(ptr)); }
+/// Page-locked host memory: here plain host memory, as every host allocation is to the emulator.
+inline cudaError_t cudaMallocHost(void** ptr, std::size_t bytes) {
+  if (ptr == nullptr) return mmm::emulation::detail::record(cudaErrorInvalidValue);
+  *ptr = nullptr;
+  const cudaError_t s = mmm::emulation::detail::from_hip(hipHostMalloc(ptr, bytes));
+  if (s == cudaSuccess && *ptr == nullptr && bytes > 0) {
+    return mmm::emulation::detail::record(cudaErrorMemoryAllocation);
+  }
+  return s;
+}
+inline cudaError_t cudaFreeHost(void* ptr) {
+  return mmm::emulation::detail::from_hip(hipHostFree(ptr));
+}
 /// Returns after the copy, as CUDA does for pageable host memory (all of mmm's host memory).
 inline cudaError_t cudaMemcpyAsync(void* dst, const void* src, std::size_t bytes,
                                    cudaMemcpyKind kind, cudaStream_t stream) {

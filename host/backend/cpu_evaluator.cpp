@@ -1,8 +1,10 @@
 #include "host/backend/cpu_evaluator.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "host/backend/cpu_gram_kernel.hpp"
+#include "host/common/resampling.hpp"
 #include "host/model/gram_ridge.hpp"
 
 namespace mmm::cpu {
@@ -26,9 +28,18 @@ CpuEvaluator::CpuEvaluator(const ModelData& data, int threads)
   // centered cross-products are then differences of small numbers, not of huge ones (a KPI in
   // the millions would otherwise lose digits). The shift is undone on means and intercepts.
   // Media rows get the same treatment per candidate (media_transform centres them).
+  // The means are summed in row order, as kernels/cuda_entry.cu does, so that both backends
+  // centre on the same bits (Eigen's vectorized mean sums in another order; a column that is
+  // constant on the weighted rows then has a variance of pure rounding, which must agree too).
+  auto mean = [this](auto&& value) {
+    double sum = 0.0;
+    for (int t = 0; t < T_; ++t) sum += value(t);
+    return T_ > 0 ? sum / T_ : 0.0;
+  };
   column_shift_.assign(p + 2, 0.0);
-  for (int k = 0; k < K_; ++k) column_shift_[1 + C_ + k] = data.controls.col(k).mean();
-  column_shift_[p + 1] = data.y.mean();
+  for (int k = 0; k < K_; ++k)
+    column_shift_[1 + C_ + k] = mean([&](int t) { return data.controls(t, k); });
+  column_shift_[p + 1] = mean([&](int t) { return data.y(t); });
   // Fixed rows are stored with a padded stride so they can also be the packet-loaded operand
   // of their own Gram (weight_fixed_rows).
   fixed_.assign(static_cast<size_t>(T_) * nfp, 0.0);
@@ -57,6 +68,7 @@ CpuEvaluator::CpuEvaluator(const ModelData& data, int threads)
     ws.media_fixed.assign(static_cast<size_t>(Cp_) * nf_, 0.0);
     ws.gram.assign(static_cast<size_t>(p + 2) * (p + 2), 0.0);
     ws.work.assign(gram_ridge_work_size(p), 0.0);
+    ws.drawn.assign(T_, 0.0);
   }
 }
 
@@ -79,28 +91,45 @@ void CpuEvaluator::weight_fixed_rows(const double* w, double* fixed_w, double* f
 
 void CpuEvaluator::evaluate(const CandidateBatch& batch, const RowWeights& weights,
                             BatchResult& out) {
-  out.resize(batch.count, C_ + K_);
+  if (batch.losses_only) {
+    out.resize_losses(batch.count, C_ + K_);
+  } else {
+    out.resize(batch.count, C_ + K_);
+  }
   const double* fixed = fixed_.data();
   const double* fixed_gram = fixed_gram_.data();
-  if (weights.count == 1) {
+  if (weights.count == 1 && weights.resampled == nullptr) {
     // One weight vector for the whole batch: its fixed-row Gram is shared too.
     weight_fixed_rows(weights.values, shared_fixed_w_.data(), shared_fixed_gram_w_.data());
     fixed = shared_fixed_w_.data();
     fixed_gram = shared_fixed_gram_w_.data();
   }
   const int stride = 3 * C_;
+  const bool each = weights.count > 1 || weights.resampled != nullptr;
   pool_->parallel_for(batch.count, [&](int begin, int end, int worker) {
     Workspace& ws = workspaces_[worker];
     for (int i = begin; i < end; ++i) {
       const double* hyper = batch.params + static_cast<size_t>(i) * stride;
-      if (weights.count > 1) {
-        const double* w = weights.values + static_cast<size_t>(i) * T_;
+      // A losses-only call still solves in full, into the worker's one-candidate result.
+      BatchResult& dest = batch.losses_only ? ws.one : out;
+      const int at = batch.losses_only ? 0 : i;
+      if (batch.losses_only) ws.one.resize(1, C_ + K_);
+      if (each) {
+        const double* w = ws.drawn.data();
+        if (weights.resampled != nullptr) {
+          const ResampledRows& r = *weights.resampled;
+          resample_block_counts(r.seed, r.index[i], static_cast<std::uint32_t>(T_),
+                                static_cast<std::uint32_t>(r.block_length), ws.drawn.data());
+        } else {
+          w = weights.values + static_cast<size_t>(i) * T_;
+        }
         weight_fixed_rows(w, ws.fixed_w.data(), ws.fixed_gram_w.data());
-        evaluate_one(hyper, w, ws.fixed_w.data(), ws.fixed_gram_w.data(), ws, out, i);
+        evaluate_one(hyper, w, ws.fixed_w.data(), ws.fixed_gram_w.data(), ws, dest, at);
       } else {
         evaluate_one(hyper, weights.count == 1 ? weights.values : nullptr, fixed, fixed_gram, ws,
-                     out, i);
+                     dest, at);
       }
+      if (batch.losses_only) out.loss[i] = ws.one.loss[0];
     }
   });
 }
@@ -169,7 +198,7 @@ void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, cons
   for (int j = 0; j < p; ++j) {
     const double s = j < C_ ? ws.shift[j] : column_shift_[1 + j];
     out.mean[off + j] += s;
-    intercept -= out.coef[off + j] * s;
+    intercept = std::fma(-out.coef[off + j], s, intercept);
   }
   out.intercept[index] = intercept;
   if (nonnegative_media_) {

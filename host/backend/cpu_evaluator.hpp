@@ -43,6 +43,8 @@ class CpuEvaluator : public Evaluator {
     Buffer media_fixed;          ///< Cp × nf, column-major: Σ w h fᵀ
     Buffer gram;                 ///< (p+2) × (p+2) column-major, lower triangle
     Buffer work;                 ///< solve_ridge_from_gram's scratch
+    std::vector<double> drawn;   ///< T: a candidate's bootstrap counts (RowWeights::resampled)
+    BatchResult one;             ///< one candidate's full results in a losses-only call
   };
   void evaluate_one(const double* hyper, const double* weights, const double* fixed,
                     const double* fixed_gram, Workspace& ws, BatchResult& out, int index) const;

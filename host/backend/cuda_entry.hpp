@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "host/backend/batched_spd_solver.hpp"
+#include "host/backend/cuda_switch.hpp"
 #include "host/backend/evaluator.hpp"
 #include "host/model/model_data.hpp"
 
@@ -19,7 +20,8 @@ int visible_device_count(std::string* detail);
 /// "NAME (compute X.Y, N MiB)" per visible device.
 std::vector<std::string> device_descriptions();
 /// The CUDA evaluator on device `ordinal`; the dataset is uploaded once and stays resident.
-std::unique_ptr<Evaluator> make_cuda_evaluator(const ModelData& data, int ordinal);
+std::unique_ptr<Evaluator> make_cuda_evaluator(const ModelData& data, int ordinal,
+                                               const CudaEvaluatorOptions& options);
 /// The batched SPD solver (cuSOLVER potrfBatched + cuBLAS trsmBatched) on device `ordinal`;
 /// BackendUnavailable when the ordinal is not a visible device.
 std::unique_ptr<BatchedSpdSolver> make_cuda_batched_spd_solver(int ordinal);

@@ -27,12 +27,14 @@ CudaStatus cuda_status() {
   return s;
 }
 
-std::unique_ptr<Evaluator> create_cuda_evaluator(const ModelData& data, int ordinal) {
+std::unique_ptr<Evaluator> create_cuda_evaluator(const ModelData& data, int ordinal,
+                                                 const CudaEvaluatorOptions& options) {
 #if MMM_HAVE_CUDA
-  return cuda::make_cuda_evaluator(data, ordinal);
+  return cuda::make_cuda_evaluator(data, ordinal, options);
 #else
   (void)data;
   (void)ordinal;
+  (void)options;
   throw BackendUnavailable("this build has no CUDA backend; use --device cpu");
 #endif
 }

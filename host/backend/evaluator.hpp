@@ -3,6 +3,7 @@
 // ModelData, optionally under row weights (CV folds, bootstrap resamples). The search driver,
 // CV and bootstrap see only this interface; CpuEvaluator and CudaEvaluator implement it.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,14 +15,30 @@ struct CandidateBatch {
   int count = 0;
   int channels = 0;
   const double* params = nullptr;
+  /// The caller reads only the losses (a search): BatchResult then holds `loss` alone, and a
+  /// device backend copies back nothing else.
+  bool losses_only = false;
+};
+
+/// Bootstrap resamples as row weights that a backend draws itself (host/common/resampling.hpp,
+/// the same Philox counts on either backend): candidate i's weights are the counts of resample
+/// index[i] of `seed` with moving-block length `block_length` (1: i.i.d. rows). A device
+/// backend receives one integer per candidate instead of T doubles.
+struct ResampledRows {
+  std::uint64_t seed = 1;
+  int block_length = 1;
+  const std::uint32_t* index = nullptr;  ///< one resample number per candidate
 };
 
 /// Row weights, T × count column-major. count 0: every row weight 1 (no array needed);
 /// count 1: one weight vector for every candidate; count == batch.count: one per candidate.
 /// Weights are non-negative (0/1 masks for CV folds, resample counts for the bootstrap).
+/// Or, with `resampled` set (values null, count == batch.count): each candidate's bootstrap
+/// counts, drawn by the backend.
 struct RowWeights {
   int count = 0;
   const double* values = nullptr;
+  const ResampledRows* resampled = nullptr;
 };
 
 /// Per-candidate results. Arrays of p values are candidate-major (candidate i at i·p).
@@ -46,6 +63,22 @@ struct BatchResult {
     coef_scaled.assign(static_cast<size_t>(n) * p, 0.0);
     mean.assign(static_cast<size_t>(n) * p, 0.0);
     scale.assign(static_cast<size_t>(n) * p, 0.0);
+  }
+  /// Sizes for a losses-only call: `loss` holds n values (left as they are: the backend
+  /// writes each one), the other arrays are empty.
+  void resize_losses(int n, int p) {
+    count = n;
+    parameters = p;
+    loss.resize(n);
+    for (auto* v : {&r2, &coef, &coef_scaled, &mean, &scale, &intercept}) v->clear();
+  }
+  /// Sizes for a full call without zero-filling (for a backend that writes every element).
+  void resize_unfilled(int n, int p) {
+    count = n;
+    parameters = p;
+    const size_t np = static_cast<size_t>(n) * p;
+    for (auto* v : {&loss, &r2, &intercept}) v->resize(n);
+    for (auto* v : {&coef, &coef_scaled, &mean, &scale}) v->resize(np);
   }
 };
 

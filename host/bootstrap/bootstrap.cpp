@@ -5,8 +5,8 @@
 #include <limits>
 
 #include "host/bootstrap/resample_sharing.hpp"
-#include "host/bootstrap/resampling.hpp"
 #include "host/common/errors.hpp"
+#include "host/common/resampling.hpp"
 
 namespace mmm {
 
@@ -91,20 +91,29 @@ BootstrapReport bootstrap_intervals(const ModelData& data, const std::vector<dou
   report.roi.setConstant(B, C, std::numeric_limits<double>::quiet_NaN());
   const int chunk = std::max(1, std::min(options.chunk, B));
   std::vector<double> params, weights;
+  std::vector<std::uint32_t> index;
   BatchResult fits;
+  ResampledRows rows;
+  rows.seed = options.seed;
+  rows.block_length = options.block_length;
   const IndexRange mine = rank_range(static_cast<std::uint64_t>(B), comm.size(), comm.rank());
   const int begin = static_cast<int>(mine.begin), end = static_cast<int>(mine.end);
   for (int first = begin; first < end; first += chunk) {
     const int n = std::min(chunk, end - first);
     params.resize(static_cast<size_t>(n) * stride);
     weights.resize(static_cast<size_t>(n) * T);
+    index.resize(n);
     for (int i = 0; i < n; ++i) {
       std::copy(hyper3c.begin(), hyper3c.end(), params.begin() + static_cast<size_t>(i) * stride);
-      resample_block_counts(
-          options.seed, static_cast<std::uint32_t>(first + i), static_cast<std::uint32_t>(T),
-          static_cast<std::uint32_t>(options.block_length), &weights[static_cast<size_t>(i) * T]);
+      index[i] = static_cast<std::uint32_t>(first + i);
+      // The same counts the backend draws: the ROI below needs them on the host too.
+      resample_block_counts(options.seed, index[i], static_cast<std::uint32_t>(T),
+                            static_cast<std::uint32_t>(options.block_length),
+                            &weights[static_cast<size_t>(i) * T]);
     }
-    evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, weights.data()}, fits);
+    rows.index = index.data();
+    // The backend draws each resample's weights itself (a device backend from one integer).
+    evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, nullptr, &rows}, fits);
     for (int i = 0; i < n; ++i) {
       record_resample(data, &weights[static_cast<size_t>(i) * T], fits, i, first + i, report);
     }

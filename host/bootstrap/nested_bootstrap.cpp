@@ -6,9 +6,9 @@
 #include <string>
 
 #include "host/bootstrap/resample_sharing.hpp"
-#include "host/bootstrap/resampling.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/philox.hpp"
+#include "host/common/resampling.hpp"
 #include "host/search/differential_evolution.hpp"
 #include "host/search/pareto.hpp"
 
@@ -45,16 +45,17 @@ std::vector<double> weighted_spend_share(const ModelData& data, const std::vecto
   return share;
 }
 
-/// Evaluates the requests (their points decoded, each under its resample's weights) in chunks
-/// of at most max_batch candidates and writes each request's losses; `record` (optional)
-/// receives every finite point's Pareto objectives.
+/// Evaluates the requests (their points decoded, each under its resample's weights, which the
+/// backend draws from `resampled` and the resample number first_resample + the request's
+/// local index) in chunks of at most max_batch candidates and writes each request's losses;
+/// `record` (optional) receives every finite point's Pareto objectives.
 void evaluate_requests(const ModelData& data, const SearchSpace& space,
-                       const std::vector<Request>& requests,
-                       const std::vector<std::vector<double>>& weights, int max_batch,
-                       Evaluator& evaluator, std::vector<std::vector<double>>& losses,
-                       ParetoRecord* record) {
-  const int T = data.rows(), C = data.channels(), dim = 3 * C;
-  std::vector<double> u, params, w;
+                       const std::vector<Request>& requests, const ResampledRows& resampled,
+                       int first_resample, int max_batch, Evaluator& evaluator,
+                       std::vector<std::vector<double>>& losses, ParetoRecord* record) {
+  const int C = data.channels(), dim = 3 * C;
+  std::vector<double> u, params;
+  std::vector<std::uint32_t> index;
   BatchResult out;
   // (request, offset) of every candidate of the current chunk, to scatter the losses back.
   std::vector<std::pair<int, int>> owner;
@@ -62,7 +63,13 @@ void evaluate_requests(const ModelData& data, const SearchSpace& space,
     const int n = static_cast<int>(owner.size());
     if (n == 0) return;
     space.decode_batch(u.data(), n, params);
-    evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{n, w.data()}, out);
+    // Each candidate's resample weights are drawn by the backend from its resample number;
+    // the search reads only the losses (the Pareto record also the fit's R² and coefficients).
+    ResampledRows rows = resampled;
+    rows.index = index.data();
+    CandidateBatch batch{n, C, params.data()};
+    batch.losses_only = record == nullptr;
+    evaluator.evaluate(batch, RowWeights{n, nullptr, &rows}, out);
     for (int i = 0; i < n; ++i) losses[owner[i].first][owner[i].second] = out.loss[i];
     if (record) {
       for (int i = 0; i < n; ++i) {
@@ -80,7 +87,7 @@ void evaluate_requests(const ModelData& data, const SearchSpace& space,
       }
     }
     u.clear();
-    w.clear();
+    index.clear();
     owner.clear();
   };
   for (int r = 0; r < static_cast<int>(requests.size()); ++r) {
@@ -89,8 +96,7 @@ void evaluate_requests(const ModelData& data, const SearchSpace& space,
     for (int k = 0; k < q.count; ++k) {
       u.insert(u.end(), q.points + static_cast<size_t>(k) * dim,
                q.points + static_cast<size_t>(k + 1) * dim);
-      const std::vector<double>& wb = weights[q.resample];
-      w.insert(w.end(), wb.begin(), wb.begin() + T);
+      index.push_back(static_cast<std::uint32_t>(first_resample + q.resample));
       owner.emplace_back(r, k);
       if (static_cast<int>(owner.size()) == max_batch) flush();
     }
@@ -125,10 +131,15 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
   report.best_loss.assign(B, std::numeric_limits<double>::infinity());
 
   // This rank's resamples [begin, begin + L); local index i is resample begin + i. A search
-  // depends only on its resample's index, so dividing them changes no result.
+  // depends only on its resample's index, so dividing them changes no result. The host keeps
+  // each resample's counts for the final fits' ROI; the searches' calls let the backend draw
+  // them (the same Philox counts) from the resample number.
   const IndexRange mine = rank_range(static_cast<std::uint64_t>(B), comm.size(), comm.rank());
   const int begin = static_cast<int>(mine.begin), L = static_cast<int>(mine.size());
   std::vector<std::vector<double>> weights(L, std::vector<double>(T));
+  ResampledRows resampled;
+  resampled.seed = options.seed;
+  resampled.block_length = options.block_length;
   // --objective pareto: every point of this rank's searches, by local index.
   ParetoRecord pareto;
   ParetoRecord* record = options.pareto ? &pareto : nullptr;
@@ -166,7 +177,8 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
     }
     if (requests.empty()) break;
     losses.resize(requests.size());
-    evaluate_requests(data, space, requests, weights, max_batch, evaluator, losses, record);
+    evaluate_requests(data, space, requests, resampled, begin, max_batch, evaluator, losses,
+                      record);
     for (size_t r = 0; r < requests.size(); ++r) {
       searches[requests[r].resample].tell(losses[r]);
       report.evaluations += requests[r].count;

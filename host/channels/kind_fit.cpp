@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "host/bootstrap/resampling.hpp"
 #include "host/common/errors.hpp"
+#include "host/common/resampling.hpp"
 
 namespace mmm {
 namespace {

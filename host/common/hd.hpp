@@ -4,6 +4,12 @@
 
 #ifdef __CUDACC__
 #define MMM_HD __host__ __device__
+// A host-device template that may be instantiated with a device-only argument type (the
+// fused kernel's thread-block team in host/model/gram_ridge.hpp): nvcc does not then check
+// the host side of that instantiation, which nothing calls.
+// Placed before the template's declaration.
+#define MMM_HD_ANY_TEAM _Pragma("nv_exec_check_disable")
 #else
 #define MMM_HD
+#define MMM_HD_ANY_TEAM
 #endif

@@ -53,7 +53,10 @@ std::vector<SearchResult> search_hyperparameters(const FitOptions& o, const Sear
       cv->evaluate(params.data(), n, loss);
       return;
     }
-    evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{}, batch);
+    CandidateBatch candidates{n, C, params.data()};
+    // The search reads only the losses, unless the Pareto front wants R² and coefficients.
+    candidates.losses_only = record == nullptr;
+    evaluator.evaluate(candidates, RowWeights{}, batch);
     loss.assign(batch.loss.begin(), batch.loss.begin() + n);
     if (record == nullptr) return;
     for (int i = 0; i < n; ++i) {

@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "host/bootstrap/bootstrap.hpp"
-#include "host/bootstrap/resampling.hpp"
+#include "host/common/resampling.hpp"
 
 namespace mmm {
 namespace {
