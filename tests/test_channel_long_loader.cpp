@@ -213,5 +213,16 @@ TEST(ChannelLongLoader, ControlsHaveOneValuePerDate) {
   EXPECT_EQ(load_input("w.csv", &g, sel).control_values(1, 0), 1.5);
 }
 
+TEST(ChannelLongLoader, ParsesTheRevenueSetting) {
+  EXPECT_EQ(parse_long_revenue("row", "--long-revenue"), LongRevenue::Row);
+  EXPECT_EQ(parse_long_revenue("market", "--long-revenue"), LongRevenue::Market);
+  try {
+    parse_long_revenue("sum", "--long-revenue");
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    expect_contains(e.what(), {"invalid --long-revenue `sum`", "row", "market"});
+  }
+}
+
 }  // namespace
 }  // namespace mmm

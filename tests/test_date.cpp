@@ -114,5 +114,12 @@ TEST(Date, PlusDaysAndToString) {
   EXPECT_EQ(make(5, 1, 2).to_string(), "0005-01-02");
 }
 
+TEST(Date, PeriodNameFollowsTheSpacing) {
+  EXPECT_EQ(period_name({Date{2024, 1, 1}, Date{2024, 1, 2}}), "day");
+  EXPECT_EQ(period_name({Date{2024, 1, 1}, Date{2024, 1, 8}}), "week");
+  EXPECT_EQ(period_name({Date{2024, 1, 1}, Date{2024, 1, 15}}), "period");
+  EXPECT_EQ(period_name({Date{2024, 1, 1}}), "week");  // one date: the model's default
+}
+
 }  // namespace
 }  // namespace mmm

@@ -150,18 +150,13 @@ struct Market {
   long differing_row = -1;  ///< first row whose revenue differs from first_row's
 };
 
-}  // namespace
-
-PivotedTable pivot_channel_long(const CsvTable& t, const ColumnSelection& sel) {
-  const ChannelLongOptions& lo = sel.long_options;
-  const bool per_geo = level_is(lo.geo_level, {"GEO"});
-  if (!per_geo && !level_is(lo.geo_level, {"GLOBAL"})) {
+void check_long_options(const ChannelLongOptions& lo) {
+  if (!level_is(lo.geo_level, {"GEO", "GLOBAL"})) {
     throw InputError("invalid --geo-level `" + lo.geo_level +
                      "`; expected GLOBAL (one key part for all geos, summed) or GEO (a key per "
                      "geo)");
   }
-  const bool per_product = level_is(lo.product_level, {"PRODUCT"});
-  if (!per_product && !level_is(lo.product_level, {"GLOBAL", "ALL"})) {
+  if (!level_is(lo.product_level, {"PRODUCT", "GLOBAL", "ALL"})) {
     throw InputError("invalid --product-level `" + lo.product_level +
                      "`; expected PRODUCT (a key per product) or GLOBAL (all products summed)");
   }
@@ -169,38 +164,153 @@ PivotedTable pivot_channel_long(const CsvTable& t, const ColumnSelection& sel) {
     throw InputError("invalid --min-spend " + short_number(lo.min_spend) +
                      ": expected a finite total spend ≥ 0");
   }
+}
+
+/// The dates of the rows and the distinct dates they fall on, in date order.
+struct DateAxis {
+  std::vector<Date> row_dates;                          ///< per data row
+  std::vector<std::size_t> date_rows;                   ///< per distinct date, its first row
+  std::unordered_map<std::int64_t, std::size_t> index;  ///< days since epoch → date index
+  std::size_t index_of(std::size_t row) const {
+    return index.at(row_dates[row].days_since_epoch());
+  }
+};
+
+// Rows may come in any order; the distinct dates must be evenly spaced, since adstock and the
+// seasonality controls assume one period per row of the pivoted table.
+DateAxis date_axis(const CsvTable& t, int date_col, const std::string& date_format) {
+  DateAxis a;
+  a.row_dates = parse_date_cells(t, date_col, date_format, false);
+  std::map<std::int64_t, std::size_t> first_row_of_date;
+  for (std::size_t r = 0; r < t.rows.size(); ++r)
+    first_row_of_date.emplace(a.row_dates[r].days_since_epoch(), r);
+  for (const auto& [days, row] : first_row_of_date) {
+    a.index.emplace(days, a.date_rows.size());
+    a.date_rows.push_back(row);
+  }
+  const auto days_of = [&](std::size_t d) {
+    return a.row_dates[a.date_rows[d]].days_since_epoch();
+  };
+  for (std::size_t d = 2; d < a.date_rows.size(); ++d) {
+    const std::int64_t step = days_of(1) - days_of(0);
+    const std::int64_t gap = days_of(d) - days_of(d - 1);
+    if (gap != step) {
+      throw_cell_error(t, a.date_rows[d], date_col,
+                       "dates " + std::to_string(step) + " days apart, the spacing of the first " +
+                           "two dates (this one is " + std::to_string(gap) + " days after " +
+                           a.row_dates[a.date_rows[d - 1]].to_string() +
+                           "; no date may be missing)");
+    }
+  }
+  return a;
+}
+
+// The KPI of each date: its rows' revenue, summed, or each market's once (LongRevenue).
+std::vector<double> kpi_per_date(const CsvTable& t, int kpi_col, const Eigen::VectorXd& revenue,
+                                 const std::vector<Market>& markets, const DateAxis& axis,
+                                 LongRevenue mode) {
+  auto line_of = [&](std::size_t row) { return std::to_string(t.line_numbers[row]); };
+  bool repeated = false, any_shared = false;
+  const Market* example = nullptr;
+  for (const Market& m : markets) {
+    if (m.rows < 2) continue;
+    any_shared = true;
+    if (m.differing_row >= 0) {
+      if (mode == LongRevenue::Market) {
+        const std::size_t r = static_cast<std::size_t>(m.differing_row);
+        throw_cell_error(t, r, kpi_col,
+                         "the same revenue on every channel row of its date, geo and product "
+                         "(--long-revenue market), as on line " +
+                             line_of(m.first_row) + ": `" + t.rows[m.first_row][kpi_col] + "`");
+      }
+      repeated = false;
+      example = nullptr;
+      break;
+    }
+    if (m.revenue != 0.0) {
+      repeated = true;
+      if (!example) example = &m;
+    }
+  }
+  if (mode == LongRevenue::Unspecified && any_shared && repeated && example) {
+    throw_cell_error(
+        t, example->first_row, kpi_col,
+        "revenue per row; but every date, geo and product has the same " + t.header[kpi_col] +
+            " on all its channel rows, so summing would count it once per channel: pass "
+            "--long-revenue market if it is the market's revenue repeated on each row (counted "
+            "once), or --long-revenue row if each row's revenue is its own (summed)");
+  }
+  std::vector<double> kpi(axis.date_rows.size(), 0.0);
+  if (mode == LongRevenue::Market) {
+    for (const Market& m : markets) kpi[axis.index_of(m.first_row)] += m.revenue;
+  } else {
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+      kpi[axis.index_of(r)] += revenue[static_cast<Eigen::Index>(r)];
+    }
+  }
+  return kpi;
+}
+
+// A control has one value per date: the same on every row of the date (or empty there). Its
+// text goes into the wide table's column `first_col + k`; a date without one is left empty
+// for the --missing-controls policy, or is the error when that policy is `error`.
+void fill_controls(const CsvTable& t, const std::vector<int>& controls, const DateAxis& axis,
+                   MissingControls policy, std::size_t first_col, CsvTable& w) {
+  auto line_of = [&](std::size_t row) { return std::to_string(t.line_numbers[row]); };
+  const std::size_t D = axis.date_rows.size();
+  for (std::size_t k = 0; k < controls.size(); ++k) {
+    const int col = controls[k];
+    std::vector<long> source(D, -1);
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+      double x = 0.0;
+      const ParsedCell p = parse_number_cell(t.rows[r][col], x);
+      if (p == ParsedCell::kEmpty) continue;
+      if (p != ParsedCell::kOk) read_control_column(t, col, MissingControls::Zero, nullptr);
+      const std::size_t d = axis.index_of(r);
+      if (source[d] < 0) {
+        source[d] = static_cast<long>(r);
+        w.rows[d][first_col + k] = t.rows[r][col];
+        continue;
+      }
+      const std::size_t first_row = static_cast<std::size_t>(source[d]);
+      double first = 0.0;
+      parse_number_cell(t.rows[first_row][col], first);
+      if (x != first) {
+        throw_cell_error(t, r, col,
+                         "one value per date: line " + line_of(first_row) + " gives date " +
+                             axis.row_dates[r].to_string() + " the value `" +
+                             t.rows[first_row][col] + "`");
+      }
+    }
+    for (std::size_t d = 0; d < D && policy == MissingControls::Error; ++d) {
+      if (source[d] < 0) {
+        throw_cell_error(t, axis.date_rows[d], col,
+                         "a number on some row of date " +
+                             axis.row_dates[axis.date_rows[d]].to_string() +
+                             " (a control may be empty only with --missing-controls zero, ffill "
+                             "or mean)");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+PivotedTable pivot_channel_long(const CsvTable& t, const ColumnSelection& sel) {
+  const ChannelLongOptions& lo = sel.long_options;
+  check_long_options(lo);
+  const bool per_geo = level_is(lo.geo_level, {"GEO"});
+  const bool per_product = level_is(lo.product_level, {"PRODUCT"});
   PivotedTable out;
   const LongColumns c = find_columns(t, sel, out.notices);
-  const std::vector<Date> row_dates = parse_date_cells(t, c.date, sel.date_format, false);
+  const DateAxis axis = date_axis(t, c.date, sel.date_format);
+  const std::vector<Date>& row_dates = axis.row_dates;
+  const std::vector<std::size_t>& date_rows = axis.date_rows;
+  const std::size_t D = date_rows.size();
+  auto line_of = [&](std::size_t row) { return std::to_string(t.line_numbers[row]); };
   long filled = 0;
   const Eigen::VectorXd spend = read_spend_column(t, c.spend, &filled, false);
   const Eigen::VectorXd revenue = read_number_column(t, c.kpi, false, nullptr);
-
-  // Distinct dates in order, each with the first row that has it.
-  std::map<std::int64_t, std::size_t> first_row_of_date;
-  for (std::size_t r = 0; r < t.rows.size(); ++r)
-    first_row_of_date.emplace(row_dates[r].days_since_epoch(), r);
-  std::vector<std::size_t> date_rows;
-  std::unordered_map<std::int64_t, std::size_t> date_index;
-  for (const auto& [days, row] : first_row_of_date) {
-    date_index.emplace(days, date_rows.size());
-    date_rows.push_back(row);
-  }
-  const std::size_t D = date_rows.size();
-  auto line_of = [&](std::size_t row) { return std::to_string(t.line_numbers[row]); };
-  // Adstock and the seasonality controls assume one period per row: regular dates.
-  for (std::size_t d = 2; d < D; ++d) {
-    const std::int64_t step =
-        row_dates[date_rows[1]].days_since_epoch() - row_dates[date_rows[0]].days_since_epoch();
-    const std::int64_t gap =
-        row_dates[date_rows[d]].days_since_epoch() - row_dates[date_rows[d - 1]].days_since_epoch();
-    if (gap != step) {
-      throw_cell_error(t, date_rows[d], c.date,
-                       "dates " + std::to_string(step) + " days apart, the spacing of the first " +
-                           "two dates (this one is " + std::to_string(gap) + " days after " +
-                           row_dates[date_rows[d - 1]].to_string() + "; no date may be missing)");
-    }
-  }
 
   // Series (channel, geo, product) and composite keys, in order of first appearance.
   std::vector<Series> series;
@@ -227,7 +337,7 @@ PivotedTable pivot_channel_long(const CsvTable& t, const ColumnSelection& sel) {
       s.key = k->second;
       series.push_back(std::move(s));
     }
-    const std::size_t d = date_index.at(row_dates[r].days_since_epoch());
+    const std::size_t d = axis.index_of(r);
     long& at = series[it->second].row_at[d];
     if (at >= 0) {
       throw_cell_error(t, r, c.date,
@@ -261,47 +371,7 @@ PivotedTable pivot_channel_long(const CsvTable& t, const ColumnSelection& sel) {
     }
   }
 
-  // The KPI of a date: its rows' revenue, summed, or each market's once.
-  bool repeated = false, any_shared = false;
-  const Market* example = nullptr;
-  for (const Market& m : markets) {
-    if (m.rows < 2) continue;
-    any_shared = true;
-    if (m.differing_row >= 0) {
-      if (lo.revenue == LongRevenue::Market) {
-        const std::size_t r = static_cast<std::size_t>(m.differing_row);
-        throw_cell_error(t, r, c.kpi,
-                         "the same revenue on every channel row of its date, geo and product "
-                         "(--long-revenue market), as on line " +
-                             line_of(m.first_row) + ": `" + t.rows[m.first_row][c.kpi] + "`");
-      }
-      repeated = false;
-      example = nullptr;
-      break;
-    }
-    if (m.revenue != 0.0) {
-      repeated = true;
-      if (!example) example = &m;
-    }
-  }
-  if (lo.revenue == LongRevenue::Unspecified && any_shared && repeated && example) {
-    throw_cell_error(
-        t, example->first_row, c.kpi,
-        "revenue per row; but every date, geo and product has the same " + t.header[c.kpi] +
-            " on all its channel rows, so summing would count it once per channel: pass "
-            "--long-revenue market if it is the market's revenue repeated on each row (counted "
-            "once), or --long-revenue row if each row's revenue is its own (summed)");
-  }
-  std::vector<double> kpi(D, 0.0);
-  if (lo.revenue == LongRevenue::Market) {
-    for (const Market& m : markets) {
-      kpi[date_index.at(row_dates[m.first_row].days_since_epoch())] += m.revenue;
-    }
-  } else {
-    for (std::size_t r = 0; r < t.rows.size(); ++r) {
-      kpi[date_index.at(row_dates[r].days_since_epoch())] += revenue[static_cast<Eigen::Index>(r)];
-    }
-  }
+  const std::vector<double> kpi = kpi_per_date(t, c.kpi, revenue, markets, axis, lo.revenue);
 
   // Spend per date and key, and each key's total.
   const std::size_t K = keys.size();
@@ -388,40 +458,7 @@ PivotedTable pivot_channel_long(const CsvTable& t, const ColumnSelection& sel) {
     row.push_back(number_text(kpi[d]));
     w.line_numbers.push_back(t.line_numbers[date_rows[d]]);
   }
-  // A control has one value per date: the same on every row of the date (or empty there).
-  for (std::size_t k = 0; k < c.controls.size(); ++k) {
-    const int col = c.controls[k];
-    std::vector<long> source(D, -1);
-    for (std::size_t r = 0; r < t.rows.size(); ++r) {
-      double x = 0.0;
-      const ParsedCell p = parse_number_cell(t.rows[r][col], x);
-      if (p == ParsedCell::kEmpty) continue;
-      if (p != ParsedCell::kOk) read_control_column(t, col, MissingControls::Zero, nullptr);
-      const std::size_t d = date_index.at(row_dates[r].days_since_epoch());
-      if (source[d] < 0) {
-        source[d] = static_cast<long>(r);
-        w.rows[d][1 + kept.size() + k] = t.rows[r][col];
-        continue;
-      }
-      double first = 0.0;
-      parse_number_cell(t.rows[static_cast<std::size_t>(source[d])][col], first);
-      if (x != first) {
-        throw_cell_error(t, r, col,
-                         "one value per date: line " +
-                             line_of(static_cast<std::size_t>(source[d])) + " gives date " +
-                             row_dates[r].to_string() + " the value `" +
-                             t.rows[static_cast<std::size_t>(source[d])][col] + "`");
-      }
-    }
-    for (std::size_t d = 0; d < D && sel.missing_controls == MissingControls::Error; ++d) {
-      if (source[d] < 0) {
-        throw_cell_error(t, date_rows[d], col,
-                         "a number on some row of date " + row_dates[date_rows[d]].to_string() +
-                             " (a control may be empty only with --missing-controls zero, ffill "
-                             "or mean)");
-      }
-    }
-  }
+  fill_controls(t, c.controls, axis, sel.missing_controls, 1 + kept.size(), w);
 
   out.selection.date_column = t.header[c.date];
   out.selection.kpi_column = t.header[c.kpi];
