@@ -302,39 +302,18 @@ Runner add_fit_command(CLI::App& app) {
     if (F.report) read_chartjs(chartjs_path());
     const std::unique_ptr<Database> db = open_results_database(F.db);
     o.data_table = database_input(o.data_path, F.query);
-    if (!o.columns.segments.empty()) {
-      // Features built for single-market fits that the segmented pipeline does not carry yet:
-      // refuse them rather than silently ignore them.
-      if (o.nested_budget > 0)
-        throw InputError(o.nested_budget_flag + " is not supported with --segments");
-      if (o.block_length != 1) throw InputError("--block-length is not supported with --segments");
-      if (!o.init_from_path.empty())
-        throw InputError("--init-from is not supported with --segments");
-      if (!o.kinds.empty())
-        throw InputError("flow/stock channel kinds are not supported with --segments");
-      if (o.conservative || o.deseasonalize)
-        throw InputError("--conservative and --deseasonalize are not supported with --segments");
-      if (o.revenue_per_kpi != 1.0)
-        throw InputError("--revenue-per-kpi is not supported with --segments");
-      if (o.objective != "rsq")
-        throw InputError("--objective " + o.objective + " is not supported with --segments");
+    if (o.columns.segments.empty()) {
+      for (const char* name :
+           {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
+            "--global-channels", "--segment-budget", "--segment-shrinkage"}) {
+        if (F.given(name)) throw InputError(std::string(name) + " needs --segments");
+      }
+      if (F.per_segment_hyperparameters)
+        throw InputError("--per-segment-hyperparameters needs --segments");
+    }
+    check_fit_mode(o);
+    if (!o.columns.segments.empty())
       return run_segments(o, out, F.json, F.report, db.get(), alias_notices);
-    }
-    for (const char* name : {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
-                             "--global-channels", "--segment-budget", "--segment-shrinkage"}) {
-      if (F.given(name)) throw InputError(std::string(name) + " needs --segments");
-    }
-    if (F.per_segment_hyperparameters)
-      throw InputError("--per-segment-hyperparameters needs --segments");
-    if (o.pooling != "partial" || o.lambda_global > 0 || o.lambda_segment > 0 ||
-        !o.global_channels.empty() || o.per_segment_hyperparameters ||
-        o.segment_budget != FitOptions().segment_budget ||
-        o.segment_shrinkage != FitOptions().segment_shrinkage) {
-      throw InputError(
-          "config: [segments] pooling/lambda_global/lambda_segment/global_channels/"
-          "per_segment_hyperparameters/segment_budget/segment_shrinkage need [segments] columns "
-          "(or --segments)");
-    }
     const FitReport r = run_fit(o);
     write_fit_outputs(r, out);
     if (F.report) add_report(out, chartjs_path());
