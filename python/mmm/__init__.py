@@ -213,13 +213,13 @@ def load(path):
     folder = path if os.path.isdir(path) else os.path.dirname(path) or "."
     model_file = os.path.join(folder, "model.json") if os.path.isdir(path) else path
     files = {}
-    with open(model_file, encoding="utf-8") as f:
+    with open(model_file, encoding="utf-8", newline="") as f:
         files["model.json"] = f.read()
     if os.path.isdir(path):
         for name in _engine.fit_output_files():
             full = os.path.join(folder, name)
             if name != "model.json" and name.endswith(".csv") and os.path.isfile(full):
-                with open(full, encoding="utf-8") as f:
+                with open(full, encoding="utf-8", newline="") as f:
                     files[name] = f.read()
     return FitResult(files)
 

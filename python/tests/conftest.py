@@ -20,6 +20,12 @@ FAST_FLAGS = ["--evaluations", "300", "--population", "12", "--bootstrap", "20",
               "--nested-evaluations", "0", "--seed", "3", "--threads", "2"]
 
 
+def pytest_configure(config):
+    # The fits here are small and quick: their plausibility warnings are expected noise
+    # (test_fit.py checks that they are issued).
+    config.addinivalue_line("filterwarnings", "ignore::mmm.ModelWarning")
+
+
 def run_cli(*args, check=True):
     """Runs `mmm args…`; returns the CompletedProcess (text)."""
     r = subprocess.run([MMM_BINARY, *map(str, args)], capture_output=True, text=True)

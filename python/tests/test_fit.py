@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import mmm
+from _frames_for_tests import read_csv_table
 from conftest import FAST, FAST_FLAGS, run_cli
 
 
@@ -23,8 +24,11 @@ def test_fit_on_a_dataframe_equals_the_cli(tmp_path, data_csv, fitted):
             "--quiet", *FAST_FLAGS)
     # The same engine on the same numbers: the tables are the same text.
     for name in ("model_results.csv", "response_curves.csv", "budget_allocation.csv",
-                 "cv_folds.csv", "decomposition.csv", "search_trace.csv"):
+                 "cv_folds.csv", "decomposition.csv"):
         assert fitted.files[name] == (out / name).read_text(), name
+    # search_trace.csv also has each generation's SECONDS.
+    trace = read_csv_table(out / "search_trace.csv").drop(columns=["SECONDS"])
+    pd.testing.assert_frame_equal(fitted.search_trace.drop(columns=["SECONDS"]), trace)
     cli_model = json.loads((out / "model.json").read_text())
     for key in ("hyperparameters", "coefficients", "metrics", "scaler"):
         assert fitted.model[key] == cli_model[key], key
@@ -61,7 +65,10 @@ def test_segments_equal_the_cli(tmp_path):
     assert result.segmented
     for name in ("model_results.csv", "segment_performance.csv", "budget_allocation.csv"):
         assert result.files[name] == (out / name).read_text(), name
-    assert sorted(result.segment_performance["SEGMENT"]) == ["seg_01", "seg_02", "seg_03"]
+    performance = result.segment_performance
+    assert sorted(set(performance["SEGMENT"])) == ["seg_01", "seg_02", "seg_03"]
+    assert len(performance) == 3 * 2
+    assert set(result.model_results["GEO_CODE"]) == {"GLOBAL", "seg_01", "seg_02", "seg_03"}
 
 
 def test_sweep_equals_the_cli(tmp_path, data_csv, data_frame):
@@ -76,6 +83,13 @@ def test_sweep_equals_the_cli(tmp_path, data_csv, data_frame):
     again = mmm.fit(data_frame, init_from=str(tmp_path / "saved" / "sweep_top.csv"), quiet=True,
                     **FAST)
     assert len(again.model_results) == 3
+
+
+def test_plausibility_warnings_are_python_warnings(data_frame, fitted):
+    assert fitted.warnings, "the fixture's fit has warnings (a plan at the change limit)"
+    with pytest.warns(mmm.ModelWarning) as caught:
+        mmm.fit(data_frame, quiet=True, **FAST)
+    assert [str(w.message) for w in caught] == [w["message"] for w in fitted.warnings]
 
 
 def test_unknown_option_is_a_type_error(data_frame):

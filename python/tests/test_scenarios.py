@@ -38,9 +38,7 @@ def test_budget_levels_and_limits_equal_the_cli(tmp_path, fitted):
     fitted.save(folder)
     run_cli("optimize", "--model", folder / "model.json", "--budget-levels", "20000,40000",
             "--limits", "tv=0.5:2", "--out", tmp_path / "levels", "--quiet")
-    channel = fitted.model_results["CHANNEL_KEY"].iloc[0]
-    if channel != "tv":
-        return  # the simulated names start with tv; nothing else to compare
+    assert fitted.model_results["CHANNEL_KEY"].iloc[0] == "tv"  # mmm simulate's first channel
     levels = fitted.optimize(budget_levels=[20000, 40000], limits={"tv": (0.5, 2)})
     pd.testing.assert_frame_equal(levels, read_csv_table(tmp_path / "levels" / "budget_levels.csv"))
     pd.testing.assert_frame_equal(levels.attrs["plans"],
