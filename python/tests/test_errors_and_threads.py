@@ -72,6 +72,22 @@ def test_other_threads_run_during_a_fit(data_frame):
     assert len(during) > 0.25 * elapsed * 1000 * 0.25
 
 
+def test_fits_in_two_threads_at_once_give_the_sequential_results(data_frame, fitted):
+    from conftest import FAST
+    results = [None, None]
+
+    def run(i):
+        results[i] = mmm.fit(data_frame, date="date", kpi="revenue", quiet=True, **FAST)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for r in results:
+        assert r.files["model_results.csv"] == fitted.files["model_results.csv"]
+
+
 def test_ctrl_c_stops_a_long_fit_with_keyboard_interrupt():
     script = textwrap.dedent("""
         import sys, time

@@ -97,3 +97,25 @@ def test_unknown_option_is_a_type_error(data_frame):
         mmm.fit(data_frame, evalutions=10)
     with pytest.raises(TypeError, match="option `evaluations` has the wrong type"):
         mmm.fit(data_frame, evaluations="many")
+
+
+def test_dates_as_datetime64_or_as_the_index_give_the_same_model(data_frame, fitted):
+    frame = data_frame.copy()
+    frame["date"] = pd.to_datetime(frame["date"])
+    as_dates = mmm.fit(frame, date="date", kpi="revenue", quiet=True, **FAST)
+    assert as_dates.files["model_results.csv"] == fitted.files["model_results.csv"]
+    as_index = mmm.fit(frame.set_index("date"), date="date", kpi="revenue", quiet=True, **FAST)
+    assert as_index.files["model_results.csv"] == fitted.files["model_results.csv"]
+
+
+def test_a_missing_spend_value_is_an_empty_cell_as_in_a_csv(tmp_path, data_frame):
+    frame = data_frame.copy()
+    frame.loc[3, "tv"] = float("nan")
+    csv = tmp_path / "gap.csv"
+    frame.to_csv(csv, index=False)
+    out = tmp_path / "cli"
+    run_cli("fit", "--data", csv, "--date-col", "date", "--kpi-col", "revenue", "--out", out,
+            "--quiet", *FAST_FLAGS)
+    result = mmm.fit(frame, date="date", kpi="revenue", quiet=True, **FAST)
+    assert result.files["model_results.csv"] == (out / "model_results.csv").read_text()
+    assert any("empty" in n and "tv" in n for n in result.notices), result.notices
