@@ -11,7 +11,9 @@ rm -rf "$venv"
 # Make, not ninja (which pip would download); ccache when there is one.
 export CMAKE_GENERATOR="Unix Makefiles" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)"
 if command -v ccache > /dev/null; then export CMAKE_CXX_COMPILER_LAUNCHER=ccache; fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check "$root"
+# Warnings are errors here as in tools/build.sh (and the same flags let ccache reuse its objects).
+"$venv/bin/pip" install --quiet --disable-pip-version-check \
+  --config-settings=cmake.define.MMM_WARNINGS_AS_ERRORS=ON "$root"
 # From a folder outside the source tree, so `import mmm` is the installed package.
 cd "$venv"
 status=0
