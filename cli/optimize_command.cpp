@@ -70,7 +70,8 @@ Runner add_optimize_command(CLI::App& app) {
   return [f] {
     OptimizeRequest q;
     q.total_budget = f->total_budget;
-    if (!f->levels.empty()) q.budget_levels = split_list(f->levels);
+    q.budget_levels_given = !f->levels.empty();
+    if (q.budget_levels_given) q.budget_levels = split_list(f->levels);
     q.target_roi = f->target_roi;
     q.target_mroi = f->target_mroi;
     q.limits = f->limits;

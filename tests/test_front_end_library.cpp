@@ -112,6 +112,7 @@ TEST(OptimizeScenario, OneModeAtATimeAndTheTablesOfEach) {
 
   OptimizeRequest levels;
   levels.budget_levels = {"1800", "2200"};
+  levels.budget_levels_given = true;
   const OptimizeOutcome two = run_optimize(two_channel_model(), levels);
   ASSERT_EQ(two.plans.size(), 2u);
   EXPECT_DOUBLE_EQ(two.plans[1].budget, 2200.0);

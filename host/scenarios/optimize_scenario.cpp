@@ -34,7 +34,7 @@ std::pair<Date, Date> parse_window(const std::string& text) {
 }  // namespace
 
 void check_optimize_request(const OptimizeRequest& q) {
-  const int modes = (std::isnan(q.total_budget) ? 0 : 1) + (q.budget_levels.empty() ? 0 : 1) +
+  const int modes = (std::isnan(q.total_budget) ? 0 : 1) + (q.budget_levels_given ? 1 : 0) +
                     (std::isnan(q.target_roi) ? 0 : 1) + (std::isnan(q.target_mroi) ? 0 : 1);
   if (modes > 1) {
     throw InputError(
@@ -60,7 +60,7 @@ OptimizeOutcome run_optimize(const SavedModel& model, const OptimizeRequest& q) 
   AllocationOptions options = options_with_limits(
       curves, q.limits.empty() ? std::vector<SpendLimit>{} : parse_spend_limits(q.limits),
       change_limit);
-  if (!q.budget_levels.empty()) {
+  if (q.budget_levels_given) {
     r.levels = true;
     for (const std::string& level : q.budget_levels) {
       AllocationOptions o = options;

@@ -17,6 +17,7 @@ namespace mmm {
 struct OptimizeRequest {
   double total_budget = std::nan("");
   std::vector<std::string> budget_levels;  ///< weekly budgets, as typed (one plan each)
+  bool budget_levels_given = false;        ///< levels mode (even when the list came out empty)
   double target_roi = std::nan(""), target_mroi = std::nan("");
   std::string limits;                  ///< --limits text (scenarios.hpp parse_spend_limits)
   double change_limit = std::nan("");  ///< NaN: the fit's

@@ -27,7 +27,11 @@ using Strings = std::vector<std::string>;
 const OptionSetters<OptimizeRequest>& optimize_setters() {
   static const OptionSetters<OptimizeRequest> setters = {
       {"total_budget", store(&OptimizeRequest::total_budget)},
-      {"budget_levels", store(&OptimizeRequest::budget_levels)},
+      {"budget_levels",
+       [](OptimizeRequest& q, py::handle v) {
+         q.budget_levels = py::cast<std::vector<std::string>>(v);
+         q.budget_levels_given = true;
+       }},
       {"target_roi", store(&OptimizeRequest::target_roi)},
       {"target_mroi", store(&OptimizeRequest::target_mroi)},
       {"limits", store(&OptimizeRequest::limits)},
