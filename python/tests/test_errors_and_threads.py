@@ -59,7 +59,7 @@ def test_other_threads_run_during_a_fit(data_frame):
     thread.start()
     start = time.perf_counter()
     try:
-        mmm.fit(data_frame, evaluations=30000, bootstrap=0, nested_evaluations=0, threads=1,
+        mmm.fit(data_frame, evaluations=200_000, bootstrap=0, nested_evaluations=0, threads=1,
                 quiet=True)
     finally:
         elapsed = time.perf_counter() - start
