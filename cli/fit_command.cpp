@@ -343,51 +343,24 @@ Runner add_fit_command(CLI::App& app) {
     if (F.report) read_chartjs(chartjs_path());
     const std::unique_ptr<Database> db = root ? open_results_database(F.db) : nullptr;
     o.data_table = database_input(o.data_path, F.query);
-    if (!o.columns.segments.empty()) {
-      if (o.columns.channel_long) {
-        throw InputError(
-            "--format long is not supported with --segments (channel-long data is one market; "
-            "--geo-level GEO gives a channel key per geo)");
+    if (o.columns.segments.empty()) {
+      for (const char* name :
+           {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
+            "--global-channels", "--segment-budget", "--segment-shrinkage", "--segment-gamma"}) {
+        if (F.given(name)) throw InputError(std::string(name) + " needs --segments");
       }
+      if (F.per_segment_hyperparameters)
+        throw InputError("--per-segment-hyperparameters needs --segments");
+    }
+    check_fit_mode(o);
+    if (!o.columns.segments.empty()) {
       if (job().size() > 1) {
         throw InputError(
             "--segments is not divided among ranks yet: run it without mpirun (this "
             "job has " +
             std::to_string(job().size()) + " ranks)");
       }
-      // Features built for single-market fits that the segmented pipeline does not carry yet:
-      // refuse them rather than silently ignore them.
-      if (o.nested_budget > 0)
-        throw InputError(o.nested_budget_flag + " is not supported with --segments");
-      if (o.block_length != 1) throw InputError("--block-length is not supported with --segments");
-      if (!o.init_from_path.empty())
-        throw InputError("--init-from is not supported with --segments");
-      if (!o.kinds.empty())
-        throw InputError("flow/stock channel kinds are not supported with --segments");
-      if (o.conservative || o.deseasonalize)
-        throw InputError("--conservative and --deseasonalize are not supported with --segments");
-      if (o.revenue_per_kpi != 1.0)
-        throw InputError("--revenue-per-kpi is not supported with --segments");
-      if (o.objective != "rsq")
-        throw InputError("--objective " + o.objective + " is not supported with --segments");
       return run_segments(o, *out_slot, F.json, F.report, db.get(), alias_notices);
-    }
-    for (const char* name :
-         {"--pooling", "--lambda-global", "--lambda-segment", "--segment-filter",
-          "--global-channels", "--segment-budget", "--segment-shrinkage", "--segment-gamma"}) {
-      if (F.given(name)) throw InputError(std::string(name) + " needs --segments");
-    }
-    if (F.per_segment_hyperparameters)
-      throw InputError("--per-segment-hyperparameters needs --segments");
-    if (o.pooling != "partial" || o.lambda_global > 0 || o.lambda_segment > 0 ||
-        !o.global_channels.empty() || o.per_segment_hyperparameters ||
-        o.segment_budget != FitOptions().segment_budget ||
-        o.segment_shrinkage != FitOptions().segment_shrinkage ||
-        o.segment_gamma != FitOptions().segment_gamma) {
-      throw InputError(
-          "config: [segments] pooling/lambda_global/lambda_segment/global_channels/"
-          "per_segment_hyperparameters/segment_budget/segment_shrinkage/gamma need [segments] "
-          "columns (or --segments)");
     }
     const FitReport r = run_fit(o);
     if (!root) return 0;

@@ -6,6 +6,8 @@ packages=(cmake g++ make libeigen3-dev libcli11-dev libtomlplusplus-dev nlohmann
           zlib1g-dev libtbb-dev libsqlite3-dev libpq-dev postgresql
           clang libclang-rt-14-dev  # clang + compiler-rt: libFuzzer for tools/fuzz.sh
           libopenmpi-dev openmpi-bin  # MPI: `mpirun -np N mmm …` (docs/distributed.md)
+          python3-dev pybind11-dev python3-venv python3-pip  # the Python module (docs/python.md)
+          python3-numpy python3-pandas python3-pytest        # … its glue and its tests
           libjs-chart.js  # Chart.js, read by `mmm report` / `fit --report` when it writes a page
           chromium)       # headless browser of the report's test (skipped without it)
 missing=()

@@ -13,10 +13,16 @@ else
   echo "CUDA emulation: skipped (no HIP-CPU at $hip_cpu); CUDA tests run only where a GPU is visible"
   emulation=(-DMMM_EMULATE_CUDA=OFF)
 fi
-tools/build.sh -DMMM_WARNINGS_AS_ERRORS=ON "${emulation[@]}"
+# Debian's python3, not one a version manager put first on PATH: the module's tests need
+# Debian's pandas and pytest (docs/python.md).
+tools/build.sh -DMMM_WARNINGS_AS_ERRORS=ON "${emulation[@]}" -DPython_EXECUTABLE=/usr/bin/python3
 # The PostgreSQL tests need a server: tools/with_postgres.sh starts a private one for ctest
 # (they skip, saying so, where none is installed).
 tools/with_postgres.sh ctest --test-dir build --output-on-failure -j"$(nproc)"
+# The Python module as a user installs it: `pip install .` into a fresh venv that sees
+# Debian's pandas and pytest (pip fetches only the build backend), then its tests against the
+# installed package (ctest above ran them against build/python).
+tools/python_check.sh
 # The checks that keep issue 13's defects found (docs/hardening.md): the suite again under
 # ASan + UBSan, then every fuzz target for a bounded time. MMM_SKIP_HARDENING=1 skips both
 # for a quick local run.

@@ -4,6 +4,8 @@
 
 #include <cstdio>
 
+#include "host/common/cancellation.hpp"
+
 namespace mmm {
 
 bool ProgressBar::stderr_is_terminal() { return isatty(fileno(stderr)) != 0; }
@@ -13,13 +15,16 @@ ProgressBar::ProgressBar(std::string label, long total, bool enabled)
       total_(total > 0 ? total : 1),
       enabled_(enabled),
       start_(std::chrono::steady_clock::now()),
-      last_draw_(start_ - std::chrono::seconds(1)) {}
+      last_draw_(start_ - std::chrono::seconds(1)) {
+  throw_if_cancelled();
+}
 
 ProgressBar::~ProgressBar() {
   if (enabled_ && !finished_) std::fputc('\n', stderr);
 }
 
 void ProgressBar::update(long done, const std::string& detail) {
+  throw_if_cancelled();  // every long loop reports progress: where a run can stop
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   if (now - last_draw_ < std::chrono::milliseconds(100) && done < total_) return;

@@ -133,7 +133,9 @@ std::vector<std::string> texts(const std::vector<Field>& fields) {
   return out;
 }
 
-void check_unique_names(const CsvTable& table) {
+}  // namespace
+
+void check_column_names(const CsvTable& table) {
   std::unordered_map<std::string, std::size_t> seen;
   for (std::size_t j = 0; j < table.header.size(); ++j) {
     const std::string& name = table.header[j];
@@ -157,8 +159,6 @@ void check_unique_names(const CsvTable& table) {
   }
 }
 
-}  // namespace
-
 CsvTable parse_csv_text(const std::string& text, const std::string& path, bool allow_no_rows) {
   CsvTable table;
   table.path = path;
@@ -171,7 +171,7 @@ CsvTable parse_csv_text(const std::string& text, const std::string& path, bool a
   }
   table.header = texts(fields);
   table.header_line = line;
-  check_unique_names(table);
+  check_column_names(table);
 
   while (parser.next_record(fields, line)) {
     if (fields.size() != table.header.size()) {

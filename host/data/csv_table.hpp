@@ -31,6 +31,11 @@ struct CsvTable {
 CsvTable parse_csv_text(const std::string& text, const std::string& path,
                         bool allow_no_rows = false);
 
+/// InputError naming the column for a name longer than kMaxColumnNameBytes or a duplicate
+/// name (empty names may repeat: a pandas/R row index). parse_csv_text checks every header
+/// with it, and so does a table built from columns (the Python module's DataFrames).
+void check_column_names(const CsvTable& table);
+
 /// Reads and parses the file at `path` (see parse_csv_text). Throws InputError when the file
 /// cannot be opened or read, e.g. "cannot open data file `x`: No such file or directory".
 CsvTable read_csv_file(const std::string& path);

@@ -25,7 +25,13 @@ std::string listed(const std::vector<std::string>& names) {
 SpendPlan load_spend_plan(const std::string& path, const std::string& date_column,
                           const std::string& kpi_column, const std::vector<std::string>& channels,
                           const std::vector<std::string>& controls) {
-  const CsvTable t = read_csv_file(path);
+  return build_spend_plan(read_csv_file(path), date_column, kpi_column, channels, controls);
+}
+
+SpendPlan build_spend_plan(const CsvTable& t, const std::string& date_column,
+                           const std::string& kpi_column, const std::vector<std::string>& channels,
+                           const std::vector<std::string>& controls) {
+  const std::string& path = t.path;
   SpendPlan p;
   p.source = path;
   int date_col = column_of(t, date_column);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "host/data/csv_table.hpp"
 #include "host/data/date.hpp"
 
 namespace mmm {
@@ -28,5 +29,11 @@ struct SpendPlan {
 SpendPlan load_spend_plan(const std::string& path, const std::string& date_column,
                           const std::string& kpi_column, const std::vector<std::string>& channels,
                           const std::vector<std::string>& controls);
+
+/// Same, from an already-parsed table (a DataFrame in the Python module); messages name
+/// `table.path`.
+SpendPlan build_spend_plan(const CsvTable& table, const std::string& date_column,
+                           const std::string& kpi_column, const std::vector<std::string>& channels,
+                           const std::vector<std::string>& controls);
 
 }  // namespace mmm

@@ -94,4 +94,12 @@ std::string plan_predictions_csv(const PlanPrediction& p) {
   return w.text();
 }
 
+std::vector<std::pair<std::string, std::string>> optimize_tables(const OptimizeOutcome& r) {
+  if (r.levels) {
+    return {{"budget_plans.csv", budget_plans_csv(r.plans)},
+            {"budget_levels.csv", budget_levels_csv(r.plans, r.curves)}};
+  }
+  return {{"budget_allocation.csv", optimize_allocation_csv(r.plans.front())}};
+}
+
 }  // namespace mmm

@@ -2,9 +2,11 @@
 // The tables of `mmm optimize` and `mmm predict --plan` (docs/scenarios.md).
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host/allocation/budget_allocator.hpp"
+#include "host/scenarios/optimize_scenario.hpp"
 #include "host/scenarios/plan_prediction.hpp"
 
 namespace mmm {
@@ -26,5 +28,9 @@ std::string budget_levels_csv(const std::vector<AllocationResult>& plans,
 /// plan_predictions.csv: DATE, kpi, kpi_coef_lower/upper, kpi_pred_lower/upper, baseline, then
 /// per channel <ch>_spend, <ch>_contribution, <ch>_contribution_lower/upper.
 std::string plan_predictions_csv(const PlanPrediction& p);
+
+/// The files of an `mmm optimize` run, (name, CSV text): budget_allocation.csv, or with budget
+/// levels budget_plans.csv and budget_levels.csv.
+std::vector<std::pair<std::string, std::string>> optimize_tables(const OptimizeOutcome& outcome);
 
 }  // namespace mmm

@@ -142,4 +142,39 @@ void check_fit_options(const FitOptions& o) {
   }
 }
 
+void check_fit_mode(const FitOptions& o) {
+  if (!o.columns.segments.empty()) {
+    if (o.columns.channel_long) {
+      throw InputError(
+          "--format long is not supported with --segments (channel-long data is one market; "
+          "--geo-level GEO gives a channel key per geo)");
+    }
+    // Features built for single-market fits that the segmented pipeline does not carry yet:
+    // refuse them rather than silently ignore them.
+    if (o.nested_budget > 0)
+      throw InputError(o.nested_budget_flag + " is not supported with --segments");
+    if (o.block_length != 1) throw InputError("--block-length is not supported with --segments");
+    if (!o.init_from_path.empty()) throw InputError("--init-from is not supported with --segments");
+    if (!o.kinds.empty())
+      throw InputError("flow/stock channel kinds are not supported with --segments");
+    if (o.conservative || o.deseasonalize)
+      throw InputError("--conservative and --deseasonalize are not supported with --segments");
+    if (o.revenue_per_kpi != 1.0)
+      throw InputError("--revenue-per-kpi is not supported with --segments");
+    if (o.objective != "rsq")
+      throw InputError("--objective " + o.objective + " is not supported with --segments");
+    return;
+  }
+  if (o.pooling != "partial" || o.lambda_global > 0 || o.lambda_segment > 0 ||
+      !o.global_channels.empty() || o.per_segment_hyperparameters ||
+      o.segment_budget != FitOptions().segment_budget ||
+      o.segment_shrinkage != FitOptions().segment_shrinkage ||
+      o.segment_gamma != FitOptions().segment_gamma) {
+    throw InputError(
+        "config: [segments] pooling/lambda_global/lambda_segment/global_channels/"
+        "per_segment_hyperparameters/segment_budget/segment_shrinkage/gamma need [segments] "
+        "columns (or --segments)");
+  }
+}
+
 }  // namespace mmm

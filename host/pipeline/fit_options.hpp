@@ -139,4 +139,10 @@ FitOptions resolved_fit_options(FitOptions options);
 /// and the segmented fit; checked before any data is read into a model.
 void check_fit_options(const FitOptions& options);
 
+/// InputError (exit 2) for options of the other mode: a segmented fit (columns.segments) with
+/// a single-market feature it does not carry (nested bootstrap, block bootstrap, --init-from,
+/// flow/stock kinds, --conservative, --deseasonalize, --revenue-per-kpi, an objective other
+/// than rsq), or a single-market fit with segment settings. Call after resolved_fit_options.
+void check_fit_mode(const FitOptions& options);
+
 }  // namespace mmm

@@ -1,0 +1,23 @@
+# MMM_BUILD_PYTHON: finds the Python headers and pybind11 (Debian python3-dev, pybind11-dev)
+# and sets MMM_PYTHON_FOUND. AUTO builds the module when both are there, ON requires them.
+# Which Python: -DPython_EXECUTABLE=/usr/bin/python3 (tools/test.sh), or the interpreter pip
+# runs the build with (pyproject.toml); otherwise the first python3 found.
+set(MMM_PYTHON_FOUND OFF)
+if(NOT MMM_BUILD_PYTHON STREQUAL "OFF" AND NOT MMM_SANITIZE AND NOT MMM_FUZZ)
+  if(MMM_BUILD_PYTHON STREQUAL "ON")
+    set(mmm_python_required REQUIRED)
+  endif()
+  find_package(Python 3.8 COMPONENTS Interpreter Development.Module ${mmm_python_required})
+  if(Python_FOUND)
+    set(PYBIND11_FINDPYTHON ON)
+    find_package(pybind11 2.6 CONFIG ${mmm_python_required})
+  endif()
+  if(Python_FOUND AND pybind11_FOUND)
+    set(MMM_PYTHON_FOUND ON)
+    message(STATUS "Python module: on (${Python_EXECUTABLE}, pybind11 ${pybind11_VERSION})")
+  else()
+    message(STATUS "Python module: off (needs python3-dev and pybind11-dev)")
+  endif()
+elseif(MMM_SANITIZE OR MMM_FUZZ)
+  message(STATUS "Python module: off in a sanitizer or fuzz build")
+endif()
