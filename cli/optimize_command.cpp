@@ -119,8 +119,7 @@ Runner add_optimize_command(CLI::App& app) {
       return 0;
     }
     if (!r.note.empty()) std::printf("%s\n", r.note.c_str());
-    print_plan(r.plans.front(),
-               r.title + (model.conservative ? " (conservative, as the fit)" : ""),
+    print_plan(r.plans.front(), r.title + (model.conservative ? " (conservative, as the fit)" : ""),
                cadence_name(model.dates));
     std::printf("wrote %s (budget_allocation.csv)\n", f->out.c_str());
     return 0;

@@ -185,12 +185,15 @@ def fit(data, date=None, kpi=None, channels=None, controls=None, **options):
 
     Columns are found as the CLI finds them when not named. Options are the CLI's flags
     without `--`, `-` written `_`: evaluations, trials, objective, select, population,
-    bootstrap, nested_evaluations, block_length, ci, ridge_lambda, cv_train, cv_test, cv_step,
+    bootstrap, nested_evaluations, block_length, ci, ridge_lambda (a number or "auto"),
+    lambda_grid, cv_train, cv_test, cv_step, date_format, missing_controls, format ("wide" or
+    "long"), min_spend, geo_level, product_level, long_revenue,
     budget_change_limit, hyperparameters (a file), init_from (a sweep_top.csv), seed, device,
     threads, conservative, deseasonalize, revenue_per_kpi, reference, quiet, config (a TOML
     file, the options win over it); segmented fits: segments (a column or a list), pooling,
     lambda_global, lambda_segment, global_channels, per_segment_hyperparameters,
-    segment_budget, segment_shrinkage, segment_filter (a list of (column, value))."""
+    segment_budget, segment_shrinkage, segment_gamma, segment_filter (a list of (column,
+    value))."""
     label, header, cells = table_arguments(data, date)
     r = _engine.fit(label, header, cells, _columns(date, kpi, channels, controls), options)
     summary = json.loads(r["summary"])

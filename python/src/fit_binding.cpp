@@ -7,6 +7,8 @@
 #include <cmath>
 
 #include "host/common/errors.hpp"
+#include "host/data/channel_long.hpp"
+#include "host/data/missing_controls.hpp"
 #include "host/io/config_file.hpp"
 #include "host/io/fit_outputs.hpp"
 #include "host/io/output_files.hpp"
@@ -54,9 +56,47 @@ const OptionSetters<FitOptions>& fit_setters() {
       {"ci", store(&FitOptions::ci)},
       {"ridge_lambda",
        [](FitOptions& o, py::handle v) {
+         // A number, or "auto": chosen by rolling CV (as --ridge-lambda auto).
+         if (py::isinstance<py::str>(v)) {
+           set_ridge_lambda(o, py::cast<std::string>(v));
+           return;
+         }
          o.ridge_lambda = py::cast<double>(v);
          o.ridge_lambda_explicit = true;
+         o.lambda_grid.clear();
        }},
+      {"lambda_grid",
+       [](FitOptions& o, py::handle v) { o.lambda_grid = py::cast<std::vector<double>>(v); }},
+      {"date_format",
+       [](FitOptions& o, py::handle v) { o.columns.date_format = py::cast<std::string>(v); }},
+      {"missing_controls",
+       [](FitOptions& o, py::handle v) {
+         o.columns.missing_controls =
+             parse_missing_controls(py::cast<std::string>(v), "missing_controls");
+       }},
+      {"format",
+       [](FitOptions& o, py::handle v) {
+         const std::string f = py::cast<std::string>(v);
+         if (f != "wide" && f != "long")
+           throw InputError("invalid format `" + f + "`; expected wide or long");
+         o.columns.channel_long = f == "long";
+       }},
+      {"min_spend",
+       [](FitOptions& o, py::handle v) { o.columns.long_options.min_spend = py::cast<double>(v); }},
+      {"geo_level",
+       [](FitOptions& o, py::handle v) {
+         o.columns.long_options.geo_level = py::cast<std::string>(v);
+       }},
+      {"product_level",
+       [](FitOptions& o, py::handle v) {
+         o.columns.long_options.product_level = py::cast<std::string>(v);
+       }},
+      {"long_revenue",
+       [](FitOptions& o, py::handle v) {
+         o.columns.long_options.revenue =
+             parse_long_revenue(py::cast<std::string>(v), "long_revenue");
+       }},
+      {"segment_gamma", store(&FitOptions::segment_gamma)},
       {"cv_train", [](FitOptions& o, py::handle v) { o.cv.train = py::cast<int>(v); }},
       {"cv_test", [](FitOptions& o, py::handle v) { o.cv.test = py::cast<int>(v); }},
       {"cv_step", [](FitOptions& o, py::handle v) { o.cv.step = py::cast<int>(v); }},
@@ -118,7 +158,7 @@ FitOptions fit_options(const std::string& label, const py::dict& columns, const 
   if (o.columns.segments.empty()) {
     for (const char* name :
          {"pooling", "lambda_global", "lambda_segment", "segment_filter", "global_channels",
-          "segment_budget", "segment_shrinkage", "per_segment_hyperparameters"}) {
+          "segment_budget", "segment_shrinkage", "per_segment_hyperparameters", "segment_gamma"}) {
       if (rest.contains(name)) throw InputError(std::string(name) + " needs segments");
     }
   }

@@ -119,3 +119,22 @@ def test_a_missing_spend_value_is_an_empty_cell_as_in_a_csv(tmp_path, data_frame
     result = mmm.fit(frame, date="date", kpi="revenue", quiet=True, **FAST)
     assert result.files["model_results.csv"] == (out / "model_results.csv").read_text()
     assert any("empty" in n and "tv" in n for n in result.notices), result.notices
+
+
+def test_options_added_to_the_cli_work_here_too(tmp_path, data_csv):
+    # ridge_lambda="auto" chooses λ by rolling CV and equals the CLI's --ridge-lambda auto.
+    out = tmp_path / "auto"
+    run_cli("fit", "--data", data_csv, "--date-col", "date", "--kpi-col", "revenue", "--out", out,
+            "--quiet", "--ridge-lambda", "auto", *FAST_FLAGS)
+    auto = mmm.fit(data_csv, date="date", kpi="revenue", quiet=True, ridge_lambda="auto", **FAST)
+    assert auto.model["search"]["lambda_selection"]["chosen"] in (0.1, 0.3, 1.0, 3.0, 10.0)
+    assert auto.files["model_results.csv"] == (out / "model_results.csv").read_text()
+    # Dates written day/month/year read with date_format, to the same model.
+    frame = pd.read_csv(data_csv)
+    frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%d/%m/%Y")
+    dmy = mmm.fit(frame, date="date", kpi="revenue", quiet=True, date_format="%d/%m/%Y", **FAST)
+    iso = mmm.fit(data_csv, date="date", kpi="revenue", quiet=True, **FAST)
+    assert dmy.model["coefficients"] == iso.model["coefficients"]
+    with pytest.raises(mmm.InputError, match="expected shared or scaled"):
+        mmm.fit(mmm.simulate(weeks=60, channels=2, seed=4, segments=2), date="date",
+                kpi="revenue", segments="segment", segment_gamma="sometimes", **FAST)
