@@ -130,10 +130,10 @@ def test_options_added_to_the_cli_work_here_too(tmp_path, data_csv):
     assert auto.model["search"]["lambda_selection"]["chosen"] in (0.1, 0.3, 1.0, 3.0, 10.0)
     assert auto.files["model_results.csv"] == (out / "model_results.csv").read_text()
     # Dates written day/month/year read with date_format, to the same model.
-    frame = pd.read_csv(data_csv)
+    frame = pd.read_csv(data_csv, float_precision="round_trip")
+    iso = mmm.fit(frame, date="date", kpi="revenue", quiet=True, **FAST)
     frame["date"] = pd.to_datetime(frame["date"]).dt.strftime("%d/%m/%Y")
     dmy = mmm.fit(frame, date="date", kpi="revenue", quiet=True, date_format="%d/%m/%Y", **FAST)
-    iso = mmm.fit(data_csv, date="date", kpi="revenue", quiet=True, **FAST)
     assert dmy.model["coefficients"] == iso.model["coefficients"]
     with pytest.raises(mmm.InputError, match="expected shared or scaled"):
         mmm.fit(mmm.simulate(weeks=60, channels=2, seed=4, segments=2), date="date",

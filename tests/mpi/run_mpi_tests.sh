@@ -34,12 +34,18 @@ fail() {
 same() {  # same FILE_A FILE_B: byte for byte
   cmp "$1" "$2" || fail "$1 and $2 differ"
 }
-# model.json without its timings, search_trace.csv without its SECONDS column: the only
-# parts of a fit's output that differ between two runs of the same command.
+# model.json without its timings, search_trace.csv without its SECONDS column (and the
+# manifest without those two files' hashes): the only parts of a fit's output that differ
+# between two runs of the same command.
 untimed() {
   case "$1" in
     *model.json) sed '/"timings_seconds": {/,/}/d' "$1" ;;
     *search_trace.csv) cut -d, -f1-4 "$1" ;;
+    # The set's manifest: the size and SHA-256 of those two files carry their timings too;
+    # every other file's entry must match.
+    *mmm_manifest.json)
+      sed -e '/"model.json": {/,/}/{/"bytes"\|"sha256"/d}' \
+          -e '/"search_trace.csv": {/,/}/{/"bytes"\|"sha256"/d}' "$1" ;;
     *) cat "$1" ;;
   esac
 }
