@@ -56,7 +56,9 @@ class ByteReader {
     const auto n = get<std::uint64_t>();
     if (n > (bytes_.size() - at_) / sizeof(T)) need(bytes_.size() - at_ + 1);
     std::vector<T> values(static_cast<size_t>(n));
-    std::memcpy(values.data(), bytes_.data() + at_, values.size() * sizeof(T));
+    // An empty vector's data() may be null, and memcpy from or to null is undefined even for
+    // zero bytes (found by UBSan).
+    if (n > 0) std::memcpy(values.data(), bytes_.data() + at_, values.size() * sizeof(T));
     at_ += values.size() * sizeof(T);
     return values;
   }
