@@ -58,6 +58,23 @@ class CliScenarios : public ::testing::Test {
   static std::string cell(const CsvFile& f, std::size_t row, const std::string& col) {
     return f.rows.at(row).at(static_cast<std::size_t>(f.column(col)));
   }
+  /// Row t of a plan's predictions equals row first + t of the fit's decomposition.csv: date,
+  /// KPI, baseline and each channel's contribution, to 1e-9 of the fitted KPI.
+  static void expect_fitted_values(const CsvFile& pred, const CsvFile& dec, std::size_t first,
+                                   const std::vector<std::string>& channels) {
+    for (std::size_t t = 0; t < pred.rows.size(); ++t) {
+      const double fitted = num(dec, first + t, "PREDICTED");
+      EXPECT_EQ(cell(pred, t, "DATE"), cell(dec, first + t, "DATE"));
+      EXPECT_NEAR(num(pred, t, "kpi"), fitted, 1e-9 * std::abs(fitted)) << t;
+      EXPECT_NEAR(num(pred, t, "baseline"), num(dec, first + t, "BASELINE"),
+                  1e-9 * std::abs(fitted));
+      for (const std::string& ch : channels) {
+        EXPECT_NEAR(num(pred, t, ch + "_contribution"), num(dec, first + t, ch),
+                    1e-9 * std::abs(fitted))
+            << t << " " << ch;
+      }
+    }
+  }
   /// Writes rows [first, first + n) of data.csv (all its columns) as a plan.
   static std::string data_slice(std::size_t first, std::size_t n, const std::string& name) {
     const std::vector<std::string> lines = split_lines(read_text(path("data.csv")));
@@ -89,12 +106,13 @@ TEST_F(CliScenarios, SavedModelReproducesTheFitsAllocationExactly) {
   }
 }
 
-TEST_F(CliScenarios, FlowChannelsAreOptimizedAsInTheFitButNotPredicted) {
+TEST_F(CliScenarios, FlowAndStockChannelsAreOptimizedAndPredictedAsInTheFit) {
   ASSERT_EQ(run_mmm({"simulate", "--weeks", "156", "--channels", "2", "--flow-channels", "1",
-                     "--seed", "2", "--out", path("flow.csv"), "--quiet"})
+                     "--stock-channels", "1", "--seed", "2", "--out", path("flow.csv"), "--quiet"})
                 .exit_code,
             0);
-  write_text(path("flow.toml"), "[channels.flow_1]\nkind = \"flow\"\n");
+  write_text(path("flow.toml"),
+             "[channels.flow_1]\nkind = \"flow\"\n[channels.stock_1]\nkind = \"stock\"\nmu = 10\n");
   const CliResult fit = run_mmm({"fit", "--data", path("flow.csv"), "--config", path("flow.toml"),
                                  "--out", path("flowfit"), "--budget", "500", "--bootstrap", "20",
                                  "--nested-budget", "0", "--quiet"});
@@ -104,17 +122,39 @@ TEST_F(CliScenarios, FlowChannelsAreOptimizedAsInTheFitButNotPredicted) {
   ASSERT_EQ(r.exit_code, 0) << describe(r);
   const CsvFile want = read_csv(path("flowfit/budget_allocation.csv"));
   const CsvFile got = read_csv(path("flowopt/budget_allocation.csv"));
-  ASSERT_EQ(got.rows.size(), 4u);  // tv, search, flow_1, TOTAL
+  ASSERT_EQ(got.rows.size(), 4u);  // tv, search, flow_1, TOTAL (stock units are not allocated)
   EXPECT_EQ(got.rows[2][0], "flow_1");
   for (std::size_t i = 0; i < want.rows.size(); ++i) {
     for (std::size_t j = 0; j < want.header.size(); ++j) EXPECT_EQ(got.rows[i][j], want.rows[i][j]);
   }
-  const std::string plan = path("flowplan.csv");
-  write_text(plan, "date,tv,search,flow_1\n2024-01-01,1,1,1\n");
-  const CliResult p = run_mmm({"predict", "--model", path("flowfit/model.json"), "--plan", plan,
-                               "--out", path("flowpred")});
-  EXPECT_EQ(p.exit_code, 2);
-  EXPECT_TRUE(contains(p.err, "flow or stock channels")) << p.err;
+
+  // The last 12 weeks as a plan: the flow channel's adstock carries over from the 144 fitted
+  // weeks before, the stock channel's units act at once, and the fit's values come back.
+  const std::vector<std::string> lines = split_lines(read_text(path("flow.csv")));
+  std::string text = lines[0] + "\n";
+  for (std::size_t i = 145; i <= 156; ++i) text += lines[i] + "\n";
+  write_text(path("flowplan.csv"), text);
+  const CliResult p = run_mmm({"predict", "--model", path("flowfit/model.json"), "--plan",
+                               path("flowplan.csv"), "--out", path("flowpred")});
+  ASSERT_EQ(p.exit_code, 0) << describe(p);
+  EXPECT_TRUE(contains(p.out, "adstock carried over from 144 fitted weeks")) << p.out;
+  EXPECT_TRUE(contains(p.err, "flow and stock channels keep their fitted")) << p.err;
+  const CsvFile dec = read_csv(path("flowfit/decomposition.csv"));
+  const CsvFile pred = read_csv(path("flowpred/plan_predictions.csv"));
+  ASSERT_EQ(pred.rows.size(), 12u);
+  expect_fitted_values(pred, dec, 144, {"tv", "search", "flow_1", "stock_1"});
+  for (std::size_t t = 0; t < 12; ++t) {
+    // The stock channel's band is its coefficient's bootstrap spread: not a point.
+    EXPECT_LT(num(pred, t, "stock_1_contribution_lower"),
+              num(pred, t, "stock_1_contribution_upper"));
+  }
+
+  // A plan must give every channel, flow and stock ones included.
+  write_text(path("noflow.csv"), "date,tv,search,stock_1\n2024-01-01,1,1,1\n");
+  const CliResult bad = run_mmm({"predict", "--model", path("flowfit/model.json"), "--plan",
+                                 path("noflow.csv"), "--out", path("flowbad")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(contains(bad.err, "no column `flow_1`")) << bad.err;
 }
 
 TEST_F(CliScenarios, TotalBudgetIsSpentAndTheBoundsAreTheChangeLimit) {
@@ -262,15 +302,8 @@ TEST_F(CliScenarios, PlanOfTheLastWeeksReproducesTheFittedValues) {
   const CsvFile dec = read_csv(path("fit/decomposition.csv"));
   const CsvFile p = read_csv(path("pred_last/plan_predictions.csv"));
   ASSERT_EQ(p.rows.size(), 10u);
+  expect_fitted_values(p, dec, 94, {"tv", "search", "social"});
   for (std::size_t t = 0; t < 10; ++t) {
-    const double fitted = num(dec, 94 + t, "PREDICTED");
-    EXPECT_EQ(cell(p, t, "DATE"), cell(dec, 94 + t, "DATE"));
-    EXPECT_NEAR(num(p, t, "kpi"), fitted, 1e-9 * std::abs(fitted)) << t;
-    EXPECT_NEAR(num(p, t, "baseline"), num(dec, 94 + t, "BASELINE"), 1e-9 * std::abs(fitted));
-    for (const char* ch : {"tv", "search", "social"}) {
-      EXPECT_NEAR(num(p, t, std::string(ch) + "_contribution"), num(dec, 94 + t, ch),
-                  1e-9 * std::abs(fitted));
-    }
     // The prediction interval (band + residual noise) holds the coefficient band and is wider.
     // Neither need hold the point: on this data tv's full-data ROI lies outside its own
     // bootstrap interval (the fit warns), and a notice says so.

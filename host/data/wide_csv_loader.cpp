@@ -102,6 +102,28 @@ Eigen::VectorXd read_candidate_column(const CsvTable& t, int col, long* empty_ce
   return v;
 }
 
+// The rows of the segment of the table's first row (all rows without segment columns), with
+// their line numbers: one regular series of dates for the value rules of auto-detection.
+CsvTable first_segment_rows(const CsvTable& t, const std::vector<std::string>& segments) {
+  std::vector<int> cols;
+  for (const std::string& name : segments) {
+    const int j = find_exact(t, name);
+    if (j >= 0) cols.push_back(j);
+  }
+  CsvTable out;
+  out.path = t.path;
+  out.header = t.header;
+  out.header_line = t.header_line;
+  for (std::size_t r = 0; r < t.rows.size(); ++r) {
+    bool same = true;
+    for (int j : cols) same = same && t.rows[r][j] == t.rows[0][j];
+    if (!same) continue;
+    out.rows.push_back(t.rows[r]);
+    out.line_numbers.push_back(t.line_numbers[r]);
+  }
+  return out;
+}
+
 // Gives each column at most one role, so a column cannot be both spend and control.
 class Roles {
  public:
@@ -335,6 +357,9 @@ ColumnSelection resolve_columns(const CsvTable& t, const ColumnSelection& sel,
     for (const std::string& name : sel.channels) roles.claim(name, "channel", "--channels");
     return out;
   }
+  std::vector<int> numeric;
+  std::vector<std::string> numeric_names;
+  std::vector<bool> negative;
   for (std::size_t j = 0; j < t.header.size(); ++j) {
     const int c = static_cast<int>(j);
     if (!roles.free(c)) continue;
@@ -352,12 +377,47 @@ ColumnSelection resolve_columns(const CsvTable& t, const ColumnSelection& sel,
       notices.push_back("dropping channel `" + t.header[j] + "`: zero spend in every period");
       continue;
     }
+    numeric.push_back(c);
+    numeric_names.push_back(t.header[j]);
+    negative.push_back(scan.negative);
+  }
+  // The single table's rules (host/data/channel_detection.hpp): controls by name, event
+  // dummies, time indexes and exposure columns are not spend. Their value rules need one
+  // series of regular dates, so they look at the first segment's rows.
+  const CsvTable first = first_segment_rows(t, sel.segments);
+  std::vector<Date> dates;
+  try {
+    dates = read_date_column(first, keys.date, sel.date_format);
+  } catch (const InputError&) {
+    // A bad date or segment cell is reported, with its segment's message, when the segments
+    // are read; until then the day-of-year rule (the only one needing dates) is skipped.
+  }
+  const bool spend_suffix = uses_spend_suffix(numeric_names);
+  std::vector<std::string> auto_controls;
+  for (std::size_t i = 0; i < numeric.size(); ++i) {
+    const int c = numeric[i];
+    long empty_cells = 0;
+    const ColumnDecision d = classify_column(
+        t.header[c], read_candidate_column(first, c, &empty_cells), dates, spend_suffix);
     // Spend-looking but negative: the error at its first negative cell suggests --controls.
-    if (scan.negative) {
+    if (d.negative || (d.role == ColumnRole::Spend && negative[i])) {
       long filled = 0;
       read_spend_column(t, c, &filled, true);
     }
-    out.channels.push_back(t.header[j]);
+    if (d.role == ColumnRole::Spend) {
+      out.channels.push_back(t.header[c]);
+    } else if (d.role == ColumnRole::Control && sel.controls.empty()) {
+      out.controls.push_back(t.header[c]);
+      auto_controls.push_back(t.header[c]);
+      notices.push_back("column `" + t.header[c] + "` is a control, not spend: " + d.reason);
+    } else {
+      notices.push_back("column `" + t.header[c] + "` is not used as spend: " + d.reason +
+                        (d.role == ColumnRole::Control ? " (add it to --controls to use it)" : ""));
+    }
+  }
+  if (!auto_controls.empty()) {
+    notices.push_back("using controls " + join(auto_controls) +
+                      " (found automatically; set --controls to choose)");
   }
   if (out.channels.empty()) {
     throw InputError(t.path +

@@ -1,5 +1,6 @@
 #include "host/io/saved_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "host/common/errors.hpp"
@@ -51,6 +52,57 @@ ChannelResponse read_response(const nlohmann::json& j, const std::string& source
   return r;
 }
 
+/// `kind_channels` (an object keyed by channel name): each must be one of `columns`; flow
+/// channels must also have their fitted spend in `history.spend` (the responses' order).
+void read_kind_channels(const nlohmann::json& kinds, const std::string& source, SavedModel& m) {
+  if (!kinds.is_object()) {
+    throw InputError(source + ": `kind_channels` must be an object keyed by channel name");
+  }
+  for (const auto& [name, j] : kinds.items()) {
+    const std::string path = "kind_channels." + name;
+    SavedKindChannel k;
+    k.name = name;
+    const std::string kind =
+        model_string(model_field(j, "kind", source, path), source, path + ".kind");
+    const auto parsed = parse_channel_kind(kind);
+    if (!parsed || *parsed == ChannelKind::Media) {
+      throw InputError(source + ": `" + path + ".kind` is `" + kind +
+                       "`; expected `flow` or `stock`");
+    }
+    k.kind = *parsed;
+    const auto num = [&](const char* key) {
+      return model_number(model_field(j, key, source, path), source, path + "." + key);
+    };
+    k.b = num("b");
+    if (k.kind == ChannelKind::Flow) {
+      k.lambda = num("lambda");
+      if (!(k.lambda >= 0.0 && k.lambda < 1.0)) {
+        throw InputError(source + ": `" + path + ".lambda` is " + std::to_string(k.lambda) +
+                         "; expected 0 ≤ λ < 1");
+      }
+    } else {
+      k.mu = num("mu");
+    }
+    const auto col = std::find(m.columns.begin(), m.columns.end(), name);
+    if (col == m.columns.end()) {
+      throw InputError(source + ": `" + path + "` is not one of `columns`");
+    }
+    k.column = static_cast<size_t>(col - m.columns.begin());
+    if (k.kind == ChannelKind::Flow) {
+      for (size_t c = m.media.size(); c < m.responses.size(); ++c)
+        if (m.responses[c].name == name) k.history = static_cast<Eigen::Index>(c);
+      if (k.history < 0) {
+        throw InputError(source + ": flow channel `" + name +
+                         "` has no curve in `responses` (its fitted spend is needed)");
+      }
+    }
+    m.kind_channels.push_back(k);
+  }
+  std::sort(
+      m.kind_channels.begin(), m.kind_channels.end(),
+      [](const SavedKindChannel& a, const SavedKindChannel& b) { return a.column < b.column; });
+}
+
 }  // namespace
 
 SavedModel read_saved_model(const nlohmann::json& j, const std::string& source) {
@@ -85,7 +137,6 @@ SavedModel read_saved_model(const nlohmann::json& j, const std::string& source) 
       model_strings(model_field(config, "channels", source, "config"), source, "config.channels");
   m.user_controls =
       model_strings(model_field(config, "controls", source, "config"), source, "config.controls");
-  m.has_kind_channels = j.contains("kind_channels");
   if (m.media.size() > m.responses.size()) {
     throw InputError(source + ": " + std::to_string(m.media.size()) + " channels in `config` but " +
                      std::to_string(m.responses.size()) + " in `responses`");
@@ -137,6 +188,7 @@ SavedModel read_saved_model(const nlohmann::json& j, const std::string& source) 
                      std::to_string(m.columns.size()) + " `columns`");
   }
   m.residual_sd = model_number(scenario_field(j, "residual_sd", source, ""), source, "residual_sd");
+  if (j.contains("kind_channels")) read_kind_channels(j.at("kind_channels"), source, m);
 
   const nlohmann::json& draws = scenario_field(j, "bootstrap_draws", source, "");
   const nlohmann::json& coef_draws = model_field(draws, "coef", source, "bootstrap_draws");

@@ -8,10 +8,24 @@
 #include <string>
 #include <vector>
 
+#include "host/channels/channel_kind.hpp"
 #include "host/curves/channel_response.hpp"
 #include "host/data/date.hpp"
 
 namespace mmm {
+
+/// A flow or stock channel of the fit (model.json `kind_channels`, SPEC §9). Its design column
+/// is ln(1 + b·E) with E the spend adstocked by λ (flow) or ln(1 + b·μ·S) with S the active
+/// units (stock), with its own ridge coefficient in `coef`.
+struct SavedKindChannel {
+  std::string name;
+  ChannelKind kind = ChannelKind::Flow;
+  double b = 0.0;
+  double lambda = 0.0;        ///< flow: adstock decay; stock: 0
+  double mu = 1.0;            ///< stock: touches per unit per period; flow: 1
+  size_t column = 0;          ///< its index in `columns` and `coef`
+  Eigen::Index history = -1;  ///< flow: its column of `spend`; stock: -1 (no carry-over)
+};
 
 struct SavedModel {
   std::string source;  ///< the file, for messages
@@ -26,9 +40,10 @@ struct SavedModel {
   std::vector<std::string> media;  ///< the media channels (the first media.size() responses)
   std::vector<std::string> user_controls;  ///< the user's control columns
   std::vector<double> user_control_means;  ///< their means over the fitted weeks
-  bool has_kind_channels = false;          ///< flow or stock channels were fitted
-  std::vector<std::string> columns;        ///< design columns: media, then every control
-  std::vector<double> coef;                ///< one per column, in column units
+  /// The flow and stock channels, in `columns` order (empty for a media-only fit).
+  std::vector<SavedKindChannel> kind_channels;
+  std::vector<std::string> columns;  ///< design columns: media, then every control
+  std::vector<double> coef;          ///< one per column, in column units
   double intercept = 0.0;
   double residual_sd = 0.0;        ///< √(Σ residual² / (T − p − 1)) of the fit
   Eigen::MatrixXd draw_coef;       ///< B × columns: bootstrap coefficients (failed rows dropped)

@@ -98,6 +98,38 @@ std::vector<double> to_vector(const Eigen::VectorXd& v) {
   return std::vector<double>(v.data(), v.data() + v.size());
 }
 
+/// At most this many bootstrap draws per segment go into model.json: S × B × p numbers grow
+/// past what a JSON file should hold for hundreds of segments, and 200 draws place a 90%
+/// band's ends within a few draws of where all of them would.
+constexpr Eigen::Index kSavedSegmentDraws = 200;
+
+/// Segment s's fitted periods and spend, its user controls' means (what a plan's adstock
+/// carries over from and what absent controls are held at), its residual sd and its joint
+/// bootstrap draws: what `mmm predict --plan` reads back for one segment.
+void add_segment_plan_keys(const SegmentReport& r, int s, nlohmann::json& seg) {
+  const Dataset& d = r.data.segments[s];
+  std::vector<std::string> dates;
+  for (const Date& t : d.dates) dates.push_back(t.to_string());
+  nlohmann::json spend = nlohmann::json::object();
+  for (int c = 0; c < d.channel_count(); ++c) spend[d.channels[c]] = to_vector(d.spend.col(c));
+  nlohmann::json control_means = nlohmann::json::object();
+  for (size_t k = 0; k < d.controls.size(); ++k)
+    control_means[d.controls[k]] = d.control_values.col(static_cast<Eigen::Index>(k)).mean();
+  seg["history"] = {{"dates", dates}, {"spend", spend}, {"control_means", control_means}};
+  seg["residual_sd"] = r.residual_sd[s];
+  nlohmann::json coef = nlohmann::json::array(), intercept = nlohmann::json::array();
+  if (r.bootstrapped && static_cast<int>(r.bootstrap.segment_draws.size()) > s) {
+    const Eigen::MatrixXd& draws = r.bootstrap.segment_draws[s];
+    for (Eigen::Index b = 0;
+         b < draws.rows() && static_cast<Eigen::Index>(coef.size()) < kSavedSegmentDraws; ++b) {
+      if (!draws.row(b).allFinite()) continue;  // a failed resample
+      intercept.push_back(draws(b, 0));
+      coef.push_back(to_vector(draws.row(b).tail(draws.cols() - 1).transpose()));
+    }
+  }
+  seg["bootstrap_draws"] = {{"coef", coef}, {"intercept", intercept}};
+}
+
 }  // namespace
 
 nlohmann::json segment_model_json(const SegmentReport& r) {
@@ -179,6 +211,7 @@ nlohmann::json segment_model_json(const SegmentReport& r) {
            {"cv_mape", number_or_null(r.cv.segment_mape(s))},
            {"cv_folds", r.cv.segment_folds[s].size()},
            {"performance", perf}};
+    add_segment_plan_keys(r, s, seg);
     if (r.hyper_stride != 0) {
       Hyperparameters own;
       own.ridge_lambda = r.hyperparameters.ridge_lambda;

@@ -72,7 +72,9 @@ std::string budget_levels_csv(const std::vector<AllocationResult>& plans,
   return w.text();
 }
 
-std::string plan_predictions_csv(const PlanPrediction& p) {
+namespace {
+
+std::vector<std::string> plan_predictions_header(const PlanPrediction& p) {
   std::vector<std::string> header = {
       "DATE",           "kpi",     "kpi_coef_lower", "kpi_coef_upper", "kpi_pred_lower",
       "kpi_pred_upper", "baseline"};
@@ -80,7 +82,10 @@ std::string plan_predictions_csv(const PlanPrediction& p) {
     for (const char* s : {"_spend", "_contribution", "_contribution_lower", "_contribution_upper"})
       header.push_back(c + s);
   }
-  CsvWriter w(header);
+  return header;
+}
+
+void plan_predictions_rows(CsvWriter& w, const PlanPrediction& p) {
   for (Eigen::Index t = 0; t < p.kpi.size(); ++t) {
     w.cell(p.dates[static_cast<size_t>(t)].to_string()).cell(p.kpi[t]);
     w.cell(p.coef_lower[t]).cell(p.coef_upper[t]).cell(p.pred_lower[t]).cell(p.pred_upper[t]);
@@ -90,6 +95,26 @@ std::string plan_predictions_csv(const PlanPrediction& p) {
       w.cell(p.contribution_lower(t, c)).cell(p.contribution_upper(t, c));
     }
     w.end_row();
+  }
+}
+
+}  // namespace
+
+std::string plan_predictions_csv(const PlanPrediction& p) {
+  CsvWriter w(plan_predictions_header(p));
+  plan_predictions_rows(w, p);
+  return w.text();
+}
+
+std::string plan_predictions_csv(const ModelPlanPrediction& m) {
+  if (!m.segmented) return plan_predictions_csv(m.parts.at(0).prediction);
+  std::vector<std::string> header = {"SEGMENT"};
+  const std::vector<std::string> rest = plan_predictions_header(m.parts.at(0).prediction);
+  header.insert(header.end(), rest.begin(), rest.end());
+  CsvWriter w(header);
+  for (const SegmentPlanPrediction& part : m.parts) {
+    w.set_row_prefix(part.segment);
+    plan_predictions_rows(w, part.prediction);
   }
   return w.text();
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "host/allocation/budget_allocator.hpp"
+#include "host/scenarios/model_plan.hpp"
 #include "host/scenarios/optimize_scenario.hpp"
 #include "host/scenarios/plan_prediction.hpp"
 
@@ -28,6 +29,10 @@ std::string budget_levels_csv(const std::vector<AllocationResult>& plans,
 /// plan_predictions.csv: DATE, kpi, kpi_coef_lower/upper, kpi_pred_lower/upper, baseline, then
 /// per channel <ch>_spend, <ch>_contribution, <ch>_contribution_lower/upper.
 std::string plan_predictions_csv(const PlanPrediction& p);
+
+/// plan_predictions.csv of either kind of model: a single market's as above; a segmented
+/// model's with a leading SEGMENT column, each segment's rows together (the plan's order).
+std::string plan_predictions_csv(const ModelPlanPrediction& m);
 
 /// The files of an `mmm optimize` run, (name, CSV text): budget_allocation.csv, or with budget
 /// levels budget_plans.csv and budget_levels.csv.

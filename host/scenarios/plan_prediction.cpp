@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "host/bootstrap/bootstrap.hpp"
+#include "host/channels/kind_fit.hpp"
 #include "host/common/errors.hpp"
 #include "host/features/controls.hpp"
 #include "host/model/model_data.hpp"
@@ -28,20 +30,48 @@ double normal_mixture_quantile(const std::vector<double>& centres, double sigma,
   return 0.5 * (lo + hi);
 }
 
-void check_plan_model(const SavedModel& m) {
-  if (m.has_kind_channels) {
-    throw InputError(m.source +
-                     ": the model has flow or stock channels; `mmm predict --plan` predicts "
-                     "media-only models so far");
-  }
+std::vector<std::string> plan_channels(const SavedModel& m) {
+  std::vector<std::string> names = m.media;
+  for (const SavedKindChannel& k : m.kind_channels) names.push_back(k.name);
+  return names;
 }
+
+namespace {
+
+/// The kind channels' design columns over the carried fitted weeks and the plan: a flow
+/// channel's spend adstocked by its λ from the first fitted week on (so the carry-over is the
+/// fit's own), a stock channel's units as they are (no carry-over; the fitted rows stay 0).
+Eigen::MatrixXd kind_features(const SavedModel& m, const SpendPlan& plan, Eigen::Index K) {
+  const Eigen::Index N = plan.spend.rows();
+  const Eigen::Index C = static_cast<Eigen::Index>(m.media.size());
+  Eigen::MatrixXd f =
+      Eigen::MatrixXd::Zero(K + N, static_cast<Eigen::Index>(m.kind_channels.size()));
+  for (size_t k = 0; k < m.kind_channels.size(); ++k) {
+    const SavedKindChannel& kc = m.kind_channels[k];
+    const Eigen::Index j = static_cast<Eigen::Index>(k);
+    Eigen::VectorXd x = Eigen::VectorXd::Zero(K + N);
+    x.tail(N) = plan.spend.col(C + j);
+    if (kc.kind == ChannelKind::Flow) {
+      x.head(K) = m.spend.col(kc.history).head(K);
+      f.col(j) = (kc.b * geometric_adstock(x, kc.lambda).array()).log1p().matrix();
+    } else {
+      f.col(j) = (kc.b * kc.mu * x.array()).log1p().matrix();
+    }
+  }
+  return f;
+}
+
+}  // namespace
 
 PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double ci) {
   if (!(ci > 0.0 && ci < 1.0)) {
     throw InputError("--ci " + std::to_string(ci) + ": expected a level in (0, 1), e.g. 0.9");
   }
-  check_plan_model(m);
   const Eigen::Index C = static_cast<Eigen::Index>(m.media.size());
+  const Eigen::Index KK = static_cast<Eigen::Index>(m.kind_channels.size());
+  if (plan.spend.cols() != C + KK) {
+    throw std::logic_error("predict_plan: the plan's channels are not plan_channels(model)");
+  }
   const Eigen::Index N = static_cast<Eigen::Index>(plan.dates.size());
   const std::int64_t first = m.dates.front().days_since_epoch();
   const std::string period = period_name(m.dates);  // the model's cadence, for messages
@@ -67,7 +97,7 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
   }
   PlanPrediction p;
   p.dates = plan.dates;
-  p.channels = m.media;
+  p.channels = plan_channels(m);
   p.ci = ci;
   p.residual_sd = m.residual_sd;
   p.spend = plan.spend;
@@ -78,7 +108,7 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
   ModelData data;
   data.spend.resize(K + N, C);
   data.spend.topRows(K) = m.spend.topLeftCorner(K, C);
-  data.spend.bottomRows(N) = plan.spend;
+  data.spend.bottomRows(N) = plan.spend.leftCols(C);
   // Controls: the default set from the dates (TREND counted from the first fitted week, as in
   // the fit), then the user controls. The history rows' controls do not reach the plan rows
   // (controls carry nothing over), so they are left at 0.
@@ -87,11 +117,21 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
   const ControlMatrix defaults = default_controls(dates);
   const Eigen::Index K0 = defaults.values.cols();
   const Eigen::Index KU = static_cast<Eigen::Index>(m.user_controls.size());
-  if (static_cast<size_t>(C + K0 + KU) != m.coef.size()) {
+  if (static_cast<size_t>(C + K0 + KU + KK) != m.coef.size()) {
     throw InputError(m.source + ": " + std::to_string(m.coef.size()) + " coefficients; expected " +
-                     std::to_string(C + K0 + KU) + " (channels, default controls, controls)");
+                     std::to_string(C + K0 + KU + KK) +
+                     " (channels, default controls, controls, flow and stock channels)");
   }
-  data.controls = Eigen::MatrixXd::Zero(K + N, K0 + KU);
+  for (Eigen::Index k = 0; k < KK; ++k) {
+    if (m.kind_channels[static_cast<size_t>(k)].column != static_cast<size_t>(C + K0 + KU + k)) {
+      throw InputError(m.source + ": `kind_channels." +
+                       m.kind_channels[static_cast<size_t>(k)].name +
+                       "` is not where a fit puts it in `columns` (after the controls)");
+    }
+  }
+  // The flow and stock features are columns of the ridge after the controls (as in the fit).
+  data.controls = Eigen::MatrixXd::Zero(K + N, K0 + KU + KK);
+  data.controls.rightCols(KK) = kind_features(m, plan, K);
   data.controls.bottomRows(N).leftCols(K0) = defaults.values.bottomRows(N);
   for (Eigen::Index k = 0; k < KU; ++k) {
     const size_t ks = static_cast<size_t>(k);
@@ -110,9 +150,15 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
   const Eigen::VectorXd kpi = predict_kpi(data, hyper.data(), m.coef.data(), m.intercept);
   const Eigen::MatrixXd h = transform_media(data.spend, hyper.data());
   p.kpi = kpi.tail(N);
-  p.contribution.resize(N, C);
-  for (Eigen::Index c = 0; c < C; ++c)
-    p.contribution.col(c) = m.coef[static_cast<size_t>(c)] * h.col(c).tail(N);
+  // Per plan channel: its design column (media: the Hill of the adstock; flow and stock: the
+  // log feature) and where its coefficient sits.
+  const auto column_of = [&](Eigen::Index c) { return c < C ? c : C + K0 + KU + (c - C); };
+  Eigen::MatrixXd features(N, C + KK);
+  features.leftCols(C) = h.bottomRows(N);
+  features.rightCols(KK) = data.controls.bottomRows(N).rightCols(KK);
+  p.contribution.resize(N, C + KK);
+  for (Eigen::Index c = 0; c < C + KK; ++c)
+    p.contribution.col(c) = m.coef[static_cast<size_t>(column_of(c))] * features.col(c);
   p.baseline = p.kpi - p.contribution.rowwise().sum();
 
   // The bootstrap draws: every coefficient and the intercept of a resample together (they
@@ -127,10 +173,12 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
     if (m.draw_hyper.rows() == B)
       for (Eigen::Index k = 0; k < 3 * C; ++k) hb[static_cast<size_t>(k)] = m.draw_hyper(b, k);
     const Eigen::MatrixXd hdraw = transform_media(data.spend, hb.data());
-    Eigen::MatrixXd contrib(N, C);
+    Eigen::MatrixXd contrib(N, C + KK);
     for (Eigen::Index c = 0; c < C; ++c) contrib.col(c) = m.draw_coef(b, c) * hdraw.col(c).tail(N);
-    const Eigen::VectorXd controls =
-        data.controls.bottomRows(N) * m.draw_coef.row(b).segment(C, K0 + KU).transpose();
+    for (Eigen::Index c = C; c < C + KK; ++c)
+      contrib.col(c) = m.draw_coef(b, column_of(c)) * features.col(c);
+    const Eigen::VectorXd controls = data.controls.bottomRows(N).leftCols(K0 + KU) *
+                                     m.draw_coef.row(b).segment(C, K0 + KU).transpose();
     draw_kpi.push_back(contrib.rowwise().sum() + controls +
                        Eigen::VectorXd::Constant(N, m.draw_intercept[b]));
     draw_contrib.push_back(std::move(contrib));
@@ -146,13 +194,17 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
     p.coef_upper[t] = percentile(centres, qhi);
     p.pred_lower[t] = normal_mixture_quantile(centres, m.residual_sd, qlo);
     p.pred_upper[t] = normal_mixture_quantile(centres, m.residual_sd, qhi);
-    for (Eigen::Index c = 0; c < C && B > 0; ++c) {
+    for (Eigen::Index c = 0; c < C + KK && B > 0; ++c) {
       std::vector<double> v;
       for (Eigen::Index b = 0; b < B; ++b) v.push_back(draw_contrib[static_cast<size_t>(b)](t, c));
       p.contribution_lower(t, c) = percentile(v, qlo);
       p.contribution_upper(t, c) = percentile(v, qhi);
     }
   }
+  if (KK > 0 && B > 0)
+    p.notices.push_back(
+        "flow and stock channels keep their fitted λ and b in every draw: their band is the "
+        "bootstrap's spread of their coefficients only");
   if (B == 0)
     p.notices.push_back(
         "the model has no bootstrap draws: the coefficient band is the point "

@@ -33,14 +33,16 @@ struct PlanPrediction {
   std::vector<std::string> notices;
 };
 
-/// InputError unless `model` can predict a plan: flow and stock channels are not supported.
-void check_plan_model(const SavedModel& model);
+/// The channels a plan for `model` has, in the order of PlanPrediction::channels: the media
+/// channels, then the flow channels (weekly spend) and stock channels (active units).
+std::vector<std::string> plan_channels(const SavedModel& model);
 
-/// Predicts the plan. The plan's weeks must be on the model's weekly grid, start after the
-/// first fitted week and no later than the week after the last one (no unplanned gap);
-/// controls the plan leaves out are held at their fitted mean (a notice each). InputError for
-/// a model with flow or stock channels (not supported), for a plan off the grid or after a
-/// gap, and for ci outside (0, 1).
+/// Predicts the plan, whose spend columns are plan_channels(model). The plan's weeks must be
+/// on the model's weekly grid, start after the first fitted week and no later than the week
+/// after the last one (no unplanned gap); controls the plan leaves out are held at their
+/// fitted mean (a notice each). Flow channels carry their adstock over like media; their and
+/// stock channels' λ and b are the fit's in every draw. InputError for a plan off the grid or
+/// after a gap, and for ci outside (0, 1).
 PlanPrediction predict_plan(const SavedModel& model, const SpendPlan& plan, double ci);
 
 /// Quantile q of the mixture of N(centre_b, σ²) over the centres (equal weights), by bisection

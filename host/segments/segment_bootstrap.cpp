@@ -31,7 +31,9 @@ SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double*
   std::vector<std::vector<double>> roi(S * C, std::vector<double>(B, nan)), coef = roi;
   std::vector<std::vector<double>> groi(C, std::vector<double>(B, nan)), gcoef = groi;
   std::vector<Eigen::VectorXd> w(S);
-  out.global_draws = Eigen::MatrixXd::Constant(B, problem.parameters(), nan);
+  const int p = problem.parameters();
+  out.global_draws = Eigen::MatrixXd::Constant(B, p, nan);
+  out.segment_draws.assign(S, Eigen::MatrixXd::Constant(B, 1 + p, nan));
   for (int b = 0; b < B; ++b) {
     for (int s = 0; s < S; ++s) {
       const int T = problem.segments[s].rows();
@@ -46,6 +48,12 @@ SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double*
       continue;
     }
     out.global_draws.row(b) = f.solution.global.cwiseQuotient(d.scale).transpose();
+    for (int s = 0; s < S; ++s) {
+      // Column units and the segment's intercept, as the full fit's report_channels has them.
+      const Eigen::VectorXd k = f.solution.segment.col(s).cwiseQuotient(d.scale);
+      out.segment_draws[s](b, 0) = d.ybar[s] - k.dot(d.means[s].head(p));
+      out.segment_draws[s].row(b).tail(p) = k.transpose();
+    }
     for (int c = 0; c < C; ++c) {
       double contribution = 0.0, spend = 0.0;
       for (int s = 0; s < S; ++s) {

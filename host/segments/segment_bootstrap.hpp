@@ -28,6 +28,9 @@ struct SegmentBootstrap {
   Eigen::VectorXd global_roi_lower, global_roi_upper;  ///< C, Σ_s contribution / Σ_s spend
   Eigen::VectorXd global_coef_lower, global_coef_upper;  ///< C, β_g / σ
   Eigen::MatrixXd global_draws;  ///< B × p global coefficients (column units; NaN if failed)
+  /// Per segment, B × (1 + p): the resample's intercept, then its p coefficients in column
+  /// units (a NaN row: failed). The joint draws behind `mmm predict --plan`'s bands.
+  std::vector<Eigen::MatrixXd> segment_draws;
 };
 
 /// Runs the bootstrap with the problem's pooling. `progress` gets resamples done.

@@ -126,6 +126,11 @@ void report_channels(SegmentReport& r) {
     const Eigen::VectorXd coef = r.fit.solution.segment.col(s).cwiseQuotient(scale);
     r.coef.push_back(coef);
     r.intercepts.push_back(r.design.ybar[s] - coef.dot(r.design.means[s].head(p)));
+    const Eigen::VectorXd residual =
+        (m.y - segment_design(r.problem, s, r.segment_hyper3c(s)) * coef).array() -
+        r.intercepts.back();
+    r.residual_sd.push_back(
+        std::sqrt(residual.squaredNorm() / std::max(1, static_cast<int>(m.y.size()) - p - 1)));
     const Eigen::MatrixXd h = transform_media(m.spend, r.segment_hyper3c(s));
     const double seg_spend = m.spend.sum();
     all_spend += seg_spend;

@@ -59,6 +59,9 @@ struct SegmentReport {
   std::vector<Eigen::VectorXd> coef;    ///< per segment, p coefficients in column units
   Eigen::VectorXd global_coef;          ///< p, β_g / σ
   std::vector<double> intercepts;       ///< per segment
+  /// Per segment, √(Σ residual² / (T_s − p − 1)): the noise `mmm predict --plan` adds for a
+  /// prediction interval.
+  std::vector<double> residual_sd;
   std::vector<std::vector<SegmentChannel>> channels;  ///< [segment][channel]
   std::vector<SegmentChannel> global;                 ///< per channel, over all segments
   std::vector<std::string> column_names;              ///< channels then controls

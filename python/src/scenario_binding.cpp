@@ -1,17 +1,17 @@
 // mmm's scenarios on a saved model.json — `mmm optimize` (run_optimize, optimize_tables) and
-// `mmm predict --plan` (build_spend_plan, predict_plan, plan_predictions_csv) — as the CLI's
-// cli/optimize_command.cpp and cli/predict_command.cpp run them, the plan from a DataFrame.
+// `mmm predict --plan` (predict_model_plan, plan_predictions_csv; single-market and segmented
+// models) — as the CLI's cli/optimize_command.cpp and cli/predict_command.cpp run them, the plan
+// from a DataFrame.
 
 #include <pybind11/stl.h>
 
 #include "host/common/errors.hpp"
-#include "host/data/spend_plan.hpp"
 #include "host/io/json_file.hpp"
 #include "host/io/model_json.hpp"
 #include "host/io/saved_model.hpp"
 #include "host/outputs/scenario_tables.hpp"
+#include "host/scenarios/model_plan.hpp"
 #include "host/scenarios/optimize_scenario.hpp"
-#include "host/scenarios/plan_prediction.hpp"
 #include "python/src/bindings.hpp"
 #include "python/src/output_set.hpp"
 #include "python/src/python_options.hpp"
@@ -57,22 +57,11 @@ py::dict optimize(const std::string& model_text, const std::string& source,
 
 py::dict predict(const std::string& model_text, const std::string& source, const std::string& label,
                  const Strings& header, const std::vector<Strings>& cells, double ci) {
-  const nlohmann::json json = parse_json_text(model_text, source);
-  const SavedModel model = read_saved_model(json, source);
-  check_plan_model(model);
-  const nlohmann::json& config = model_field(json, "config", source);
-  const std::string date_col =
-      model_string(model_field(config, "date_col", source, "config"), source, "config.date_col");
-  const std::string kpi_col =
-      model_string(model_field(config, "kpi_col", source, "config"), source, "config.kpi_col");
-  const SpendPlan plan = build_spend_plan(*table_from_columns(label, header, cells), date_col,
-                                          kpi_col, model.media, model.user_controls);
-  const PlanPrediction p = predict_plan(model, plan, ci);
-  Strings notices = plan.notices;
-  notices.insert(notices.end(), p.notices.begin(), p.notices.end());
+  const ModelPlanPrediction p = predict_model_plan(parse_json_text(model_text, source), source,
+                                                   *table_from_columns(label, header, cells), ci);
   py::dict result;
   result["files"] = OutputSet{{"plan_predictions.csv", plan_predictions_csv(p)}};
-  result["notices"] = notices;
+  result["notices"] = p.notices;
   return result;
 }
 

@@ -7,6 +7,15 @@ from _frames_for_tests import read_csv_table
 from conftest import run_cli
 
 
+def cli_prediction(tmp_path, model_json, plan):
+    """`mmm predict --plan` on the plan DataFrame written as CSV: plan_predictions.csv."""
+    plan_csv = tmp_path / "plan.csv"
+    plan.to_csv(plan_csv, index=False)
+    run_cli("predict", "--model", model_json, "--plan", plan_csv, "--out", tmp_path / "pred",
+            "--quiet")
+    return read_csv_table(tmp_path / "pred" / "plan_predictions.csv")
+
+
 def test_save_writes_the_cli_folder_and_load_reads_it_back(tmp_path, fitted):
     folder = tmp_path / "model"
     fitted.save(folder)
@@ -51,14 +60,26 @@ def test_predict_equals_the_cli(tmp_path, fitted, data_frame):
     plan = data_frame.drop(columns=["revenue"]).tail(8).copy()
     channels = list(fitted.model_results["CHANNEL_KEY"])
     plan[channels] = plan[channels] * 1.1
-    plan_csv = tmp_path / "plan.csv"
-    plan.to_csv(plan_csv, index=False)
-    run_cli("predict", "--model", folder / "model.json", "--plan", plan_csv, "--out",
-            tmp_path / "pred", "--quiet")
-    expected = read_csv_table(tmp_path / "pred" / "plan_predictions.csv")
+    expected = cli_prediction(tmp_path, folder / "model.json", plan)
     predicted = fitted.predict(plan)
     pd.testing.assert_frame_equal(predicted, expected)
     assert len(predicted) == 8
     # Dates as datetime64 work as well as text.
     plan["date"] = pd.to_datetime(plan["date"])
     pd.testing.assert_frame_equal(fitted.predict(plan), expected)
+
+
+def test_segmented_predict_equals_the_cli(tmp_path):
+    long = mmm.simulate(weeks=60, channels=2, seed=4, segments=3)
+    result = mmm.fit(long, segments="segment", evaluations=60, bootstrap=10, quiet=True)
+    folder = tmp_path / "model"
+    result.save(folder)
+    # Each segment's last 6 weeks, spend +10%: a plan with the fit's segment column.
+    plan = long.drop(columns=["revenue"]).groupby("segment").tail(6).copy()
+    channels = [c for c in plan.columns if c not in ("date", "segment")]
+    plan[channels] = plan[channels] * 1.1
+    expected = cli_prediction(tmp_path, folder / "model.json", plan)
+    predicted = result.predict(plan)
+    pd.testing.assert_frame_equal(predicted, expected)
+    assert list(predicted["SEGMENT"].unique()) == list(plan["segment"].unique())
+    assert len(predicted) == 18
