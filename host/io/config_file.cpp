@@ -12,6 +12,7 @@
 
 #include "host/common/errors.hpp"
 #include "host/common/input_file.hpp"
+#include "host/data/channel_long.hpp"
 #include "host/data/date_format.hpp"
 #include "host/validation/time_series_cv.hpp"
 
@@ -252,10 +253,8 @@ void apply_config_file(const std::string& path, FitOptions& o) {
         o.columns.missing_controls = parse_missing_controls(
             get<std::string>(path, v, key, "error, zero, ffill or mean"), where(path, v, key));
       else if (key == "data.format") {
-        const std::string format = get<std::string>(path, v, key, "wide or long");
-        if (format != "wide" && format != "long")
-          throw InputError(where(path, v, key) + ": `" + format + "`: expected wide or long");
-        o.columns.channel_long = format == "long";
+        o.columns.channel_long = parse_input_format(get<std::string>(path, v, key, "wide or long"),
+                                                    where(path, v, key)) == InputFormat::Long;
       } else if (key == "data.min_spend") {
         const double x = get<double>(path, v, key, "a total spend ≥ 0");
         if (!(x >= 0)) throw InputError(where(path, v, key) + ": expected a total spend ≥ 0");

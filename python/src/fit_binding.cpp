@@ -76,10 +76,8 @@ const OptionSetters<FitOptions>& fit_setters() {
        }},
       {"format",
        [](FitOptions& o, py::handle v) {
-         const std::string f = py::cast<std::string>(v);
-         if (f != "wide" && f != "long")
-           throw InputError("invalid format `" + f + "`; expected wide or long");
-         o.columns.channel_long = f == "long";
+         o.columns.channel_long =
+             parse_input_format(py::cast<std::string>(v), "format") == InputFormat::Long;
        }},
       {"min_spend",
        [](FitOptions& o, py::handle v) { o.columns.long_options.min_spend = py::cast<double>(v); }},
