@@ -28,12 +28,6 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-/// A list of names, or one name (`segments="region"`).
-Strings names_of(py::handle v) {
-  if (py::isinstance<py::str>(v)) return {py::cast<std::string>(v)};
-  return py::cast<Strings>(v);
-}
-
 /// The options beside the columns, named as the CLI's flags without `--` and with `_` for
 /// `-` (docs/python.md); `ridge_lambda` given explicitly wins over a hyperparameters file's.
 const OptionSetters<FitOptions>& fit_setters() {
@@ -149,10 +143,7 @@ FitOptions fit_options(const std::string& label, const py::dict& columns, const 
     if (py::cast<std::string>(key) != "config") rest[key] = value;
   }
   apply_options(fit_setters(), rest, o, "mmm.fit");
-  if (!columns["date"].is_none()) o.columns.date_column = py::cast<std::string>(columns["date"]);
-  if (!columns["kpi"].is_none()) o.columns.kpi_column = py::cast<std::string>(columns["kpi"]);
-  if (!columns["channels"].is_none()) o.columns.channels = names_of(columns["channels"]);
-  if (!columns["controls"].is_none()) o.columns.controls = names_of(columns["controls"]);
+  apply_columns(columns, o);
   if (o.columns.segments.empty()) {
     for (const char* name :
          {"pooling", "lambda_global", "lambda_segment", "segment_filter", "global_channels",
