@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <memory>
 
@@ -16,6 +15,7 @@
 #include "host/curves/response_curves.hpp"
 #include "host/data/input_loader.hpp"
 #include "host/diagnostics/significance.hpp"
+#include "host/io/csv_writer.hpp"
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/sweep_files.hpp"
 #include "host/pipeline/fit_figures.hpp"
@@ -28,12 +28,6 @@ namespace mmm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string format_lambda(double lambda) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", lambda);
-  return buf;
-}
 
 double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -229,9 +223,9 @@ bool choose_lambda(const FitOptions& o, const SearchSpace& space, const std::vec
   if (selection.best < 0) {
     r.notices.push_back(selection.skipped
                             ? "--ridge-lambda auto: too few rows for one rolling-CV fold; λ = " +
-                                  format_lambda(r.model.ridge_lambda) + " is used"
+                                  format_number(r.model.ridge_lambda) + " is used"
                             : "--ridge-lambda auto: no λ of the grid gave a finite CV loss; λ = " +
-                                  format_lambda(r.model.ridge_lambda) + " is used");
+                                  format_number(r.model.ridge_lambda) + " is used");
     return false;
   }
   r = std::move(fits[static_cast<size_t>(selection.best)]);
