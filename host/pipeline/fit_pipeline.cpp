@@ -207,18 +207,26 @@ void choose_transforms(const FitOptions& o, const SearchSpace& space,
 /// untouched but for a notice) when the data are too short for one CV fold.
 bool choose_lambda(const FitOptions& o, const SearchSpace& space, const std::vector<double>& seeds,
                    std::unique_ptr<Evaluator>& evaluator, FitReport& r) {
-  std::vector<FitReport> fits;
-  fits.reserve(o.lambda_grid.size());
+  // Only the λ being fitted and the best so far are held, not a report per λ. The best λ's
+  // backend runs the rest of the fit (final fit, CV, bootstrap): a backend keeps no state
+  // between calls, so it gives the same numbers as one built anew at that λ.
+  FitReport fitting;
+  FitReport best;
+  std::unique_ptr<Evaluator> best_backend;
   const LambdaSelection selection = select_lambda(
       r.model, o.lambda_grid, o.cv,
       [&](const ModelData& m) {
         return make_evaluator(parse_device(o.device), m, o.threads, nullptr);
       },
       [&](const ModelData& m, Evaluator& backend) {
-        fits.push_back(r);
-        fits.back().model = m;
-        choose_transforms(o, space, seeds, backend, fits.back());
-        return fits.back().hyper3c;
+        fitting = r;
+        fitting.model = m;
+        choose_transforms(o, space, seeds, backend, fitting);
+        return fitting.hyper3c;
+      },
+      [&](std::unique_ptr<Evaluator> backend) {
+        best = std::move(fitting);
+        best_backend = std::move(backend);
       });
   if (selection.best < 0) {
     r.notices.push_back(selection.skipped
@@ -228,10 +236,9 @@ bool choose_lambda(const FitOptions& o, const SearchSpace& space, const std::vec
                                   format_number(r.model.ridge_lambda) + " is used");
     return false;
   }
-  r = std::move(fits[static_cast<size_t>(selection.best)]);
+  r = std::move(best);
   r.lambda_selection = selection;
-  // The backend the rest of the fit (final fit, CV, bootstrap) runs on, at the chosen λ.
-  evaluator = make_evaluator(parse_device(o.device), r.model, o.threads, nullptr);
+  evaluator = std::move(best_backend);
   return true;
 }
 
