@@ -16,8 +16,8 @@
 #include "host/io/config_file.hpp"
 #include "host/io/output_files.hpp"
 #include "host/io/signal_cleanup.hpp"
-#include "host/io/sweep_all_writer.hpp"
 #include "host/io/sweep_files.hpp"
+#include "host/outputs/sweep_all_writer.hpp"
 #include "host/pipeline/sweep_pipeline.hpp"
 
 namespace mmm::cli {

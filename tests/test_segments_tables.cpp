@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "host/io/segment_tables.hpp"
+#include "host/outputs/segment_tables.hpp"
 #include "host/segments/segment_pipeline.hpp"
 #include "tests/cli_runner.hpp"
 
