@@ -18,6 +18,7 @@
 #include "host/io/signal_cleanup.hpp"
 #include "host/io/sweep_files.hpp"
 #include "host/outputs/sweep_all_writer.hpp"
+#include "host/outputs/sweep_outputs.hpp"
 #include "host/pipeline/sweep_pipeline.hpp"
 
 namespace mmm::cli {

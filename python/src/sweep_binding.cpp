@@ -5,7 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "host/common/errors.hpp"
-#include "host/io/sweep_files.hpp"
+#include "host/outputs/sweep_outputs.hpp"
 #include "host/pipeline/sweep_pipeline.hpp"
 #include "python/src/bindings.hpp"
 #include "python/src/interruptible.hpp"
