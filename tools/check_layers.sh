@@ -49,11 +49,13 @@ check() {
   for i in "${!LAYERS[@]}"; do
     for d in ${LAYERS[$i]}; do [[ -d "$root/$d" ]] && dirs+=("$d"); done
   done
-  # file:line:#include "a/b/c.hpp" for every quoted include of a layered file.
-  if ! (cd "$root" && grep -rnE --include='*.cpp' --include='*.hpp' --include='*.cu' \
-          --include='*.cuh' --include='*.h' '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' \
-          "${dirs[@]}") |
-      awk -v table="$table" '
+  # file:line:#include "a/b/c.hpp" for every quoted include of a layered file (none: grep's
+  # status 1, not an error).
+  local includes
+  includes=$(cd "$root" && grep -rnE --include='*.cpp' --include='*.hpp' --include='*.cu' \
+               --include='*.cuh' --include='*.h' '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' \
+               "${dirs[@]}" || [[ $? == 1 ]])
+  if ! awk -v table="$table" '
         BEGIN {
           n = split(table, rows, "\n")
           for (r = 1; r <= n; ++r) if (split(rows[r], f, " ") == 2) rank[f[1]] = f[2] + 0
@@ -74,7 +76,7 @@ check() {
             bad = 1
           }
         }
-        END { exit bad }'; then
+        END { exit bad }' <<< "$includes"; then
     status=1
   fi
   return $status
