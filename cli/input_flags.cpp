@@ -1,6 +1,7 @@
 #include "cli/input_flags.hpp"
 
 #include "host/common/errors.hpp"
+#include "host/data/channel_long.hpp"
 #include "host/data/date_format.hpp"
 
 namespace mmm::cli {
@@ -41,10 +42,7 @@ void apply_input_flags(const InputFlags& f, ColumnSelection& c) {
     c.missing_controls = parse_missing_controls(f.missing_controls, "--missing-controls");
   }
   if (f.format_opt->count() > 0) {
-    if (f.format != "wide" && f.format != "long") {
-      throw InputError("invalid --format `" + f.format + "`; expected wide or long");
-    }
-    c.channel_long = f.format == "long";
+    c.channel_long = parse_input_format(f.format, "--format") == InputFormat::Long;
   }
   ChannelLongOptions& lo = c.long_options;
   if (f.min_spend_opt->count() > 0) lo.min_spend = f.min_spend;

@@ -13,11 +13,12 @@
 #include "cli/job.hpp"
 #include "host/common/errors.hpp"
 #include "host/common/test_hook.hpp"
-#include "host/io/config_file.hpp"
 #include "host/io/output_files.hpp"
 #include "host/io/signal_cleanup.hpp"
-#include "host/io/sweep_all_writer.hpp"
 #include "host/io/sweep_files.hpp"
+#include "host/outputs/sweep_all_writer.hpp"
+#include "host/outputs/sweep_outputs.hpp"
+#include "host/pipeline/fit_config.hpp"
 #include "host/pipeline/sweep_pipeline.hpp"
 
 namespace mmm::cli {

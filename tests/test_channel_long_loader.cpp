@@ -224,5 +224,18 @@ TEST(ChannelLongLoader, ParsesTheRevenueSetting) {
   }
 }
 
+TEST(ChannelLongLoader, ParsesTheInputFormat) {
+  EXPECT_EQ(parse_input_format("wide", "--format"), InputFormat::Wide);
+  EXPECT_EQ(parse_input_format("long", "--format"), InputFormat::Long);
+  for (const char* bad : {"Long", "", "csv", " wide"}) {
+    try {
+      parse_input_format(bad, "format");
+      ADD_FAILURE() << "accepted `" << bad << "`";
+    } catch (const InputError& e) {
+      expect_contains(e.what(), {"invalid format `" + std::string(bad) + "`", "wide or long"});
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mmm

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "host/io/config_file.hpp"
+#include "host/pipeline/fit_config.hpp"
 #include "host/pipeline/fit_options.hpp"
 #include "tests/test_files.hpp"
 
@@ -162,6 +162,35 @@ TEST(ConfigFile, NonAsciiOutsideStringsIsRefusedWithItsPlace) {
             (std::filesystem::path(fine).parent_path() / "donn\u00e9es \" \u00e9.csv").string());
   EXPECT_EQ(ok.columns.channels, (std::vector<std::string>{"t\u00e9l\u00e9", "radio\n\u00e9"}));
   EXPECT_EQ(ok.bounds.count("t\u00e9l\u00e9"), 1u);
+}
+
+TEST(ConfigFile, TheReaderReturnsOnlyTheKeysTheFileSets) {
+  // The reader (host/io) knows the file, not FitOptions: unset keys stay empty, and the
+  // pipeline's apply_config maps the rest.
+  TempDir dir;
+  const ConfigFile c = read_config_file(
+      dir.write("plain.toml",
+                "[data]\nformat = \"long\"\n[search]\nbudget = 5\nevaluations = 7\n"
+                "[model]\nridge_lambda = \"auto\"\n[channels.tv]\nkind = \"flow\"\n"));
+  EXPECT_EQ(c.format, InputFormat::Long);
+  EXPECT_EQ(c.evaluations, 7) << "the later key of the two names wins";
+  EXPECT_TRUE(c.ridge_lambda_auto);
+  EXPECT_FALSE(c.ridge_lambda.has_value());
+  EXPECT_FALSE(c.data_path.has_value());
+  EXPECT_FALSE(c.seed.has_value());
+  EXPECT_FALSE(c.threads.has_value());
+  EXPECT_TRUE(c.bounds.empty());
+  ASSERT_EQ(c.kinds.count("tv"), 1u);
+  EXPECT_EQ(c.kinds.at("tv").kind, ChannelKind::Flow);
+  FitOptions o;
+  o.seed = 12;
+  apply_config(c, o);
+  EXPECT_TRUE(o.columns.channel_long);
+  EXPECT_EQ(o.budget, 7);
+  EXPECT_FALSE(o.lambda_grid.empty());
+  EXPECT_FALSE(o.ridge_lambda_explicit);
+  EXPECT_EQ(o.seed, 12u);
+  EXPECT_EQ(o.kinds.at("tv").kind, ChannelKind::Flow);
 }
 
 TEST(ConfigFile, KeysNotGivenKeepTheirValues) {

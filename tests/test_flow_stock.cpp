@@ -15,8 +15,8 @@
 #include "host/common/philox.hpp"
 #include "host/curves/response_curves.hpp"
 #include "host/features/controls.hpp"
-#include "host/io/config_file.hpp"
 #include "host/model/model_data.hpp"
+#include "host/pipeline/fit_config.hpp"
 #include "host/simulate/simulator.hpp"
 #include "tests/cli_runner.hpp"
 

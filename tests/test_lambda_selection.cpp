@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <memory>
 #include <vector>
 
 #include "host/backend/cpu_evaluator.hpp"
@@ -75,6 +77,45 @@ TEST(LambdaSelection, ScoresAreTheCvLossOfEachLambdasFitAndTheLowestWins) {
   EXPECT_EQ(s.lambda(), grid[static_cast<size_t>(argmin)]);
   // The scores differ: λ changes the folds' fits, so the choice is not a tie broken by order.
   EXPECT_NE(s.scores.front().cv_loss, s.scores.back().cv_loss);
+}
+
+TEST(LambdaSelection, KeepBestReceivesEachNewBestsBackendAndLastTheChosenOne) {
+  const ModelData d = problem(90, 1.0, 20.0);
+  const CvOptions cv{30, 10, 10};
+  const std::vector<double> grid = {60.0, 4.0, 0.5, 0.01, 4.0};
+  std::vector<double> seen;
+  std::vector<double> kept;
+  std::unique_ptr<Evaluator> kept_backend;
+  const LambdaSelection s = select_lambda(
+      d, grid, cv, cpu_backend(),
+      [&](const ModelData& m, Evaluator&) {
+        seen.push_back(m.ridge_lambda);
+        return kTruth;
+      },
+      [&](std::unique_ptr<Evaluator> backend) {
+        ASSERT_NE(backend, nullptr);
+        kept.push_back(seen.back());
+        kept_backend = std::move(backend);
+      });
+  ASSERT_GE(s.best, 0);
+  ASSERT_FALSE(kept.empty());
+  EXPECT_EQ(kept.front(), grid.front()) << "the first finite score is the best so far";
+  EXPECT_EQ(kept.back(), s.lambda());
+  // Each kept λ scored strictly lower than the one kept before it (a tie keeps the first).
+  for (size_t i = 1; i < kept.size(); ++i) {
+    const auto score = [&](double lambda) {
+      for (const LambdaScore& x : s.scores)
+        if (x.lambda == lambda) return x.cv_loss;
+      return std::numeric_limits<double>::quiet_NaN();
+    };
+    EXPECT_LT(score(kept[i]), score(kept[i - 1])) << "λ " << kept[i];
+  }
+  // The kept backend is the chosen λ's: its CV loss is the chosen score.
+  ModelData at = d;
+  at.ridge_lambda = s.lambda();
+  std::vector<double> loss;
+  CvObjective(at, cv, *kept_backend).evaluate(kTruth.data(), 1, loss);
+  EXPECT_EQ(loss[0], s.scores[static_cast<size_t>(s.best)].cv_loss);
 }
 
 TEST(LambdaSelection, ANoiseOnlyKpiPrefersHeavyShrinkage) {

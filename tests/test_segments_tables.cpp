@@ -1,4 +1,4 @@
-// The analysis tables of a segmented fit (host/io/segment_tables, SPEC §7, §8, §10):
+// The analysis tables of a segmented fit (host/outputs/segment_tables, SPEC §7, §8, §10):
 // response_curves.csv, budget_allocation.csv, cv_folds.csv and decomposition.csv end to end
 // on `mmm simulate --segments` data, --segment-filter, and the tables against the report.
 
@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "host/io/segment_tables.hpp"
+#include "host/outputs/segment_tables.hpp"
 #include "host/segments/segment_pipeline.hpp"
 #include "tests/cli_runner.hpp"
 

@@ -11,6 +11,9 @@
 
 namespace mmm {
 
+/// Upper bound for --threads / run.threads: far above any real machine, low enough to catch typos.
+constexpr int kMaxThreads = 1024;
+
 class ThreadPool {
  public:
   /// threads ≤ 0: one per hardware thread. When the system refuses to start them all (a

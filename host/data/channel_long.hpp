@@ -32,4 +32,11 @@ struct ChannelLongOptions {
 /// "row" or "market" → the setting; InputError naming `source` otherwise.
 LongRevenue parse_long_revenue(const std::string& text, const std::string& source);
 
+/// The input table's shape: a row per period, or channel-long rows to pivot.
+enum class InputFormat { Wide, Long };
+
+/// "wide" or "long" → the format; InputError naming `source` (a flag, a config key's place, a
+/// Python option) otherwise. One rule for `--format`, `[data] format` and Python's `format`.
+InputFormat parse_input_format(const std::string& text, const std::string& source);
+
 }  // namespace mmm

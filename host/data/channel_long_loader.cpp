@@ -484,4 +484,10 @@ LongRevenue parse_long_revenue(const std::string& text, const std::string& sourc
                    "product's revenue repeated on its channel rows, counted once)");
 }
 
+InputFormat parse_input_format(const std::string& text, const std::string& source) {
+  if (text == "wide") return InputFormat::Wide;
+  if (text == "long") return InputFormat::Long;
+  throw InputError("invalid " + source + " `" + text + "`; expected wide or long");
+}
+
 }  // namespace mmm

@@ -12,6 +12,8 @@
 
 #include "host/common/errors.hpp"
 #include "host/common/input_file.hpp"
+#include "host/common/thread_pool.hpp"
+#include "host/data/channel_long.hpp"
 #include "host/data/date_format.hpp"
 #include "host/validation/time_series_cv.hpp"
 
@@ -132,8 +134,8 @@ const toml::table& section(const std::string& path, const toml::node& node,
   return *t;
 }
 
-void apply_channel_bounds(const std::string& path, const std::string& name, const toml::table& t,
-                          FitOptions& o) {
+void read_channel_section(const std::string& path, const std::string& name, const toml::table& t,
+                          ConfigFile& c) {
   ChannelBounds b;
   bool has_bounds = false;
   ChannelKindSpec spec;
@@ -189,13 +191,14 @@ void apply_channel_bounds(const std::string& path, const std::string& name, cons
                      kind_name(spec.kind) +
                      " channel; theta/alpha/gamma bounds apply to media channels only");
   }
-  if (has_bounds) o.bounds[name] = b;
-  if (kind_node) o.kinds[name] = spec;
+  if (has_bounds) c.bounds[name] = b;
+  if (kind_node) c.kinds[name] = spec;
 }
 
 }  // namespace
 
-void apply_config_file(const std::string& path, FitOptions& o) {
+ConfigFile read_config_file(const std::string& path) {
+  ConfigFile c;
   require_regular_file(path, "config");
   std::string text;
   {
@@ -220,8 +223,8 @@ void apply_config_file(const std::string& path, FitOptions& o) {
     const std::string s(sk.str());
     if (s == "channels") {
       for (const auto& [ck, cv] : section(path, sv, s)) {
-        apply_channel_bounds(path, std::string(ck.str()),
-                             section(path, cv, "channels." + std::string(ck.str())), o);
+        read_channel_section(path, std::string(ck.str()),
+                             section(path, cv, "channels." + std::string(ck.str())), c);
       }
       continue;
     }
@@ -236,112 +239,109 @@ void apply_config_file(const std::string& path, FitOptions& o) {
       const std::string k(kk.str());
       const std::string key = s + "." + k;
       if (key == "data.path")
-        o.data_path = beside_config(path, get<std::string>(path, v, key, "a file path (string)"));
+        c.data_path = beside_config(path, get<std::string>(path, v, key, "a file path (string)"));
       else if (key == "data.date_col")
-        o.columns.date_column = get<std::string>(path, v, key, "a column name");
+        c.date_col = get<std::string>(path, v, key, "a column name");
       else if (key == "data.kpi_col")
-        o.columns.kpi_column = get<std::string>(path, v, key, "a column name");
+        c.kpi_col = get<std::string>(path, v, key, "a column name");
       else if (key == "data.channels")
-        o.columns.channels = strings(path, v, key);
+        c.channels = strings(path, v, key);
       else if (key == "data.controls")
-        o.columns.controls = strings(path, v, key);
+        c.controls = strings(path, v, key);
       else if (key == "data.date_format") {
-        o.columns.date_format = get<std::string>(path, v, key, "a date format such as %d/%m/%Y");
-        DateFormat::compile(o.columns.date_format, where(path, v, key));
+        c.date_format = get<std::string>(path, v, key, "a date format such as %d/%m/%Y");
+        DateFormat::compile(*c.date_format, where(path, v, key));
       } else if (key == "data.missing_controls")
-        o.columns.missing_controls = parse_missing_controls(
+        c.missing_controls = parse_missing_controls(
             get<std::string>(path, v, key, "error, zero, ffill or mean"), where(path, v, key));
       else if (key == "data.format") {
-        const std::string format = get<std::string>(path, v, key, "wide or long");
-        if (format != "wide" && format != "long")
-          throw InputError(where(path, v, key) + ": `" + format + "`: expected wide or long");
-        o.columns.channel_long = format == "long";
+        c.format =
+            parse_input_format(get<std::string>(path, v, key, "wide or long"), where(path, v, key));
       } else if (key == "data.min_spend") {
         const double x = get<double>(path, v, key, "a total spend ≥ 0");
         if (!(x >= 0)) throw InputError(where(path, v, key) + ": expected a total spend ≥ 0");
-        o.columns.long_options.min_spend = x;
+        c.min_spend = x;
       } else if (key == "data.geo_level")
-        o.columns.long_options.geo_level = get<std::string>(path, v, key, "GLOBAL or GEO");
+        c.geo_level = get<std::string>(path, v, key, "GLOBAL or GEO");
       else if (key == "data.product_level")
-        o.columns.long_options.product_level = get<std::string>(path, v, key, "PRODUCT or GLOBAL");
+        c.product_level = get<std::string>(path, v, key, "PRODUCT or GLOBAL");
       else if (key == "data.long_revenue")
-        o.columns.long_options.revenue = parse_long_revenue(
-            get<std::string>(path, v, key, "row or market"), where(path, v, key));
+        c.long_revenue = parse_long_revenue(get<std::string>(path, v, key, "row or market"),
+                                            where(path, v, key));
       else if (key == "model.revenue_per_kpi")
-        o.revenue_per_kpi = get<double>(path, v, key, "money per unit of the KPI");
+        c.revenue_per_kpi = get<double>(path, v, key, "money per unit of the KPI");
       else if (key == "model.deseasonalize")
-        o.deseasonalize = get_bool(path, v, key);
+        c.deseasonalize = get_bool(path, v, key);
       else if (key == "allocation.conservative")
-        o.conservative = get_bool(path, v, key);
+        c.conservative = get_bool(path, v, key);
       else if (key == "model.ridge_lambda") {
         if (v.is_string()) {
           const std::string text = get<std::string>(path, v, key, "a number > 0 or \"auto\"");
           if (text != "auto")
             throw InputError(where(path, v, key) + ": expected a number > 0 or \"auto\"");
-          set_ridge_lambda(o, text);
+          c.ridge_lambda_auto = true;
         } else {
-          o.ridge_lambda = get<double>(path, v, key, "a number > 0 or \"auto\"");
-          o.ridge_lambda_explicit = true;
-          o.lambda_grid.clear();
+          c.ridge_lambda = get<double>(path, v, key, "a number > 0 or \"auto\"");
         }
       } else if (key == "model.lambda_grid") {
         const toml::array* arr = v.as_array();
         if (!arr || arr->empty())
           throw InputError(where(path, v, key) + ": expected an array of numbers > 0");
-        o.lambda_grid.clear();
+        c.lambda_grid.emplace();
         for (const auto& item : *arr)
-          o.lambda_grid.push_back(get<double>(path, item, key, "a number > 0"));
+          c.lambda_grid->push_back(get<double>(path, item, key, "a number > 0"));
       } else if (key == "search.evaluations" || key == "search.budget")
-        o.budget = get_int(path, v, key, 1, std::numeric_limits<std::int64_t>::max());
+        c.evaluations = get_int(path, v, key, 1, std::numeric_limits<std::int64_t>::max());
       else if (key == "search.population")
-        o.population = static_cast<int>(get_int(path, v, key, 4, kMaxInt));
+        c.population = static_cast<int>(get_int(path, v, key, 4, kMaxInt));
       else if (key == "search.seed")
-        o.seed = static_cast<std::uint64_t>(
+        c.seed = static_cast<std::uint64_t>(
             get_int(path, v, key, 0, std::numeric_limits<std::int64_t>::max()));
       else if (key == "bootstrap.resamples")
-        o.bootstrap = static_cast<int>(get_int(path, v, key, 0, kMaxInt));
+        c.resamples = static_cast<int>(get_int(path, v, key, 0, kMaxInt));
       else if (key == "bootstrap.nested_evaluations" || key == "bootstrap.nested_budget")
-        o.nested_budget = get_int(path, v, key, 0, std::numeric_limits<std::int64_t>::max());
+        c.nested_evaluations = get_int(path, v, key, 0, std::numeric_limits<std::int64_t>::max());
       else if (key == "bootstrap.block_length")
-        o.block_length = static_cast<int>(get_int(path, v, key, 1, kMaxInt));
+        c.block_length = static_cast<int>(get_int(path, v, key, 1, kMaxInt));
       else if (key == "bootstrap.ci")
-        o.ci = get<double>(path, v, key, "a level in (0, 1)");
+        c.ci = get<double>(path, v, key, "a level in (0, 1)");
       else if (key == "cv.train")
-        o.cv.train = static_cast<int>(get_int(path, v, key, 1, kMaxCvWindowRows));
+        c.cv_train = static_cast<int>(get_int(path, v, key, 1, kMaxCvWindowRows));
       else if (key == "cv.test")
-        o.cv.test = static_cast<int>(get_int(path, v, key, 1, kMaxCvWindowRows));
+        c.cv_test = static_cast<int>(get_int(path, v, key, 1, kMaxCvWindowRows));
       else if (key == "cv.step")
-        o.cv.step = static_cast<int>(get_int(path, v, key, 1, kMaxCvWindowRows));
+        c.cv_step = static_cast<int>(get_int(path, v, key, 1, kMaxCvWindowRows));
       else if (key == "allocation.budget_change_limit")
-        o.budget_change_limit = get<double>(path, v, key, "a fraction");
+        c.budget_change_limit = get<double>(path, v, key, "a fraction");
       else if (key == "run.out")
-        o.out_dir = beside_config(path, get<std::string>(path, v, key, "a folder path (string)"));
+        c.out = beside_config(path, get<std::string>(path, v, key, "a folder path (string)"));
       else if (key == "run.device")
-        o.device = get<std::string>(path, v, key, "auto, cpu, cuda or cuda:N");
+        c.device = get<std::string>(path, v, key, "auto, cpu, cuda or cuda:N");
       else if (key == "segments.columns")
-        o.columns.segments = strings(path, v, key);
+        c.segment_columns = strings(path, v, key);
       else if (key == "segments.global_channels")
-        o.global_channels = strings(path, v, key);
+        c.global_channels = strings(path, v, key);
       else if (key == "segments.per_segment_hyperparameters")
-        o.per_segment_hyperparameters = get_bool(path, v, key);
+        c.per_segment_hyperparameters = get_bool(path, v, key);
       else if (key == "segments.segment_budget")
-        o.segment_budget = get_int(path, v, key, 1, std::numeric_limits<std::int64_t>::max());
+        c.segment_budget = get_int(path, v, key, 1, std::numeric_limits<std::int64_t>::max());
       else if (key == "segments.gamma")
-        o.segment_gamma = get<std::string>(path, v, key, "\"shared\" or \"scaled\"");
+        c.segment_gamma = get<std::string>(path, v, key, "\"shared\" or \"scaled\"");
       else if (key == "segments.segment_shrinkage")
-        o.segment_shrinkage = get<double>(path, v, key, "a number ≥ 0");
+        c.segment_shrinkage = get<double>(path, v, key, "a number ≥ 0");
       else if (key == "segments.pooling")
-        o.pooling = get<std::string>(path, v, key, "none, complete or partial");
+        c.pooling = get<std::string>(path, v, key, "none, complete or partial");
       else if (key == "segments.lambda_global" || key == "segments.lambda_segment") {
         const double x = get<double>(path, v, key, "a number > 0");
         if (!(x > 0)) throw InputError(where(path, v, key) + ": expected a number > 0");
-        (k == "lambda_global" ? o.lambda_global : o.lambda_segment) = x;
+        (k == "lambda_global" ? c.lambda_global : c.lambda_segment) = x;
       } else if (key == "run.threads")
-        o.threads = static_cast<int>(get_int(path, v, key, 0, kMaxThreads));
+        c.threads = static_cast<int>(get_int(path, v, key, 0, kMaxThreads));
       else
         throw InputError(where(path, v, key) + ": unknown key");
     }
   }
+  return c;
 }
 
 }  // namespace mmm

@@ -12,68 +12,11 @@
 #include "host/common/errors.hpp"
 #include "host/common/input_file.hpp"
 #include "host/data/csv_table.hpp"
-#include "host/io/csv_writer.hpp"
 #include "host/io/json_file.hpp"
 
 namespace mmm {
-namespace {
 
-constexpr const char* kParameterNames[3] = {"theta", "alpha", "gamma"};
-
-std::string top_csv(const SweepReport& r) {
-  const auto& ch = r.data.channels;
-  std::vector<std::string> header = {"rank", "index", "loss", "r2"};
-  for (const auto& c : ch) {
-    for (const char* p : kParameterNames) header.push_back(c + "_" + p);
-  }
-  for (const auto& c : ch) header.push_back(c + "_coef");
-  CsvWriter w(header);
-  long rank = 1;
-  for (const SweepCandidate& cand : r.top) {
-    w.cell(rank++).cell(std::to_string(cand.index)).cell(cand.loss).cell(cand.r2);
-    for (double v : cand.params) w.cell(v);
-    for (double v : cand.coef) w.cell(v);
-    w.end_row();
-  }
-  return w.text();
-}
-
-std::string summary_csv(const SweepReport& r) {
-  CsvWriter w({"channel", "parameter", "bin", "lo", "hi", "count", "min_loss", "mean_loss"});
-  const SweepSummary& s = r.summary;
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  for (int c = 0; c < s.channels; ++c) {
-    const ChannelBounds& b = r.space.bounds[c];
-    const Interval axes[3] = {b.theta, b.alpha, b.gamma_fraction};
-    // γ's axis is the encoding's: spend units for the reference box; for the default box the
-    // position g = γ / max adstocked spend (γ in spend units depends on θ there), whose design
-    // coordinate is log-scaled (SearchSpace::decode_unit), so its bin edges are too.
-    const bool position = r.space.gamma_encoding == GammaEncoding::AdstockedMax;
-    const double unit[3] = {1.0, 1.0, position ? 1.0 : r.space.max_spend[c]};
-    for (int k = 0; k < 3; ++k) {
-      const double lo = axes[k].lo * unit[k], hi = axes[k].hi * unit[k];
-      const bool log_axis = k == 2 && r.space.gamma_log_scale(c);
-      auto edge = [&](int bin) {
-        const double f = static_cast<double>(bin) / s.bins;
-        return log_axis ? lo * std::pow(hi / lo, f) : lo + (hi - lo) * f;
-      };
-      for (int bin = 0; bin < s.bins; ++bin) {
-        const size_t at = (static_cast<size_t>(c) * 3 + k) * s.bins + bin;
-        const std::int64_t n = s.count[at];
-        w.cell(r.data.channels[c]).cell(k == 2 && position ? "gamma_position" : kParameterNames[k]);
-        w.cell(bin);
-        w.cell(edge(bin)).cell(edge(bin + 1));
-        w.cell(static_cast<long>(n));
-        w.cell(n > 0 ? s.min_loss[at] : nan).cell(n > 0 ? s.sum_loss[at].value() / n : nan);
-        w.end_row();
-      }
-    }
-  }
-  return w.text();
-}
-
-nlohmann::json state_json(const SweepReport& r) {
-  const SweepCheckpoint& cp = r.checkpoint;
+nlohmann::json sweep_state_json(const SweepCheckpoint& cp, const SweepStateRun& run) {
   nlohmann::json bounds = nlohmann::json::array();
   for (size_t c = 0; c < cp.bounds.size(); ++c) {
     const ChannelBounds& b = cp.bounds[c];
@@ -98,15 +41,15 @@ nlohmann::json state_json(const SweepReport& r) {
           {"top", cp.top},
           {"ridge_lambda", cp.ridge_lambda},
           {"data",
-           {{"path", r.options.data_path},
+           {{"path", run.data_path},
             {"fingerprint", cp.data_fingerprint},
-            {"rows", r.model.rows()},
+            {"rows", run.rows},
             {"channels", cp.channels},
             {"controls", cp.controls}}},
           {"bounds", bounds},
           {"all", cp.all},
           {"next_index", cp.next_index},
-          {"complete", r.complete()},
+          {"complete", run.complete},
           {"failed", cp.failed},
           {"seconds", cp.seconds},
           {"summary",
@@ -114,8 +57,12 @@ nlohmann::json state_json(const SweepReport& r) {
             {"count", cp.summary.count},
             {"min_loss", min_loss},
             {"sum_loss", sum_loss}}},
-          {"backend", r.backend}};
+          {"backend", run.backend}};
 }
+
+namespace {
+
+constexpr const char* kParameterNames[3] = {"theta", "alpha", "gamma"};
 
 template <typename T>
 T json_get(const nlohmann::json& j, const std::string& key, const std::string& source) {
@@ -167,12 +114,6 @@ double number_cell(const CsvTable& t, size_t row, int col, const std::string& ex
 }
 
 }  // namespace
-
-void write_sweep_outputs(const SweepReport& r, OutputDir& out) {
-  out.add("sweep_top.csv", top_csv(r));
-  out.add("sweep_summary.csv", summary_csv(r));
-  out.add("sweep_state.json", state_json(r).dump(2) + "\n");
-}
 
 SweepCheckpoint read_sweep_checkpoint(const std::string& dir) {
   const std::string state_path = dir + "/sweep_state.json";
@@ -320,32 +261,6 @@ std::vector<std::vector<ChannelHyper>> read_sweep_top(const std::string& path,
     out.push_back(std::move(hyper));
   }
   return out;
-}
-
-nlohmann::json sweep_summary_json(const SweepReport& r, const std::string& out_dir) {
-  const double per_s =
-      r.seconds > 0 ? static_cast<double>(r.next_index - r.start_index) / r.seconds : 0.0;
-  nlohmann::json best = nullptr, best_index = nullptr;
-  if (!r.top.empty()) {
-    best = r.top.front().loss;
-    best_index = r.top.front().index;
-  }
-  return {{"design", r.checkpoint.design},
-          {"seed", r.checkpoint.seed},
-          {"n", r.checkpoint.n},
-          {"evaluated", r.next_index - r.start_index},
-          {"next_index", r.next_index},
-          {"complete", r.complete()},
-          {"failed", r.failed},
-          {"best_loss", best},
-          {"best_index", best_index},
-          {"top", r.top.size()},
-          {"seconds", r.seconds},
-          {"candidates_per_second", per_s},
-          {"backend", r.backend},
-          {"channels", r.model.channels()},
-          {"rows", r.model.rows()},
-          {"out", out_dir}};
 }
 
 }  // namespace mmm

@@ -1,20 +1,28 @@
 #pragma once
-// The files of `mmm sweep` (SPEC §5, §10): sweep_top.csv (the K best candidates),
-// sweep_summary.csv (the loss profile along every parameter axis) and sweep_state.json (the
-// checkpoint --resume continues from); reading them back for --resume and `mmm fit --init-from`.
+// The sweep's state (SPEC §5, §10): sweep_state.json, the checkpoint --resume continues from,
+// written and read back with the top-K of sweep_top.csv; and sweep_top.csv read as
+// hyperparameters for `mmm fit --init-from`. The sweep's tables themselves are written by
+// host/outputs/sweep_outputs, above the pipeline.
 
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "host/io/output_dir.hpp"
 #include "host/model/hyperparameters.hpp"
-#include "host/pipeline/sweep_pipeline.hpp"
+#include "host/sweep/sweep_checkpoint.hpp"
 
 namespace mmm {
 
-/// Adds sweep_top.csv, sweep_summary.csv and sweep_state.json to `out` (not yet committed).
-void write_sweep_outputs(const SweepReport& report, OutputDir& out);
+/// What sweep_state.json records of the run beside its checkpoint.
+struct SweepStateRun {
+  std::string data_path;  ///< the data file as given (informational)
+  long rows = 0;          ///< rows of the model
+  bool complete = false;  ///< the whole design is done
+  std::string backend;    ///< the evaluator's name
+};
+
+/// sweep_state.json's content for `checkpoint` (the top-K indices go to sweep_top.csv).
+nlohmann::json sweep_state_json(const SweepCheckpoint& checkpoint, const SweepStateRun& run);
 
 /// Reads the checkpoint in folder `dir` (sweep_state.json and sweep_top.csv). InputError
 /// naming the file (and line, column) for a missing or malformed one.
@@ -27,8 +35,5 @@ SweepCheckpoint read_sweep_checkpoint(const std::string& dir);
 std::vector<std::vector<ChannelHyper>> read_sweep_top(const std::string& path,
                                                       const std::vector<std::string>& channels,
                                                       int max_rows);
-
-/// The one-object --json summary of a sweep.
-nlohmann::json sweep_summary_json(const SweepReport& report, const std::string& out_dir);
 
 }  // namespace mmm

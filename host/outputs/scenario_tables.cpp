@@ -2,7 +2,7 @@
 
 #include "host/curves/response_curves.hpp"
 #include "host/io/csv_writer.hpp"
-#include "host/io/table_rows.hpp"
+#include "host/outputs/table_rows.hpp"
 
 namespace mmm {
 namespace {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "host/channels/channel_kind.hpp"
+#include "host/common/thread_pool.hpp"  // kMaxThreads
 #include "host/data/wide_csv_loader.hpp"
 #include "host/distributed/communicator.hpp"
 #include "host/model/hyperparameters.hpp"
@@ -16,9 +17,6 @@
 #include "host/validation/time_series_cv.hpp"
 
 namespace mmm {
-
-/// Upper bound for --threads / run.threads: far above any real machine, low enough to catch typos.
-constexpr int kMaxThreads = 1024;
 
 /// Defaults of the estimator (chosen by measurement: bench/RESULTS.md, "Estimates"), and the
 /// reference pipeline's, which --reference and segmented fits keep.

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <memory>
 
@@ -16,6 +15,7 @@
 #include "host/curves/response_curves.hpp"
 #include "host/data/input_loader.hpp"
 #include "host/diagnostics/significance.hpp"
+#include "host/io/csv_writer.hpp"
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/sweep_files.hpp"
 #include "host/pipeline/fit_figures.hpp"
@@ -28,12 +28,6 @@ namespace mmm {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string format_lambda(double lambda) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", lambda);
-  return buf;
-}
 
 double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -213,31 +207,38 @@ void choose_transforms(const FitOptions& o, const SearchSpace& space,
 /// untouched but for a notice) when the data are too short for one CV fold.
 bool choose_lambda(const FitOptions& o, const SearchSpace& space, const std::vector<double>& seeds,
                    std::unique_ptr<Evaluator>& evaluator, FitReport& r) {
-  std::vector<FitReport> fits;
-  fits.reserve(o.lambda_grid.size());
+  // Only the λ being fitted and the best so far are held, not a report per λ. The best λ's
+  // backend runs the rest of the fit (final fit, CV, bootstrap): a backend keeps no state
+  // between calls, so it gives the same numbers as one built anew at that λ.
+  FitReport fitting;
+  FitReport best;
+  std::unique_ptr<Evaluator> best_backend;
   const LambdaSelection selection = select_lambda(
       r.model, o.lambda_grid, o.cv,
       [&](const ModelData& m) {
         return make_evaluator(parse_device(o.device), m, o.threads, nullptr);
       },
       [&](const ModelData& m, Evaluator& backend) {
-        fits.push_back(r);
-        fits.back().model = m;
-        choose_transforms(o, space, seeds, backend, fits.back());
-        return fits.back().hyper3c;
+        fitting = r;
+        fitting.model = m;
+        choose_transforms(o, space, seeds, backend, fitting);
+        return fitting.hyper3c;
+      },
+      [&](std::unique_ptr<Evaluator> backend) {
+        best = std::move(fitting);
+        best_backend = std::move(backend);
       });
   if (selection.best < 0) {
     r.notices.push_back(selection.skipped
                             ? "--ridge-lambda auto: too few rows for one rolling-CV fold; λ = " +
-                                  format_lambda(r.model.ridge_lambda) + " is used"
+                                  format_number(r.model.ridge_lambda) + " is used"
                             : "--ridge-lambda auto: no λ of the grid gave a finite CV loss; λ = " +
-                                  format_lambda(r.model.ridge_lambda) + " is used");
+                                  format_number(r.model.ridge_lambda) + " is used");
     return false;
   }
-  r = std::move(fits[static_cast<size_t>(selection.best)]);
+  r = std::move(best);
   r.lambda_selection = selection;
-  // The backend the rest of the fit (final fit, CV, bootstrap) runs on, at the chosen λ.
-  evaluator = make_evaluator(parse_device(o.device), r.model, o.threads, nullptr);
+  evaluator = std::move(best_backend);
   return true;
 }
 

@@ -14,7 +14,7 @@ const std::vector<double>& default_lambda_grid() {
 
 LambdaSelection select_lambda(const ModelData& model, const std::vector<double>& grid,
                               const CvOptions& cv, const EvaluatorFactory& make_backend,
-                              const FitAtLambda& fit_at) {
+                              const FitAtLambda& fit_at, const KeepBest& keep_best) {
   LambdaSelection out;
   if (make_folds(model.rows(), cv).empty()) {
     out.skipped = true;
@@ -23,7 +23,7 @@ LambdaSelection select_lambda(const ModelData& model, const std::vector<double>&
   ModelData at = model;
   for (const double lambda : grid) {
     at.ridge_lambda = lambda;
-    const std::unique_ptr<Evaluator> backend = make_backend(at);
+    std::unique_ptr<Evaluator> backend = make_backend(at);
     const std::vector<double> hyper3c = fit_at(at, *backend);
     std::vector<double> loss;
     CvObjective(at, cv, *backend).evaluate(hyper3c.data(), 1, loss);
@@ -31,7 +31,10 @@ LambdaSelection select_lambda(const ModelData& model, const std::vector<double>&
     out.scores.push_back({lambda, score});
     const bool better = out.best < 0 ? std::isfinite(score)
                                      : score < out.scores[static_cast<size_t>(out.best)].cv_loss;
-    if (better) out.best = static_cast<int>(out.scores.size()) - 1;
+    if (better) {
+      out.best = static_cast<int>(out.scores.size()) - 1;
+      if (keep_best) keep_best(std::move(backend));
+    }
   }
   return out;
 }

@@ -40,11 +40,16 @@ using EvaluatorFactory = std::function<std::unique_ptr<Evaluator>(const ModelDat
 /// Fits the model at one λ and returns its θ, α, γ per channel (the evaluator's layout).
 using FitAtLambda = std::function<std::vector<double>(const ModelData&, Evaluator&)>;
 
+/// Receives the backend of the λ just scored when its CV loss is the lowest finite one so far,
+/// so that a caller keeps only the best fit and reuses its backend at the chosen λ.
+using KeepBest = std::function<void(std::unique_ptr<Evaluator> backend)>;
+
 /// Scores every λ of `grid` (each > 0) on `model` (whose own λ is ignored). The caller's
-/// `fit_at` sees each λ's model and backend in grid order. With too few rows for one fold of
-/// `cv`, nothing is fitted and `skipped` is set.
+/// `fit_at` sees each λ's model and backend in grid order; `keep_best` (if set) is called
+/// right after the fit_at whose λ became the best so far, the last call being the chosen λ's.
+/// With too few rows for one fold of `cv`, nothing is fitted and `skipped` is set.
 LambdaSelection select_lambda(const ModelData& model, const std::vector<double>& grid,
                               const CvOptions& cv, const EvaluatorFactory& make_backend,
-                              const FitAtLambda& fit_at);
+                              const FitAtLambda& fit_at, const KeepBest& keep_best = {});
 
 }  // namespace mmm

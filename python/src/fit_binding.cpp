@@ -9,10 +9,10 @@
 #include "host/common/errors.hpp"
 #include "host/data/channel_long.hpp"
 #include "host/data/missing_controls.hpp"
-#include "host/io/config_file.hpp"
-#include "host/io/fit_outputs.hpp"
 #include "host/io/output_files.hpp"
-#include "host/io/segment_outputs.hpp"
+#include "host/outputs/fit_outputs.hpp"
+#include "host/outputs/segment_outputs.hpp"
+#include "host/pipeline/fit_config.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
 #include "host/segments/segment_pipeline.hpp"
 #include "python/src/bindings.hpp"
@@ -27,12 +27,6 @@ namespace mmm::python {
 namespace {
 
 using Strings = std::vector<std::string>;
-
-/// A list of names, or one name (`segments="region"`).
-Strings names_of(py::handle v) {
-  if (py::isinstance<py::str>(v)) return {py::cast<std::string>(v)};
-  return py::cast<Strings>(v);
-}
 
 /// The options beside the columns, named as the CLI's flags without `--` and with `_` for
 /// `-` (docs/python.md); `ridge_lambda` given explicitly wins over a hyperparameters file's.
@@ -76,10 +70,8 @@ const OptionSetters<FitOptions>& fit_setters() {
        }},
       {"format",
        [](FitOptions& o, py::handle v) {
-         const std::string f = py::cast<std::string>(v);
-         if (f != "wide" && f != "long")
-           throw InputError("invalid format `" + f + "`; expected wide or long");
-         o.columns.channel_long = f == "long";
+         o.columns.channel_long =
+             parse_input_format(py::cast<std::string>(v), "format") == InputFormat::Long;
        }},
       {"min_spend",
        [](FitOptions& o, py::handle v) { o.columns.long_options.min_spend = py::cast<double>(v); }},
@@ -151,10 +143,7 @@ FitOptions fit_options(const std::string& label, const py::dict& columns, const 
     if (py::cast<std::string>(key) != "config") rest[key] = value;
   }
   apply_options(fit_setters(), rest, o, "mmm.fit");
-  if (!columns["date"].is_none()) o.columns.date_column = py::cast<std::string>(columns["date"]);
-  if (!columns["kpi"].is_none()) o.columns.kpi_column = py::cast<std::string>(columns["kpi"]);
-  if (!columns["channels"].is_none()) o.columns.channels = names_of(columns["channels"]);
-  if (!columns["controls"].is_none()) o.columns.controls = names_of(columns["controls"]);
+  apply_columns(columns, o);
   if (o.columns.segments.empty()) {
     for (const char* name :
          {"pooling", "lambda_global", "lambda_segment", "segment_filter", "global_channels",

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace mmm::python {
 
@@ -42,6 +43,23 @@ void apply_options(const OptionSetters<Options>& setters, const pybind11::dict& 
 template <typename Options, typename T>
 std::function<void(Options&, pybind11::handle)> store(T Options::*member) {
   return [member](Options& o, pybind11::handle v) { o.*member = pybind11::cast<T>(v); };
+}
+
+/// A list of names, or one name (`segments="region"`).
+inline std::vector<std::string> names_of(pybind11::handle v) {
+  if (pybind11::isinstance<pybind11::str>(v)) return {pybind11::cast<std::string>(v)};
+  return pybind11::cast<std::vector<std::string>>(v);
+}
+
+/// The column arguments every table-reading function takes (`date`, `kpi`, `channels`,
+/// `controls`; None leaves the loader to find them) onto `options.columns`.
+template <typename Options>
+void apply_columns(const pybind11::dict& columns, Options& options) {
+  auto& c = options.columns;
+  if (!columns["date"].is_none()) c.date_column = pybind11::cast<std::string>(columns["date"]);
+  if (!columns["kpi"].is_none()) c.kpi_column = pybind11::cast<std::string>(columns["kpi"]);
+  if (!columns["channels"].is_none()) c.channels = names_of(columns["channels"]);
+  if (!columns["controls"].is_none()) c.controls = names_of(columns["controls"]);
 }
 
 }  // namespace mmm::python

@@ -5,7 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "host/common/errors.hpp"
-#include "host/io/sweep_files.hpp"
+#include "host/outputs/sweep_outputs.hpp"
 #include "host/pipeline/sweep_pipeline.hpp"
 #include "python/src/bindings.hpp"
 #include "python/src/interruptible.hpp"
@@ -19,11 +19,6 @@ namespace mmm::python {
 namespace {
 
 using Strings = std::vector<std::string>;
-
-Strings names_of(py::handle v) {
-  if (py::isinstance<py::str>(v)) return {py::cast<std::string>(v)};
-  return py::cast<Strings>(v);
-}
 
 const OptionSetters<SweepOptions>& sweep_setters() {
   static const OptionSetters<SweepOptions> setters = {
@@ -59,10 +54,7 @@ py::dict sweep(const std::string& label, const std::optional<Strings>& header,
                const py::dict& options) {
   SweepOptions o;
   apply_options(sweep_setters(), options, o, "mmm.sweep");
-  if (!columns["date"].is_none()) o.columns.date_column = py::cast<std::string>(columns["date"]);
-  if (!columns["kpi"].is_none()) o.columns.kpi_column = py::cast<std::string>(columns["kpi"]);
-  if (!columns["channels"].is_none()) o.columns.channels = names_of(columns["channels"]);
-  if (!columns["controls"].is_none()) o.columns.controls = names_of(columns["controls"]);
+  apply_columns(columns, o);
   o.data_path = label;
   if (header) o.data_table = table_from_columns(label, *header, cells);
   struct Outcome {

@@ -1,6 +1,6 @@
 // libFuzzer target: the TOML config of `mmm fit --config`, applied onto default options.
 
-#include "host/io/config_file.hpp"
+#include "host/pipeline/fit_config.hpp"
 #include "host/pipeline/fit_options.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 

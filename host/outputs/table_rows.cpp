@@ -1,4 +1,4 @@
-#include "host/io/table_rows.hpp"
+#include "host/outputs/table_rows.hpp"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "host/io/segment_tables.hpp"
+#include "host/outputs/segment_tables.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 
 #include "host/curves/response_curves.hpp"
 #include "host/io/csv_writer.hpp"
-#include "host/io/table_rows.hpp"
+#include "host/outputs/table_rows.hpp"
 
 namespace mmm {
 namespace {

@@ -1,4 +1,4 @@
-#include "host/io/sweep_all_writer.hpp"
+#include "host/outputs/sweep_all_writer.hpp"
 
 #include <unistd.h>
 #include <zlib.h>

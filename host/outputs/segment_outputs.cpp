@@ -1,12 +1,12 @@
-#include "host/io/segment_outputs.hpp"
+#include "host/outputs/segment_outputs.hpp"
 
 #include <cmath>
 
 #include "host/io/csv_writer.hpp"
-#include "host/io/fit_outputs.hpp"
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/model_json.hpp"
-#include "host/io/segment_tables.hpp"
+#include "host/outputs/fit_outputs.hpp"
+#include "host/outputs/segment_tables.hpp"
 
 namespace mmm {
 namespace {

@@ -1,4 +1,4 @@
-#include "host/io/fit_outputs.hpp"
+#include "host/outputs/fit_outputs.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include "host/io/csv_writer.hpp"
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/model_json.hpp"
-#include "host/io/table_rows.hpp"
+#include "host/outputs/table_rows.hpp"
 
 namespace mmm {
 namespace {
