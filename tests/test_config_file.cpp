@@ -12,6 +12,7 @@
 
 #include "host/pipeline/fit_config.hpp"
 #include "host/pipeline/fit_options.hpp"
+#include "host/validation/lambda_selection.hpp"
 #include "tests/test_files.hpp"
 
 namespace mmm {
@@ -205,6 +206,22 @@ TEST(ConfigFile, KeysNotGivenKeepTheirValues) {
   EXPECT_EQ(o.ridge_lambda, 4.0);
   EXPECT_EQ(o.population, 30);
   EXPECT_TRUE(o.bounds.empty());
+}
+
+TEST(ConfigFile, AutoLambdaChoosesAmongTheFilesGridWhenOneIsGiven) {
+  TempDir dir;
+  FitOptions o;
+  apply_config_file(
+      dir.write("grid.toml", "[model]\nridge_lambda = \"auto\"\nlambda_grid = [0.5, 2]\n"), o);
+  EXPECT_EQ(o.lambda_grid, std::vector<double>({0.5, 2.0}));
+  FitOptions d;
+  apply_config_file(dir.write("auto.toml", "[model]\nridge_lambda = \"auto\"\n"), d);
+  EXPECT_EQ(d.lambda_grid, default_lambda_grid());
+  FitOptions f;
+  apply_config_file(dir.write("fixed.toml", "[model]\nridge_lambda = 3\nlambda_grid = [0.5, 2]\n"),
+                    f);
+  EXPECT_TRUE(f.lambda_grid.empty());
+  EXPECT_EQ(f.ridge_lambda, 3.0);
 }
 
 TEST(ConfigFile, SegmentsSection) {

@@ -26,11 +26,12 @@ void apply_config(const ConfigFile& c, FitOptions& o) {
   set(c.long_revenue, columns.long_options.revenue);
   set(c.revenue_per_kpi, o.revenue_per_kpi);
   set(c.deseasonalize, o.deseasonalize);
-  // The grid first, then ridge_lambda over it: the order the keys were applied in while the
-  // reader set the options itself (toml++ visits a table's keys sorted).
+  // ridge_lambda = "auto" with a lambda_grid chooses among the file's grid (as the flags
+  // --ridge-lambda auto --lambda-grid do); "auto" alone among the default one. A number
+  // fixes λ and drops any grid.
   set(c.lambda_grid, o.lambda_grid);
   if (c.ridge_lambda_auto) {
-    set_ridge_lambda(o, "auto");
+    if (!c.lambda_grid) set_ridge_lambda(o, "auto");
   } else if (c.ridge_lambda) {
     o.ridge_lambda = *c.ridge_lambda;
     o.ridge_lambda_explicit = true;
