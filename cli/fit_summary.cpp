@@ -60,9 +60,22 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
     if (r.bootstrapped)
       std::snprintf(ci, sizeof ci, "[%.3f, %.3f]%s", ch.roi_lower, ch.roi_upper,
                     ch.significant ? " *" : "");
-    std::printf("%-16s %9.3f %23s %9.3f %7.3f %6.3f %12.6g %12.6g\n", ch.response.name.c_str(),
-                ch.roi, ci, ch.marginal_roi, ch.response.hyper.theta, ch.response.hyper.alpha,
+    // A logistic channel has no α ("-"); the line after the table names those channels.
+    char alpha[32] = "     -";
+    if (ch.response.hyper.saturation != SaturationShape::Logistic)
+      std::snprintf(alpha, sizeof alpha, "%6.3f", ch.response.hyper.alpha);
+    std::printf("%-16s %9.3f %23s %9.3f %7.3f %6s %12.6g %12.6g\n", ch.response.name.c_str(),
+                ch.roi, ci, ch.marginal_roi, ch.response.hyper.theta, alpha,
                 ch.response.hyper.gamma, r.allocation.channels[c].recommended_spend);
+  }
+  std::string logistic;
+  for (const ChannelResult& ch : r.channels) {
+    if (ch.response.hyper.saturation == SaturationShape::Logistic)
+      logistic += (logistic.empty() ? "" : ", ") + ch.response.name;
+  }
+  if (!logistic.empty()) {
+    std::printf("saturation: logistic (gamma = half-saturation, no alpha) for %s\n",
+                logistic.c_str());
   }
   if (r.trials.size() > 1) {
     // The stability figure: each channel's ROI from every trial's best model.
@@ -135,8 +148,9 @@ void print_segment_summary(const SegmentReport& r, const std::string& out_dir) {
     std::printf("per-segment hyperparameters: fixed from %s\n",
                 r.options.hyperparameters_path.c_str());
   } else if (r.options.segment_gamma == "scaled") {
-    std::printf("γ per segment: the shared γ (the largest market's, below) × each segment's "
-                "largest weekly spend / the largest of all (--segment-gamma scaled)\n");
+    std::printf(
+        "γ per segment: the shared γ (the largest market's, below) × each segment's "
+        "largest weekly spend / the largest of all (--segment-gamma scaled)\n");
   }
   if (r.cv.skipped) {
     std::printf("cv: skipped (no segment has --cv-train + --cv-test = %d rows)\n",

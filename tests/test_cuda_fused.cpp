@@ -112,6 +112,23 @@ TEST_F(CudaFused, NonNegativeSolveByTheWarp) {
   check_all_weights(m, 96, CudaEvaluatorOptions{}, "non-negative");
 }
 
+TEST_F(CudaFused, LogisticAndMixedSaturationMatchTheCpu) {
+  // The shapes travel to both kernels: every channel logistic, then Hill and logistic mixed,
+  // with the non-negative solve, fused (one tile and several) and unfused.
+  ModelData m = simulated(156, 8, 1, 58);
+  m.saturation.assign(8, SaturationShape::Logistic);
+  check_all_weights(m, 48, CudaEvaluatorOptions{}, "logistic");
+  for (int c = 0; c < 8; c += 3) m.saturation[c] = SaturationShape::Hill;
+  m.nonnegative_media = true;
+  check_all_weights(m, 48, CudaEvaluatorOptions{}, "mixed, non-negative");
+  CudaEvaluatorOptions small;
+  small.fused_shared_bytes = 6 * 1024;
+  check_all_weights(m, 32, small, "mixed, several tiles");
+  CudaEvaluatorOptions unfused;
+  unfused.fused = false;
+  check_all_weights(m, 32, unfused, "mixed, unfused");
+}
+
 TEST_F(CudaFused, UnfusedPathStaysAReference) {
   ModelData m = simulated(104, 6, 1, 57);
   m.nonnegative_media = true;

@@ -264,13 +264,26 @@ inline Packet hill_packet(const Packet& a, const Packet& alpha, const Packet& lo
 #endif
 }
 
+/// Channel r's shape (shapes null: every channel Hill).
+inline SaturationShape shape_at(const int* shapes, int r) {
+  return shapes == nullptr ? SaturationShape::Hill : static_cast<SaturationShape>(shapes[r]);
+}
+
+/// Whether any channel in [begin, end) is logistic.
+inline bool has_logistic(const int* shapes, int begin, int end) {
+  for (int r = begin; shapes != nullptr && r < end; ++r) {
+    if (shape_at(shapes, r) == SaturationShape::Logistic) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int simd_lanes() { return kLanes; }
 
 void media_transform(const double* x, int channels, int rows, int T, const double* theta,
-                     const double* alpha, const double* gamma, const double* weights, double* h,
-                     double* hw, double* shift) {
+                     const double* alpha, const double* gamma, const int* shapes,
+                     const double* weights, double* h, double* hw, double* shift) {
   // Pass 1, adstock into h: serial in t, so up to four packets of channels run side by side
   // to overlap their dependency chains.
   for (int r = 0; r < rows; r += 4 * kLanes) {
@@ -282,17 +295,34 @@ void media_transform(const double* x, int channels, int rows, int T, const doubl
   double weight_sum = 0.0;
   if (weights != nullptr)
     for (int t = 0; t < T; ++t) weight_sum += weights[t];
-  // Pass 2, Hill in place, one packet of channels at a time so ln γ is taken once; periods
+  // Pass 2, saturation in place, one packet of channels at a time so ln γ is taken once; periods
   // are independent, so their long log → exp → divide chains overlap in the pipeline.
   for (int r = 0; r < channels; r += kLanes) {
     const Packet al = ei::ploadu<Packet>(alpha + r);
     const Packet lg = log_gamma_packet(ei::ploadu<Packet>(gamma + r));
     Packet sum = ei::pset1<Packet>(0.0);
     int t = 0;
+    const bool logistic = has_logistic(shapes, r, std::min(channels, r + kLanes));
+    if (logistic) {
+      // Logistic (tanh) has no packet version here; the lanes go one by one through the shared
+      // scalar function, so this backend and the CUDA one compute the same expression.
+      alignas(64) double constant[kLanes], sums[kLanes] = {};
+      for (int l = 0; l < kLanes; ++l) {
+        constant[l] = saturation_constant(shape_at(shapes, r + l), gamma[r + l]);
+      }
+      for (; t < T; ++t) {
+        double* ht = h + static_cast<std::ptrdiff_t>(t) * rows + r;
+        for (int l = 0; l < kLanes; ++l) {
+          ht[l] = saturate(shape_at(shapes, r + l), ht[l], alpha[r + l], constant[l]);
+          sums[l] += ht[l];
+        }
+      }
+      sum = ei::pload<Packet>(sums);
+    }
 #if defined(__AVX512F__)
     // A last packet at most half used (e.g. 20 channels: lanes 16..19 of 24) takes two periods
     // per packet, its low halves side by side, so no work is spent on padding lanes.
-    if (channels - r <= kLanes / 2) {
+    if (!logistic && channels - r <= kLanes / 2) {
       const __m512d al2 = _mm512_broadcast_f64x4(_mm512_castpd512_pd256(al));
       const __m512d lg2 = _mm512_broadcast_f64x4(_mm512_castpd512_pd256(lg));
       __m512d sum2 = _mm512_setzero_pd();

@@ -13,6 +13,7 @@
 #include "host/common/errors.hpp"
 #include "host/common/input_file.hpp"
 #include "host/data/date_format.hpp"
+#include "host/features/saturation.hpp"
 #include "host/validation/time_series_cv.hpp"
 
 namespace mmm {
@@ -162,6 +163,16 @@ void apply_channel_bounds(const std::string& path, const std::string& name, cons
       mu_node = &v;
       continue;
     }
+    if (key == "saturation") {
+      const std::string text = get<std::string>(path, v, key, "\"hill\" or \"logistic\"");
+      const auto shape = parse_saturation(text);
+      if (!shape) {
+        throw InputError(where(path, v, key) + ": value `" + text + "` in [channels." + name +
+                         "]; expected hill or logistic");
+      }
+      o.channel_saturation[name] = *shape;
+      continue;
+    }
     has_bounds = true;
     if (key == "theta") {
       b.theta = interval(path, v, key);
@@ -177,7 +188,7 @@ void apply_channel_bounds(const std::string& path, const std::string& name, cons
         throw InputError(where(path, v, key) + ": γ fractions must be ≥ 0");
     } else {
       throw InputError(where(path, v, key) + ": unknown key in [channels." + name +
-                       "]; expected kind, mu, theta, alpha or gamma");
+                       "]; expected kind, mu, theta, alpha, gamma or saturation");
     }
   }
   if (mu_node && spec.kind != ChannelKind::Stock) {
@@ -283,6 +294,12 @@ void apply_config_file(const std::string& path, FitOptions& o) {
           o.ridge_lambda = get<double>(path, v, key, "a number > 0 or \"auto\"");
           o.ridge_lambda_explicit = true;
           o.lambda_grid.clear();
+        }
+      } else if (key == "model.saturation") {
+        o.saturation = get<std::string>(path, v, key, "\"hill\" or \"logistic\"");
+        if (!parse_saturation(o.saturation)) {
+          throw InputError(where(path, v, key) + ": value `" + o.saturation +
+                           "`; expected hill or logistic");
         }
       } else if (key == "model.lambda_grid") {
         const toml::array* arr = v.as_array();

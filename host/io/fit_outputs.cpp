@@ -70,7 +70,14 @@ std::string model_results(const FitReport& r) {
       w.cell(ch.significant);
     else
       w.cell("");
-    w.cell(ch.marginal_roi).cell(resp.hyper.theta).cell(resp.hyper.alpha).cell(resp.hyper.gamma);
+    w.cell(ch.marginal_roi).cell(resp.hyper.theta);
+    // A logistic curve has no α: the cell is empty (as IS_SIGNIFICANT is without a bootstrap),
+    // and SATURATION_POINT is its half-saturation γ, as for Hill.
+    if (resp.hyper.saturation == SaturationShape::Logistic)
+      w.cell("");
+    else
+      w.cell(resp.hyper.alpha);
+    w.cell(resp.hyper.gamma);
     w.cell(r.fit.r2[0]).cell(cv_mape(r)).cell(r.model.rows()).cell(resp.mean_weekly_spend);
     w.cell(ch.spend_share).cell(r.allocation.channels[c].recommended_spend).end_row();
   }
@@ -221,6 +228,7 @@ nlohmann::json responses_json(const FitReport& r) {
                    {"theta", c.hyper.theta},
                    {"alpha", c.hyper.alpha},
                    {"gamma", c.hyper.gamma},
+                   {"saturation", saturation_name(c.hyper.saturation)},
                    {"log_b", c.log_b},
                    {"coef", c.coef},
                    {"coef_lower", c.coef_lower},

@@ -1,5 +1,6 @@
 #include "host/pipeline/fit_options.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -97,6 +98,7 @@ void check_fit_options(const FitOptions& o) {
     throw InputError("invalid --segment-budget " + std::to_string(o.segment_budget) +
                      ": expected ≥ 1 evaluation per segment");
   }
+  saturation_from_name(o.saturation, "--saturation");
   if (o.segment_gamma != "shared" && o.segment_gamma != "scaled") {
     throw InputError("invalid --segment-gamma `" + o.segment_gamma +
                      "`: expected shared or scaled");
@@ -163,6 +165,11 @@ void check_fit_mode(const FitOptions& o) {
       throw InputError("--revenue-per-kpi is not supported with --segments");
     if (o.objective != "rsq")
       throw InputError("--objective " + o.objective + " is not supported with --segments");
+    if (o.saturation != "hill" || !o.channel_saturation.empty()) {
+      throw InputError("--saturation " + o.saturation +
+                       " (or a [channels.NAME] saturation) is not supported with --segments: "
+                       "segmented fits are Hill only");
+    }
     return;
   }
   if (o.pooling != "partial" || o.lambda_global > 0 || o.lambda_segment > 0 ||
@@ -175,6 +182,23 @@ void check_fit_mode(const FitOptions& o) {
         "per_segment_hyperparameters/segment_budget/segment_shrinkage/gamma need [segments] "
         "columns (or --segments)");
   }
+}
+
+std::vector<SaturationShape> media_saturation(const FitOptions& o,
+                                              const std::vector<std::string>& channels) {
+  std::vector<SaturationShape> shapes(channels.size(),
+                                      saturation_from_name(o.saturation, "--saturation"));
+  for (const auto& [name, shape] : o.channel_saturation) {
+    const auto it = std::find(channels.begin(), channels.end(), name);
+    if (it == channels.end()) {
+      std::string known;
+      for (const auto& c : channels) known += (known.empty() ? "" : ", ") + c;
+      throw InputError("config: saturation given for channel `" + name +
+                       "`, which is not a media channel; media channels: " + known);
+    }
+    shapes[static_cast<size_t>(it - channels.begin())] = shape;
+  }
+  return shapes;
 }
 
 }  // namespace mmm
