@@ -199,8 +199,8 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--saturation", F.o.saturation,
       [](FitOptions& o, const std::string& v) { o.saturation = v; },
       "saturation curve of every media channel: hill (default) | logistic (PyMC-Marketing's, "
-      "half-saturated at gamma; alpha unused); per channel: [channels.NAME] saturation in "
-      "--config");
+      "half-saturated at gamma; alpha unused) | auto (the one with the lower rolling-CV "
+      "out-of-sample loss); per channel: [channels.NAME] saturation in --config");
   flag<std::string>(
       app, F, "--lambda-grid", F.lambda_grid,
       [](FitOptions& o, const std::string& v) { o.lambda_grid = parse_lambda_grid(v); },

@@ -44,6 +44,17 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
     std::printf("λ: %g, chosen by rolling-CV out-of-sample loss (%s)\n",
                 r.lambda_selection.lambda(), scores.c_str());
   }
+  if (r.saturation_selection.best >= 0) {
+    std::string scores;
+    for (const SaturationScore& s : r.saturation_selection.scores) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%s%s: %.4g", scores.empty() ? "" : ", ",
+                    saturation_name(s.shape), s.cv_loss);
+      scores += buf;
+    }
+    std::printf("saturation: %s, chosen by rolling-CV out-of-sample loss (%s)\n",
+                saturation_name(r.saturation_selection.shape()), scores.c_str());
+  }
   std::printf("fit: loss %.6g, R² %.4f", r.fit.loss[0], r.fit.r2[0]);
   if (!r.cv.skipped) {
     std::printf(", CV MAPE %.2f%% ± %.2f%% over %zu folds", 100 * r.cv.mean.mape,

@@ -148,11 +148,34 @@ TEST_F(CliSaturation, PerChannelShapesFromTheConfig) {
   EXPECT_EQ(cell(res, 1, "SATURATION_ALPHA"), "");
 }
 
+TEST_F(CliSaturation, AutoChoosesTheShapeWithTheLowerCvLoss) {
+  const CliResult r = run_mmm({"fit", "--data", path("data.csv"), "--saturation", "auto", "--out",
+                               path("auto"), "--evaluations", "300", "--bootstrap", "0"});
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const nlohmann::json m = read_json(path("auto/model.json"));
+  const nlohmann::json& sel = m["search"]["saturation_selection"];
+  ASSERT_TRUE(sel.is_object()) << m["search"];
+  ASSERT_EQ(sel["scores"].size(), 2u);
+  EXPECT_EQ(sel["scores"][0]["saturation"], "hill");
+  EXPECT_EQ(sel["scores"][1]["saturation"], "logistic");
+  const double hill = sel["scores"][0]["cv_loss"], logistic = sel["scores"][1]["cv_loss"];
+  const std::string chosen = hill <= logistic ? "hill" : "logistic";
+  EXPECT_EQ(sel["chosen"], chosen);
+  for (const std::string& c : kChannels)
+    EXPECT_EQ(m["hyperparameters"]["channels"][c]["saturation"], chosen) << c;
+  EXPECT_TRUE(contains(r.out, "saturation: " + chosen + ", chosen by rolling-CV")) << r.out;
+  const CliResult both = run_mmm({"fit", "--data", path("data.csv"), "--saturation", "auto",
+                                  "--ridge-lambda", "auto", "--out", path("both"), "--quiet"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_TRUE(contains(both.err, "give one of them")) << both.err;
+}
+
 TEST_F(CliSaturation, BadNamesAndUnsupportedModesExitTwo) {
   const CliResult bad = run_mmm(
       {"fit", "--data", path("data.csv"), "--saturation", "tanh", "--out", path("bad"), "--quiet"});
   EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_TRUE(contains(bad.err, "invalid --saturation `tanh`; expected one of: hill, logistic"))
+  EXPECT_TRUE(
+      contains(bad.err, "invalid --saturation `tanh`; expected one of: hill, logistic, auto"))
       << bad.err;
   write_text(path("badc.toml"), "[channels.tv]\nsaturation = \"s-curve\"\n");
   const CliResult badc = run_mmm({"fit", "--data", path("data.csv"), "--config", path("badc.toml"),

@@ -296,10 +296,10 @@ void apply_config_file(const std::string& path, FitOptions& o) {
           o.lambda_grid.clear();
         }
       } else if (key == "model.saturation") {
-        o.saturation = get<std::string>(path, v, key, "\"hill\" or \"logistic\"");
-        if (!parse_saturation(o.saturation)) {
+        o.saturation = get<std::string>(path, v, key, "\"hill\", \"logistic\" or \"auto\"");
+        if (o.saturation != "auto" && !parse_saturation(o.saturation)) {
           throw InputError(where(path, v, key) + ": value `" + o.saturation +
-                           "`; expected hill or logistic");
+                           "`; expected hill, logistic or auto");
         }
       } else if (key == "model.lambda_grid") {
         const toml::array* arr = v.as_array();

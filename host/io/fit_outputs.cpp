@@ -326,6 +326,16 @@ nlohmann::json lambda_selection_json(const LambdaSelection& selection) {
   return {{"chosen", selection.lambda()}, {"scores", scores}};
 }
 
+/// --saturation auto: each shape with its rolling-CV loss and the chosen one; null otherwise.
+nlohmann::json saturation_selection_json(const SaturationSelection& selection) {
+  if (selection.best < 0) return nullptr;
+  nlohmann::json scores = nlohmann::json::array();
+  for (const SaturationScore& s : selection.scores)
+    scores.push_back(
+        {{"saturation", saturation_name(s.shape)}, {"cv_loss", number_or_null(s.cv_loss)}});
+  return {{"chosen", saturation_name(selection.shape())}, {"scores", scores}};
+}
+
 nlohmann::json model_json(const FitReport& r) {
   const int p = r.model.parameters();
   nlohmann::json j;
@@ -379,7 +389,8 @@ nlohmann::json model_json(const FitReport& r) {
                  {"objective", o.objective},
                  {"pareto_front", r.pareto_front.size()},
                  {"pareto_evaluated", r.pareto.size()},
-                 {"lambda_selection", lambda_selection_json(r.lambda_selection)}};
+                 {"lambda_selection", lambda_selection_json(r.lambda_selection)},
+                 {"saturation_selection", saturation_selection_json(r.saturation_selection)}};
   j["bootstrap"] = {
       {"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
       {"failed", r.bootstrap.failed},

@@ -87,8 +87,9 @@ struct FitOptions {
   int threads = 0;  ///< 0: every hardware thread
   bool quiet = false;
   std::map<std::string, ChannelBounds> bounds;  ///< per-channel search bounds (config)
-  /// Saturation shape of the media channels: "hill" (default) or "logistic" (--saturation,
-  /// config [model] saturation); channel_saturation overrides it per channel.
+  /// Saturation shape of the media channels: "hill" (default), "logistic" or "auto" (chosen
+  /// by rolling CV among the two; --saturation, config [model] saturation); channel_saturation
+  /// overrides it per channel (those channels keep their shape under auto).
   std::string saturation = "hill";
   /// Per-channel shapes (config `[channels.NAME] saturation`).
   std::map<std::string, SaturationShape> channel_saturation;
@@ -145,8 +146,9 @@ FitOptions resolved_fit_options(FitOptions options);
 void check_fit_options(const FitOptions& options);
 
 /// The saturation shape of each media channel: `channel_saturation`'s where it names the
-/// channel, `saturation`'s otherwise. InputError for a per-channel shape given for a channel
-/// that is not a media channel of the data (`channels`).
+/// channel, `saturation`'s otherwise (Hill for "auto", the shape the choice starts from).
+/// InputError for a per-channel shape given for a channel that is not a media channel of the data
+/// (`channels`).
 std::vector<SaturationShape> media_saturation(const FitOptions& options,
                                               const std::vector<std::string>& channels);
 

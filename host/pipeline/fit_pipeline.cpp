@@ -263,6 +263,49 @@ bool choose_lambda(const FitOptions& o, const SearchSpace& space, const std::vec
   return true;
 }
 
+/// --saturation auto: the model searched with the automatic channels Hill and then logistic,
+/// scored by rolling CV; r becomes the better fit, `space` and `evaluator` take its shapes.
+/// False (r untouched but for a notice: Hill) when the data are too short for one CV fold.
+bool choose_saturation(const FitOptions& o, SearchSpace& space, const std::vector<double>& seeds,
+                       std::unique_ptr<Evaluator>& evaluator, FitReport& r) {
+  std::vector<FitReport> fits;
+  const std::vector<SaturationShape> given = media_saturation(o, r.data.channels);
+  const SaturationSelection selection = select_saturation(
+      r.model, {SaturationShape::Hill, SaturationShape::Logistic},
+      [&](SaturationShape shape) {
+        std::vector<SaturationShape> shapes(r.data.channels.size(), shape);
+        for (size_t c = 0; c < shapes.size(); ++c) {
+          if (o.channel_saturation.count(r.data.channels[c])) shapes[c] = given[c];
+        }
+        return shapes;
+      },
+      o.cv,
+      [&](const ModelData& m) {
+        return make_evaluator(parse_device(o.device), m, o.threads, nullptr);
+      },
+      [&](const ModelData& m, Evaluator& backend) {
+        fits.push_back(r);
+        fits.back().model = m;
+        SearchSpace with = space;
+        with.saturation = m.saturation;
+        choose_transforms(o, with, seeds, backend, fits.back());
+        return fits.back().hyper3c;
+      });
+  if (selection.best < 0) {
+    r.notices.push_back(selection.skipped
+                            ? "--saturation auto: too few rows for one rolling-CV fold; hill is "
+                              "used"
+                            : "--saturation auto: neither shape gave a finite CV loss; hill is "
+                              "used");
+    return false;
+  }
+  r = std::move(fits[static_cast<size_t>(selection.best)]);
+  r.saturation_selection = selection;
+  space.saturation = r.model.saturation;
+  evaluator = make_evaluator(parse_device(o.device), r.model, o.threads, nullptr);
+  return true;
+}
+
 bool is_fourier(const std::string& name) {
   return name.rfind("SIN_", 0) == 0 || name.rfind("COS_", 0) == 0;
 }
@@ -330,9 +373,11 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
   const auto t_search = Clock::now();
   r.searched = false;
   r.lambda_selection = LambdaSelection{};
-  if (o.lambda_grid.empty() || !choose_lambda(o, space, seeds, evaluator, r)) {
-    choose_transforms(o, space, seeds, *evaluator, r);
-  }
+  r.saturation_selection = SaturationSelection{};
+  const bool chosen = o.saturation == "auto"
+                          ? choose_saturation(o, space, seeds, evaluator, r)
+                          : !o.lambda_grid.empty() && choose_lambda(o, space, seeds, evaluator, r);
+  if (!chosen) choose_transforms(o, space, seeds, *evaluator, r);
   r.seconds_search += since(t_search);
 
   evaluator->evaluate(CandidateBatch{1, C, r.hyper3c.data()}, RowWeights{}, r.fit);
