@@ -264,6 +264,15 @@ inline Packet hill_packet(const Packet& a, const Packet& alpha, const Packet& lo
 #endif
 }
 
+/// The logistic curve tanh(k·a) of one packet of adstocked values a ≥ 0 (k = λ/2, per lane;
+/// transforms.hpp's logistic_from_half_rate), as −e / (2 + e) with e = expm1(−2ka): no
+/// cancellation for small ka, where (1 − e^{−2ka}) / (1 + e^{−2ka}) would lose every digit.
+/// Eigen's expm1 is Kahan's (u − 1)·x / ln u over its pexp and plog, a few ulp like them.
+inline Packet logistic_packet(const Packet& a, const Packet& k) {
+  const Packet e = ei::generic_expm1(ei::pmul(ei::pset1<Packet>(-2.0), ei::pmul(k, a)));
+  return ei::pdiv(ei::pnegate(e), ei::padd(ei::pset1<Packet>(2.0), e));
+}
+
 /// Channel r's shape (shapes null: every channel Hill).
 inline SaturationShape shape_at(const int* shapes, int r) {
   return shapes == nullptr ? SaturationShape::Hill : static_cast<SaturationShape>(shapes[r]);
@@ -304,20 +313,26 @@ void media_transform(const double* x, int channels, int rows, int T, const doubl
     int t = 0;
     const bool logistic = has_logistic(shapes, r, std::min(channels, r + kLanes));
     if (logistic) {
-      // Logistic (tanh) has no packet version here; the lanes go one by one through the shared
-      // scalar function, so this backend and the CUDA one compute the same expression.
-      alignas(64) double constant[kLanes], sums[kLanes] = {};
+      // A packet holding a logistic channel: both curves per packet, each lane taking its own
+      // (a packet of logistic channels alone skips the Hill).
+      alignas(64) double rate[kLanes], is_logistic[kLanes];
+      bool any_hill = false;
       for (int l = 0; l < kLanes; ++l) {
-        constant[l] = saturation_constant(shape_at(shapes, r + l), gamma[r + l]);
+        const bool lane = shape_at(shapes, r + l) == SaturationShape::Logistic;
+        is_logistic[l] = lane ? 1.0 : 0.0;
+        rate[l] = lane ? logistic_half_rate(gamma[r + l]) : 0.0;
+        any_hill = any_hill || (!lane && r + l < channels);
       }
+      const Packet k = ei::pload<Packet>(rate);
+      const Packet mask = ei::pcmp_eq(ei::pload<Packet>(is_logistic), ei::pset1<Packet>(1.0));
       for (; t < T; ++t) {
-        double* ht = h + static_cast<std::ptrdiff_t>(t) * rows + r;
-        for (int l = 0; l < kLanes; ++l) {
-          ht[l] = saturate(shape_at(shapes, r + l), ht[l], alpha[r + l], constant[l]);
-          sums[l] += ht[l];
-        }
+        const std::ptrdiff_t at = static_cast<std::ptrdiff_t>(t) * rows + r;
+        const Packet a = ei::ploadu<Packet>(h + at);
+        const Packet lv = logistic_packet(a, k);
+        const Packet hv = any_hill ? ei::pselect(mask, lv, hill_packet(a, al, lg)) : lv;
+        sum = ei::padd(sum, hv);
+        ei::pstoreu(h + at, hv);
       }
-      sum = ei::pload<Packet>(sums);
     }
 #if defined(__AVX512F__)
     // A last packet at most half used (e.g. 20 channels: lanes 16..19 of 24) takes two periods

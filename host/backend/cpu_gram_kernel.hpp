@@ -19,9 +19,9 @@ inline int pad_to_lanes(int n) { return (n + simd_lanes() - 1) / simd_lanes() * 
 /// Adstock and saturation of `channels` channels padded to `rows` (a multiple of
 /// simd_lanes()), centred: a_t = x_t + θ a_{t−1}, h_t = saturation(a_t) − shift,
 /// shift = mean_t h_t (weighted by `weights` when given and not all zero). The saturation is
-/// Hill, 1 / (1 + exp(clamp(α (ln γ − ln max(a_t, tiny))))), vectorized, or, for a channel
-/// whose `shapes` entry is SaturationShape::Logistic, transforms.hpp's logistic computed per
-/// value (a packet holding a logistic channel takes that scalar path for all its lanes).
+/// Hill, 1 / (1 + exp(clamp(α (ln γ − ln max(a_t, tiny))))), or, for a channel whose `shapes`
+/// entry is SaturationShape::Logistic, tanh(a_t · ln 3 / (2γ)) (as −e / (2 + e), e =
+/// expm1(−a_t ln 3 / γ)); both vectorized, a few ulp from transforms.hpp's scalar functions.
 /// x and h are period-major with leading dimension `rows`; theta, alpha, gamma hold `rows`
 /// values (padding lanes: any finite θ, α and a positive γ); shapes holds `rows` values or is
 /// null (every channel Hill); shift receives `rows` values.
