@@ -132,6 +132,36 @@ TEST_F(CliSaturation, OptimizeAndPredictUseTheSavedShape) {
   }
 }
 
+TEST_F(CliSaturation, SavedCurvesWithoutTheKeyAreHillAndABadShapeIsNamed) {
+  // The same model.json without "saturation" in its curves (as written before the logistic
+  // existed) is read as Hill: the plan moves. A shape mmm does not know is an input error.
+  nlohmann::json m = read_json(path("fit/model.json"));
+  for (nlohmann::json& r : m["responses"]) r.erase("saturation");
+  write_text(path("old_model.json"), m.dump());
+  const CliResult old =
+      run_mmm({"optimize", "--model", path("old_model.json"), "--out", path("old_opt"), "--quiet"});
+  ASSERT_EQ(old.exit_code, 0) << describe(old);
+  const CsvFile logistic = read_csv(path("fit/budget_allocation.csv"));
+  const CsvFile hill = read_csv(path("old_opt/budget_allocation.csv"));
+  // Same γ, other curve: at the current spend the contribution differs (Hill with α = 1,
+  // a / (a + γ), meets the logistic only at a = γ). A channel valued at 0 has nothing to show.
+  int compared = 0;
+  for (std::size_t c = 0; c < 3; ++c) {
+    const double want = num(logistic, c, "CONTRIBUTION_CURRENT");
+    if (want == 0.0) continue;
+    EXPECT_GT(std::abs(num(hill, c, "CONTRIBUTION_CURRENT") - want), 1e-6 * std::abs(want)) << c;
+    ++compared;
+  }
+  EXPECT_GE(compared, 1);
+  m["responses"][1]["saturation"] = "tanh";
+  write_text(path("bad_model.json"), m.dump());
+  const CliResult bad =
+      run_mmm({"optimize", "--model", path("bad_model.json"), "--out", path("bad_opt"), "--quiet"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(contains(bad.err, "`responses[1].saturation` is `tanh`; expected hill or logistic"))
+      << bad.err;
+}
+
 TEST_F(CliSaturation, PerChannelShapesFromTheConfig) {
   write_text(path("mixed.toml"), "[channels.search]\nsaturation = \"logistic\"\n");
   const CliResult r =
