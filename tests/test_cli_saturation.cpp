@@ -219,6 +219,15 @@ TEST_F(CliSaturation, BadNamesAndUnsupportedModesExitTwo) {
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_TRUE(contains(unknown.err, "saturation given for channel `radio`")) << unknown.err;
   EXPECT_TRUE(contains(unknown.err, "media channels: tv, search, social")) << unknown.err;
+  // mmm sweep evaluates Hill candidates: a config asking for another shape is refused.
+  write_text(path("sweep.toml"), "[model]\nsaturation = \"logistic\"\n");
+  const CliResult sweep = run_mmm({"sweep", "--config", path("sweep.toml"), "--data",
+                                   path("data.csv"), "--out", path("sweep"), "--n", "10"});
+  EXPECT_EQ(sweep.exit_code, 2) << describe(sweep);
+  EXPECT_TRUE(contains(sweep.err, "mmm sweep evaluates Hill candidates")) << sweep.err;
+  const CliResult flag = run_mmm({"sweep", "--data", path("data.csv"), "--saturation", "logistic",
+                                  "--out", path("sweep2"), "--n", "10"});
+  EXPECT_EQ(flag.exit_code, 2) << describe(flag);
   // A Hill model.json refitted with --saturation logistic: the file and the flag disagree.
   const CliResult hill = run_mmm({"fit", "--data", path("data.csv"), "--out", path("hill"),
                                   "--evaluations", "200", "--bootstrap", "0", "--quiet"});
