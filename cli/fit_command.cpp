@@ -196,6 +196,12 @@ Runner add_fit_command(CLI::App& app) {
       "ridge penalty λ (default 1; 10 with --reference; with --hyperparameters, the file's λ "
       "unless given); auto: chosen by rolling CV among 0.1, 0.3, 1, 3, 10");
   flag<std::string>(
+      app, F, "--saturation", F.o.saturation,
+      [](FitOptions& o, const std::string& v) { o.saturation = v; },
+      "saturation curve of every media channel: hill (default) | logistic (PyMC-Marketing's, "
+      "half-saturated at gamma; alpha unused) | auto (the one with the lower rolling-CV "
+      "out-of-sample loss); per channel: [channels.NAME] saturation in --config");
+  flag<std::string>(
       app, F, "--lambda-grid", F.lambda_grid,
       [](FitOptions& o, const std::string& v) { o.lambda_grid = parse_lambda_grid(v); },
       "λ values a,b,… to choose among by rolling CV (as --ridge-lambda auto, another grid)");

@@ -44,6 +44,17 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
     std::printf("λ: %g, chosen by rolling-CV out-of-sample loss (%s)\n",
                 r.lambda_selection.lambda(), scores.c_str());
   }
+  if (r.saturation_selection.best >= 0) {
+    std::string scores;
+    for (const SaturationScore& s : r.saturation_selection.scores) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%s%s: %.4g", scores.empty() ? "" : ", ",
+                    saturation_name(s.shape), s.cv_loss);
+      scores += buf;
+    }
+    std::printf("saturation: %s, chosen by rolling-CV out-of-sample loss (%s)\n",
+                saturation_name(r.saturation_selection.shape()), scores.c_str());
+  }
   std::printf("fit: loss %.6g, R² %.4f", r.fit.loss[0], r.fit.r2[0]);
   if (!r.cv.skipped) {
     std::printf(", CV MAPE %.2f%% ± %.2f%% over %zu folds", 100 * r.cv.mean.mape,
@@ -60,9 +71,22 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
     if (r.bootstrapped)
       std::snprintf(ci, sizeof ci, "[%.3f, %.3f]%s", ch.roi_lower, ch.roi_upper,
                     ch.significant ? " *" : "");
-    std::printf("%-16s %9.3f %23s %9.3f %7.3f %6.3f %12.6g %12.6g\n", ch.response.name.c_str(),
-                ch.roi, ci, ch.marginal_roi, ch.response.hyper.theta, ch.response.hyper.alpha,
+    // A logistic channel has no α ("-"); the line after the table names those channels.
+    char alpha[32] = "     -";
+    if (ch.response.hyper.saturation != SaturationShape::Logistic)
+      std::snprintf(alpha, sizeof alpha, "%6.3f", ch.response.hyper.alpha);
+    std::printf("%-16s %9.3f %23s %9.3f %7.3f %6s %12.6g %12.6g\n", ch.response.name.c_str(),
+                ch.roi, ci, ch.marginal_roi, ch.response.hyper.theta, alpha,
                 ch.response.hyper.gamma, r.allocation.channels[c].recommended_spend);
+  }
+  std::string logistic;
+  for (const ChannelResult& ch : r.channels) {
+    if (ch.response.hyper.saturation == SaturationShape::Logistic)
+      logistic += (logistic.empty() ? "" : ", ") + ch.response.name;
+  }
+  if (!logistic.empty()) {
+    std::printf("saturation: logistic (gamma = half-saturation, no alpha) for %s\n",
+                logistic.c_str());
   }
   if (r.trials.size() > 1) {
     // The stability figure: each channel's ROI from every trial's best model.
@@ -135,8 +159,9 @@ void print_segment_summary(const SegmentReport& r, const std::string& out_dir) {
     std::printf("per-segment hyperparameters: fixed from %s\n",
                 r.options.hyperparameters_path.c_str());
   } else if (r.options.segment_gamma == "scaled") {
-    std::printf("γ per segment: the shared γ (the largest market's, below) × each segment's "
-                "largest weekly spend / the largest of all (--segment-gamma scaled)\n");
+    std::printf(
+        "γ per segment: the shared γ (the largest market's, below) × each segment's "
+        "largest weekly spend / the largest of all (--segment-gamma scaled)\n");
   }
   if (r.cv.skipped) {
     std::printf("cv: skipped (no segment has --cv-train + --cv-test = %d rows)\n",

@@ -153,6 +153,12 @@ Runner add_sweep_command(CLI::App& app) {
         }
         o.ridge_lambda = fo.ridge_lambda;
       }
+      // The sweep's candidates are Hill (its designs span α); a config that asks for another
+      // shape is for mmm fit, and silently sweeping Hill instead would answer another question.
+      if (fo.saturation != "hill" || !fo.channel_saturation.empty()) {
+        throw InputError(F.config + ": model.saturation / [channels.NAME] saturation are for mmm " +
+                         "fit; mmm sweep evaluates Hill candidates");
+      }
       if (F.seed->count() == 0) o.seed = fo.seed;
       if (F.device->count() == 0) o.device = fo.device;
       if (F.threads->count() == 0) o.threads = fo.threads;

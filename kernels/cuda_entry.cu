@@ -34,6 +34,8 @@ ResidentProblem resident_problem(const ModelData& data) {
   r.ridge_lambda = data.ridge_lambda;
   r.penalty_weight = data.penalty_weight;
   r.nonnegative_media = data.nonnegative_media ? 1 : 0;
+  for (const SaturationShape shape : data.saturation)
+    r.saturation.push_back(static_cast<int>(shape));
   r.spend.resize(static_cast<std::size_t>(T) * C);
   for (int t = 0; t < T; ++t)
     for (int c = 0; c < C; ++c) r.spend[static_cast<std::size_t>(t) * C + c] = data.spend(t, c);

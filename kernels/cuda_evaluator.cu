@@ -41,6 +41,13 @@ CudaEvaluator::CudaEvaluator(const ResidentProblem& problem, int ordinal, int ma
   upload(ctx_, spend_.get(), problem.spend.data(), problem.spend.size());
   upload(ctx_, fixed_.get(), problem.fixed.data(), problem.fixed.size());
   upload(ctx_, shift_.get(), problem.shift.data(), problem.shift.size());
+  if (!problem.saturation.empty()) {
+    if (problem.saturation.size() != static_cast<std::size_t>(C_)) {
+      throw std::invalid_argument("CudaEvaluator: ResidentProblem saturation does not match C");
+    }
+    saturation_.reset(problem.saturation.size());
+    upload(ctx_, saturation_.get(), problem.saturation.data(), problem.saturation.size());
+  }
 
   // Lower-triangle entries, column by column (a warp then reads neighbouring rows of one
   // column from shared memory). Entries that touch a media column depend on the candidate;
@@ -279,6 +286,7 @@ void CudaEvaluator::queue_fused(int n, const double* w, std::size_t weight_strid
   f.fixed = fixed_.get();
   f.shift = shift_.get();
   f.params = ws_.params.get();
+  f.saturation = saturation_.get();
   if (resampled) {
     f.resample = ws_.resample.get();
     f.resample_seed = rows->seed;
@@ -316,6 +324,7 @@ void CudaEvaluator::queue_unfused(int n, const double* w, std::size_t weight_str
   m.count = n;
   m.spend = spend_.get();
   m.params = ws_.params.get();
+  m.saturation = saturation_.get();
   m.weights = w;
   m.weight_stride = weight_stride;
   m.media = ws_.media.get();

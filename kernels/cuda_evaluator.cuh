@@ -23,6 +23,8 @@ struct ResidentProblem {
   double penalty_weight = 0.0;
   int nonnegative_media = 0;  ///< ModelData::nonnegative_media
   std::vector<double> spend;  ///< T × C period-major: spend[t·C + c]
+  /// C saturation shapes (SaturationShape as int); empty: every channel Hill.
+  std::vector<int> saturation;
   /// T × (K+2) period-major: 1, controls − their mean, y − its mean.
   std::vector<double> fixed;
   /// p+2 values subtracted from each augmented column [1, media, controls, y] (0 for the ones
@@ -96,6 +98,7 @@ class CudaEvaluator : public Evaluator {
   bool fused_;
   FusedPlan plan_unweighted_, plan_weighted_;
   DeviceBuffer<double> spend_, fixed_, shift_;
+  DeviceBuffer<int> saturation_;     ///< C shapes; empty (null) when every channel is Hill
   DeviceBuffer<GramEntry> entries_;  ///< media entries first, then the fixed-column block
   int media_entries_ = 0, fixed_entries_ = 0;
   DeviceBuffer<double> unit_fixed_gram_;    ///< fixed block under unit weights (constant)

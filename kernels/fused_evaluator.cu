@@ -56,24 +56,30 @@ __device__ void load_weights(const FusedArgs& a, std::size_t cand, double* w) {
   }
 }
 
+/// Channel c's saturation shape (a.saturation null: every channel Hill).
+__device__ SaturationShape shape_of(const FusedArgs& a, int c) {
+  return a.saturation == nullptr ? SaturationShape::Hill
+                                 : static_cast<SaturationShape>(a.saturation[c]);
+}
+
 /// Shared-memory layout of one block (see fixed_doubles and period_doubles).
 struct Layout {
-  double* G;          ///< ld × ld Gram, lower triangle
-  double* w;          ///< T weights (weighted calls)
-  double* theta;      ///< C
-  double* alpha;      ///< C
-  double* log_gamma;  ///< C
-  double* state;      ///< C: the adstock carried from tile to tile
-  double* sum;        ///< C: Σ h, then the shift that centres the channel
-  double* wsum;       ///< C: Σ w h
-  double* result;     ///< coef_scaled, coef, mean, scale (p each), intercept, r2, kpi_mean
-  double* h;          ///< tile × C: adstock, then Hill, then centred h
-  double* hw;         ///< tile × C: w·h
-  double* fw;         ///< tile × (K+2): w·fixed
+  double* G;               ///< ld × ld Gram, lower triangle
+  double* w;               ///< T weights (weighted calls)
+  double* theta;           ///< C
+  double* alpha;           ///< C
+  double* shape_constant;  ///< C: saturation_constant (ln γ for Hill, λ/2 for logistic)
+  double* state;           ///< C: the adstock carried from tile to tile
+  double* sum;             ///< C: Σ h, then the shift that centres the channel
+  double* wsum;            ///< C: Σ w h
+  double* result;          ///< coef_scaled, coef, mean, scale (p each), intercept, r2, kpi_mean
+  double* h;               ///< tile × C: adstock, then Hill, then centred h
+  double* hw;              ///< tile × C: w·h
+  double* fw;              ///< tile × (K+2): w·fixed
 };
 
 /// a_t = x_t + θ a_{t−1} for the tile's periods (one thread per channel, the state carried
-/// in s.state), then the Hill transform of every (period, channel) of the tile.
+/// in s.state), then the saturation (Hill or logistic) of every (period, channel) of the tile.
 __device__ void transform_tile(const FusedArgs& a, const Layout& s, int t0, int n) {
   const int C = a.channels, tid = threadIdx.x, nt = blockDim.x;
   for (int c = tid; c < C; c += nt) {
@@ -90,7 +96,7 @@ __device__ void transform_tile(const FusedArgs& a, const Layout& s, int t0, int 
   for (int k = tid; k < n * C; k += nt) {
     const int c = k % C;
     const double v = s.h[k];
-    s.h[k] = hill_from_log(log(v > kTinySpend ? v : kTinySpend), s.alpha[c], s.log_gamma[c]);
+    s.h[k] = saturate(shape_of(a, c), v, s.alpha[c], s.shape_constant[c]);
   }
   __syncthreads();
 }
@@ -182,8 +188,8 @@ __global__ void __launch_bounds__(kFusedThreads) fused_evaluate_kernel(const Fus
   s.w = s.G + ld * ld;
   s.theta = s.w + (weighted ? T : 0);
   s.alpha = s.theta + C;
-  s.log_gamma = s.alpha + C;
-  s.state = s.log_gamma + C;
+  s.shape_constant = s.alpha + C;
+  s.state = s.shape_constant + C;
   s.sum = s.state + C;
   s.wsum = s.sum + C;
   s.result = s.wsum + C;
@@ -197,7 +203,7 @@ __global__ void __launch_bounds__(kFusedThreads) fused_evaluate_kernel(const Fus
   for (int c = tid; c < C; c += nt) {
     s.theta[c] = hp[3 * c];
     s.alpha[c] = hp[3 * c + 1];
-    s.log_gamma[c] = log(hp[3 * c + 2]);
+    s.shape_constant[c] = saturation_constant(shape_of(a, c), hp[3 * c + 2]);
     s.state[c] = 0.0;
     s.sum[c] = 0.0;
     s.wsum[c] = 0.0;

@@ -3,7 +3,8 @@
 // candidate does the whole evaluation without writing the design to global memory:
 //  1. its row weights into shared memory: copied, or drawn on the device from (seed, resample)
 //     with the host's Philox resampling code (host/common/resampling.hpp);
-//  2. adstock + Hill of its media, a tile of periods at a time in shared memory (the adstock
+//  2. adstock + saturation (Hill or logistic) of its media, a tile of periods at a time in shared
+//  memory (the adstock
 //     serial per channel, the Hill transform spread over every (period, channel) of the
 //     tile), and each channel's (weighted) mean, the shift that centres it (pass 1);
 //  3. the media rows of the weighted Gram, centred, accumulated tile by tile into shared
@@ -41,6 +42,8 @@ struct FusedArgs {
   const double* fixed = nullptr;   ///< T × (K+2) period-major: 1, shifted controls, shifted y
   const double* shift = nullptr;   ///< p+2 values subtracted from the fixed columns
   const double* params = nullptr;  ///< count × 3C candidate-major (θ, α, γ per channel)
+  /// C saturation shapes (SaturationShape as int); null: every channel Hill.
+  const int* saturation = nullptr;
   /// Row weights, one of: none (all null: unit weights); `weights` (candidate i's T weights at
   /// i · weight_stride; stride 0: one vector for all); `resample` (candidate i's weights are
   /// the counts of bootstrap resample resample[i] of `resample_seed`, block length

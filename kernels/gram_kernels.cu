@@ -16,7 +16,7 @@ constexpr std::size_t kGramSharedBudget = 24 * 1024;
 
 /// One thread per (candidate, channel): the adstock recurrence is serial in t, and the
 /// candidates × channels threads of a batch keep the GPU busy. Mirrors the CPU's
-/// media_transform: a_t = x_t + θ a_{t−1} (multiply, then add), h_t = Hill(a_t), and the
+/// media_transform: a_t = x_t + θ a_{t−1} (multiply, then add), h_t = saturation(a_t), and the
 /// shift = Σh / T, or Σwh / Σw under weights that are not all zero.
 __global__ void __launch_bounds__(kMediaThreads) media_transform_kernel(const MediaArgs a) {
   const std::size_t i = static_cast<std::size_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -24,14 +24,17 @@ __global__ void __launch_bounds__(kMediaThreads) media_transform_kernel(const Me
   if (i >= static_cast<std::size_t>(a.count) * C) return;
   const std::size_t cand = i / C, c = i - cand * C;
   const double* hp = a.params + cand * 3 * C + 3 * c;
-  const double theta = hp[0], alpha = hp[1], log_gamma = log(hp[2]);
+  const SaturationShape shape = a.saturation == nullptr
+                                    ? SaturationShape::Hill
+                                    : static_cast<SaturationShape>(a.saturation[c]);
+  const double theta = hp[0], alpha = hp[1], constant = saturation_constant(shape, hp[2]);
   const double* w = a.weights != nullptr ? a.weights + cand * a.weight_stride : nullptr;
   double* h = a.media + cand * T * C + c;
   double acc = 0.0, sum = 0.0, weighted = 0.0, weight_sum = 0.0;
   for (std::size_t t = 0; t < T; ++t) {
     // __dadd_rn/__dmul_rn: no contraction into an fma, the same rounding as the CPU.
     acc = __dadd_rn(a.spend[t * C + c], __dmul_rn(theta, acc));
-    const double v = hill_from_log(log(acc > kTinySpend ? acc : kTinySpend), alpha, log_gamma);
+    const double v = saturate(shape, acc, alpha, constant);
     h[t * C] = v;
     sum += v;
     if (w != nullptr) {

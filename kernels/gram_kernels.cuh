@@ -24,6 +24,8 @@ struct MediaArgs {
   int count = 0;                   ///< candidates
   const double* spend = nullptr;   ///< T × C period-major (t·C + c)
   const double* params = nullptr;  ///< count × 3C candidate-major (θ, α, γ per channel)
+  /// C saturation shapes (SaturationShape as int); null: every channel Hill.
+  const int* saturation = nullptr;
   /// Null for unit weights; otherwise candidate i's T weights start at i · weight_stride.
   const double* weights = nullptr;
   std::size_t weight_stride = 0;  ///< 0: one vector shared by all candidates; T: one each

@@ -236,6 +236,56 @@ TEST(DifferentialEvolution, TraceIsMonotoneAndMatchesTheResult) {
   EXPECT_LT(r.trace.back().best_loss, r.trace.front().best_loss);
 }
 
+TEST(DifferentialEvolution, UnsearchedCoordinatesStayAtTheirStartAndEveryChildMoves) {
+  // Coordinates 1 and 4 flagged as not searched (a logistic channel's α): no child changes
+  // them, no child repeats a point already evaluated (a copy of its parent would: an
+  // evaluation wasted), and the search still finds the other coordinates' optimum.
+  DeOptions opt;
+  opt.budget = 3000;
+  opt.seed = 5;
+  opt.searched = {1, 0, 1, 1, 0, 1};
+  std::vector<std::vector<double>> seen;
+  bool moved_pinned = false, repeated = false;
+  DifferentialEvolution de(kDim, opt);
+  const size_t population = static_cast<size_t>(opt.population);
+  while (!de.done()) {
+    int count = 0;
+    const std::vector<double>& x = de.ask(&count);
+    std::vector<double> losses(count);
+    for (int i = 0; i < count; ++i) {
+      const std::vector<double> p(x.begin() + static_cast<std::ptrdiff_t>(i) * kDim,
+                                  x.begin() + static_cast<std::ptrdiff_t>(i + 1) * kDim);
+      if (seen.size() >= population) {
+        bool from_initial = false;
+        for (size_t m = 0; m < population; ++m)
+          from_initial = from_initial || (seen[m][1] == p[1] && seen[m][4] == p[4]);
+        moved_pinned = moved_pinned || !from_initial;
+        repeated = repeated || std::find(seen.begin(), seen.end(), p) != seen.end();
+      }
+      seen.push_back(p);
+      losses[i] = sphere(p.data());
+    }
+    de.tell(losses);
+  }
+  EXPECT_EQ(seen.size(), 3000u);
+  EXPECT_FALSE(moved_pinned);
+  EXPECT_FALSE(repeated);
+  const SearchResult r = de.result();
+  for (int d : {0, 2, 3, 5}) EXPECT_NEAR(r.best[d], kShift[d], 0.05) << d;
+}
+
+TEST(DifferentialEvolution, AllCoordinatesFlaggedSearchedIsTheUnflaggedSearch) {
+  DeOptions opt;
+  opt.budget = 600;
+  opt.seed = 23;
+  CountingSphere f1, f2;
+  const SearchResult a = differential_evolution(kDim, opt, f1.objective());
+  opt.searched.assign(kDim, 1);
+  const SearchResult b = differential_evolution(kDim, opt, f2.objective());
+  EXPECT_EQ(a.best, b.best);
+  EXPECT_EQ(a.best_loss, b.best_loss);
+}
+
 TEST(DifferentialEvolution, DeterministicForASeedDifferentForAnother) {
   DeOptions opt;
   opt.budget = 600;

@@ -72,6 +72,47 @@ TEST(FitMode, SegmentedFitsRefuseSingleMarketFeaturesAndTheReverse) {
   EXPECT_THROW(check_fit_mode(single), InputError);
 }
 
+TEST(FitMode, SegmentedFitsAreHillOnly) {
+  FitOptions o;
+  o.columns.segments = {"region"};
+  o = resolved_fit_options(o);
+  o.saturation = "logistic";
+  try {
+    check_fit_mode(o);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("segmented fits are Hill only"), std::string::npos)
+        << e.what();
+  }
+  o.saturation = "hill";
+  o.channel_saturation["tv"] = SaturationShape::Logistic;
+  EXPECT_THROW(check_fit_mode(o), InputError);
+  FitOptions single = resolved_fit_options(FitOptions{});
+  single.saturation = "logistic";
+  EXPECT_NO_THROW(check_fit_mode(single));
+}
+
+TEST(FitMode, MediaSaturationAppliesTheDefaultThenEachChannel) {
+  FitOptions o;
+  o.saturation = "logistic";
+  o.channel_saturation["search"] = SaturationShape::Hill;
+  EXPECT_EQ(media_saturation(o, {"tv", "search", "radio"}),
+            (std::vector<SaturationShape>{SaturationShape::Logistic, SaturationShape::Hill,
+                                          SaturationShape::Logistic}));
+  EXPECT_EQ(media_saturation(FitOptions{}, {"tv"}),
+            std::vector<SaturationShape>{SaturationShape::Hill});
+  o.channel_saturation["ooh"] = SaturationShape::Logistic;
+  EXPECT_THROW(media_saturation(o, {"tv", "search"}), InputError);
+  o.channel_saturation.clear();
+  o.saturation = "s";
+  EXPECT_THROW(media_saturation(o, {"tv"}), InputError);
+  FitOptions checked = resolved_fit_options(FitOptions{});
+  checked.saturation = "logistic";
+  EXPECT_NO_THROW(check_fit_options(checked));
+  checked.saturation = "Logistic";
+  EXPECT_THROW(check_fit_options(checked), InputError);
+}
+
 ChannelResponse channel(const std::string& name, double gamma, double coef, double current) {
   ChannelResponse r;
   r.name = name;

@@ -45,6 +45,50 @@ TEST(HyperparametersFile, JsonRoundTrip) {
   }
 }
 
+TEST(HyperparametersFile, SaturationShapeRoundTripsAndOldFilesReadAsHill) {
+  Hyperparameters h = sample_hyper();
+  h.channels[1].saturation = SaturationShape::Logistic;
+  const nlohmann::json j = hyperparameters_to_json(h, kChannels);
+  EXPECT_EQ(j.at("channels").at("tv").at("saturation"), "hill");
+  EXPECT_EQ(j.at("channels").at("search").at("saturation"), "logistic");
+  const Hyperparameters back =
+      hyperparameters_from_json(nlohmann::json::parse(j.dump()), "mem", kChannels);
+  EXPECT_EQ(back.channels[0].saturation, SaturationShape::Hill);
+  EXPECT_EQ(back.channels[1].saturation, SaturationShape::Logistic);
+  EXPECT_EQ(back.channels[1].gamma, 0.1 + 0.2);
+  // A file written before the shape existed: every channel Hill.
+  const nlohmann::json old = nlohmann::json::parse(
+      R"({"channels": {"tv": {"theta": 0.1, "alpha": 2, "gamma": 5},
+                       "search": {"theta": 0.2, "alpha": 1, "gamma": 7}}})");
+  for (const ChannelHyper& c : hyperparameters_from_json(old, "old", kChannels).channels)
+    EXPECT_EQ(c.saturation, SaturationShape::Hill);
+  // A logistic channel may leave α out.
+  const nlohmann::json no_alpha = nlohmann::json::parse(
+      R"({"channels": {"tv": {"theta": 0.1, "gamma": 5, "saturation": "logistic"},
+                       "search": {"theta": 0.2, "alpha": 1, "gamma": 7}}})");
+  const Hyperparameters n = hyperparameters_from_json(no_alpha, "mem", kChannels);
+  EXPECT_EQ(n.channels[0].alpha, kUnusedAlpha);
+  EXPECT_EQ(n.channels[0].saturation, SaturationShape::Logistic);
+}
+
+TEST(HyperparametersFile, UnknownSaturationNamesTheChannelAndTheChoices) {
+  const nlohmann::json j = nlohmann::json::parse(
+      R"({"channels": {"tv": {"theta": 0.1, "alpha": 2, "gamma": 5, "saturation": "tanh"},
+                       "search": {"theta": 0.2, "alpha": 1, "gamma": 7}}})");
+  try {
+    hyperparameters_from_json(j, "h.json", kChannels);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(),
+                 "h.json: channel `tv`: saturation `tanh`; expected one of: hill, logistic");
+  }
+  // A Hill channel still needs its α.
+  const nlohmann::json hill_no_alpha = nlohmann::json::parse(
+      R"({"channels": {"tv": {"theta": 0.1, "gamma": 5},
+                       "search": {"theta": 0.2, "alpha": 1, "gamma": 7}}})");
+  EXPECT_THROW(hyperparameters_from_json(hill_no_alpha, "h.json", kChannels), InputError);
+}
+
 TEST(HyperparametersFile, ChannelOrderFollowsTheData) {
   const nlohmann::json j = hyperparameters_to_json(sample_hyper(), kChannels);
   const Hyperparameters swapped = hyperparameters_from_json(j, "mem", {"search", "tv"});

@@ -157,6 +157,16 @@ TEST(ReportPayload, ListsTheModelsSettingsWithoutTheTrials) {
   EXPECT_EQ(rows.count("search.trials"), 0u);
   ASSERT_EQ(p["hyperparameters"].size(), 1u);
   EXPECT_DOUBLE_EQ(p["hyperparameters"][0]["gamma"].get<double>(), 100.0);
+  // A model.json written before the logistic shape: its channels are Hill.
+  EXPECT_EQ(p["hyperparameters"][0]["saturation"], "hill");
+}
+
+TEST(ReportPayload, HyperparametersCarryEachChannelsSaturation) {
+  json model = single_model();
+  model["hyperparameters"]["channels"]["tv"]["saturation"] = "logistic";
+  const json p = report_payload(model, "model.json", memory_source(single_fit_files()));
+  ASSERT_EQ(p["hyperparameters"].size(), 1u);
+  EXPECT_EQ(p["hyperparameters"][0]["saturation"], "logistic");
 }
 
 TEST(ReportPayload, SegmentedFitGetsOneViewPerSegmentAndTheRoasComparison) {

@@ -39,7 +39,8 @@ std::string fmt(double v) {
 // Weekly spend at which the marginal ROI peaks: the Hill inflection γ((α−1)/(α+1))^{1/α} in
 // adstock units for α > 1; for α ≤ 1 the marginal ROI only decreases.
 double peak_marginal_spend(const ChannelResponse& r) {
-  if (r.shape == ResponseShape::Log) return 0.0;  // concave: the marginal ROI only decreases
+  // Concave curves (log, logistic = tanh): the marginal ROI only decreases.
+  if (r.shape == ResponseShape::Log || r.hyper.saturation == SaturationShape::Logistic) return 0.0;
   const double a = r.hyper.alpha;
   if (a <= 1.0) return 0.0;
   return r.hyper.gamma * std::pow((a - 1.0) / (a + 1.0), 1.0 / a) * (1.0 - r.hyper.theta);

@@ -21,6 +21,10 @@ CpuEvaluator::CpuEvaluator(const ModelData& data, int threads)
       pool_(std::make_unique<ThreadPool>(threads)) {
   const int p = C_ + K_;
   const int nfp = pad_to_lanes(nf_);
+  if (!data.saturation.empty()) {
+    saturation_.assign(Cp_, static_cast<int>(SaturationShape::Hill));
+    for (int c = 0; c < C_; ++c) saturation_[c] = static_cast<int>(data.saturation_of(c));
+  }
   spend_.assign(static_cast<size_t>(T_) * Cp_, 0.0);
   for (int t = 0; t < T_; ++t)
     for (int c = 0; c < C_; ++c) spend_[static_cast<size_t>(t) * Cp_ + c] = data.spend(t, c);
@@ -147,7 +151,8 @@ void CpuEvaluator::evaluate_one(const double* hyper, const double* weights, cons
     ws.gamma[c] = hyper[3 * c + 2];
   }
   media_transform(spend_.data(), C_, Cp_, T_, ws.theta.data(), ws.alpha.data(), ws.gamma.data(),
-                  weights, ws.h.data(), ws.hw.data(), ws.shift.data());
+                  saturation_.empty() ? nullptr : saturation_.data(), weights, ws.h.data(),
+                  ws.hw.data(), ws.shift.data());
   const double* hb = weights != nullptr ? ws.hw.data() : ws.h.data();
   // Media × media, lower triangle at packet granularity: packet r needs columns
   // [0, min(C, L(r+1))). Packets pair up from the bottom so that two rows of packets share each

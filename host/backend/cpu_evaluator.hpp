@@ -56,6 +56,8 @@ class CpuEvaluator : public Evaluator {
   int nf_;  ///< fixed rows: ones, K controls, y
   double lambda_, penalty_weight_;
   int nonnegative_media_;
+  /// Cp saturation shapes as ints (padding lanes Hill); empty when every channel is Hill.
+  std::vector<int> saturation_;
   Buffer spend_;       ///< period-major T × Cp spend (padding lanes 0)
   Buffer fixed_;       ///< period-major T × nf: 1, shifted controls, shifted y
   Buffer fixed_gram_;  ///< nf × nf Gram of fixed_ with unit weights (lower triangle)

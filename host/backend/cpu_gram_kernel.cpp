@@ -264,13 +264,35 @@ inline Packet hill_packet(const Packet& a, const Packet& alpha, const Packet& lo
 #endif
 }
 
+/// The logistic curve tanh(k·a) of one packet of adstocked values a ≥ 0 (k = λ/2, per lane;
+/// transforms.hpp's logistic_from_half_rate), as −e / (2 + e) with e = expm1(−2ka): no
+/// cancellation for small ka, where (1 − e^{−2ka}) / (1 + e^{−2ka}) would lose every digit.
+/// Eigen's expm1 is Kahan's (u − 1)·x / ln u over its pexp and plog, a few ulp like them.
+inline Packet logistic_packet(const Packet& a, const Packet& k) {
+  const Packet e = ei::generic_expm1(ei::pmul(ei::pset1<Packet>(-2.0), ei::pmul(k, a)));
+  return ei::pdiv(ei::pnegate(e), ei::padd(ei::pset1<Packet>(2.0), e));
+}
+
+/// Channel r's shape (shapes null: every channel Hill).
+inline SaturationShape shape_at(const int* shapes, int r) {
+  return shapes == nullptr ? SaturationShape::Hill : static_cast<SaturationShape>(shapes[r]);
+}
+
+/// Whether any channel in [begin, end) is logistic.
+inline bool has_logistic(const int* shapes, int begin, int end) {
+  for (int r = begin; shapes != nullptr && r < end; ++r) {
+    if (shape_at(shapes, r) == SaturationShape::Logistic) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int simd_lanes() { return kLanes; }
 
 void media_transform(const double* x, int channels, int rows, int T, const double* theta,
-                     const double* alpha, const double* gamma, const double* weights, double* h,
-                     double* hw, double* shift) {
+                     const double* alpha, const double* gamma, const int* shapes,
+                     const double* weights, double* h, double* hw, double* shift) {
   // Pass 1, adstock into h: serial in t, so up to four packets of channels run side by side
   // to overlap their dependency chains.
   for (int r = 0; r < rows; r += 4 * kLanes) {
@@ -282,17 +304,40 @@ void media_transform(const double* x, int channels, int rows, int T, const doubl
   double weight_sum = 0.0;
   if (weights != nullptr)
     for (int t = 0; t < T; ++t) weight_sum += weights[t];
-  // Pass 2, Hill in place, one packet of channels at a time so ln γ is taken once; periods
+  // Pass 2, saturation in place, one packet of channels at a time so ln γ is taken once; periods
   // are independent, so their long log → exp → divide chains overlap in the pipeline.
   for (int r = 0; r < channels; r += kLanes) {
     const Packet al = ei::ploadu<Packet>(alpha + r);
     const Packet lg = log_gamma_packet(ei::ploadu<Packet>(gamma + r));
     Packet sum = ei::pset1<Packet>(0.0);
     int t = 0;
+    const bool logistic = has_logistic(shapes, r, std::min(channels, r + kLanes));
+    if (logistic) {
+      // A packet holding a logistic channel: both curves per packet, each lane taking its own
+      // (a packet of logistic channels alone skips the Hill).
+      alignas(64) double rate[kLanes], is_logistic[kLanes];
+      bool any_hill = false;
+      for (int l = 0; l < kLanes; ++l) {
+        const bool lane = shape_at(shapes, r + l) == SaturationShape::Logistic;
+        is_logistic[l] = lane ? 1.0 : 0.0;
+        rate[l] = lane ? logistic_half_rate(gamma[r + l]) : 0.0;
+        any_hill = any_hill || (!lane && r + l < channels);
+      }
+      const Packet k = ei::pload<Packet>(rate);
+      const Packet mask = ei::pcmp_eq(ei::pload<Packet>(is_logistic), ei::pset1<Packet>(1.0));
+      for (; t < T; ++t) {
+        const std::ptrdiff_t at = static_cast<std::ptrdiff_t>(t) * rows + r;
+        const Packet a = ei::ploadu<Packet>(h + at);
+        const Packet lv = logistic_packet(a, k);
+        const Packet hv = any_hill ? ei::pselect(mask, lv, hill_packet(a, al, lg)) : lv;
+        sum = ei::padd(sum, hv);
+        ei::pstoreu(h + at, hv);
+      }
+    }
 #if defined(__AVX512F__)
     // A last packet at most half used (e.g. 20 channels: lanes 16..19 of 24) takes two periods
     // per packet, its low halves side by side, so no work is spent on padding lanes.
-    if (channels - r <= kLanes / 2) {
+    if (!logistic && channels - r <= kLanes / 2) {
       const __m512d al2 = _mm512_broadcast_f64x4(_mm512_castpd512_pd256(al));
       const __m512d lg2 = _mm512_broadcast_f64x4(_mm512_castpd512_pd256(lg));
       __m512d sum2 = _mm512_setzero_pd();

@@ -160,6 +160,7 @@ NestedBootstrapReport nested_bootstrap_intervals(const ModelData& data, const Se
     de.population = options.population;
     de.seed = nested_search_seed(options.seed, b);
     de.calls_per_generation = calls_per_generation_for(options.population);
+    de.searched = space.searched_coordinates();
     searches.emplace_back(dim, de);
     if (record) pareto.spend_share.push_back(weighted_spend_share(data, weights[i]));
   }

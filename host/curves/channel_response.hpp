@@ -10,8 +10,10 @@ namespace mmm {
 
 /// The saturation curve of a channel's steady-state adstock E = s / (1 − θ).
 enum class ResponseShape {
-  Hill,  ///< coef · hill(E, α, γ) (media channels)
-  Log,   ///< coef · ln(1 + log_b · E) (flow channels, SPEC §9; θ is their adstock decay λ)
+  /// Media channels: coef · saturation(E) with hyper's shape, hill(E, α, γ) or the logistic
+  /// with half-saturation γ (the name is the one model.json's "shape" keeps).
+  Hill,
+  Log,  ///< coef · ln(1 + log_b · E) (flow channels, SPEC §9; θ is their adstock decay λ)
 };
 
 /// What is needed to turn a weekly spend into a weekly KPI contribution for one channel.

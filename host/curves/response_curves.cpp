@@ -9,11 +9,12 @@
 namespace mmm {
 namespace {
 
-/// The channel's curve per unit of coef: hill(E) or ln(1 + b·E) at the steady state E.
+/// The channel's curve per unit of coef: its saturation (Hill or logistic) or ln(1 + b·E) at
+/// the steady state E.
 double shape_value(const ChannelResponse& r, double weekly_spend) {
   const double a = steady_state_adstock(weekly_spend, r.hyper.theta);
   if (r.shape == ResponseShape::Log) return std::log1p(r.log_b * a);
-  return hill(a, r.hyper.alpha, r.hyper.gamma);
+  return saturation(r.hyper.saturation, a, r.hyper.alpha, r.hyper.gamma);
 }
 
 }  // namespace
@@ -27,7 +28,8 @@ double marginal_roi(const ChannelResponse& r, double weekly_spend) {
   const double a = steady_state_adstock(weekly_spend, r.hyper.theta);
   if (r.shape == ResponseShape::Log)
     return r.coef * r.log_b / (1.0 + r.log_b * a) / (1.0 - r.hyper.theta);
-  return r.coef * hill_derivative(a, r.hyper.alpha, r.hyper.gamma) / (1.0 - r.hyper.theta);
+  return r.coef * saturation_derivative(r.hyper.saturation, a, r.hyper.alpha, r.hyper.gamma) /
+         (1.0 - r.hyper.theta);
 }
 
 const char* efficiency_zone(double mroi) {

@@ -1,6 +1,7 @@
 #pragma once
 // The elementwise model math both backends share (SPEC §4–5): candidate decoding, geometric
-// adstock, Hill saturation and its derivative. Written once so CPU and CUDA cannot drift.
+// adstock, the saturation shapes (Hill, logistic) and their derivatives. Written once so CPU
+// and CUDA cannot drift.
 
 #include <cmath>
 
@@ -59,6 +60,66 @@ MMM_HD inline double hill_derivative(double a, double alpha, double gamma) {
   }
   double h = hill(a, alpha, gamma);
   return alpha * h * (1.0 - h) / a;
+}
+
+/// The saturation curve of a media channel. The values travel to the CUDA kernels as ints.
+enum class SaturationShape : int {
+  /// h = a^α / (a^α + γ^α) (SPEC §4): S-shaped for α > 1, concave for α ≤ 1 (α = 1 is
+  /// Michaelis–Menten).
+  Hill = 0,
+  /// PyMC-Marketing's LogisticSaturation h = (1 − e^{−λa}) / (1 + e^{−λa}) = tanh(λa/2), with
+  /// λ = ln 3 / γ so that h(γ) = ½: γ keeps its meaning (and its search box) as the
+  /// half-saturation point in spend units. Always concave; α is not used.
+  Logistic = 1,
+};
+
+/// ln 3: the logistic rate λ = ln 3 / γ puts its half-saturation at γ.
+constexpr double kLn3 = 1.0986122886681098;
+
+/// The logistic curve's λ/2 for half-saturation γ (tanh's argument per unit of adstock).
+MMM_HD inline double logistic_half_rate(double gamma) { return 0.5 * kLn3 / gamma; }
+
+/// Logistic saturation of an adstocked value a ≥ 0 from λ/2 (logistic_half_rate): tanh, not
+/// (1 − e^{−λa}) / (1 + e^{−λa}), which loses all of its digits to cancellation for a ≪ γ.
+MMM_HD inline double logistic_from_half_rate(double a, double half_rate) {
+  return tanh(half_rate * a);
+}
+
+/// Logistic saturation of an adstocked value a ≥ 0 with half-saturation γ (spend units).
+MMM_HD inline double logistic_saturation(double a, double gamma) {
+  return logistic_from_half_rate(a, logistic_half_rate(gamma));
+}
+
+/// dh/da of the logistic curve: (λ/2)(1 − h²), finite everywhere (λ/2 at a = 0).
+MMM_HD inline double logistic_derivative(double a, double gamma) {
+  const double k = logistic_half_rate(gamma);
+  const double h = logistic_from_half_rate(a, k);
+  return k * (1.0 - h) * (1.0 + h);
+}
+
+/// The per-channel constant a saturation shape needs, taken once per candidate by callers
+/// that loop over periods: ln γ for Hill, λ/2 for logistic.
+MMM_HD inline double saturation_constant(SaturationShape shape, double gamma) {
+  return shape == SaturationShape::Logistic ? logistic_half_rate(gamma) : log(gamma);
+}
+
+/// Saturation of an adstocked value a ≥ 0 from saturation_constant(shape, γ); the Hill branch
+/// is exactly hill(a, α, γ) and the logistic one logistic_saturation(a, γ).
+MMM_HD inline double saturate(SaturationShape shape, double a, double alpha, double constant) {
+  if (shape == SaturationShape::Logistic) return logistic_from_half_rate(a, constant);
+  return hill_from_log(log(a > kTinySpend ? a : kTinySpend), alpha, constant);
+}
+
+/// Saturation of an adstocked value a ≥ 0 in spend units (α ignored by the logistic).
+MMM_HD inline double saturation(SaturationShape shape, double a, double alpha, double gamma) {
+  return saturate(shape, a, alpha, saturation_constant(shape, gamma));
+}
+
+/// dh/da of the saturation curve.
+MMM_HD inline double saturation_derivative(SaturationShape shape, double a, double alpha,
+                                           double gamma) {
+  return shape == SaturationShape::Logistic ? logistic_derivative(a, gamma)
+                                            : hill_derivative(a, alpha, gamma);
 }
 
 /// Steady-state adstock of a constant weekly spend s: s / (1 − θ) (SPEC §7).

@@ -15,6 +15,7 @@
 #include "host/common/thread_pool.hpp"
 #include "host/data/channel_long.hpp"
 #include "host/data/date_format.hpp"
+#include "host/features/saturation.hpp"
 #include "host/validation/time_series_cv.hpp"
 
 namespace mmm {
@@ -164,6 +165,16 @@ void read_channel_section(const std::string& path, const std::string& name, cons
       mu_node = &v;
       continue;
     }
+    if (key == "saturation") {
+      const std::string text = get<std::string>(path, v, key, "\"hill\" or \"logistic\"");
+      const auto shape = parse_saturation(text);
+      if (!shape) {
+        throw InputError(where(path, v, key) + ": value `" + text + "` in [channels." + name +
+                         "]; expected hill or logistic");
+      }
+      c.channel_saturation[name] = *shape;
+      continue;
+    }
     has_bounds = true;
     if (key == "theta") {
       b.theta = interval(path, v, key);
@@ -179,7 +190,7 @@ void read_channel_section(const std::string& path, const std::string& name, cons
         throw InputError(where(path, v, key) + ": γ fractions must be ≥ 0");
     } else {
       throw InputError(where(path, v, key) + ": unknown key in [channels." + name +
-                       "]; expected kind, mu, theta, alpha or gamma");
+                       "]; expected kind, mu, theta, alpha, gamma or saturation");
     }
   }
   if (mu_node && spec.kind != ChannelKind::Stock) {
@@ -283,6 +294,14 @@ ConfigFile read_config_file(const std::string& path) {
         } else {
           c.ridge_lambda = get<double>(path, v, key, "a number > 0 or \"auto\"");
         }
+      } else if (key == "model.saturation") {
+        const std::string text =
+            get<std::string>(path, v, key, "\"hill\", \"logistic\" or \"auto\"");
+        if (text != "auto" && !parse_saturation(text)) {
+          throw InputError(where(path, v, key) + ": value `" + text +
+                           "`; expected hill, logistic or auto");
+        }
+        c.saturation = text;
       } else if (key == "model.lambda_grid") {
         const toml::array* arr = v.as_array();
         if (!arr || arr->empty())

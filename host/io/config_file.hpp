@@ -26,6 +26,7 @@
 #include "host/channels/channel_kind.hpp"
 #include "host/data/channel_long.hpp"
 #include "host/data/missing_controls.hpp"
+#include "host/features/transforms.hpp"
 #include "host/model/hyperparameters.hpp"
 
 namespace mmm {
@@ -51,6 +52,7 @@ struct ConfigFile {
   std::optional<double> ridge_lambda;              ///< a number; see ridge_lambda_auto for "auto"
   bool ridge_lambda_auto = false;                  ///< ridge_lambda = "auto"
   std::optional<std::vector<double>> lambda_grid;  ///< not empty
+  std::optional<std::string> saturation;           ///< hill, logistic or auto (every media channel)
   // [search]; `budget` is the older name of `evaluations` (the later key in the file's
   // sorted order, evaluations, wins when both are set, as toml++ iterates keys sorted).
   std::optional<std::int64_t> evaluations;  ///< ≥ 1
@@ -81,6 +83,7 @@ struct ConfigFile {
   // [channels.<name>]
   std::map<std::string, ChannelBounds> bounds;   ///< channels that set theta, alpha or gamma
   std::map<std::string, ChannelKindSpec> kinds;  ///< channels that set kind
+  std::map<std::string, SaturationShape> channel_saturation;  ///< channels that set saturation
 };
 
 /// Reads and checks the config file at `path`. InputError (exit 2) names the file, the line

@@ -64,10 +64,24 @@ Hyperparameters hyperparameters_from_json(const nlohmann::json& root, const std:
       throw InputError(where + ": is `" + json_excerpt(ch.at(name)) +
                        "`; expected {\"theta\": …, \"alpha\": …, \"gamma\": …}");
     }
-    only_keys(ch.at(name), {"theta", "alpha", "gamma"}, where);
+    only_keys(ch.at(name), {"theta", "alpha", "gamma", "saturation"}, where);
     ChannelHyper c;
+    // Files written before the logistic shape existed have no "saturation": Hill.
+    if (ch.at(name).contains("saturation")) {
+      const nlohmann::json& s = ch.at(name).at("saturation");
+      const auto shape = s.is_string() ? parse_saturation(s.get<std::string>()) : std::nullopt;
+      if (!shape) {
+        throw InputError(where + ": saturation `" +
+                         (s.is_string() ? s.get<std::string>() : json_excerpt(s)) +
+                         "`; expected one of: hill, logistic");
+      }
+      c.saturation = *shape;
+    }
     c.theta = number_at(ch.at(name), "theta", where);
-    c.alpha = number_at(ch.at(name), "alpha", where);
+    // A logistic channel has no α: the key may be left out.
+    c.alpha = c.saturation == SaturationShape::Logistic && !ch.at(name).contains("alpha")
+                  ? kUnusedAlpha
+                  : number_at(ch.at(name), "alpha", where);
     c.gamma = number_at(ch.at(name), "gamma", where);
     if (!(c.theta >= 0 && c.theta < 1)) throw InputError(where + ": theta must be in [0, 1)");
     if (!(c.alpha > 0)) throw InputError(where + ": alpha must be > 0");
@@ -96,7 +110,8 @@ nlohmann::json hyperparameters_to_json(const Hyperparameters& h,
   for (size_t c = 0; c < channels.size(); ++c) {
     j["channels"][channels[c]] = {{"theta", h.channels[c].theta},
                                   {"alpha", h.channels[c].alpha},
-                                  {"gamma", h.channels[c].gamma}};
+                                  {"gamma", h.channels[c].gamma},
+                                  {"saturation", saturation_name(h.channels[c].saturation)}};
   }
   return j;
 }

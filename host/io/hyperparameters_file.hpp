@@ -1,7 +1,9 @@
 #pragma once
 // The hyperparameters file (issue 2 contract): {"ridge_lambda": 10, "channels": {"tv":
-// {"theta": 0.5, "alpha": 1.2, "gamma": 12345.0}, …}}, γ in spend units. A model.json holds the
-// same object under "hyperparameters", so it is accepted too.
+// {"theta": 0.5, "alpha": 1.2, "gamma": 12345.0, "saturation": "hill"}, …}}, γ in spend units;
+// "saturation" is hill or logistic (absent: hill, as in files written before it existed; a
+// logistic channel may leave out "alpha"). A model.json holds the same object under
+// "hyperparameters", so it is accepted too.
 
 #include <nlohmann/json.hpp>
 #include <string>

@@ -36,6 +36,16 @@ ChannelResponse read_response(const nlohmann::json& j, const std::string& source
   const auto num = [&](const char* key) {
     return model_number(model_field(j, key, source, path), source, path + "." + key);
   };
+  // Written before the logistic shape existed: a media curve without "saturation" is Hill.
+  if (j.is_object() && j.contains("saturation")) {
+    const std::string text = model_string(j.at("saturation"), source, path + ".saturation");
+    const auto shape = parse_saturation(text);
+    if (!shape) {
+      throw InputError(source + ": `" + path + ".saturation` is `" + text +
+                       "`; expected hill or logistic");
+    }
+    r.hyper.saturation = *shape;
+  }
   r.hyper.theta = num("theta");
   r.hyper.alpha = num("alpha");
   r.hyper.gamma = num("gamma");
@@ -252,6 +262,12 @@ std::vector<double> media_hyper3c(const SavedModel& m) {
     h.push_back(m.responses[c].hyper.gamma);
   }
   return h;
+}
+
+std::vector<SaturationShape> media_saturation(const SavedModel& m) {
+  std::vector<SaturationShape> shapes;
+  for (size_t c = 0; c < m.media.size(); ++c) shapes.push_back(m.responses[c].hyper.saturation);
+  return shapes;
 }
 
 }  // namespace mmm

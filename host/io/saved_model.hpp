@@ -59,4 +59,7 @@ SavedModel read_saved_model(const nlohmann::json& model, const std::string& sour
 /// The media channels' (θ, α, γ) in the evaluator's layout, from the responses.
 std::vector<double> media_hyper3c(const SavedModel& m);
 
+/// The media channels' saturation shapes (ModelData::saturation's layout), from the responses.
+std::vector<SaturationShape> media_saturation(const SavedModel& m);
+
 }  // namespace mmm

@@ -58,11 +58,22 @@ double SearchSpace::position_from_gamma(int c, double theta, double gamma) const
   return peak > 0.0 ? gamma / peak : 1.0;
 }
 
+std::vector<char> SearchSpace::searched_coordinates() const {
+  std::vector<char> searched(static_cast<size_t>(dimension()), 1);
+  for (int c = 0; c < channels(); ++c) {
+    if (shape(c) == SaturationShape::Logistic) searched[static_cast<size_t>(3 * c + 1)] = 0;
+  }
+  return searched;
+}
+
 ChannelHyper SearchSpace::decode(const double* u, int c) const {
   const ChannelBounds& b = bounds[c];
   ChannelHyper h;
+  h.saturation = shape(c);
   h.theta = decode_coordinate(u[3 * c], b.theta.lo, b.theta.hi);
-  h.alpha = decode_coordinate(u[3 * c + 1], b.alpha.lo, b.alpha.hi);
+  h.alpha = h.saturation == SaturationShape::Logistic
+                ? kUnusedAlpha
+                : decode_coordinate(u[3 * c + 1], b.alpha.lo, b.alpha.hi);
   h.gamma = gamma_from_position(c, h.theta,
                                 decode_gamma_coordinate(*this, u[3 * c + 2], b.gamma_fraction));
   return h;
@@ -85,8 +96,11 @@ void SearchSpace::decode_batch(const double* u, int count, std::vector<double>& 
 ChannelHyper SearchSpace::decode_unit(const double* s, int c) const {
   const ChannelBounds& b = bounds[c];
   ChannelHyper h;
+  h.saturation = shape(c);
   h.theta = b.theta.lo + (b.theta.hi - b.theta.lo) * s[3 * c];
-  h.alpha = b.alpha.lo + (b.alpha.hi - b.alpha.lo) * s[3 * c + 1];
+  h.alpha = h.saturation == SaturationShape::Logistic
+                ? kUnusedAlpha
+                : b.alpha.lo + (b.alpha.hi - b.alpha.lo) * s[3 * c + 1];
   const Interval& g = b.gamma_fraction;
   const double position = gamma_log_scale(c) ? g.lo * std::pow(g.hi / g.lo, s[3 * c + 2])
                                              : g.lo + (g.hi - g.lo) * s[3 * c + 2];

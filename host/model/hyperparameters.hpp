@@ -4,13 +4,17 @@
 #include <string>
 #include <vector>
 
+#include "host/features/saturation.hpp"
+
 namespace mmm {
 
-/// Adstock decay θ, Hill shape α and Hill half-saturation γ (spend units) of one channel.
+/// Adstock decay θ, Hill shape α and half-saturation γ (spend units) of one channel, and the
+/// saturation shape they parameterize (a logistic channel has no α: kUnusedAlpha).
 struct ChannelHyper {
   double theta = 0.0;
   double alpha = 1.0;
   double gamma = 1.0;
+  SaturationShape saturation = SaturationShape::Hill;
 };
 
 /// Everything that fixes a model's design: per-channel transforms and the ridge penalty.
@@ -61,6 +65,18 @@ struct SearchSpace {
   GammaEncoding gamma_encoding = GammaEncoding::SpendFraction;
   /// Weekly spend per channel (AdstockedMax only: γ's range depends on θ).
   std::vector<std::vector<double>> spend;
+  /// Saturation shape per channel; empty: every channel Hill. A logistic channel's α
+  /// coordinate is not searched: it decodes to kUnusedAlpha and is left out of the DE's
+  /// crossover (searched_coordinates).
+  std::vector<SaturationShape> saturation;
+
+  /// Channel c's saturation shape.
+  SaturationShape shape(int c) const {
+    return saturation.empty() ? SaturationShape::Hill : saturation[static_cast<size_t>(c)];
+  }
+  /// One flag per coordinate of a search vector (3C): false for the coordinates that decode to
+  /// a fixed value whatever u is (a logistic channel's α), which a search need not vary.
+  std::vector<char> searched_coordinates() const;
 
   /// (min, max) over the weeks of channel c's geometric adstock at decay θ.
   Interval adstocked_range(int c, double theta) const;

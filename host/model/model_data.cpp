@@ -1,5 +1,8 @@
 #include "host/model/model_data.hpp"
 
+#include <stdexcept>
+#include <string>
+
 #include "host/common/errors.hpp"
 #include "host/features/transforms.hpp"
 
@@ -20,15 +23,22 @@ ModelData make_model_data(const Dataset& data, const ControlMatrix& controls, do
   return m;
 }
 
-Eigen::MatrixXd transform_media(const Eigen::MatrixXd& spend, const double* hyper3c) {
+Eigen::MatrixXd transform_media(const Eigen::MatrixXd& spend, const double* hyper3c,
+                                const std::vector<SaturationShape>& shapes) {
   const Eigen::Index T = spend.rows(), C = spend.cols();
+  if (!shapes.empty() && static_cast<Eigen::Index>(shapes.size()) != C) {
+    throw std::invalid_argument("transform_media: " + std::to_string(shapes.size()) +
+                                " saturation shapes for " + std::to_string(C) + " channels");
+  }
   Eigen::MatrixXd h(T, C);
   for (Eigen::Index c = 0; c < C; ++c) {
     const double theta = hyper3c[3 * c], alpha = hyper3c[3 * c + 1], gamma = hyper3c[3 * c + 2];
+    const SaturationShape shape =
+        shapes.empty() ? SaturationShape::Hill : shapes[static_cast<size_t>(c)];
     double a = 0.0;
     for (Eigen::Index t = 0; t < T; ++t) {
       a = spend(t, c) + (t > 0 ? theta * a : 0.0);
-      h(t, c) = hill(a, alpha, gamma);
+      h(t, c) = saturation(shape, a, alpha, gamma);
     }
   }
   return h;
@@ -40,7 +50,7 @@ namespace mmm {
 
 Eigen::VectorXd predict_kpi(const ModelData& data, const double* hyper3c, const double* coef,
                             double intercept) {
-  const Eigen::MatrixXd h = transform_media(data.spend, hyper3c);
+  const Eigen::MatrixXd h = transform_media(data.spend, hyper3c, data.saturation);
   Eigen::Map<const Eigen::VectorXd> cm(coef, data.channels());
   Eigen::Map<const Eigen::VectorXd> cc(coef + data.channels(), data.control_count());
   Eigen::VectorXd pred = h * cm;

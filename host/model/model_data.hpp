@@ -6,6 +6,7 @@
 
 #include "host/data/dataset.hpp"
 #include "host/features/controls.hpp"
+#include "host/features/transforms.hpp"
 
 namespace mmm {
 
@@ -26,7 +27,13 @@ struct ModelData {
   /// that the plain library solve is scikit-learn's Ridge; `mmm fit` and `mmm sweep` switch it
   /// on unless --reference.
   bool nonnegative_media = false;
+  /// Saturation shape per media channel, C entries; empty: every channel Hill (SPEC §4).
+  std::vector<SaturationShape> saturation;
 
+  /// Channel c's saturation shape.
+  SaturationShape saturation_of(int c) const {
+    return saturation.empty() ? SaturationShape::Hill : saturation[static_cast<size_t>(c)];
+  }
   int rows() const { return static_cast<int>(y.size()); }
   int channels() const { return static_cast<int>(spend.cols()); }
   int control_count() const { return static_cast<int>(controls.cols()); }
@@ -43,16 +50,18 @@ ModelData make_model_data(const Dataset& data, const ControlMatrix& controls, do
 /// intercept and p coefficients with a meaningful R²) and a KPI that varies.
 void check_data_fits_model(const Dataset& data, const ModelData& model);
 
-/// Adstocked and saturated media, T × C, for fixed hyperparameters (θ, α, γ per channel).
-/// The reference implementation of the transforms every backend must reproduce.
-Eigen::MatrixXd transform_media(const Eigen::MatrixXd& spend, const double* hyper3c);
+/// Adstocked and saturated media, T × C, for fixed hyperparameters (θ, α, γ per channel) and
+/// per-channel shapes (C entries; empty: every channel Hill). The reference implementation of
+/// the transforms every backend must reproduce.
+Eigen::MatrixXd transform_media(const Eigen::MatrixXd& spend, const double* hyper3c,
+                                const std::vector<SaturationShape>& shapes = {});
 
 }  // namespace mmm
 
 namespace mmm {
 
-/// Fitted KPI per row: intercept + Σ coef_j · column_j over the transformed media and the
-/// controls. `coef` holds p values in column units (media first).
+/// Fitted KPI per row: intercept + Σ coef_j · column_j over the transformed media (with the
+/// data's saturation shapes) and the controls. `coef` holds p values in column units (media first).
 Eigen::VectorXd predict_kpi(const ModelData& data, const double* hyper3c, const double* coef,
                             double intercept);
 

@@ -70,7 +70,14 @@ std::string model_results(const FitReport& r) {
       w.cell(ch.significant);
     else
       w.cell("");
-    w.cell(ch.marginal_roi).cell(resp.hyper.theta).cell(resp.hyper.alpha).cell(resp.hyper.gamma);
+    w.cell(ch.marginal_roi).cell(resp.hyper.theta);
+    // A logistic curve has no α: the cell is empty (as IS_SIGNIFICANT is without a bootstrap),
+    // and SATURATION_POINT is its half-saturation γ, as for Hill.
+    if (resp.hyper.saturation == SaturationShape::Logistic)
+      w.cell("");
+    else
+      w.cell(resp.hyper.alpha);
+    w.cell(resp.hyper.gamma);
     w.cell(r.fit.r2[0]).cell(cv_mape(r)).cell(r.model.rows()).cell(resp.mean_weekly_spend);
     w.cell(ch.spend_share).cell(r.allocation.channels[c].recommended_spend).end_row();
   }
@@ -221,6 +228,7 @@ nlohmann::json responses_json(const FitReport& r) {
                    {"theta", c.hyper.theta},
                    {"alpha", c.hyper.alpha},
                    {"gamma", c.hyper.gamma},
+                   {"saturation", saturation_name(c.hyper.saturation)},
                    {"log_b", c.log_b},
                    {"coef", c.coef},
                    {"coef_lower", c.coef_lower},
@@ -318,6 +326,16 @@ nlohmann::json lambda_selection_json(const LambdaSelection& selection) {
   return {{"chosen", selection.lambda()}, {"scores", scores}};
 }
 
+/// --saturation auto: each shape with its rolling-CV loss and the chosen one; null otherwise.
+nlohmann::json saturation_selection_json(const SaturationSelection& selection) {
+  if (selection.best < 0) return nullptr;
+  nlohmann::json scores = nlohmann::json::array();
+  for (const SaturationScore& s : selection.scores)
+    scores.push_back(
+        {{"saturation", saturation_name(s.shape)}, {"cv_loss", number_or_null(s.cv_loss)}});
+  return {{"chosen", saturation_name(selection.shape())}, {"scores", scores}};
+}
+
 nlohmann::json model_json(const FitReport& r) {
   const int p = r.model.parameters();
   nlohmann::json j;
@@ -371,7 +389,8 @@ nlohmann::json model_json(const FitReport& r) {
                  {"objective", o.objective},
                  {"pareto_front", r.pareto_front.size()},
                  {"pareto_evaluated", r.pareto.size()},
-                 {"lambda_selection", lambda_selection_json(r.lambda_selection)}};
+                 {"lambda_selection", lambda_selection_json(r.lambda_selection)},
+                 {"saturation_selection", saturation_selection_json(r.saturation_selection)}};
   j["bootstrap"] = {
       {"resamples", r.bootstrapped ? r.bootstrap.resamples : 0},
       {"failed", r.bootstrap.failed},

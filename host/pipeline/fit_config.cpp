@@ -63,6 +63,8 @@ void apply_config(const ConfigFile& c, FitOptions& o) {
   set(c.lambda_segment, o.lambda_segment);
   for (const auto& [name, bounds] : c.bounds) o.bounds[name] = bounds;
   for (const auto& [name, kind] : c.kinds) o.kinds[name] = kind;
+  set(c.saturation, o.saturation);
+  for (const auto& [name, shape] : c.channel_saturation) o.channel_saturation[name] = shape;
 }
 
 void apply_config_file(const std::string& path, FitOptions& options) {

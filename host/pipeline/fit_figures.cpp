@@ -31,6 +31,9 @@ FitFigures fit_figures(const FitReport& r) {
     // The DE's own coordinates: u = ±5 is the box edge whatever the decoding.
     for (int k = 0; has_u && k < 3; ++k)
       g.search_u[static_cast<size_t>(k)] = r.search.best[static_cast<size_t>(3 * c + k)];
+    // A logistic channel's α is not searched: its coordinate says nothing about the box.
+    if (ch.response.hyper.saturation == SaturationShape::Logistic)
+      g.search_u[1] = ChannelFigures::kNaN;
     const Eigen::VectorXd a = geometric_adstock(r.model.spend.col(c), g.theta);
     g.max_adstock = a.maxCoeff();
     double sum = 0.0;

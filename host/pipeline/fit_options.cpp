@@ -1,5 +1,6 @@
 #include "host/pipeline/fit_options.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -97,6 +98,25 @@ void check_fit_options(const FitOptions& o) {
     throw InputError("invalid --segment-budget " + std::to_string(o.segment_budget) +
                      ": expected ≥ 1 evaluation per segment");
   }
+  if (o.saturation != "auto" && !parse_saturation(o.saturation)) {
+    throw InputError("invalid --saturation `" + o.saturation +
+                     "`; expected one of: hill, logistic, auto");
+  }
+  if (o.saturation == "auto") {
+    // Each is a choice of the model by rolling CV; one at a time keeps the cost (a search per
+    // candidate) and the selection small.
+    if (!o.lambda_grid.empty()) {
+      throw InputError(
+          "--saturation auto and --ridge-lambda auto (or --lambda-grid) each "
+          "choose by rolling CV; give one of them");
+    }
+    if (!o.hyperparameters_path.empty()) {
+      throw InputError(
+          "--saturation auto chooses among searched fits; --hyperparameters fixes "
+          "the transforms (and its file their shapes)");
+    }
+    if (o.reference) throw InputError("--saturation auto is not available with --reference");
+  }
   if (o.segment_gamma != "shared" && o.segment_gamma != "scaled") {
     throw InputError("invalid --segment-gamma `" + o.segment_gamma +
                      "`: expected shared or scaled");
@@ -163,6 +183,11 @@ void check_fit_mode(const FitOptions& o) {
       throw InputError("--revenue-per-kpi is not supported with --segments");
     if (o.objective != "rsq")
       throw InputError("--objective " + o.objective + " is not supported with --segments");
+    if (o.saturation != "hill" || !o.channel_saturation.empty()) {
+      throw InputError("--saturation " + o.saturation +
+                       " (or a [channels.NAME] saturation) is not supported with --segments: "
+                       "segmented fits are Hill only");
+    }
     return;
   }
   if (o.pooling != "partial" || o.lambda_global > 0 || o.lambda_segment > 0 ||
@@ -175,6 +200,25 @@ void check_fit_mode(const FitOptions& o) {
         "per_segment_hyperparameters/segment_budget/segment_shrinkage/gamma need [segments] "
         "columns (or --segments)");
   }
+}
+
+std::vector<SaturationShape> media_saturation(const FitOptions& o,
+                                              const std::vector<std::string>& channels) {
+  // auto starts from Hill; the fit then chooses (host/validation/saturation_selection.hpp).
+  std::vector<SaturationShape> shapes(
+      channels.size(), o.saturation == "auto" ? SaturationShape::Hill
+                                              : saturation_from_name(o.saturation, "--saturation"));
+  for (const auto& [name, shape] : o.channel_saturation) {
+    const auto it = std::find(channels.begin(), channels.end(), name);
+    if (it == channels.end()) {
+      std::string known;
+      for (const auto& c : channels) known += (known.empty() ? "" : ", ") + c;
+      throw InputError("config: saturation given for channel `" + name +
+                       "`, which is not a media channel; media channels: " + known);
+    }
+    shapes[static_cast<size_t>(it - channels.begin())] = shape;
+  }
+  return shapes;
 }
 
 }  // namespace mmm

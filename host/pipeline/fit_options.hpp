@@ -85,6 +85,12 @@ struct FitOptions {
   int threads = 0;  ///< 0: every hardware thread
   bool quiet = false;
   std::map<std::string, ChannelBounds> bounds;  ///< per-channel search bounds (config)
+  /// Saturation shape of the media channels: "hill" (default), "logistic" or "auto" (chosen
+  /// by rolling CV among the two; --saturation, config [model] saturation); channel_saturation
+  /// overrides it per channel (those channels keep their shape under auto).
+  std::string saturation = "hill";
+  /// Per-channel shapes (config `[channels.NAME] saturation`).
+  std::map<std::string, SaturationShape> channel_saturation;
   /// Per-channel kind (config `[channels.NAME] kind`, `mu`); channels not named are media.
   std::map<std::string, ChannelKindSpec> kinds;
   /// Allocate on every channel's lower band (Hill: coef_lower; flow: lower bootstrap curve).
@@ -136,6 +142,13 @@ FitOptions resolved_fit_options(FitOptions options);
 /// bootstrap and CI level, threads, nested budget, λ, allocation limit). Shared by the single
 /// and the segmented fit; checked before any data is read into a model.
 void check_fit_options(const FitOptions& options);
+
+/// The saturation shape of each media channel: `channel_saturation`'s where it names the
+/// channel, `saturation`'s otherwise (Hill for "auto", the shape the choice starts from).
+/// InputError for a per-channel shape given for a channel that is not a media channel of the data
+/// (`channels`).
+std::vector<SaturationShape> media_saturation(const FitOptions& options,
+                                              const std::vector<std::string>& channels);
 
 /// InputError (exit 2) for options of the other mode: a segmented fit (columns.segments) with
 /// a single-market feature it does not carry (nested bootstrap, block bootstrap, --init-from,

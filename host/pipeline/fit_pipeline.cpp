@@ -55,7 +55,7 @@ void summarize_trials(const FitOptions& o, const SearchSpace& space,
     s.r2 = fits.r2[t];
     s.hyper3c.assign(params.begin() + static_cast<std::ptrdiff_t>(t) * 3 * C,
                      params.begin() + static_cast<std::ptrdiff_t>(t + 1) * 3 * C);
-    const Eigen::MatrixXd h = transform_media(r.model.spend, s.hyper3c.data());
+    const Eigen::MatrixXd h = transform_media(r.model.spend, s.hyper3c.data(), r.model.saturation);
     for (int c = 0; c < C; ++c) {
       const double spend = r.model.spend.col(c).sum();
       s.roi.push_back(spend > 0 ? fits.coef[static_cast<size_t>(t) * fits.parameters + c] *
@@ -105,6 +105,27 @@ SearchSpace build_search_space(const ModelData& model, const std::vector<std::st
 }
 
 namespace {
+
+/// The shapes of a --hyperparameters fit: the file's (a model.json refit reproduces its model).
+/// A shape asked for by --saturation or the config that the file contradicts is an error,
+/// not a silent choice between the two.
+std::vector<SaturationShape> fixed_saturation(const FitOptions& o, const Hyperparameters& h,
+                                              const std::vector<std::string>& channels) {
+  const std::vector<SaturationShape> asked = media_saturation(o, channels);
+  const bool any_asked = o.saturation != "hill" || !o.channel_saturation.empty();
+  std::vector<SaturationShape> shapes;
+  for (size_t c = 0; c < channels.size(); ++c) {
+    const SaturationShape file = h.channels[c].saturation;
+    if (any_asked && asked[c] != file) {
+      throw InputError(o.hyperparameters_path + ": channel `" + channels[c] + "` has saturation " +
+                       saturation_name(file) + ", but --saturation/config asks for " +
+                       saturation_name(asked[c]) +
+                       "; drop the option (the file fixes the transforms) or edit the file");
+    }
+    shapes.push_back(file);
+  }
+  return shapes;
+}
 
 /// Moves the flow and stock channels named in the options out of the media channels.
 void split_kind_channels(const FitOptions& o, FitReport& r) {
@@ -187,7 +208,8 @@ void choose_transforms(const FitOptions& o, const SearchSpace& space,
       const ParetoPoint& chosen = r.pareto[static_cast<size_t>(r.pareto_chosen)];
       const std::vector<double>& h = chosen.hyper3c;
       for (int c = 0; c < C; ++c)
-        r.hyperparameters.channels.push_back({h[3 * c], h[3 * c + 1], h[3 * c + 2]});
+        r.hyperparameters.channels.push_back(
+            {h[3 * c], h[3 * c + 1], h[3 * c + 2], space.shape(c)});
       // The search's result is the chosen model: its coordinates (the box-edge check reads
       // them) and its loss.
       space.encode(r.hyperparameters.channels, r.search.best.data());
@@ -242,6 +264,49 @@ bool choose_lambda(const FitOptions& o, const SearchSpace& space, const std::vec
   return true;
 }
 
+/// --saturation auto: the model searched with the automatic channels Hill and then logistic,
+/// scored by rolling CV; r becomes the better fit, `space` and `evaluator` take its shapes.
+/// False (r untouched but for a notice: Hill) when the data are too short for one CV fold.
+bool choose_saturation(const FitOptions& o, SearchSpace& space, const std::vector<double>& seeds,
+                       std::unique_ptr<Evaluator>& evaluator, FitReport& r) {
+  std::vector<FitReport> fits;
+  const std::vector<SaturationShape> given = media_saturation(o, r.data.channels);
+  const SaturationSelection selection = select_saturation(
+      r.model, {SaturationShape::Hill, SaturationShape::Logistic},
+      [&](SaturationShape shape) {
+        std::vector<SaturationShape> shapes(r.data.channels.size(), shape);
+        for (size_t c = 0; c < shapes.size(); ++c) {
+          if (o.channel_saturation.count(r.data.channels[c])) shapes[c] = given[c];
+        }
+        return shapes;
+      },
+      o.cv,
+      [&](const ModelData& m) {
+        return make_evaluator(parse_device(o.device), m, o.threads, nullptr);
+      },
+      [&](const ModelData& m, Evaluator& backend) {
+        fits.push_back(r);
+        fits.back().model = m;
+        SearchSpace with = space;
+        with.saturation = m.saturation;
+        choose_transforms(o, with, seeds, backend, fits.back());
+        return fits.back().hyper3c;
+      });
+  if (selection.best < 0) {
+    r.notices.push_back(selection.skipped
+                            ? "--saturation auto: too few rows for one rolling-CV fold; hill is "
+                              "used"
+                            : "--saturation auto: neither shape gave a finite CV loss; hill is "
+                              "used");
+    return false;
+  }
+  r = std::move(fits[static_cast<size_t>(selection.best)]);
+  r.saturation_selection = selection;
+  space.saturation = r.model.saturation;
+  evaluator = make_evaluator(parse_device(o.device), r.model, o.threads, nullptr);
+  return true;
+}
+
 bool is_fourier(const std::string& name) {
   return name.rfind("SIN_", 0) == 0 || name.rfind("COS_", 0) == 0;
 }
@@ -276,6 +341,7 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
   r.controls = controls;
   r.model = make_model_data(r.data, r.controls, o.ridge_lambda);
   r.model.nonnegative_media = !o.reference;
+  r.model.saturation = media_saturation(o, r.data.channels);
   check_data_fits_model(r.data, r.model);
   const int C = r.model.channels();
   if (!o.init_from_path.empty() && !o.hyperparameters_path.empty()) {
@@ -290,6 +356,7 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
     r.hyperparameters = read_hyperparameters_file(o.hyperparameters_path, r.data.channels);
     if (o.ridge_lambda_explicit) r.hyperparameters.ridge_lambda = o.ridge_lambda;
     r.model.ridge_lambda = r.hyperparameters.ridge_lambda;
+    r.model.saturation = fixed_saturation(o, r.hyperparameters, r.data.channels);
   }
 
   std::string device_notice;
@@ -299,16 +366,19 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
     r.notices.push_back(device_notice);
   r.backend = evaluator->name();
 
-  const SearchSpace space =
+  SearchSpace space =
       build_search_space(r.model, r.data.channels, o.bounds,
                          o.reference ? GammaEncoding::SpendFraction : GammaEncoding::AdstockedMax);
+  space.saturation = r.model.saturation;
   const std::vector<double> seeds = initial_population(o, space, r);
   const auto t_search = Clock::now();
   r.searched = false;
   r.lambda_selection = LambdaSelection{};
-  if (o.lambda_grid.empty() || !choose_lambda(o, space, seeds, evaluator, r)) {
-    choose_transforms(o, space, seeds, *evaluator, r);
-  }
+  r.saturation_selection = SaturationSelection{};
+  const bool chosen = o.saturation == "auto"
+                          ? choose_saturation(o, space, seeds, evaluator, r)
+                          : !o.lambda_grid.empty() && choose_lambda(o, space, seeds, evaluator, r);
+  if (!chosen) choose_transforms(o, space, seeds, *evaluator, r);
   r.seconds_search += since(t_search);
 
   evaluator->evaluate(CandidateBatch{1, C, r.hyper3c.data()}, RowWeights{}, r.fit);
@@ -317,7 +387,7 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
         "the final ridge fit failed (singular system); try a larger --ridge-lambda");
   }
   r.fitted = predict_kpi(r.model, r.hyper3c.data(), r.fit.coef.data(), r.fit.intercept[0]);
-  const Eigen::MatrixXd h = transform_media(r.model.spend, r.hyper3c.data());
+  const Eigen::MatrixXd h = transform_media(r.model.spend, r.hyper3c.data(), r.model.saturation);
   r.media_contribution = h * Eigen::Map<const Eigen::VectorXd>(r.fit.coef.data(), C).asDiagonal();
 
   const auto t_cv = Clock::now();
@@ -400,7 +470,7 @@ void fit_with_kinds(const FitOptions& o, const ControlMatrix& controls, FitRepor
   const KindFitReport first = fit_kind_channels(y, base, r.kind_inputs, ko);
   fit_media(o, with_kind_features(controls, r, first), r);
 
-  const Eigen::MatrixXd h = transform_media(r.model.spend, r.hyper3c.data());
+  const Eigen::MatrixXd h = transform_media(r.model.spend, r.hyper3c.data(), r.model.saturation);
   Eigen::MatrixXd base2(base.rows(), base.cols() + h.cols());
   base2 << base, h;
   ko.passes = 3;

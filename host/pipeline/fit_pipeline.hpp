@@ -22,6 +22,7 @@
 #include "host/search/differential_evolution.hpp"
 #include "host/search/pareto.hpp"
 #include "host/validation/lambda_selection.hpp"
+#include "host/validation/saturation_selection.hpp"
 #include "host/validation/time_series_cv.hpp"
 
 namespace mmm {
@@ -69,6 +70,8 @@ struct FitReport {
   long search_evaluations = 0;  ///< over all trials
   /// --ridge-lambda auto: every λ's rolling-CV loss and the chosen one (else empty).
   LambdaSelection lambda_selection;
+  /// --saturation auto: each shape's rolling-CV loss and the chosen one (else empty).
+  SaturationSelection saturation_selection;
   BatchResult fit;                     ///< the final full-data fit (one candidate)
   Eigen::VectorXd fitted;              ///< in-sample predictions
   Eigen::MatrixXd media_contribution;  ///< T × C: coef_c · h_c[t]

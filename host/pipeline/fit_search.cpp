@@ -11,9 +11,10 @@
 namespace mmm {
 
 SearchResult search_with_progress(const FitOptions& o, int dimension,
-                                  const BatchObjective& objective,
-                                  const std::vector<double>& seeds) {
+                                  const BatchObjective& objective, const std::vector<double>& seeds,
+                                  const std::vector<char>& searched) {
   DeOptions de;
+  de.searched = searched;
   de.budget = o.budget;
   de.population = o.population;
   de.seed = o.seed;
@@ -71,8 +72,12 @@ std::vector<SearchResult> search_hyperparameters(const FitOptions& o, const Sear
       record->push_back(std::move(p));
     }
   };
-  if (o.trials <= 1) return {search_with_progress(o, space.dimension(), objective, seeds)};
+  if (o.trials <= 1) {
+    return {
+        search_with_progress(o, space.dimension(), objective, seeds, space.searched_coordinates())};
+  }
   DeOptions de;
+  de.searched = space.searched_coordinates();
   de.budget = o.budget;
   de.population = o.population;
   de.seed = o.seed;

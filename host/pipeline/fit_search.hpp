@@ -15,10 +15,12 @@
 namespace mmm {
 
 /// The fit's DE (budget, population, seed from `o`) over [−5, 5]^dimension, with the search
-/// progress bar; `seeds` replace the first members of the initial population.
+/// progress bar; `seeds` replace the first members of the initial population; `searched` flags
+/// the coordinates the DE varies (DeOptions::searched; empty: all).
 SearchResult search_with_progress(const FitOptions& o, int dimension,
                                   const BatchObjective& objective,
-                                  const std::vector<double>& seeds = {});
+                                  const std::vector<double>& seeds = {},
+                                  const std::vector<char>& searched = {});
 
 /// --trials DE searches over the search box in lockstep, each backend call carrying one
 /// request of every running trial; `record` (optional, --objective pareto) receives every

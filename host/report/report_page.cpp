@@ -300,9 +300,10 @@ constexpr const char* kScript = R"JS(
     var w = document.getElementById('warnings');
     if (data.warnings.length === 0) el('li', 'none', w);
     data.warnings.forEach(function (line) { el('li', line, w); });
-    table(document.getElementById('hyper-table'), ['channel', 'theta (adstock)', 'alpha (shape)',
-          'gamma (half-saturation)'], data.hyperparameters.map(function (h) {
-            return [h.channel, h.theta, h.alpha, h.gamma];
+    table(document.getElementById('hyper-table'), ['channel', 'saturation', 'theta (adstock)',
+          'alpha (Hill shape)', 'gamma (half-saturation)'], data.hyperparameters.map(function (h) {
+            return [h.channel, h.saturation, h.theta,
+                    h.saturation === 'logistic' ? 'unused' : h.alpha, h.gamma];
           }));
     table(document.getElementById('settings-table'), ['setting', 'value'], data.settings);
     document.getElementById('credits').textContent = 'Written by mmm ' + data.version +

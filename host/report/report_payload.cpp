@@ -476,10 +476,14 @@ json report_payload(const json& model, const std::string& model_label, const Rep
       (*hyper)["channels"].is_object()) {
     for (const auto& [channel, h] : (*hyper)["channels"].items()) {
       if (!h.is_object()) continue;
-      out["hyperparameters"].push_back({{"channel", channel},
-                                        {"theta", number_or_null(h, "theta")},
-                                        {"alpha", number_or_null(h, "alpha")},
-                                        {"gamma", number_or_null(h, "gamma")}});
+      out["hyperparameters"].push_back(
+          {{"channel", channel},
+           {"theta", number_or_null(h, "theta")},
+           {"alpha", number_or_null(h, "alpha")},
+           {"gamma", number_or_null(h, "gamma")},
+           // Absent in files older than the logistic shape.
+           {"saturation", h.contains("saturation") && h["saturation"].is_string() ? h["saturation"]
+                                                                                  : json("hill")}});
     }
   }
   if (segmented)

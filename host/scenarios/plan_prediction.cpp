@@ -147,10 +147,11 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
   data.y = Eigen::VectorXd::Zero(K + N);
 
   const std::vector<double> hyper = media_hyper3c(m);
+  data.saturation = media_saturation(m);
   const Eigen::VectorXd kpi = predict_kpi(data, hyper.data(), m.coef.data(), m.intercept);
-  const Eigen::MatrixXd h = transform_media(data.spend, hyper.data());
+  const Eigen::MatrixXd h = transform_media(data.spend, hyper.data(), data.saturation);
   p.kpi = kpi.tail(N);
-  // Per plan channel: its design column (media: the Hill of the adstock; flow and stock: the
+  // Per plan channel: its design column (media: the saturation of the adstock; flow and stock: the
   // log feature) and where its coefficient sits.
   const auto column_of = [&](Eigen::Index c) { return c < C ? c : C + K0 + KU + (c - C); };
   Eigen::MatrixXd features(N, C + KK);
@@ -172,7 +173,7 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
     std::vector<double> hb = hyper;
     if (m.draw_hyper.rows() == B)
       for (Eigen::Index k = 0; k < 3 * C; ++k) hb[static_cast<size_t>(k)] = m.draw_hyper(b, k);
-    const Eigen::MatrixXd hdraw = transform_media(data.spend, hb.data());
+    const Eigen::MatrixXd hdraw = transform_media(data.spend, hb.data(), data.saturation);
     Eigen::MatrixXd contrib(N, C + KK);
     for (Eigen::Index c = 0; c < C; ++c) contrib.col(c) = m.draw_coef(b, c) * hdraw.col(c).tail(N);
     for (Eigen::Index c = C; c < C + KK; ++c)

@@ -67,6 +67,12 @@ DifferentialEvolution::DifferentialEvolution(int dim, const DeOptions& opt,
       rng_(opt.seed, kDeStream),
       start_(std::chrono::steady_clock::now()) {
   if (opt.budget <= 0 || dim <= 0) return;
+  for (int d = 0; d < dim; ++d) {
+    if (opt.searched.empty() || opt.searched.at(static_cast<size_t>(d)) != 0)
+      searched_.push_back(d);
+  }
+  // Nothing to search (every coordinate fixed): one evaluation of the initial population.
+  if (searched_.empty()) opt_.budget = std::min<long>(opt.budget, std::max(opt.population, 4));
   pop_ = static_cast<int>(std::min<long>(std::max(opt.population, 4), opt.budget));
   losses_.assign(pop_, 0.0);
   if (opt.init_sigma > 0) {
@@ -116,19 +122,19 @@ const std::vector<double>& DifferentialEvolution::ask(int* count) {
     const double* xa = &population_[static_cast<size_t>(a) * dim_];
     const double* xbb = &population_[static_cast<size_t>(b) * dim_];
     double* child = &children_[static_cast<size_t>(k) * dim_];
-    // Two distinct cut points in [0, dim]: the child takes the donor's coordinates in
-    // [c0, c1) and keeps its parent's elsewhere (at least one coordinate changes).
-    int c0 = rng_.index(dim_ + 1), c1;
-    do c1 = rng_.index(dim_ + 1);
+    // Two distinct cut points in [0, n] over the n searched coordinates: the child takes the
+    // donor's values at searched coordinates [c0, c1) and keeps its parent's elsewhere (at
+    // least one searched coordinate changes).
+    const int searched = static_cast<int>(searched_.size());
+    int c0 = rng_.index(searched + 1), c1;
+    do c1 = rng_.index(searched + 1);
     while (c1 == c0);
     if (c0 > c1) std::swap(c0, c1);
-    for (int d = 0; d < dim_; ++d) {
-      double v = x[d];
-      if (d >= c0 && d < c1) {
-        v = x[d] + opt_.f1 * (xa[d] - xbb[d]) + opt_.f2 * (xb[d] - x[d]);
-        v = std::clamp(v, opt_.lower, opt_.upper);
-      }
-      child[d] = v;
+    std::copy_n(x, dim_, child);
+    for (int j = c0; j < c1; ++j) {
+      const int d = searched_[static_cast<size_t>(j)];
+      child[d] = std::clamp(x[d] + opt_.f1 * (xa[d] - xbb[d]) + opt_.f2 * (xb[d] - x[d]),
+                            opt_.lower, opt_.upper);
     }
   }
   *count = n;

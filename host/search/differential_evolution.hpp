@@ -28,6 +28,11 @@ struct DeOptions {
   /// step toward nevergrad's one-at-a-time DE. With population 30 and budget 500, 5 calls
   /// gave a lower median loss than 1 on Robyn's data (bench/RESULTS.md).
   int calls_per_generation = 5;
+  /// One flag per coordinate; empty: all searched. A coordinate flagged 0 decodes to a fixed
+  /// value (a logistic channel's α), so the crossover leaves it out: a child differing from
+  /// its parent only there would be an evaluation wasted. With every coordinate searched the
+  /// random stream, and so the search, is the same as without the flags.
+  std::vector<char> searched;
 };
 
 /// Backend calls per generation for a population: populations of 4096 and more exist to fill
@@ -84,6 +89,7 @@ class DifferentialEvolution {
   DeOptions opt_;
   PhiloxStream rng_;
   std::vector<double> population_, losses_, children_;
+  std::vector<int> searched_;  ///< indices of the searched coordinates (DeOptions::searched)
   int best_ = 0, next_member_ = 0, pending_first_ = 0, pending_count_ = 0, step_ = 0;
   bool initialized_ = false;
   SearchResult result_;

@@ -56,7 +56,8 @@ Eigen::MatrixXd segment_design(const SegmentProblem& problem, int s, const doubl
   Eigen::MatrixXd X(m.rows(), problem.parameters());
   std::vector<double> h(static_cast<size_t>(m.rows()) * padded), shift(padded);
   cpu::media_transform(problem.spend_period_major[s].data(), C, padded, m.rows(), theta.data(),
-                       alpha.data(), gamma.data(), nullptr, h.data(), nullptr, shift.data());
+                       alpha.data(), gamma.data(), nullptr, nullptr, h.data(), nullptr,
+                       shift.data());
   // The kernel centres h; add the shift back so that callers see raw h.
   using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
   X.leftCols(C) = Eigen::Map<const RowMajor>(h.data(), m.rows(), padded).leftCols(C);

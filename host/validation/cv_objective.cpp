@@ -82,7 +82,7 @@ void CvObjective::evaluate(const double* params, int count, std::vector<double>&
       if (j != per - 1 || failed[i]) continue;
       // Candidate i is complete: its test residuals on every fold.
       const Eigen::MatrixXd h =
-          transform_media(data_.spend, params + static_cast<size_t>(i) * stride);
+          transform_media(data_.spend, params + static_cast<size_t>(i) * stride, data_.saturation);
       double total = 0.0;
       for (int f = 0; f < folds(); ++f) {
         const CvFold& fold = folds_[f];

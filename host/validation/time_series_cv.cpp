@@ -76,7 +76,7 @@ CvReport cross_validate(const ModelData& data, const std::vector<double>& hyper3
   }
   // The media transform does not depend on the fold (fixed θ, α, γ; adstock runs over the
   // whole series): computed once, each fold then predicts only its test rows.
-  const Eigen::MatrixXd h = transform_media(data.spend, hyper3c.data());
+  const Eigen::MatrixXd h = transform_media(data.spend, hyper3c.data(), data.saturation);
   auto predict = [&](int i, int begin, int len) {
     Eigen::Map<const Eigen::VectorXd> cm(&coef[static_cast<size_t>(i) * p], C);
     Eigen::VectorXd pred = h.middleRows(begin, len) * cm;

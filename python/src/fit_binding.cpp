@@ -9,6 +9,7 @@
 #include "host/common/errors.hpp"
 #include "host/data/channel_long.hpp"
 #include "host/data/missing_controls.hpp"
+#include "host/features/saturation.hpp"
 #include "host/io/output_files.hpp"
 #include "host/outputs/fit_outputs.hpp"
 #include "host/outputs/segment_outputs.hpp"
@@ -87,6 +88,20 @@ const OptionSetters<FitOptions>& fit_setters() {
        [](FitOptions& o, py::handle v) {
          o.columns.long_options.revenue =
              parse_long_revenue(py::cast<std::string>(v), "long_revenue");
+       }},
+      {"saturation",
+       [](FitOptions& o, py::handle v) {
+         // "hill" | "logistic" for every media channel, or {channel: shape} per channel (the
+         // config's [channels.NAME] saturation).
+         if (py::isinstance<py::dict>(v)) {
+           for (const auto& [name, shape] : py::cast<py::dict>(v)) {
+             const std::string channel = py::cast<std::string>(name);
+             o.channel_saturation[channel] = saturation_from_name(
+                 py::cast<std::string>(shape), "saturation of channel `" + channel + "`");
+           }
+           return;
+         }
+         o.saturation = py::cast<std::string>(v);
        }},
       {"segment_gamma", store(&FitOptions::segment_gamma)},
       {"cv_train", [](FitOptions& o, py::handle v) { o.cv.train = py::cast<int>(v); }},

@@ -138,3 +138,21 @@ def test_options_added_to_the_cli_work_here_too(tmp_path, data_csv):
     with pytest.raises(mmm.InputError, match="expected shared or scaled"):
         mmm.fit(mmm.simulate(weeks=60, channels=2, seed=4, segments=2), date="date",
                 kpi="revenue", segments="segment", segment_gamma="sometimes", **FAST)
+
+
+def test_saturation_logistic_equals_the_cli_and_takes_a_per_channel_dict(tmp_path, data_csv):
+    out = tmp_path / "logistic"
+    run_cli("fit", "--data", data_csv, "--date-col", "date", "--kpi-col", "revenue", "--out", out,
+            "--quiet", "--saturation", "logistic", *FAST_FLAGS)
+    fit = mmm.fit(data_csv, date="date", kpi="revenue", quiet=True, saturation="logistic", **FAST)
+    assert fit.files["model_results.csv"] == (out / "model_results.csv").read_text()
+    channels = fit.model["hyperparameters"]["channels"]
+    assert {c["saturation"] for c in channels.values()} == {"logistic"}
+    first = next(iter(channels))
+    mixed = mmm.fit(data_csv, date="date", kpi="revenue", quiet=True,
+                    saturation={first: "logistic"}, **FAST)
+    shapes = {name: c["saturation"] for name, c in mixed.model["hyperparameters"]["channels"].items()}
+    assert shapes[first] == "logistic"
+    assert [s for name, s in shapes.items() if name != first] == ["hill"] * (len(shapes) - 1)
+    with pytest.raises(mmm.InputError, match="expected one of: hill, logistic"):
+        mmm.fit(data_csv, date="date", kpi="revenue", saturation="s-curve", **FAST)
