@@ -90,9 +90,12 @@ void add_report(OutputDir& out, const std::string& chartjs_file) {
               chartjs_file));
 }
 
-int run_segments(const FitOptions& o, OutputDir& out, bool json, bool report, Database* db,
-                 const std::vector<std::string>& alias_notices) {
+int run_segments(const FitOptions& o, std::optional<OutputDir>& out_slot, bool json, bool report,
+                 Database* db, const std::vector<std::string>& alias_notices) {
   const SegmentReport r = run_segment_fit(o);
+  // In a job every rank ends with the whole report; rank 0 alone holds --out and writes.
+  if (!job().is_root()) return 0;
+  OutputDir& out = *out_slot;
   const RemoveTemporariesOnSignal cleanup;  // SIGINT/SIGTERM while writing leave no temporary
   write_segment_outputs(r, out);
   if (report) add_report(out, chartjs_path());
@@ -334,7 +337,8 @@ Runner add_fit_command(CLI::App& app) {
       throw InputError("mmm fit: --data is required (or [data] path in --config)");
     if (o.out_dir.empty())
       throw InputError("mmm fit: --out is required (or [run] out in --config)");
-    // In a job of several ranks the trials and bootstrap resamples are divided among them;
+    // In a job of several ranks the trials, bootstrap resamples and a segmented fit's searches
+    // are divided among them;
     // every rank ends with the same results and rank 0 alone writes and prints
     // (docs/distributed.md).
     const bool root = job().is_root();
@@ -360,13 +364,7 @@ Runner add_fit_command(CLI::App& app) {
     }
     check_fit_mode(o);
     if (!o.columns.segments.empty()) {
-      if (job().size() > 1) {
-        throw InputError(
-            "--segments is not divided among ranks yet: run it without mpirun (this "
-            "job has " +
-            std::to_string(job().size()) + " ranks)");
-      }
-      return run_segments(o, *out_slot, F.json, F.report, db.get(), alias_notices);
+      return run_segments(o, out_slot, F.json, F.report, db.get(), alias_notices);
     }
     const FitReport r = run_fit(o);
     if (!root) return 0;

@@ -189,11 +189,6 @@ Runner add_sweep_command(CLI::App& app) {
     o.device = rank_device(o.device);
     o.threads = rank_threads(o.threads);
     if (!root) o.quiet = true;  // one progress bar and one set of notices: rank 0's
-    if (o.all && job().size() > 1) {
-      throw InputError(
-          "--all is not divided among ranks yet: run it without mpirun (this job has " +
-          std::to_string(job().size()) + " ranks)");
-    }
     std::optional<OutputDir> out_slot;
     // Checked before the work, so a bad --out fails fast.
     if (root) out_slot.emplace(o.out_dir, sweep_output_files());
@@ -203,20 +198,26 @@ Runner add_sweep_command(CLI::App& app) {
     if (o.resume) checkpoint = read_sweep_checkpoint(o.out_dir);
 
     // Opened at the first chunk, i.e. once the input was validated: bad input leaves nothing.
+    // In a job every rank formats the rows of its chunks; rank 0 writes them in design order.
     std::unique_ptr<SweepAllWriter> all;
     SweepChunkSink sink;
     if (o.all) {
-      sink = [&](const std::vector<std::string>& channels, std::uint64_t first, int count,
-                 const double* params, const BatchResult& res) {
+      sink.encode = [](const std::vector<std::string>& channels, std::uint64_t first, int count,
+                       const double* params, const BatchResult& res) {
+        const std::string rows = SweepAllWriter::format_rows(
+            first, count, static_cast<int>(channels.size()), params, res);
+        return Bytes(rows.begin(), rows.end());
+      };
+      sink.write = [&](const std::vector<std::string>& channels, const Bytes& rows) {
         if (!all) all = std::make_unique<SweepAllWriter>(*out_slot, channels, o.resume);
-        all->write(first, count, static_cast<int>(channels.size()), params, res);
+        all->write_rows(reinterpret_cast<const char*>(rows.data()), rows.size());
       };
     }
 
     // A periodic checkpoint is a whole committed set, as at the end: a run killed after it
     // resumes from there. With --all, sweep_all.csv.gz is committed up to the same candidate
     // and continued in a copy.
-    // (run_sweep calls it only in a single process, so this is rank 0 with --out open.)
+    // (run_sweep calls it on rank 0 only, the one with --out open.)
     const SweepCheckpointSink save_checkpoint = [&](const SweepReport& so_far) {
       OutputDir& out = *out_slot;
       write_sweep_outputs(so_far, out);

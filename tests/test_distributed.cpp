@@ -1,7 +1,9 @@
 // The work split of a multi-rank job (host/distributed, docs/distributed.md): the pieces
 // (index ranges, device per rank, byte buffers, the order-free loss sum, the top-K and profile
 // merges) and, with the ranks as threads (thread_communicator.hpp), every divided pipeline —
-// sweep, trials, bootstrap, nested bootstrap — against one process, exactly.
+// sweep (with --all's rows and periodic checkpoints), trials (with the Pareto record),
+// bootstrap, nested bootstrap — against one process, exactly. The segmented fit's division:
+// test_distributed_segments.cpp.
 
 #include <gtest/gtest.h>
 
@@ -17,11 +19,13 @@
 #include "host/common/philox.hpp"
 #include "host/distributed/byte_buffer.hpp"
 #include "host/distributed/communicator.hpp"
+#include "host/distributed/divided_values.hpp"
 #include "host/distributed/rank_device.hpp"
 #include "host/distributed/work_split.hpp"
 #include "host/features/controls.hpp"
 #include "host/pipeline/sweep_pipeline.hpp"
 #include "host/pipeline/sweep_reduction.hpp"
+#include "host/search/pareto_sharing.hpp"
 #include "host/search/trials.hpp"
 #include "host/sweep/loss_sum.hpp"
 #include "tests/cli_runner.hpp"
@@ -121,6 +125,42 @@ TEST(Communicator, ThreadRanksExchangeInRankOrder) {
     ASSERT_EQ(all.size(), 3u);
     for (int r = 0; r < 3; ++r) EXPECT_EQ(all[r], Bytes(r + 1, static_cast<unsigned char>(r)));
   }
+}
+
+TEST(DividedValues, EveryRankGetsAllItemsInIndexOrder) {
+  // Item i's two values: i and −i; each rank computes only its own range, once.
+  for (int ranks : {1, 2, 3, 7}) {
+    const auto got = run_ranks<std::vector<double>>(ranks, [&](const Communicator& c) {
+      int calls = 0;
+      std::vector<double> all =
+          compute_divided(c, 5, 2, [&](std::size_t begin, std::size_t end, double* out) {
+            ++calls;
+            const IndexRange mine = rank_range(5, c.size(), c.rank());
+            EXPECT_EQ(begin, mine.begin);
+            EXPECT_EQ(end, mine.end);
+            for (std::size_t i = begin; i < end; ++i) {
+              out[2 * (i - begin)] = static_cast<double>(i);
+              out[2 * (i - begin) + 1] = i == 3 ? std::nan("") : -static_cast<double>(i);
+            }
+          });
+      EXPECT_EQ(calls, rank_range(5, c.size(), c.rank()).size() > 0 ? 1 : 0);
+      return all;
+    });
+    for (const std::vector<double>& all : got) {
+      ASSERT_EQ(all.size(), 10u) << ranks;
+      for (int i = 0; i < 5; ++i) {
+        EXPECT_EQ(all[2 * i], i);
+        if (i == 3) {
+          EXPECT_TRUE(std::isnan(all[2 * i + 1]));
+        } else {
+          EXPECT_EQ(all[2 * i + 1], -i);
+        }
+      }
+    }
+  }
+  EXPECT_TRUE(compute_divided(single_process(), 0, 3, [](std::size_t, std::size_t, double*) {
+                FAIL() << "nothing to compute";
+              }).empty());
 }
 
 TEST(LossSum, IndependentOfOrderAndCloseToTheSum) {
@@ -250,6 +290,81 @@ TEST(SweepReduction, ThreadRanksGiveOneProcessSweep) {
   }
 }
 
+// --all's rows: each rank encodes its chunks, rank 0 receives them in design order, one call
+// per chunk as a single process; and the periodic checkpoints a job writes on rank 0 hold the
+// merged state a single process saves at the same candidate.
+TEST(SweepReduction, ThreadRanksGiveOneProcessChunksAndCheckpoints) {
+  test::TempDir dir;
+  const std::string data = dir / "data.csv";
+  ASSERT_EQ(test::run_mmm({"simulate", "--weeks", "60", "--channels", "2", "--seed", "6", "--out",
+                           data, "--quiet"})
+                .exit_code,
+            0);
+  SweepOptions o;
+  o.data_path = data;
+  o.n = 1000;
+  o.top = 7;
+  o.chunk = 64;
+  o.threads = 1;
+  o.quiet = true;
+  o.device = "cpu";
+  o.checkpoint_every = 1e-9;  // after every chunk (every round, in a job)
+  struct Seen {
+    std::vector<std::string> chunks;  ///< written, in order
+    std::vector<SweepReport> checkpoints;
+  };
+  auto sweep = [&](const Communicator& c) {
+    Seen seen;
+    SweepOptions mine = o;
+    mine.communicator = &c;
+    SweepChunkSink sink;
+    sink.encode = [](const std::vector<std::string>&, std::uint64_t first, int count, const double*,
+                     const BatchResult& res) {
+      std::string text = std::to_string(first) + ":" + std::to_string(count);
+      for (int i = 0; i < count; ++i) text += "," + std::to_string(res.loss[i]);
+      return Bytes(text.begin(), text.end());
+    };
+    sink.write = [&](const std::vector<std::string>& channels, const Bytes& chunk) {
+      EXPECT_EQ(channels.size(), 2u);
+      EXPECT_TRUE(c.is_root());
+      seen.chunks.emplace_back(chunk.begin(), chunk.end());
+    };
+    const SweepCheckpointSink checkpoint = [&](const SweepReport& so_far) {
+      EXPECT_TRUE(c.is_root());
+      seen.checkpoints.push_back(so_far);
+    };
+    run_sweep(mine, nullptr, std::nullopt, sink, checkpoint);
+    return seen;
+  };
+  const Seen one = sweep(single_process());
+  ASSERT_EQ(one.chunks.size(), 16u);  // 15 chunks of 64 and one of 40
+  EXPECT_EQ(one.chunks[15].substr(0, 7), "960:40,");
+  EXPECT_FALSE(one.checkpoints.empty());
+  for (int ranks : {2, 3}) {
+    const auto got = run_ranks<Seen>(ranks, sweep);
+    EXPECT_EQ(got[0].chunks, one.chunks) << ranks << " ranks";
+    for (int r = 1; r < ranks; ++r) EXPECT_TRUE(got[r].chunks.empty());
+    // The first round always checkpoints; later ones as the checkpoints' own cost allows.
+    // Each holds what one process stopped after the same candidate returns.
+    ASSERT_FALSE(got[0].checkpoints.empty());
+    for (const SweepReport& cp : got[0].checkpoints) {
+      EXPECT_EQ(cp.next_index % (64 * ranks), 0u);
+      SweepOptions stopped = o;
+      stopped.stop_after = cp.next_index;
+      stopped.checkpoint_every = 0;
+      const SweepReport want = run_sweep(stopped, nullptr, std::nullopt);
+      ASSERT_EQ(want.next_index, cp.next_index);
+      EXPECT_EQ(cp.checkpoint.top_indices, want.checkpoint.top_indices);
+      EXPECT_EQ(cp.checkpoint.top_losses, want.checkpoint.top_losses);
+      EXPECT_EQ(cp.checkpoint.failed, want.checkpoint.failed);
+      EXPECT_EQ(cp.summary.count, want.summary.count);
+      EXPECT_EQ(cp.summary.min_loss, want.summary.min_loss);
+      for (size_t i = 0; i < want.summary.sum_loss.size(); ++i)
+        EXPECT_TRUE(cp.summary.sum_loss[i] == want.summary.sum_loss[i]);
+    }
+  }
+}
+
 TEST(Trials, ThreadRanksGiveOneProcessTrials) {
   const int dim = 4;
   DeOptions de;
@@ -281,6 +396,63 @@ TEST(Trials, ThreadRanksGiveOneProcessTrials) {
       }
     }
   }
+}
+
+// --objective pareto's record: trials divided among ranks, each rank recording its
+// candidates with the number of the objective call, merge into one process's record, in order.
+TEST(ParetoSharing, ThreadRanksGiveOneProcessRecord) {
+  const int dim = 3;
+  DeOptions de;
+  de.budget = 150;
+  de.population = 10;
+  de.seed = 4;
+  de.calls_per_generation = 2;  // generations split over calls, as in a fit
+  struct Recorder {
+    std::vector<ParetoPoint> points;
+    std::vector<long> calls;
+    long call = -1;
+  };
+  auto objective_for = [&](Recorder& rec) -> BatchObjective {
+    return [&, dim](const std::vector<double>& u, int n, std::vector<double>& loss) {
+      ++rec.call;
+      loss.resize(static_cast<size_t>(n));
+      for (int i = 0; i < n; ++i) {
+        double s = 0.0;
+        for (int d = 0; d < dim; ++d) s += (u[i * dim + d] - 0.5) * (u[i * dim + d] - 0.5);
+        loss[i] = s;
+        if (s > 20.0) continue;  // as the fit records only finite losses: not every point
+        ParetoPoint p;
+        p.loss = s;
+        p.nrmse = u[i * dim];
+        p.decomp_rssd = u[i * dim + 1];
+        p.hyper3c.assign(u.begin() + i * dim, u.begin() + (i + 1) * dim);
+        rec.points.push_back(p);
+        rec.calls.push_back(rec.call);
+      }
+    };
+  };
+  Recorder whole;
+  run_trials(dim, de, 4, objective_for(whole));
+  ASSERT_GT(whole.points.size(), 100u);
+  EXPECT_EQ(share_pareto_record(single_process(), whole.points, whole.calls).size(),
+            whole.points.size());
+  for (int ranks : {2, 3, 5}) {  // 5 > 4 trials: one rank records nothing
+    const auto got = run_ranks<std::vector<ParetoPoint>>(ranks, [&](const Communicator& c) {
+      Recorder mine;
+      run_trials(dim, de, 4, objective_for(mine), {}, {}, c);
+      return share_pareto_record(c, mine.points, mine.calls);
+    });
+    for (const std::vector<ParetoPoint>& record : got) {
+      ASSERT_EQ(record.size(), whole.points.size()) << ranks << " ranks";
+      for (size_t i = 0; i < record.size(); ++i) {
+        EXPECT_EQ(record[i].loss, whole.points[i].loss) << i;
+        EXPECT_EQ(record[i].nrmse, whole.points[i].nrmse);
+        EXPECT_EQ(record[i].decomp_rssd, whole.points[i].decomp_rssd);
+        EXPECT_EQ(record[i].hyper3c, whole.points[i].hyper3c);
+      }
+    }
+  }
+  EXPECT_THROW(share_pareto_record(single_process(), whole.points, {}), std::invalid_argument);
 }
 
 /// Three channels with known θ, α, γ and coefficients, plus noise.

@@ -3,6 +3,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -27,7 +28,7 @@ SweepAllWriter::SweepAllWriter(OutputDir& out, const std::vector<std::string>& c
     for (const auto& c : channels) header += "," + c + "_theta," + c + "_alpha," + c + "_gamma";
     for (const auto& c : channels) header += "," + c + "_coef";
     header += "\n";
-    write_buffer(header);
+    write_buffer(header.data(), header.size());
   }
 }
 
@@ -56,35 +57,41 @@ std::string SweepAllWriter::failure(const std::string& what) const {
   return what + " `" + tmp_ + "`" + (error != 0 ? ": " + std::string(std::strerror(error)) : "");
 }
 
-void SweepAllWriter::write_buffer(const std::string& text) {
-  errno = 0;
-  if (!text.empty() &&
-      gzwrite(static_cast<gzFile>(gz_), text.data(), static_cast<unsigned>(text.size())) <= 0) {
-    throw std::runtime_error(failure("failed to write"));
+void SweepAllWriter::write_buffer(const char* text, std::size_t size) {
+  // gzwrite takes an unsigned length: a chunk's rows (tens of MB) go in pieces below 2^30.
+  constexpr std::size_t kPiece = std::size_t{1} << 30;
+  for (std::size_t at = 0; at < size; at += kPiece) {
+    const auto n = static_cast<unsigned>(std::min(kPiece, size - at));
+    errno = 0;
+    if (gzwrite(static_cast<gzFile>(gz_), text + at, n) <= 0) {
+      throw std::runtime_error(failure("failed to write"));
+    }
   }
 }
 
-void SweepAllWriter::write(std::uint64_t first, int count, int C, const double* params,
-                           const BatchResult& r) {
-  buffer_.clear();
+std::string SweepAllWriter::format_rows(std::uint64_t first, int count, int C, const double* params,
+                                        const BatchResult& r) {
+  std::string rows;
   for (int i = 0; i < count; ++i) {
-    buffer_ += std::to_string(first + static_cast<std::uint64_t>(i));
-    buffer_ += ',';
-    buffer_ += format_number(r.loss[i]);
-    buffer_ += ',';
-    buffer_ += format_number(r.r2[i]);
+    rows += std::to_string(first + static_cast<std::uint64_t>(i));
+    rows += ',';
+    rows += format_number(r.loss[i]);
+    rows += ',';
+    rows += format_number(r.r2[i]);
     for (int k = 0; k < 3 * C; ++k) {
-      buffer_ += ',';
-      buffer_ += format_number(params[static_cast<size_t>(i) * 3 * C + k]);
+      rows += ',';
+      rows += format_number(params[static_cast<size_t>(i) * 3 * C + k]);
     }
     for (int c = 0; c < C; ++c) {
-      buffer_ += ',';
-      buffer_ += format_number(r.coef[static_cast<size_t>(i) * r.parameters + c]);
+      rows += ',';
+      rows += format_number(r.coef[static_cast<size_t>(i) * r.parameters + c]);
     }
-    buffer_ += '\n';
+    rows += '\n';
   }
-  write_buffer(buffer_);
+  return rows;
 }
+
+void SweepAllWriter::write_rows(const char* rows, std::size_t size) { write_buffer(rows, size); }
 
 void SweepAllWriter::commit() {
   errno = 0;

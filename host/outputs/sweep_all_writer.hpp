@@ -4,6 +4,7 @@
 // not grow with --n. Written under a temporary name that OutputDir renames into place with
 // the rest of the set; a resumed sweep appends a new gzip member (gunzip reads them as one).
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,10 +25,14 @@ class SweepAllWriter {
   SweepAllWriter(const SweepAllWriter&) = delete;
   SweepAllWriter& operator=(const SweepAllWriter&) = delete;
 
-  /// Appends candidates [first, first + count): params are 3C per candidate (evaluator
-  /// layout), results the evaluator's.
-  void write(std::uint64_t first, int count, int channels, const double* params,
-             const BatchResult& results);
+  /// The rows of candidates [first, first + count): params are 3C per candidate (evaluator
+  /// layout), results the evaluator's. Separate from writing so that the ranks of a job
+  /// format their own chunks and rank 0 only writes.
+  static std::string format_rows(std::uint64_t first, int count, int channels, const double* params,
+                                 const BatchResult& results);
+  /// Appends rows made by format_rows: one call per chunk, in design order (the gzip stream,
+  /// hence the file's bytes, follows the calls).
+  void write_rows(const char* rows, std::size_t size);
   /// Finishes the gzip stream; OutputDir::commit then renames it into place with the others.
   void commit();
   /// After `out` committed the file at a checkpoint: goes on writing into a new temporary
@@ -38,10 +43,9 @@ class SweepAllWriter {
  private:
   std::string tmp_, final_;
   void* gz_ = nullptr;  ///< gzFile (kept opaque so that zlib.h stays out of this header)
-  std::string buffer_;
   /// "`what` `tmp_`: <errno's reason>" for a failed zlib call.
   std::string failure(const std::string& what) const;
-  void write_buffer(const std::string& text);
+  void write_buffer(const char* text, std::size_t size);
   void open(OutputDir& out, bool continue_committed);
 };
 

@@ -120,8 +120,9 @@ struct FitOptions {
   std::string segment_gamma = "shared";
   /// `column=value` pairs restricting the per-segment report rows (all must match).
   std::vector<std::pair<std::string, std::string>> segment_filter;
-  /// The job whose ranks share the trials and bootstrap resamples (null: this process alone);
-  /// every rank ends with the whole result.
+  /// The job whose ranks share the trials, the bootstrap resamples and, with --segments, the
+  /// search's candidates and the per-segment searches (null: this process alone); every rank
+  /// ends with the whole result.
   const Communicator* communicator = nullptr;
 };
 

@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <memory>
 
 #include "host/common/progress.hpp"
+#include "host/search/pareto_sharing.hpp"
 #include "host/search/trials.hpp"
 #include "host/validation/cv_objective.hpp"
 
@@ -48,7 +50,13 @@ std::vector<SearchResult> search_hyperparameters(const FitOptions& o, const Sear
   // in-sample loss (the folds' fits go through the same evaluator).
   std::unique_ptr<CvObjective> cv;
   if (o.objective == "cv") cv = std::make_unique<CvObjective>(model, o.cv, evaluator);
+  // Which objective call recorded each Pareto point (from `first_recorded` on), for the merge
+  // of a job's records (pareto_sharing.hpp).
+  const size_t first_recorded = record != nullptr ? record->size() : 0;
+  std::vector<long> record_calls;
+  long call = -1;
   BatchObjective objective = [&](const std::vector<double>& u, int n, std::vector<double>& loss) {
+    ++call;
     space.decode_batch(u.data(), n, params);
     if (cv) {
       cv->evaluate(params.data(), n, loss);
@@ -70,6 +78,7 @@ std::vector<SearchResult> search_hyperparameters(const FitOptions& o, const Sear
       p.hyper3c.assign(params.begin() + static_cast<std::ptrdiff_t>(i) * 3 * C,
                        params.begin() + static_cast<std::ptrdiff_t>(i + 1) * 3 * C);
       record->push_back(std::move(p));
+      record_calls.push_back(call);
     }
   };
   if (o.trials <= 1) {
@@ -84,10 +93,9 @@ std::vector<SearchResult> search_hyperparameters(const FitOptions& o, const Sear
   de.calls_per_generation = calls_per_generation_for(o.population);
   ProgressBar bar("search (" + std::to_string(o.trials) + " trials)", o.budget * o.trials,
                   !o.quiet && ProgressBar::stderr_is_terminal());
-  // The trials are divided among a job's ranks, except under --objective pareto, whose record
-  // of every candidate in evaluation order is only kept by a single process.
-  const Communicator& comm =
-      o.communicator != nullptr && record == nullptr ? *o.communicator : single_process();
+  // The trials are divided among a job's ranks; under --objective pareto every rank then
+  // receives the others' records, merged into one process's evaluation order.
+  const Communicator& comm = o.communicator != nullptr ? *o.communicator : single_process();
   auto results = run_trials(
       space.dimension(), de, o.trials, objective, seeds,
       [&](const SearchTracePoint& p) {
@@ -97,6 +105,14 @@ std::vector<SearchResult> search_hyperparameters(const FitOptions& o, const Sear
       },
       comm);
   bar.finish();
+  if (record != nullptr && comm.size() > 1) {
+    std::vector<ParetoPoint> mine(
+        std::make_move_iterator(record->begin() + static_cast<std::ptrdiff_t>(first_recorded)),
+        std::make_move_iterator(record->end()));
+    record->resize(first_recorded);
+    for (ParetoPoint& p : share_pareto_record(comm, mine, record_calls))
+      record->push_back(std::move(p));
+  }
   return results;
 }
 

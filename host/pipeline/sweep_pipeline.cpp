@@ -267,9 +267,6 @@ SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
   cp.all = o.all;
   cp.summary = SweepSummary(C, o.bins);
   const Communicator& comm = o.communicator != nullptr ? *o.communicator : single_process();
-  if (sink && comm.size() > 1) {
-    throw std::logic_error("run_sweep: a chunk sink needs a single process");
-  }
   if (resume) {
     check_resume(*resume, cp);
     cp.next_index = resume->next_index;
@@ -313,15 +310,17 @@ SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
   // stop (agreed on by all ranks) leaves a checkpoint any number of ranks can resume.
   const std::uint64_t round = static_cast<std::uint64_t>(chunk) * comm.size();
   const std::uint64_t offset = static_cast<std::uint64_t>(chunk) * comm.rank();
+  Bytes encoded;
   while (next < end) {
     if (comm.any(stop != nullptr && stop->load())) break;
     const std::uint64_t first = next + offset;
+    encoded.clear();
     if (first < end) {
       const int count = static_cast<int>(std::min<std::uint64_t>(chunk, end - first));
       design.generate(first, count, unit.data());
       decode_rows(r.space, unit.data(), count, params.data());
       evaluator->evaluate(CandidateBatch{count, C, params.data()}, RowWeights{}, result);
-      if (sink) sink(r.data.channels, first, count, params.data(), result);
+      if (sink) encoded = sink.encode(r.data.channels, first, count, params.data(), result);
       for (int i = 0; i < count; ++i) {
         const double loss = result.loss[i];
         if (!std::isfinite(loss)) {
@@ -334,6 +333,12 @@ SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
           top.push(candidate_at(result, i, first + i, params.data(), C));
       }
     }
+    if (sink) {
+      // Rank 0 writes the round's chunks in rank order, which is design order.
+      for (const Bytes& part : comm.gather(encoded)) {
+        if (!part.empty()) sink.write(r.data.channels, part);
+      }
+    }
     next = std::min(end, next + round);
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     char detail[96];
@@ -344,19 +349,28 @@ SweepReport run_sweep(const SweepOptions& o, const std::atomic<bool>* stop,
     // At least kCheckpointCostRatio times the last checkpoint's own time apart, so a slow one
     // (a large sweep_all.csv.gz to copy and hash) never takes over 1/ratio of the run.
     const double interval = std::max(o.checkpoint_every, kCheckpointCostRatio * checkpoint_cost);
-    // Periodic checkpoints need the whole top-K, which a job of several ranks merges only at
-    // the end: there only the final (or SIGINT/SIGTERM) checkpoint is written.
-    if (checkpoint && comm.size() == 1 && o.checkpoint_every > 0 && next < end &&
-        std::chrono::duration<double>(now - last_checkpoint).count() >= interval) {
-      // A copy, so the state saved is exactly what a run stopped here would return; the
-      // loop's own state stays as it is.
-      SweepReport so_far = r;
-      record_progress(so_far, top, next, std::chrono::duration<double>(now - t0).count());
-      so_far.checkpoint.seconds = so_far.seconds_total;
-      checkpoint(so_far);
-      last_checkpoint = Clock::now();
-      checkpoint_cost = std::chrono::duration<double>(last_checkpoint - now).count();
+    if (o.checkpoint_every <= 0 || next >= end) continue;
+    // Rank 0's clock decides; in a job every rank learns it (one flag per round), since the
+    // checkpoint needs every rank's top-K and profile.
+    bool due = checkpoint && comm.is_root() &&
+               std::chrono::duration<double>(now - last_checkpoint).count() >= interval;
+    if (comm.size() > 1) due = comm.any(due);
+    if (!due) continue;
+    // [0, next) is done on every rank after the round. The other ranks send their shares
+    // (theirs stay as they are); rank 0 merges them into copies, so the state saved is exactly
+    // what a run stopped here would return and the loop's own state stays as it is.
+    if (!comm.is_root()) {
+      reduce_sweep_on_root(comm, top, cp.summary, cp.failed);
+      continue;
     }
+    TopK merged = top;
+    SweepReport so_far = r;
+    reduce_sweep_on_root(comm, merged, so_far.checkpoint.summary, so_far.checkpoint.failed);
+    record_progress(so_far, merged, next, std::chrono::duration<double>(now - t0).count());
+    so_far.checkpoint.seconds = so_far.seconds_total;
+    checkpoint(so_far);
+    last_checkpoint = Clock::now();
+    checkpoint_cost = std::chrono::duration<double>(last_checkpoint - now).count();
   }
   reduce_sweep_on_root(comm, top, cp.summary, cp.failed);
   if (next >= cp.n) bar.finish();

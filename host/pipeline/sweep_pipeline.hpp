@@ -58,7 +58,8 @@ struct SweepOptions {
   const Communicator* communicator = nullptr;
   /// Seconds of wall time between checkpoints written while the sweep runs (0: only at the
   /// end or on SIGINT/SIGTERM), so SIGKILL, the OOM killer or a power cut lose at most this
-  /// much work. A single process only: a job of several ranks merges its top-K at the end.
+  /// much work. In a job of several ranks rank 0's clock decides, the ranks' top-K and
+  /// profiles are merged on rank 0 for the checkpoint, and rank 0 writes it.
   double checkpoint_every = kDefaultCheckpointSeconds;
 };
 
@@ -84,21 +85,29 @@ struct SweepReport {
   bool complete() const { return next_index >= checkpoint.n; }
 };
 
-/// Receives every evaluated chunk: the data's channel names, candidates [first, first + count),
-/// their parameters (3C each, the evaluator's layout) and results (e.g. for sweep_all.csv.gz).
-using SweepChunkSink =
-    std::function<void(const std::vector<std::string>& channels, std::uint64_t first, int count,
-                       const double* params, const BatchResult& results)>;
+/// Receives every evaluated chunk (e.g. for sweep_all.csv.gz) in two steps, so that a job's
+/// ranks share the first: `encode`, on the rank that evaluated the chunk, turns candidates
+/// [first, first + count) — their parameters (3C each, the evaluator's layout) and results —
+/// into bytes (the rows' text); `write`, on rank 0 only, receives every chunk's bytes in design
+/// order, one call per chunk, exactly as a single process makes them.
+struct SweepChunkSink {
+  std::function<Bytes(const std::vector<std::string>& channels, std::uint64_t first, int count,
+                      const double* params, const BatchResult& results)>
+      encode;
+  std::function<void(const std::vector<std::string>& channels, const Bytes& chunk)> write;
+  explicit operator bool() const { return encode && write; }
+};
 
-/// Receives the sweep's state so far every `checkpoint_every` seconds (after a chunk), as
-/// run_sweep would return it had the sweep stopped there: the caller writes it as the
-/// checkpoint.
+/// Receives the sweep's state so far every `checkpoint_every` seconds (after a chunk, or a
+/// round of chunks in a job), as run_sweep would return it had the sweep stopped there: the
+/// caller writes it as the checkpoint. In a job it is called on rank 0 only, with the merged
+/// state of every rank.
 using SweepCheckpointSink = std::function<void(const SweepReport& so_far)>;
 
 /// Runs (or, given `resume`, continues) a sweep. Stops after the current chunk (round of
-/// chunks, in a job of several ranks) once `*stop` becomes true on any rank. A sink needs a
-/// single process (it sees the chunks in order). Throws InputError for bad options, or a
-/// checkpoint that does not match.
+/// chunks, in a job of several ranks) once `*stop` becomes true on any rank. In a job the
+/// sink (given on every rank or on none) writes on rank 0 what every rank encoded. Throws
+/// InputError for bad options, or a checkpoint that does not match.
 SweepReport run_sweep(const SweepOptions& options, const std::atomic<bool>* stop,
                       const std::optional<SweepCheckpoint>& resume, const SweepChunkSink& sink = {},
                       const SweepCheckpointSink& checkpoint = {});

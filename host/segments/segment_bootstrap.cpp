@@ -1,10 +1,12 @@
 #include "host/segments/segment_bootstrap.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "host/bootstrap/bootstrap.hpp"
 #include "host/common/resampling.hpp"
+#include "host/distributed/divided_values.hpp"
 
 namespace mmm {
 namespace {
@@ -18,8 +20,10 @@ std::uint64_t segment_seed(std::uint64_t seed, int s) {
 
 SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double* hyper3c,
                                     const SegmentBootstrapOptions& o, ThreadPool* pool,
-                                    const std::function<void(int)>& progress) {
+                                    const std::function<void(int)>& progress,
+                                    const Communicator& comm) {
   const int S = problem.count(), C = problem.channels(), B = o.resamples;
+  const int p = problem.parameters();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   SegmentBootstrap out;
   out.resamples = B;
@@ -27,14 +31,17 @@ SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double*
   for (int s = 0; s < S; ++s)
     h[s] = transform_media(problem.segments[s].spend,
                            hyper3c + static_cast<size_t>(s) * o.hyper_stride);
-  // Draws: roi[(s · C + c)][b], global [c][b].
-  std::vector<std::vector<double>> roi(S * C, std::vector<double>(B, nan)), coef = roi;
-  std::vector<std::vector<double>> groi(C, std::vector<double>(B, nan)), gcoef = groi;
-  std::vector<Eigen::VectorXd> w(S);
-  const int p = problem.parameters();
-  out.global_draws = Eigen::MatrixXd::Constant(B, p, nan);
-  out.segment_draws.assign(S, Eigen::MatrixXd::Constant(B, 1 + p, nan));
-  for (int b = 0; b < B; ++b) {
+  // One row per resample, so that a job's ranks can share them: a failure flag, the S · C
+  // coefficients and ROIs (segment-major), the C global coefficients and ROIs, the p global
+  // coefficients in column units, then per segment its intercept and p coefficients in column
+  // units (NaN where the resample failed).
+  const size_t sc = static_cast<size_t>(S) * C;
+  const size_t at_coef = 1, at_roi = at_coef + sc, at_gcoef = at_roi + sc, at_groi = at_gcoef + C,
+               at_draw = at_groi + C, at_segment = at_draw + p,
+               width = at_segment + static_cast<size_t>(S) * (1 + p);
+  auto resample = [&](int b, std::vector<Eigen::VectorXd>& w, double* row) {
+    std::fill(row, row + width, nan);
+    row[0] = 0.0;
     for (int s = 0; s < S; ++s) {
       const int T = problem.segments[s].rows();
       w[s].resize(T);
@@ -44,15 +51,16 @@ SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double*
     const SegmentDesign d = build_segment_design(problem, hyper3c, pool, &w, o.hyper_stride);
     const SegmentFit f = fit_segment_design(problem, d, problem.pooling, pool);
     if (!std::isfinite(f.loss)) {
-      ++out.failed;
-      continue;
+      row[0] = 1.0;
+      return;
     }
-    out.global_draws.row(b) = f.solution.global.cwiseQuotient(d.scale).transpose();
+    for (int j = 0; j < p; ++j) row[at_draw + j] = f.solution.global[j] / d.scale[j];
     for (int s = 0; s < S; ++s) {
       // Column units and the segment's intercept, as the full fit's report_channels has them.
       const Eigen::VectorXd k = f.solution.segment.col(s).cwiseQuotient(d.scale);
-      out.segment_draws[s](b, 0) = d.ybar[s] - k.dot(d.means[s].head(p));
-      out.segment_draws[s].row(b).tail(p) = k.transpose();
+      double* seg = row + at_segment + static_cast<size_t>(s) * (1 + p);
+      seg[0] = d.ybar[s] - k.dot(d.means[s].head(p));
+      for (int j = 0; j < p; ++j) seg[1 + j] = k[j];
     }
     for (int c = 0; c < C; ++c) {
       double contribution = 0.0, spend = 0.0;
@@ -60,15 +68,47 @@ SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double*
         const double k = f.solution.segment(c, s) / d.scale[c];
         const double hs = w[s].dot(h[s].col(c));
         const double xs = w[s].dot(problem.segments[s].spend.col(c));
-        coef[s * C + c][b] = k;
-        roi[s * C + c][b] = xs > 0 ? k * hs / xs : nan;
+        row[at_coef + s * C + c] = k;
+        row[at_roi + s * C + c] = xs > 0 ? k * hs / xs : nan;
         contribution += k * hs;
         spend += xs;
       }
-      gcoef[c][b] = f.solution.global[c] / d.scale[c];
-      groi[c][b] = spend > 0 ? contribution / spend : nan;
+      row[at_gcoef + c] = f.solution.global[c] / d.scale[c];
+      row[at_groi + c] = spend > 0 ? contribution / spend : nan;
     }
-    if (progress) progress(b + 1);
+  };
+  const std::vector<double> rows = compute_divided(
+      comm, static_cast<size_t>(B), width, [&](size_t begin, size_t end, double* mine) {
+        std::vector<Eigen::VectorXd> w(S);
+        for (size_t b = begin; b < end; ++b) {
+          resample(static_cast<int>(b), w, mine + (b - begin) * width);
+          if (progress) progress(static_cast<int>(b - begin + 1));
+        }
+      });
+  // Draws: roi[(s · C + c)][b], global [c][b].
+  std::vector<std::vector<double>> roi(sc, std::vector<double>(B, nan)), coef = roi;
+  std::vector<std::vector<double>> groi(C, std::vector<double>(B, nan)), gcoef = groi;
+  out.global_draws = Eigen::MatrixXd::Constant(B, p, nan);
+  out.segment_draws.assign(S, Eigen::MatrixXd::Constant(B, 1 + p, nan));
+  for (int b = 0; b < B; ++b) {
+    const double* row = &rows[static_cast<size_t>(b) * width];
+    if (row[0] != 0.0) {
+      ++out.failed;
+      continue;
+    }
+    for (int j = 0; j < p; ++j) out.global_draws(b, j) = row[at_draw + j];
+    for (int s = 0; s < S; ++s) {
+      const double* seg = row + at_segment + static_cast<size_t>(s) * (1 + p);
+      for (int j = 0; j <= p; ++j) out.segment_draws[s](b, j) = seg[j];
+    }
+    for (size_t k = 0; k < sc; ++k) {
+      coef[k][b] = row[at_coef + k];
+      roi[k][b] = row[at_roi + k];
+    }
+    for (int c = 0; c < C; ++c) {
+      gcoef[c][b] = row[at_gcoef + c];
+      groi[c][b] = row[at_groi + c];
+    }
   }
   const double lo = (1.0 - o.ci) / 2.0, hi = 1.0 - lo;
   out.roi_lower.resize(S, C);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <vector>
 
+#include "host/distributed/communicator.hpp"
 #include "host/segments/segment_model.hpp"
 
 namespace mmm {
@@ -33,9 +34,13 @@ struct SegmentBootstrap {
   std::vector<Eigen::MatrixXd> segment_draws;
 };
 
-/// Runs the bootstrap with the problem's pooling. `progress` gets resamples done.
+/// Runs the bootstrap with the problem's pooling. `progress` gets resamples done (this rank's,
+/// in a job). In a job of several ranks each computes the resamples of its rank_range and
+/// every rank receives all draws before the percentiles: a resample depends only on its index
+/// (its counts on (seed, segment, index)), so the result is one process's.
 SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double* hyper3c,
                                     const SegmentBootstrapOptions& options, ThreadPool* pool,
-                                    const std::function<void(int)>& progress = {});
+                                    const std::function<void(int)>& progress = {},
+                                    const Communicator& comm = single_process());
 
 }  // namespace mmm

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "host/common/thread_pool.hpp"
+#include "host/distributed/divided_values.hpp"
 #include "host/search/differential_evolution.hpp"
 
 namespace mmm {
@@ -84,7 +85,7 @@ SegmentHyperSearch search_segment_hyperparameters(
     const SegmentProblem& problem, const SearchSpace& space, const std::vector<double>& shared3c,
     const SegmentDesign& shared_design, const SegmentFit& shared_fit,
     const SegmentHyperSearchOptions& options, ThreadPool* pool,
-    const std::function<void(int)>& progress) {
+    const std::function<void(int)>& progress, const Communicator& comm) {
   const int S = problem.count(), C = problem.channels(), dim = space.dimension();
   double tss = 0.0;
   for (const SegmentGram& g : shared_design.blocks) tss += g.yy;
@@ -100,10 +101,12 @@ SegmentHyperSearch search_segment_hyperparameters(
   const Eigen::VectorXd& beta_g = shared_fit.solution.global;
   const Eigen::VectorXd& scale = shared_design.scale;
 
-  std::vector<long> evaluations(S, 0);
+  // Per segment: its 3C hyperparameters, its term at the shared and at its own point, and its
+  // evaluations (a double holds them exactly), so that a job's ranks can share the rows.
+  const size_t width = static_cast<size_t>(3 * C + 3);
   std::atomic<int> done{0};
   std::mutex progress_mutex;
-  auto search_one = [&](int s) {
+  auto search_one = [&](int s, double* row) {
     DeOptions de;
     de.budget = options.budget;
     de.population = options.population;
@@ -133,29 +136,40 @@ SegmentHyperSearch search_segment_hyperparameters(
     std::vector<double> best;
     space.decode_batch(r.best.data(), 1, best);
     const double at_shared = segment_term(problem, s, shared3c.data(), scale, beta_g, tss, floor);
-    out.term_shared[s] = at_shared;
     // The start point is in the population (zero shift), so DE's best is never worse; the
     // guard keeps the shared point should decoding round-off make the two differ.
     const bool keep_shared = !(r.best_loss < at_shared);
     const double* chosen = keep_shared ? shared3c.data() : best.data();
-    std::copy(chosen, chosen + 3 * C, out.hyper3c.begin() + static_cast<long>(s) * 3 * C);
-    out.term_best[s] =
+    std::copy(chosen, chosen + 3 * C, row);
+    row[3 * C] = at_shared;
+    row[3 * C + 1] =
         keep_shared ? at_shared : segment_term(problem, s, best.data(), scale, beta_g, tss, floor);
-    evaluations[s] = r.evaluations + 1;
+    row[3 * C + 2] = static_cast<double>(r.evaluations + 1);
     ++done;
     if (progress) {
       const std::lock_guard<std::mutex> lock(progress_mutex);
       progress(done.load());  // read under the lock: the reported count never goes back
     }
   };
-  if (pool != nullptr && S > 1) {
-    pool->parallel_for(S, [&](int b, int e, int) {
-      for (int s = b; s < e; ++s) search_one(s);
-    });
-  } else {
-    for (int s = 0; s < S; ++s) search_one(s);
+  const std::vector<double> rows = compute_divided(
+      comm, static_cast<size_t>(S), width, [&](size_t begin, size_t end, double* mine) {
+        const int first = static_cast<int>(begin), count = static_cast<int>(end - begin);
+        auto run = [&](int b, int e) {
+          for (int k = b; k < e; ++k) search_one(first + k, mine + static_cast<size_t>(k) * width);
+        };
+        if (pool != nullptr && count > 1) {
+          pool->parallel_for(count, [&](int b, int e, int) { run(b, e); });
+        } else {
+          run(0, count);
+        }
+      });
+  for (int s = 0; s < S; ++s) {
+    const double* row = &rows[static_cast<size_t>(s) * width];
+    std::copy(row, row + 3 * C, out.hyper3c.begin() + static_cast<long>(s) * 3 * C);
+    out.term_shared[s] = row[3 * C];
+    out.term_best[s] = row[3 * C + 1];
+    out.evaluations += static_cast<long>(row[3 * C + 2]);
   }
-  for (long e : evaluations) out.evaluations += e;
   return out;
 }
 

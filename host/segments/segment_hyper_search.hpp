@@ -42,6 +42,7 @@
 #include <functional>
 #include <vector>
 
+#include "host/distributed/communicator.hpp"
 #include "host/model/hyperparameters.hpp"
 #include "host/segments/segment_model.hpp"
 
@@ -73,11 +74,14 @@ double segment_term(const SegmentProblem& problem, int s, const double* hyper3c,
                     double negative_floor = 0.0, double* negative = nullptr);
 
 /// Searches every segment's hyperparameters over `space` starting from `shared3c` (3C) with
-/// β_g and σ of `shared_fit` / `shared_design`. `progress` gets the number of segments done.
+/// β_g and σ of `shared_fit` / `shared_design`. `progress` gets the number of segments done
+/// (this rank's, in a job). In a job of several ranks each searches the segments of its
+/// rank_range and every rank receives all results: a segment's search depends only on its
+/// index, so they are one process's.
 SegmentHyperSearch search_segment_hyperparameters(
     const SegmentProblem& problem, const SearchSpace& space, const std::vector<double>& shared3c,
     const SegmentDesign& shared_design, const SegmentFit& shared_fit,
     const SegmentHyperSearchOptions& options, ThreadPool* pool,
-    const std::function<void(int)>& progress = {});
+    const std::function<void(int)>& progress = {}, const Communicator& comm = single_process());
 
 }  // namespace mmm

@@ -12,6 +12,7 @@
 #include "host/common/thread_pool.hpp"
 #include "host/curves/response_curves.hpp"
 #include "host/diagnostics/significance.hpp"
+#include "host/distributed/divided_values.hpp"
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/segment_model_file.hpp"
 #include "host/pipeline/fit_pipeline.hpp"
@@ -76,24 +77,29 @@ std::vector<int> global_columns(const std::vector<std::string>& global_channels,
   return out;
 }
 
+// The one joint search over the shared θ, α, γ: its generations follow one another, so in a
+// job of several ranks each evaluates a share of every batch of candidates (a candidate's
+// pooled loss depends on it alone) and every rank receives all losses, in candidate order.
 SearchResult search_segments(const FitOptions& o, const SearchSpace& space,
                              const SegmentProblem& problem, ThreadPool& pool,
-                             const std::vector<double>* gamma_scale) {
+                             const std::vector<double>* gamma_scale, const Communicator& comm) {
   const int C = problem.channels();
   std::vector<double> hyper;
   BatchObjective objective = [&](const std::vector<double>& u, int n, std::vector<double>& loss) {
-    loss.resize(n);
     space.decode_batch(u.data(), n, hyper);
     // Candidates one after another, segments in parallel: memory stays S × p².
-    for (int i = 0; i < n; ++i) {
-      const double* h = &hyper[static_cast<size_t>(i) * 3 * C];
-      if (gamma_scale) {
-        const std::vector<double> own = scaled_segment_hyper(h, C, *gamma_scale);
-        loss[i] = segment_loss(problem, own.data(), &pool, 3 * C);
-      } else {
-        loss[i] = segment_loss(problem, h, &pool);
-      }
-    }
+    loss = compute_divided(
+        comm, static_cast<size_t>(n), 1, [&](size_t begin, size_t end, double* mine) {
+          for (size_t i = begin; i < end; ++i) {
+            const double* h = &hyper[i * 3 * C];
+            if (gamma_scale) {
+              const std::vector<double> own = scaled_segment_hyper(h, C, *gamma_scale);
+              mine[i - begin] = segment_loss(problem, own.data(), &pool, 3 * C);
+            } else {
+              mine[i - begin] = segment_loss(problem, h, &pool);
+            }
+          }
+        });
   };
   return search_with_progress(o, space.dimension(), objective);
 }
@@ -219,7 +225,8 @@ void restore_per_segment(SegmentReport& r, const SegmentModelFile& file, const s
 
 // --per-segment-hyperparameters: one block-coordinate step from the shared fit (see
 // segment_hyper_search.hpp); kept only when the re-solved pooled loss is not higher.
-void search_per_segment(SegmentReport& r, const SearchSpace& space, ThreadPool& pool) {
+void search_per_segment(SegmentReport& r, const SearchSpace& space, ThreadPool& pool,
+                        const Communicator& comm) {
   const auto t = Clock::now();
   SegmentHyperSearchOptions so;
   so.budget = r.options.segment_budget;
@@ -231,7 +238,8 @@ void search_per_segment(SegmentReport& r, const SearchSpace& space, ThreadPool& 
   ProgressBar bar("segments", r.problem.count(),
                   !r.options.quiet && ProgressBar::stderr_is_terminal());
   const SegmentHyperSearch hs = search_segment_hyperparameters(
-      r.problem, space, shared, r.design, r.fit, so, &pool, [&](int done) { bar.update(done); });
+      r.problem, space, shared, r.design, r.fit, so, &pool, [&](int done) { bar.update(done); },
+      comm);
   bar.finish();
   r.segment_search_evaluations = hs.evaluations;
   const int stride = 3 * r.problem.channels();
@@ -275,6 +283,9 @@ SegmentReport run_segment_fit(const FitOptions& options) {
   const auto t0 = Clock::now();
   const FitOptions o = resolved_fit_options(options);
   check_fit_options(o);
+  // A job's ranks divide the search's candidates, the per-segment searches and the bootstrap
+  // resamples; everything else every rank computes alike (docs/distributed.md).
+  const Communicator& comm = o.communicator != nullptr ? *o.communicator : single_process();
   SegmentReport r;
   r.options = o;
   const Pooling pooling = parse_pooling(o.pooling);
@@ -335,7 +346,7 @@ SegmentReport run_segment_fit(const FitOptions& options) {
   const auto t_search = Clock::now();
   if (o.hyperparameters_path.empty()) {
     r.searched = true;
-    r.search = search_segments(o, space, r.problem, pool, scaled ? &gamma_scale : nullptr);
+    r.search = search_segments(o, space, r.problem, pool, scaled ? &gamma_scale : nullptr, comm);
     r.hyperparameters.ridge_lambda = pen.lambda;
     for (int c = 0; c < r.problem.channels(); ++c)
       r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));
@@ -365,7 +376,7 @@ SegmentReport run_segment_fit(const FitOptions& options) {
         "the final pooled ridge fit failed (singular system); try a larger --ridge-lambda");
   }
   r.shared_loss = r.fit.loss;
-  if (o.per_segment_hyperparameters) search_per_segment(r, space, pool);
+  if (o.per_segment_hyperparameters) search_per_segment(r, space, pool, comm);
   r.unpooled = fit_segment_design(r.problem, r.design, Pooling::kNone, &pool);
   if (pooling == Pooling::kNone) {
     r.pooling_factor = Eigen::VectorXd::Zero(r.problem.parameters());
@@ -394,8 +405,8 @@ SegmentReport run_segment_fit(const FitOptions& options) {
     bo.seed = o.seed;
     bo.hyper_stride = r.hyper_stride;
     ProgressBar bar("bootstrap", o.bootstrap, !o.quiet && ProgressBar::stderr_is_terminal());
-    r.bootstrap = bootstrap_segments(r.problem, r.hyper3c.data(), bo, &pool,
-                                     [&](int done) { bar.update(done); });
+    r.bootstrap = bootstrap_segments(
+        r.problem, r.hyper3c.data(), bo, &pool, [&](int done) { bar.update(done); }, comm);
     bar.finish();
     r.bootstrapped = true;
     if (r.bootstrap.failed > 0) {

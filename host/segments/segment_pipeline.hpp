@@ -2,7 +2,9 @@
 // `mmm fit --segments …` (SPEC §9): load the long CSV by segment → one shared search over
 // (θ, α, γ) per channel, each candidate solved with the chosen pooling → final fit →
 // per-segment and global ROI, marginal ROI, contributions and the pooling factor → rolling CV
-// per segment (segment_cv.hpp) → bootstrap intervals.
+// per segment (segment_cv.hpp) → bootstrap intervals. In a job of several ranks
+// (FitOptions::communicator) the search's candidates, the per-segment searches and the
+// bootstrap resamples are divided among the ranks, and every rank ends with the whole report.
 
 #include <limits>
 #include <string>

@@ -2,8 +2,11 @@
 # MPI runs of `mmm` on this machine (ctest: mpi.*, registered when MPI is built and mpirun is
 # found): `mpirun -np 1/2/3` must write the same files, byte for byte, as a run without
 # mpirun; a sweep stopped under one number of ranks resumes exactly under another; a rank that
-# fails or is killed makes the job exit non-zero with no output. Usage:
-#   run_mpi_tests.sh MMM MPIRUN CASE     (CASE: sweep | resume | fit | failure)
+# fails or is killed makes the job exit non-zero with no output; a segmented fit, a sweep with
+# --all, a fit under --objective pareto and a sweep's periodic checkpoints too.
+# Usage:
+#   run_mpi_tests.sh MMM MPIRUN CASE
+#   (CASE: sweep | resume | fit | failure | segments | all | pareto | checkpoint)
 set -euo pipefail
 mmm="$1"
 mpirun_bin="$2"
@@ -121,10 +124,80 @@ case "$case_name" in
       --threads 1 --quiet --out killed >/dev/null 2>&1 || rc=$?
     [ "$rc" -ne 0 ] || fail "a killed rank left exit code 0"
     [ ! -e killed ] || fail "a job with a killed rank wrote $(ls killed)"
-    # What is not divided yet is refused under several ranks, not run N times.
-    rc=0
-    mpi 2 "$mmm" "${sweep[@]}" --all --out all >/dev/null 2>err.txt || rc=$?
-    [ "$rc" -ne 0 ] && grep -q "not divided among ranks" err.txt || fail "--all under 2 ranks"
+    ;;
+  segments)
+    # A segmented fit: the shared search's candidates, the per-segment searches and the
+    # bootstrap resamples divided; then the same with partial pooling's default search alone.
+    "$mmm" simulate --weeks 60 --channels 3 --segments 4 --segment-hyper-spread 0.3 --seed 5 \
+      --out seg.csv >/dev/null 2>&1
+    for extra in "--per-segment-hyperparameters --segment-budget 120" "--pooling none"; do
+      # shellcheck disable=SC2206
+      seg=(fit --data seg.csv --segments segment --budget 240 --bootstrap 14 $extra --threads 1 --quiet)
+      rm -rf serial np1 np2 np3
+      "$mmm" "${seg[@]}" --out serial >/dev/null 2>&1
+      [ -s serial/segment_performance.csv ] || fail "no segmented output"
+      for np in 1 2 3; do
+        mpi "$np" "$mmm" "${seg[@]}" --out "np$np" >/dev/null 2>&1
+        same_fit serial "np$np"
+      done
+    done
+    ;;
+  all)
+    # --all: every rank formats its chunks' rows, rank 0 writes them in design order: the same
+    # gzip bytes. Stopped under 3 ranks and resumed under 2: the file of a single process
+    # stopped and resumed at the same candidate (a new gzip member each).
+    "$mmm" "${sweep[@]}" --all --out serial >/dev/null
+    for np in 2 3; do
+      mpi "$np" "$mmm" "${sweep[@]}" --all --out "np$np" >/dev/null
+      same serial/sweep_all.csv.gz "np$np/sweep_all.csv.gz"
+      same serial/sweep_top.csv "np$np/sweep_top.csv"
+      same serial/sweep_summary.csv "np$np/sweep_summary.csv"
+    done
+    "$mmm" "${sweep[@]}" --all --out r00 --stop-after 2500 >/dev/null 2>&1 || true
+    "$mmm" "${sweep[@]}" --all --out r00 --resume >/dev/null
+    mpi 3 "$mmm" "${sweep[@]}" --all --out r32 --stop-after 2500 >/dev/null 2>&1 || true
+    grep -Eq '"next_index": ?2500' r32/sweep_state.json || fail "r32: next_index is not 2500"
+    mpi 2 "$mmm" "${sweep[@]}" --all --out r32 --resume >/dev/null
+    same r00/sweep_all.csv.gz r32/sweep_all.csv.gz
+    cmp <(gzip -dc serial/sweep_all.csv.gz) <(gzip -dc r32/sweep_all.csv.gz) || fail "r32 rows differ"
+    ;;
+  pareto)
+    # --objective pareto (one search: --trials > 1 is refused with it): the nested bootstrap's
+    # resamples, each choosing its model on its own front, divided among the ranks.
+    fit=(fit --data data.csv --budget 240 --objective pareto --bootstrap 12
+      --nested-evaluations 120 --threads 1 --quiet)
+    "$mmm" "${fit[@]}" --out serial >/dev/null 2>&1
+    [ -s serial/pareto.csv ] || fail "no pareto.csv"
+    for np in 1 2 3; do
+      mpi "$np" "$mmm" "${fit[@]}" --out "np$np" >/dev/null 2>&1
+      same_fit serial "np$np"
+    done
+    ;;
+  checkpoint)
+    # Periodic checkpoints under 2 ranks (with --all): rank 0 writes the merged state; rank 0
+    # SIGKILLed just after its first checkpoint, the job ends non-zero, and the checkpoint
+    # resumes exactly under 3 ranks and without mpirun.
+    "$mmm" "${sweep[@]}" --all --out serial >/dev/null
+    for resume_np in 3 0; do
+      dir="k$resume_np"
+      rc=0
+      mpi 2 -x MMM_TEST_HOOK='sweep-checkpoint#1:kill' "$mmm" "${sweep[@]}" --all \
+        --checkpoint-every 0.000001 --out "$dir" >/dev/null 2>&1 || rc=$?
+      [ "$rc" -ne 0 ] || fail "a job whose rank 0 was killed exited 0"
+      next=$(grep -Eo '"next_index": ?[0-9]+' "$dir/sweep_state.json" | grep -Eo '[0-9]+$')
+      if [ "$next" -le 0 ] || [ "$next" -ge 6000 ] || [ $((next % 800)) -ne 0 ]; then
+        fail "$dir: checkpoint at $next, expected a round of 2 × 400 before 6000"
+      fi
+      if [ "$resume_np" = 0 ]; then
+        "$mmm" "${sweep[@]}" --all --out "$dir" --resume >/dev/null
+      else
+        mpi "$resume_np" "$mmm" "${sweep[@]}" --all --out "$dir" --resume >/dev/null
+      fi
+      same serial/sweep_top.csv "$dir/sweep_top.csv"
+      same serial/sweep_summary.csv "$dir/sweep_summary.csv"
+      cmp <(gzip -dc serial/sweep_all.csv.gz) <(gzip -dc "$dir/sweep_all.csv.gz") ||
+        fail "$dir: rows differ"
+    done
     ;;
   *)
     fail "unknown case $case_name"
