@@ -68,7 +68,10 @@ void read_kind_channels(const nlohmann::json& kinds, const std::string& source, 
   if (!kinds.is_object()) {
     throw InputError(source + ": `kind_channels` must be an object keyed by channel name");
   }
-  for (const auto& [name, j] : kinds.items()) {
+  for (auto it = kinds.begin(); it != kinds.end(); ++it) {
+    // Not a structured binding: C++17 lambdas cannot capture one (clang refuses).
+    const std::string name = it.key();
+    const nlohmann::json& j = it.value();
     const std::string path = "kind_channels." + name;
     SavedKindChannel k;
     k.name = name;
