@@ -24,9 +24,10 @@ int run(int argc, char** argv) {
       {};
   runners[app.add_subcommand("simulate", "Write example data with known ground truth")] = {};
   runners[app.add_subcommand("info", "Show the build's backends and visible devices")] = {};
-  runners[app.add_subcommand("predict",
-                             "Predict a spend plan for the fitted market (--plan), or a market "
-                             "not in the data from a segmented model (--new-segment)")] = {};
+  runners[app.add_subcommand(
+      "predict",
+      "Predict a spend plan for the fitted market or segments (--plan), "
+      "or a market not in the data from a segmented model (--new-segment)")] = {};
   runners[app.add_subcommand(
       "optimize", "Allocate a budget on a saved model: new totals, levels, targets, limits")] = {};
   runners[app.add_subcommand("report", "Write the HTML report of a fit from its model.json")] = {};
