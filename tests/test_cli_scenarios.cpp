@@ -278,6 +278,17 @@ TEST_F(CliScenarios, WindowSetsTheCurrentSpend) {
   EXPECT_TRUE(contains(none.err, "no fitted week lies in it")) << none.err;
 }
 
+TEST_F(CliScenarios, FittedDatesOffTheirStepAreRefusedNotDividedByZero) {
+  // An edited model.json whose fitted weeks repeat a date: the plan's grid step would be 0.
+  nlohmann::json j = nlohmann::json::parse(read_text(model()));
+  j["history"]["dates"][1] = j["history"]["dates"][0];
+  write_text(path("dup.json"), j.dump());
+  const CliResult p = run_mmm({"predict", "--model", path("dup.json"), "--plan",
+                               data_slice(94, 2, "two.csv"), "--out", path("pd")});
+  EXPECT_EQ(p.exit_code, 2);
+  EXPECT_TRUE(contains(p.err, "must increase by one regular step")) << p.err;
+}
+
 TEST_F(CliScenarios, OldModelWithoutTheKeysIsRefusedByName) {
   nlohmann::json j = nlohmann::json::parse(read_text(model()));
   j.erase("responses");

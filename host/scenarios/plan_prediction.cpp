@@ -73,6 +73,19 @@ PlanPrediction predict_plan(const SavedModel& m, const SpendPlan& plan, double c
     throw std::logic_error("predict_plan: the plan's channels are not plan_channels(model)");
   }
   const Eigen::Index N = static_cast<Eigen::Index>(plan.dates.size());
+  // The grid below needs fitted dates one step apart (an edited model.json may break that).
+  for (size_t t = 1; t < m.dates.size(); ++t) {
+    const std::int64_t d = m.dates[t].days_since_epoch() - m.dates[t - 1].days_since_epoch();
+    if (d <= 0 || d != m.dates[1].days_since_epoch() - m.dates[0].days_since_epoch()) {
+      throw InputError(m.source +
+                       ": the fitted dates (`history.dates`) must increase by one "
+                       "regular step; `" +
+                       m.dates[t].to_string() + "` breaks it");
+    }
+  }
+  if (m.dates.empty() || N == 0) {
+    throw InputError(m.source + ": no fitted dates (`history.dates`) or no plan rows");
+  }
   const std::int64_t first = m.dates.front().days_since_epoch();
   const std::string period = period_name(m.dates);  // the model's cadence, for messages
   const std::int64_t step =

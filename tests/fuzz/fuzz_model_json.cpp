@@ -1,10 +1,13 @@
-// libFuzzer target: a segmented model.json as `mmm compare` (every metric) and `mmm predict
-// --new-segment` (on a fixed, valid market file with channels tv and search) read it.
+// libFuzzer target: a segmented model.json as `mmm compare` (every metric), `mmm predict
+// --new-segment` (on a fixed, valid market file with channels tv and search) and `mmm predict
+// --plan` (a fixed plan for segment seg_01; a single-market model reads it too) read it.
 
 #include <sstream>
 
+#include "host/data/csv_table.hpp"
 #include "host/io/json_file.hpp"
 #include "host/io/segment_compare.hpp"
+#include "host/scenarios/model_plan.hpp"
 #include "host/segments/new_segment.hpp"
 #include "tests/fuzz/fuzz_input.hpp"
 
@@ -42,6 +45,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       mmm::fuzz::expect_input_error_or_success(
           [&] { (void)mmm::comparison_csv(mmm::compare_segments(model, path, {}, metric)); });
     }
+    mmm::fuzz::expect_input_error_or_success([&] {
+      static const mmm::CsvTable plan = mmm::parse_csv_text(
+          "date,segment,tv,search\n2021-05-24,seg_01,120,55\n2021-05-31,seg_01,0,60\n", "plan.csv");
+      (void)mmm::predict_model_plan(model, path, plan, 0.9);
+    });
     (void)mmm::prediction_csv(mmm::predict_new_segment(model, path, market, 0.9));
   });
   return 0;
