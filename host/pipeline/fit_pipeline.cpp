@@ -15,13 +15,10 @@
 #include "host/curves/response_curves.hpp"
 #include "host/data/input_loader.hpp"
 #include "host/diagnostics/significance.hpp"
-#include "host/io/csv_writer.hpp"
 #include "host/io/hyperparameters_file.hpp"
 #include "host/io/sweep_files.hpp"
 #include "host/pipeline/fit_figures.hpp"
-#include "host/pipeline/fit_search.hpp"
-#include "host/search/pareto.hpp"
-#include "host/search/trials.hpp"
+#include "host/pipeline/fit_transforms.hpp"
 #include "host/validation/lambda_selection.hpp"
 
 namespace mmm {
@@ -31,52 +28,6 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-/// Every trial's best candidate refitted on all rows (one backend call), its ROI per channel
-/// and, for --select cv, its rolling-CV MAPE; then the chosen trial.
-void summarize_trials(const FitOptions& o, const SearchSpace& space,
-                      const std::vector<SearchResult>& results, Evaluator& evaluator,
-                      FitReport& r) {
-  const int C = r.model.channels(), n = static_cast<int>(results.size());
-  std::vector<double> u;
-  for (const auto& s : results) u.insert(u.end(), s.best.begin(), s.best.end());
-  std::vector<double> params;
-  space.decode_batch(u.data(), n, params);
-  BatchResult fits;
-  evaluator.evaluate(CandidateBatch{n, C, params.data()}, RowWeights{}, fits);
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  r.trials.clear();
-  r.search_evaluations = 0;
-  for (int t = 0; t < n; ++t) {
-    TrialSummary s;
-    s.seed = trial_seed(o.seed, t);
-    s.loss = results[t].best_loss;
-    s.r2 = fits.r2[t];
-    s.hyper3c.assign(params.begin() + static_cast<std::ptrdiff_t>(t) * 3 * C,
-                     params.begin() + static_cast<std::ptrdiff_t>(t + 1) * 3 * C);
-    const Eigen::MatrixXd h = transform_media(r.model.spend, s.hyper3c.data(), r.model.saturation);
-    for (int c = 0; c < C; ++c) {
-      const double spend = r.model.spend.col(c).sum();
-      s.roi.push_back(spend > 0 ? fits.coef[static_cast<size_t>(t) * fits.parameters + c] *
-                                      h.col(c).sum() / spend
-                                : nan);
-    }
-    s.cv_mape = nan;
-    if (o.select == "cv" && n > 1) {
-      const CvReport cv = cross_validate(r.model, s.hyper3c, o.cv, evaluator);
-      if (!cv.skipped) s.cv_mape = cv.mean.mape;
-    }
-    r.search_evaluations += results[t].evaluations;
-    r.trials.push_back(std::move(s));
-  }
-  r.chosen_trial = 0;
-  for (int t = 1; t < n; ++t) {
-    const TrialSummary &a = r.trials[t], &best = r.trials[r.chosen_trial];
-    const bool by_cv = std::isfinite(a.cv_mape) && std::isfinite(best.cv_mape);
-    if (by_cv ? a.cv_mape < best.cv_mape : a.loss < best.loss) r.chosen_trial = t;
-  }
-  r.search = results[r.chosen_trial];
 }
 
 }  // namespace
@@ -182,129 +133,6 @@ std::vector<double> initial_population(const FitOptions& o, const SearchSpace& s
   r.notices.push_back("search: " + std::to_string(rows.size()) +
                       " members of the initial population from " + o.init_from_path);
   return seeds;
-}
-
-/// θ, α, γ at r.model's λ into r.hyperparameters and r.hyper3c: the search under the chosen
-/// objective (filling the search, trial and Pareto fields), or the fixed hyperparameters of
-/// --hyperparameters already in r.hyperparameters.
-void choose_transforms(const FitOptions& o, const SearchSpace& space,
-                       const std::vector<double>& seeds, Evaluator& evaluator, FitReport& r) {
-  const int C = r.model.channels();
-  if (o.hyperparameters_path.empty()) {
-    r.searched = true;
-    r.pareto.clear();
-    r.hyperparameters.channels.clear();
-    const bool pareto = o.objective == "pareto";
-    summarize_trials(
-        o, space,
-        search_hyperparameters(o, space, r.model, evaluator, seeds, pareto ? &r.pareto : nullptr),
-        evaluator, r);
-    r.hyperparameters.ridge_lambda = r.model.ridge_lambda;
-    r.pareto_front = pareto_front(r.pareto);
-    r.pareto_chosen = choose_on_front(r.pareto, r.pareto_front);
-    if (pareto && r.pareto_chosen >= 0) {
-      // The model on the front, not the search's lowest loss (search_trace.csv still shows
-      // the search itself).
-      const ParetoPoint& chosen = r.pareto[static_cast<size_t>(r.pareto_chosen)];
-      const std::vector<double>& h = chosen.hyper3c;
-      for (int c = 0; c < C; ++c)
-        r.hyperparameters.channels.push_back(
-            {h[3 * c], h[3 * c + 1], h[3 * c + 2], space.shape(c)});
-      // The search's result is the chosen model: its coordinates (the box-edge check reads
-      // them) and its loss.
-      space.encode(r.hyperparameters.channels, r.search.best.data());
-      r.search.best_loss = chosen.loss;
-    } else {
-      for (int c = 0; c < C; ++c)
-        r.hyperparameters.channels.push_back(space.decode(r.search.best.data(), c));
-    }
-  }
-  r.hyper3c.clear();
-  for (const auto& h : r.hyperparameters.channels)
-    r.hyper3c.insert(r.hyper3c.end(), {h.theta, h.alpha, h.gamma});
-}
-
-/// --ridge-lambda auto: the model fitted at every λ of the grid (choose_transforms), scored by
-/// rolling CV; r becomes the fit at the best λ and `evaluator` its backend. False (r
-/// untouched but for a notice) when the data are too short for one CV fold.
-bool choose_lambda(const FitOptions& o, const SearchSpace& space, const std::vector<double>& seeds,
-                   std::unique_ptr<Evaluator>& evaluator, FitReport& r) {
-  // Only the λ being fitted and the best so far are held, not a report per λ. The best λ's
-  // backend runs the rest of the fit (final fit, CV, bootstrap): a backend keeps no state
-  // between calls, so it gives the same numbers as one built anew at that λ.
-  FitReport fitting;
-  FitReport best;
-  std::unique_ptr<Evaluator> best_backend;
-  const LambdaSelection selection = select_lambda(
-      r.model, o.lambda_grid, o.cv,
-      [&](const ModelData& m) {
-        return make_evaluator(parse_device(o.device), m, o.threads, nullptr);
-      },
-      [&](const ModelData& m, Evaluator& backend) {
-        fitting = r;
-        fitting.model = m;
-        choose_transforms(o, space, seeds, backend, fitting);
-        return fitting.hyper3c;
-      },
-      [&](std::unique_ptr<Evaluator> backend) {
-        best = std::move(fitting);
-        best_backend = std::move(backend);
-      });
-  if (selection.best < 0) {
-    r.notices.push_back(selection.skipped
-                            ? "--ridge-lambda auto: too few rows for one rolling-CV fold; λ = " +
-                                  format_number(r.model.ridge_lambda) + " is used"
-                            : "--ridge-lambda auto: no λ of the grid gave a finite CV loss; λ = " +
-                                  format_number(r.model.ridge_lambda) + " is used");
-    return false;
-  }
-  r = std::move(best);
-  r.lambda_selection = selection;
-  evaluator = std::move(best_backend);
-  return true;
-}
-
-/// --saturation auto: the model searched with the automatic channels Hill and then logistic,
-/// scored by rolling CV; r becomes the better fit, `space` and `evaluator` take its shapes.
-/// False (r untouched but for a notice: Hill) when the data are too short for one CV fold.
-bool choose_saturation(const FitOptions& o, SearchSpace& space, const std::vector<double>& seeds,
-                       std::unique_ptr<Evaluator>& evaluator, FitReport& r) {
-  std::vector<FitReport> fits;
-  const std::vector<SaturationShape> given = media_saturation(o, r.data.channels);
-  const SaturationSelection selection = select_saturation(
-      r.model, {SaturationShape::Hill, SaturationShape::Logistic},
-      [&](SaturationShape shape) {
-        std::vector<SaturationShape> shapes(r.data.channels.size(), shape);
-        for (size_t c = 0; c < shapes.size(); ++c) {
-          if (o.channel_saturation.count(r.data.channels[c])) shapes[c] = given[c];
-        }
-        return shapes;
-      },
-      o.cv,
-      [&](const ModelData& m) {
-        return make_evaluator(parse_device(o.device), m, o.threads, nullptr);
-      },
-      [&](const ModelData& m, Evaluator& backend) {
-        fits.push_back(r);
-        fits.back().model = m;
-        SearchSpace with = space;
-        with.saturation = m.saturation;
-        choose_transforms(o, with, seeds, backend, fits.back());
-        return fits.back().hyper3c;
-      });
-  if (selection.best < 0) {
-    r.notices.push_back(selection.skipped
-                            ? "--saturation auto: too few rows for one rolling-CV fold; hill is "
-                              "used"
-                            : "--saturation auto: neither shape gave a finite CV loss; hill is "
-                              "used");
-    return false;
-  }
-  r = std::move(fits[static_cast<size_t>(selection.best)]);
-  r.saturation_selection = selection;
-  space.saturation = r.model.saturation;
-  evaluator = make_evaluator(parse_device(o.device), r.model, o.threads, nullptr);
-  return true;
 }
 
 bool is_fourier(const std::string& name) {

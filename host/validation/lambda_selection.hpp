@@ -9,12 +9,10 @@
 // values by eight test windows is a far smaller selection than the 3C transforms `--objective
 // cv` chooses, so it is less prone to fitting the windows' noise (bench/RESULTS.md).
 
-#include <functional>
-#include <memory>
 #include <vector>
 
-#include "host/backend/evaluator.hpp"
 #include "host/model/model_data.hpp"
+#include "host/validation/cv_selection.hpp"
 #include "host/validation/time_series_cv.hpp"
 
 namespace mmm {
@@ -35,19 +33,11 @@ struct LambdaSelection {
   double lambda() const { return scores.at(static_cast<size_t>(best)).lambda; }
 };
 
-/// A backend for a model (the fit's device and threads).
-using EvaluatorFactory = std::function<std::unique_ptr<Evaluator>(const ModelData&)>;
 /// Fits the model at one λ and returns its θ, α, γ per channel (the evaluator's layout).
-using FitAtLambda = std::function<std::vector<double>(const ModelData&, Evaluator&)>;
+using FitAtLambda = FitCandidate;
 
-/// Receives the backend of the λ just scored when its CV loss is the lowest finite one so far,
-/// so that a caller keeps only the best fit and reuses its backend at the chosen λ.
-using KeepBest = std::function<void(std::unique_ptr<Evaluator> backend)>;
-
-/// Scores every λ of `grid` (each > 0) on `model` (whose own λ is ignored). The caller's
-/// `fit_at` sees each λ's model and backend in grid order; `keep_best` (if set) is called
-/// right after the fit_at whose λ became the best so far, the last call being the chosen λ's.
-/// With too few rows for one fold of `cv`, nothing is fitted and `skipped` is set.
+/// Scores every λ of `grid` (each > 0) on `model` (whose own λ is ignored) by select_by_cv:
+/// `fit_at` sees each λ's model and backend in grid order, `keep_best` the best so far.
 LambdaSelection select_lambda(const ModelData& model, const std::vector<double>& grid,
                               const CvOptions& cv, const EvaluatorFactory& make_backend,
                               const FitAtLambda& fit_at, const KeepBest& keep_best = {});

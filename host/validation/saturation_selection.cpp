@@ -1,35 +1,21 @@
 #include "host/validation/saturation_selection.hpp"
 
-#include <cmath>
-#include <limits>
-
-#include "host/validation/cv_objective.hpp"
-
 namespace mmm {
 
 SaturationSelection select_saturation(const ModelData& model,
                                       const std::vector<SaturationShape>& candidates,
                                       const ShapesFor& shapes_for, const CvOptions& cv,
                                       const EvaluatorFactory& make_backend,
-                                      const FitAtLambda& fit_with) {
+                                      const FitCandidate& fit_with, const KeepBest& keep_best) {
+  const CvSelection chosen = select_by_cv(
+      model, candidates.size(),
+      [&](ModelData& m, size_t i) { m.saturation = shapes_for(candidates[i]); }, cv, make_backend,
+      fit_with, keep_best);
   SaturationSelection out;
-  if (make_folds(model.rows(), cv).empty()) {
-    out.skipped = true;
-    return out;
-  }
-  ModelData with = model;
-  for (const SaturationShape shape : candidates) {
-    with.saturation = shapes_for(shape);
-    const std::unique_ptr<Evaluator> backend = make_backend(with);
-    const std::vector<double> hyper3c = fit_with(with, *backend);
-    std::vector<double> loss;
-    CvObjective(with, cv, *backend).evaluate(hyper3c.data(), 1, loss);
-    const double score = std::isfinite(loss[0]) ? loss[0] : std::numeric_limits<double>::infinity();
-    out.scores.push_back({shape, score});
-    const bool better = out.best < 0 ? std::isfinite(score)
-                                     : score < out.scores[static_cast<size_t>(out.best)].cv_loss;
-    if (better) out.best = static_cast<int>(out.scores.size()) - 1;
-  }
+  out.best = chosen.best;
+  out.skipped = chosen.skipped;
+  for (size_t i = 0; i < chosen.cv_loss.size(); ++i)
+    out.scores.push_back({candidates[i], chosen.cv_loss[i]});
   return out;
 }
 

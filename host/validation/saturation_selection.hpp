@@ -13,7 +13,7 @@
 
 #include "host/features/transforms.hpp"
 #include "host/model/model_data.hpp"
-#include "host/validation/lambda_selection.hpp"
+#include "host/validation/cv_selection.hpp"
 #include "host/validation/time_series_cv.hpp"
 
 namespace mmm {
@@ -34,14 +34,13 @@ struct SaturationSelection {
 /// shape was given explicitly keep it).
 using ShapesFor = std::function<std::vector<SaturationShape>(SaturationShape)>;
 
-/// Scores each of `candidates` on `model` (whose own shapes are replaced by shapes_for(shape)).
-/// `fit_with` sees each candidate's model and backend in order and returns its fitted θ, α, γ
-/// (the evaluator's layout). With too few rows for one fold of `cv`, nothing is fitted and
-/// `skipped` is set.
+/// Scores each of `candidates` on `model` (whose own shapes are replaced by shapes_for(shape))
+/// by select_by_cv: `fit_with` sees each candidate's model and backend in order and returns its
+/// fitted θ, α, γ; `keep_best` (if set) receives the best so far's backend.
 SaturationSelection select_saturation(const ModelData& model,
                                       const std::vector<SaturationShape>& candidates,
                                       const ShapesFor& shapes_for, const CvOptions& cv,
                                       const EvaluatorFactory& make_backend,
-                                      const FitAtLambda& fit_with);
+                                      const FitCandidate& fit_with, const KeepBest& keep_best = {});
 
 }  // namespace mmm
