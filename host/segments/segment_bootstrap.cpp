@@ -32,13 +32,13 @@ SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double*
     h[s] = transform_media(problem.segments[s].spend,
                            hyper3c + static_cast<size_t>(s) * o.hyper_stride);
   // One row per resample, so that a job's ranks can share them: a failure flag, the S · C
-  // coefficients and ROIs (segment-major), the C global coefficients and ROIs, the p global
-  // coefficients in column units, then per segment its intercept and p coefficients in column
-  // units (NaN where the resample failed).
+  // ROIs (segment-major), the C global ROIs, the p global coefficients in column units, then
+  // per segment its intercept and p coefficients in column units (NaN where the resample
+  // failed). The channels' coefficients are the first C of those, so they are not sent twice.
   const size_t sc = static_cast<size_t>(S) * C;
-  const size_t at_coef = 1, at_roi = at_coef + sc, at_gcoef = at_roi + sc, at_groi = at_gcoef + C,
-               at_draw = at_groi + C, at_segment = at_draw + p,
+  const size_t at_roi = 1, at_groi = at_roi + sc, at_draw = at_groi + C, at_segment = at_draw + p,
                width = at_segment + static_cast<size_t>(S) * (1 + p);
+  const auto segment_at = [&](size_t s) { return at_segment + s * static_cast<size_t>(1 + p); };
   auto resample = [&](int b, std::vector<Eigen::VectorXd>& w, double* row) {
     std::fill(row, row + width, nan);
     row[0] = 0.0;
@@ -58,22 +58,20 @@ SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double*
     for (int s = 0; s < S; ++s) {
       // Column units and the segment's intercept, as the full fit's report_channels has them.
       const Eigen::VectorXd k = f.solution.segment.col(s).cwiseQuotient(d.scale);
-      double* seg = row + at_segment + static_cast<size_t>(s) * (1 + p);
+      double* seg = row + segment_at(static_cast<size_t>(s));
       seg[0] = d.ybar[s] - k.dot(d.means[s].head(p));
       for (int j = 0; j < p; ++j) seg[1 + j] = k[j];
     }
     for (int c = 0; c < C; ++c) {
       double contribution = 0.0, spend = 0.0;
       for (int s = 0; s < S; ++s) {
-        const double k = f.solution.segment(c, s) / d.scale[c];
+        const double k = row[segment_at(static_cast<size_t>(s)) + 1 + c];
         const double hs = w[s].dot(h[s].col(c));
         const double xs = w[s].dot(problem.segments[s].spend.col(c));
-        row[at_coef + s * C + c] = k;
         row[at_roi + s * C + c] = xs > 0 ? k * hs / xs : nan;
         contribution += k * hs;
         spend += xs;
       }
-      row[at_gcoef + c] = f.solution.global[c] / d.scale[c];
       row[at_groi + c] = spend > 0 ? contribution / spend : nan;
     }
   };
@@ -98,15 +96,13 @@ SegmentBootstrap bootstrap_segments(const SegmentProblem& problem, const double*
     }
     for (int j = 0; j < p; ++j) out.global_draws(b, j) = row[at_draw + j];
     for (int s = 0; s < S; ++s) {
-      const double* seg = row + at_segment + static_cast<size_t>(s) * (1 + p);
+      const double* seg = row + segment_at(static_cast<size_t>(s));
       for (int j = 0; j <= p; ++j) out.segment_draws[s](b, j) = seg[j];
+      for (int c = 0; c < C; ++c) coef[static_cast<size_t>(s) * C + c][b] = seg[1 + c];
     }
-    for (size_t k = 0; k < sc; ++k) {
-      coef[k][b] = row[at_coef + k];
-      roi[k][b] = row[at_roi + k];
-    }
+    for (size_t k = 0; k < sc; ++k) roi[k][b] = row[at_roi + k];
     for (int c = 0; c < C; ++c) {
-      gcoef[c][b] = row[at_gcoef + c];
+      gcoef[c][b] = row[at_draw + c];
       groi[c][b] = row[at_groi + c];
     }
   }
