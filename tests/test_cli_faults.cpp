@@ -379,6 +379,10 @@ TEST_F(CliFaults, ProcessLimitFallsBackToFewerThreads) {
   const std::string text = read_text(log);
   ASSERT_TRUE(WIFEXITED(status)) << text;
   if (WEXITSTATUS(status) == 126) GTEST_SKIP() << "cannot switch to the user nobody";
+  // 127: execv failed, i.e. `nobody` may not reach the binary, e.g. a checkout inside a
+  // private (mode 0700) directory such as `mktemp -d` makes; mmm itself never exits 127.
+  if (root && WEXITSTATUS(status) == 127)
+    GTEST_SKIP() << "the user nobody cannot execute " << MMM_BINARY << " from this checkout";
   EXPECT_EQ(WEXITSTATUS(status), 0) << text;
   EXPECT_NE(text.find("notice: could start only"), std::string::npos) << text;
   EXPECT_NE(text.find("of 64 threads"), std::string::npos) << text;
