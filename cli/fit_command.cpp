@@ -185,6 +185,12 @@ Runner add_fit_command(CLI::App& app) {
       app, F, "--nested-budget", F.nested_budget_alias,
       [](FitOptions& o, const long& v) { o.nested_budget = v; },
       "old name of --nested-evaluations");
+  flag<std::string>(
+      app, F, "--point-estimate", F.o.point_estimate,
+      [](FitOptions& o, const std::string& v) { o.point_estimate = v; },
+      "the transforms the model is fitted at: bagged (each channel's median theta, alpha, gamma "
+      "over the nested bootstrap's searches; default when it runs) | search (the search's own "
+      "choice; default otherwise)");
   flag<int>(
       app, F, "--block-length", F.o.block_length,
       [](FitOptions& o, const int& v) { o.block_length = v; },

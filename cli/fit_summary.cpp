@@ -55,6 +55,12 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
     std::printf("saturation: %s, chosen by rolling-CV out-of-sample loss (%s)\n",
                 saturation_name(r.saturation_selection.shape()), scores.c_str());
   }
+  if (r.bagged) {
+    std::printf(
+        "transforms: each channel's median over the %d nested bootstrap searches (bagged; "
+        "--point-estimate search keeps the search's own)\n",
+        r.bootstrap.resamples - r.bootstrap.failed);
+  }
   std::printf("fit: loss %.6g, R² %.4f", r.fit.loss[0], r.fit.r2[0]);
   if (!r.cv.skipped) {
     std::printf(", CV MAPE %.2f%% ± %.2f%% over %zu folds", 100 * r.cv.mean.mape,

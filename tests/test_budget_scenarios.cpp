@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -126,6 +127,33 @@ TEST(FlexibleBudget, TargetRoiIsMetAndMoreBudgetWouldMissIt) {
   EXPECT_FALSE(high.reached);
   EXPECT_NEAR(high.plan.budget, 1400.0, 1e-9);
   EXPECT_THROW(allocate_for_target_roi(kTwo, o, false, -1.0), InputError);
+}
+
+TEST(FlexibleBudget, TargetRoiOnSShapedCurvesIsSoughtAboveTheRoiPeak) {
+  // α = 3: the first units return almost nothing, so the plan's ROI rises with the budget to a
+  // peak and then falls; the smallest budget the limits allow is far from the most profitable.
+  const std::vector<ChannelResponse> s = {channel("tv", 0.0, 3.0, 1000.0, 5000.0, 1000.0),
+                                          channel("radio", 0.0, 3.0, 1000.0, 2000.0, 1000.0)};
+  AllocationOptions o;
+  o.change_limit = 10.0;
+  auto roi_at = [&](double budget) {
+    AllocationOptions b = o;
+    b.total_budget = budget;
+    return plan_roi(allocate_budget(s, b));
+  };
+  EXPECT_LT(roi_at(200.0), 0.1);
+  double peak = 0.0;
+  for (double b = 200.0; b <= 20000.0; b *= 1.05) peak = std::max(peak, roi_at(b));
+  const double target = 0.8 * peak;
+  const FlexiblePlan p = allocate_for_target_roi(s, o, false, target);
+  ASSERT_TRUE(p.reached) << p.note;
+  EXPECT_NEAR(plan_roi(p.plan), target, 1e-6 * target);
+  EXPECT_LT(roi_at(p.plan.budget * 1.01), target);
+  // Above the peak no budget reaches it: the most profitable plan found is returned.
+  const FlexiblePlan none = allocate_for_target_roi(s, o, false, 1.5 * peak);
+  EXPECT_FALSE(none.reached);
+  EXPECT_NE(none.note.find("no budget the limits allow"), std::string::npos) << none.note;
+  EXPECT_GT(plan_roi(none.plan), 0.9 * peak);
 }
 
 TEST(CurrentSpendWindow, IsTheMeanOverTheWindowsWeeks) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -290,6 +291,73 @@ TEST_F(CliEstimates, BadTrialsAndSelectAreInputErrors) {
     const CliResult r = fit("bad", extra);
     EXPECT_EQ(r.exit_code, 2) << describe(r);
     EXPECT_EQ(r.err.rfind("error: invalid --", 0), 0u) << r.err;
+  }
+}
+
+TEST_F(CliEstimates, BaggedPointEstimateIsTheMedianOfTheNestedSearches) {
+  // 21 resamples (odd: the median is one of them) of short searches keep the test quick.
+  const std::vector<std::string> small = {"--bootstrap", "21",       "--nested-evaluations",
+                                          "60",          "--budget", "300"};
+  const CliResult r = fit("bagged", small);
+  ASSERT_EQ(r.exit_code, 0) << describe(r);
+  const nlohmann::json m = model("bagged");
+  EXPECT_EQ(m["search"]["point_estimate"], "bagged");
+  const std::vector<std::vector<double>> draws = m["bootstrap_draws"]["hyper"];
+  ASSERT_EQ(draws.size(), 21u);
+  const std::vector<std::string> names = m["columns"];
+  auto median = [&](size_t j) {
+    std::vector<double> v;
+    for (const auto& d : draws) v.push_back(d.at(j));
+    std::nth_element(v.begin(), v.begin() + 10, v.end());
+    return v[10];
+  };
+  bool differs_from_search = false;
+  for (size_t c = 0; c < 8; ++c) {
+    const nlohmann::json& h = m["hyperparameters"]["channels"][names[c]];
+    EXPECT_NEAR(h["theta"].get<double>(), median(3 * c), 1e-12) << names[c];
+    EXPECT_NEAR(h["alpha"].get<double>(), median(3 * c + 1), 1e-12) << names[c];
+    EXPECT_NEAR(h["gamma"].get<double>(), median(3 * c + 2), 1e-9 * median(3 * c + 2)) << names[c];
+    const nlohmann::json& s = m["search"]["trials"][0]["channels"][names[c]];
+    differs_from_search |= s["theta"].get<double>() != h["theta"].get<double>();
+  }
+  EXPECT_TRUE(differs_from_search);
+
+  // --point-estimate search: the search's own transforms, the same resamples and intervals.
+  std::vector<std::string> own = small;
+  own.insert(own.end(), {"--point-estimate", "search"});
+  const CliResult s = fit("own", own);
+  ASSERT_EQ(s.exit_code, 0) << describe(s);
+  const nlohmann::json o = model("own");
+  EXPECT_EQ(o["search"]["point_estimate"], "search");
+  for (size_t c = 0; c < 8; ++c) {
+    const nlohmann::json& t = o["search"]["trials"][0]["channels"][names[c]];
+    const nlohmann::json& h = o["hyperparameters"]["channels"][names[c]];
+    EXPECT_DOUBLE_EQ(h["theta"].get<double>(), t["theta"].get<double>()) << names[c];
+    EXPECT_DOUBLE_EQ(h["gamma"].get<double>(), t["gamma"].get<double>()) << names[c];
+  }
+  const CsvFile a = read_csv(*dir_ / "bagged/model_results.csv");
+  const CsvFile b = read_csv(*dir_ / "own/model_results.csv");
+  const int lo = a.column("ROI_CI_LOWER"), hi = a.column("ROI_CI_UPPER");
+  ASSERT_GE(lo, 0);
+  for (size_t c = 0; c < a.rows.size(); ++c) {
+    EXPECT_EQ(a.rows[c][static_cast<size_t>(lo)], b.rows[c][static_cast<size_t>(lo)]);
+    EXPECT_EQ(a.rows[c][static_cast<size_t>(hi)], b.rows[c][static_cast<size_t>(hi)]);
+  }
+  // Without a nested bootstrap there is nothing to take the median of.
+  const CliResult plain = fit("plain", {"--budget", "300", "--bootstrap", "0"});
+  ASSERT_EQ(plain.exit_code, 0) << describe(plain);
+  EXPECT_EQ(model("plain")["search"]["point_estimate"], "search");
+}
+
+TEST_F(CliEstimates, BadPointEstimatesAreInputErrors) {
+  for (const auto& extra : std::vector<std::vector<std::string>>{
+           {"--point-estimate", "mean"},
+           {"--point-estimate", "bagged", "--bootstrap", "0"},
+           {"--point-estimate", "bagged", "--nested-evaluations", "0"},
+           {"--point-estimate", "bagged", "--reference"}}) {
+    const CliResult r = fit("bad_point", extra);
+    EXPECT_EQ(r.exit_code, 2) << describe(r);
+    EXPECT_NE(r.err.find("--point-estimate"), std::string::npos) << r.err;
   }
 }
 

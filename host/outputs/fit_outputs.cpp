@@ -387,6 +387,7 @@ nlohmann::json model_json(const FitReport& r) {
                  {"chosen_trial", r.chosen_trial + 1},
                  {"select", o.select},
                  {"objective", o.objective},
+                 {"point_estimate", r.bagged ? "bagged" : "search"},
                  {"pareto_front", r.pareto_front.size()},
                  {"pareto_evaluated", r.pareto.size()},
                  {"lambda_selection", lambda_selection_json(r.lambda_selection)},

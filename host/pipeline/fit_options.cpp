@@ -49,6 +49,8 @@ FitOptions resolved_fit_options(FitOptions o) {
     o.nested_budget = reference || !o.hyperparameters_path.empty() ? 0 : kDefaultNestedBudget;
   }
   if (reference && !o.ridge_lambda_explicit) o.ridge_lambda = kDefaultRidgeLambda;
+  if (o.point_estimate == "auto")
+    o.point_estimate = o.bootstrap > 0 && o.nested_budget > 0 ? "bagged" : "search";
   return o;
 }
 
@@ -93,6 +95,16 @@ void check_fit_options(const FitOptions& o) {
   if (o.nested_budget > 0 && !o.hyperparameters_path.empty()) {
     throw InputError(o.nested_budget_flag + " re-runs the search in every resample; it cannot be " +
                      std::string("combined with --hyperparameters (fixed θ, α, γ)"));
+  }
+  if (o.point_estimate != "bagged" && o.point_estimate != "search" && o.point_estimate != "auto") {
+    throw InputError("invalid --point-estimate `" + o.point_estimate +
+                     "`: expected bagged, search or auto");
+  }
+  if (o.point_estimate == "bagged" && (o.bootstrap < 1 || o.nested_budget < 1)) {
+    throw InputError(
+        "--point-estimate bagged takes each channel's median transforms over the nested "
+        "bootstrap's searches; it needs --bootstrap ≥ 1 and " +
+        o.nested_budget_flag + " ≥ 1 (not --reference, --hyperparameters or --segments)");
   }
   if (o.segment_budget < 1) {
     throw InputError("invalid --segment-budget " + std::to_string(o.segment_budget) +

@@ -19,7 +19,8 @@
 namespace mmm {
 
 /// Defaults of the estimator (chosen by measurement: bench/RESULTS.md, "Estimates"), and the
-/// reference pipeline's, which --reference and segmented fits keep.
+/// reference pipeline's, which --reference and segmented fits keep. The default point
+/// estimate is the bagged one whenever the nested bootstrap runs (point_estimate).
 constexpr long kDefaultBudget = 2000;
 constexpr long kDefaultNestedBudget = 300;
 constexpr long kReferenceBudget = 500;
@@ -65,6 +66,10 @@ struct FitOptions {
   /// old names --budget and --nested-budget are aliases).
   std::string budget_flag = "--evaluations", nested_budget_flag = "--nested-evaluations";
   double ci = 0.90;  ///< bootstrap interval level
+  /// The transforms the model is fitted at: "bagged" (each channel's median θ, α, γ over the
+  /// nested bootstrap's searches, host/bootstrap/bagged_transforms.hpp), "search" (the
+  /// search's own choice) or "auto" (bagged when the nested bootstrap runs, else search).
+  std::string point_estimate = "auto";
   /// Moving-block bootstrap block length in rows (1 ≤ L ≤ T/2); 1: i.i.d. row resampling.
   int block_length = 1;
   double ridge_lambda = kDefaultFitRidgeLambda;

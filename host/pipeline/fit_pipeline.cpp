@@ -8,6 +8,7 @@
 
 #include "host/allocation/conservative_allocation.hpp"
 #include "host/backend/device.hpp"
+#include "host/bootstrap/bagged_transforms.hpp"
 #include "host/bootstrap/nested_bootstrap.hpp"
 #include "host/channels/kind_curves.hpp"
 #include "host/common/errors.hpp"
@@ -163,6 +164,55 @@ ControlMatrix with_kind_features(const ControlMatrix& controls, const FitReport&
   return out;
 }
 
+/// The nested bootstrap (each resample's own search) into r.bootstrap and r.bootstrap_hyper.
+/// A job's ranks divide the resamples; each ends with all of them.
+void run_nested_bootstrap(const FitOptions& o, const SearchSpace& space, Evaluator& evaluator,
+                          const Communicator& comm, FitReport& r) {
+  NestedBootstrapOptions no;
+  no.resamples = o.bootstrap;
+  no.ci = o.ci;
+  no.seed = o.seed;
+  no.block_length = o.block_length;
+  no.budget = o.nested_budget;
+  no.population = o.population;
+  no.pareto = o.objective == "pareto";
+  const long total = static_cast<long>(o.bootstrap) * o.nested_budget;
+  ProgressBar bar("nested bootstrap", total, !o.quiet && ProgressBar::stderr_is_terminal());
+  NestedBootstrapReport nested = nested_bootstrap_intervals(
+      r.model, space, no, evaluator, [&](long done, long) { bar.update(done); }, comm);
+  bar.finish();
+  r.nested_evaluations = nested.evaluations;
+  r.bootstrap_hyper = nested.hyper;
+  r.bootstrap = std::move(nested);
+  r.bootstrapped = true;
+  r.nested = true;
+}
+
+/// --point-estimate bagged: the model's transforms become each channel's median over the
+/// resamples' searches. The search's own choice stays in r.trials; r.search.best is set to the
+/// bagged transforms' coordinates, so the box-edge check judges the model reported.
+void apply_bagged_transforms(const SearchSpace& space, FitReport& r) {
+  const std::vector<double> bagged = bagged_transforms(r.bootstrap_hyper);
+  if (bagged.size() != r.hyper3c.size()) {
+    r.notices.push_back(
+        "--point-estimate bagged: no nested resample gave transforms; the search's are used");
+    return;
+  }
+  r.hyper3c = bagged;
+  const int C = r.model.channels();
+  for (int c = 0; c < C; ++c) {
+    ChannelHyper& h = r.hyperparameters.channels[static_cast<size_t>(c)];
+    h.theta = bagged[static_cast<size_t>(3 * c)];
+    h.alpha = bagged[static_cast<size_t>(3 * c + 1)];
+    h.gamma = bagged[static_cast<size_t>(3 * c + 2)];
+  }
+  if (r.searched) {
+    r.search.best.resize(static_cast<size_t>(space.dimension()));
+    space.encode(r.hyperparameters.channels, r.search.best.data());
+  }
+  r.bagged = true;
+}
+
 /// The media pipeline on r.data with the given control block: search (or fixed
 /// hyperparameters), final fit, CV, bootstrap and per-channel results.
 void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r) {
@@ -209,6 +259,20 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
   if (!chosen) choose_transforms(o, space, seeds, *evaluator, r);
   r.seconds_search += since(t_search);
 
+  // The nested bootstrap runs before the final fit: with the default bagged point estimate its
+  // searches choose the transforms the model is fitted at.
+  const Communicator& comm = o.communicator != nullptr ? *o.communicator : single_process();
+  r.bootstrapped = false;
+  r.nested = false;
+  r.bagged = false;
+  const bool nested = o.bootstrap > 0 && o.nested_budget > 0;
+  if (nested) {
+    const auto t_boot = Clock::now();
+    run_nested_bootstrap(o, space, *evaluator, comm, r);
+    r.seconds_bootstrap += since(t_boot);
+    if (o.point_estimate == "bagged") apply_bagged_transforms(space, r);
+  }
+
   evaluator->evaluate(CandidateBatch{1, C, r.hyper3c.data()}, RowWeights{}, r.fit);
   if (!std::isfinite(r.fit.loss[0])) {
     throw std::runtime_error(
@@ -222,31 +286,8 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
   r.cv = cross_validate(r.model, r.hyper3c, o.cv, *evaluator);
   r.seconds_cv += since(t_cv);
 
-  const auto t_boot = Clock::now();
-  // A job's ranks divide the resamples; each ends with all of them.
-  const Communicator& comm = o.communicator != nullptr ? *o.communicator : single_process();
-  r.bootstrapped = false;
-  r.nested = false;
-  if (o.bootstrap > 0 && o.nested_budget > 0) {
-    NestedBootstrapOptions no;
-    no.resamples = o.bootstrap;
-    no.ci = o.ci;
-    no.seed = o.seed;
-    no.block_length = o.block_length;
-    no.budget = o.nested_budget;
-    no.population = o.population;
-    no.pareto = o.objective == "pareto";
-    const long total = static_cast<long>(o.bootstrap) * o.nested_budget;
-    ProgressBar bar("nested bootstrap", total, !o.quiet && ProgressBar::stderr_is_terminal());
-    NestedBootstrapReport nested = nested_bootstrap_intervals(
-        r.model, space, no, *evaluator, [&](long done, long) { bar.update(done); }, comm);
-    bar.finish();
-    r.nested_evaluations = nested.evaluations;
-    r.bootstrap_hyper = nested.hyper;
-    r.bootstrap = std::move(nested);
-    r.bootstrapped = true;
-    r.nested = true;
-  } else if (o.bootstrap > 0) {
+  if (!nested && o.bootstrap > 0) {
+    const auto t_boot = Clock::now();
     BootstrapOptions bo;
     bo.resamples = o.bootstrap;
     bo.ci = o.ci;
@@ -257,8 +298,8 @@ void fit_media(const FitOptions& o, const ControlMatrix& controls, FitReport& r)
         r.model, r.hyper3c, bo, *evaluator, [&](int done) { bar.update(done); }, comm);
     bar.finish();
     r.bootstrapped = true;
+    r.seconds_bootstrap += since(t_boot);
   }
-  r.seconds_bootstrap += since(t_boot);
 
   const double total_spend_all = r.model.spend.sum();
   const double nan = std::numeric_limits<double>::quiet_NaN();

@@ -78,7 +78,10 @@ struct FitReport {
   CvReport cv;
   bool bootstrapped = false;
   BootstrapReport bootstrap;
-  bool nested = false;              ///< the bootstrap re-ran the search in every resample
+  bool nested = false;  ///< the bootstrap re-ran the search in every resample
+  /// The model's transforms are each channel's median over the nested searches
+  /// (--point-estimate bagged), not the search's own choice (kept in `trials`).
+  bool bagged = false;
   Eigen::MatrixXd bootstrap_hyper;  ///< nested: B × 3C (θ, α, γ) per resample, else empty
   long nested_evaluations = 0;      ///< evaluations of all the nested searches
   std::vector<ChannelResult> channels;

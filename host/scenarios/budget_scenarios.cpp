@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 
 #include "host/allocation/conservative_allocation.hpp"
 #include "host/common/errors.hpp"
@@ -173,13 +174,6 @@ FlexiblePlan allocate_for_target_roi(const std::vector<ChannelResponse>& channel
   // unit's).
   lo = std::max(lo, 1e-9 * hi);
   FlexiblePlan out;
-  AllocationResult low = plan_at(lo);
-  if (plan_roi(low) < target) {
-    out.plan = low;
-    out.note = "even the smallest budget the limits allow (" + fmt(lo) + ") returns ROI " +
-               fmt(plan_roi(low)) + ", below the target " + fmt(target);
-    return out;
-  }
   AllocationResult high = plan_at(hi);
   if (plan_roi(high) >= target) {
     out.plan = high;
@@ -188,6 +182,40 @@ FlexiblePlan allocate_for_target_roi(const std::vector<ChannelResponse>& channel
                ": the limits, not the target, set the budget";
     return out;
   }
+  // The plan's ROI need not fall as the budget grows: S-shaped curves (Hill α > 1) return
+  // little on the first units, so it rises to a peak first. A geometric grid from the top
+  // finds the largest budget still meeting the target; bisection then refines between it and
+  // the grid point above.
+  constexpr int kGrid = 48;
+  AllocationResult low, best;
+  double best_roi = -std::numeric_limits<double>::infinity();
+  double above = hi;
+  bool feasible = false;
+  for (int i = kGrid - 2; i >= 0 && !feasible; --i) {
+    const double budget =
+        hi > lo ? lo * std::pow(hi / lo, static_cast<double>(i) / (kGrid - 1)) : lo;
+    AllocationResult p = plan_at(budget);
+    const double roi = plan_roi(p);
+    if (roi >= target) {
+      low = std::move(p);
+      lo = budget;
+      feasible = true;
+    } else {
+      if (roi > best_roi) {
+        best_roi = roi;
+        best = std::move(p);
+      }
+      above = budget;
+    }
+  }
+  if (!feasible) {
+    out.plan = best;
+    out.note = "no budget the limits allow (" + fmt(lo) + " to " + fmt(hi) +
+               ") returns ROI ≥ the target " + fmt(target) + "; the highest, " + fmt(best_roi) +
+               ", comes at budget " + fmt(best.budget);
+    return out;
+  }
+  hi = above;
   // plan_roi(lo) ≥ target > plan_roi(hi): keep the bracket's feasible end.
   for (int i = 0; i < 60 && hi - lo > 1e-10 * hi; ++i) {
     const double mid = 0.5 * (lo + hi);

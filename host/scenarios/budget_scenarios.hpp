@@ -60,9 +60,11 @@ FlexiblePlan allocate_for_target_mroi(const std::vector<ChannelResponse>& channe
                                       double target);
 
 /// Spend until the plan's average ROI (plan_roi) falls to `target`: the largest budget within
-/// the limits whose optimal plan has plan_roi ≥ target, by bisection on the budget (60 steps).
-/// When even the smallest budget the limits allow is below the target, that plan, not
-/// reached; when the largest is still above it, that plan, reached = false too.
+/// the limits whose optimal plan has plan_roi ≥ target: a geometric grid of 48 budgets from the
+/// largest down (plan_roi rises before it falls when curves are S-shaped), then bisection
+/// (60 steps) above the largest budget meeting it. When no budget within the limits meets the
+/// target, the plan of the highest ROI found, not reached; when the largest budget is still
+/// above it, that plan, reached = false too.
 FlexiblePlan allocate_for_target_roi(const std::vector<ChannelResponse>& channels,
                                      const AllocationOptions& options, bool conservative,
                                      double target);

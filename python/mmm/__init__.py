@@ -185,7 +185,7 @@ def fit(data, date=None, kpi=None, channels=None, controls=None, **options):
 
     Columns are found as the CLI finds them when not named. Options are the CLI's flags
     without `--`, `-` written `_`: evaluations, trials, objective, select, population,
-    bootstrap, nested_evaluations, block_length, ci, ridge_lambda (a number or "auto"),
+    bootstrap, nested_evaluations, point_estimate, block_length, ci, ridge_lambda (a number or "auto"),
     saturation ("hill", "logistic" or a dict {channel: shape}),
     lambda_grid, cv_train, cv_test, cv_step, date_format, missing_controls, format ("wide" or
     "long"), min_spend, geo_level, product_level, long_revenue,

@@ -47,6 +47,7 @@ const OptionSetters<FitOptions>& fit_setters() {
                             ": expected ≥ 0 evaluations per resample (0: plain bootstrap)");
          }
        }},
+      {"point_estimate", store(&FitOptions::point_estimate)},
       {"block_length", store(&FitOptions::block_length)},
       {"ci", store(&FitOptions::ci)},
       {"ridge_lambda",

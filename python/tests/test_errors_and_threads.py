@@ -37,6 +37,12 @@ def test_bad_option_value_is_the_cli_message(data_frame, tmp_path, data_csv):
     with pytest.raises(mmm.InputError) as caught:
         mmm.fit(data_frame, population=2)
     assert "error: " + str(caught.value) == cli.stderr.strip()
+    # The bagged point estimate needs the nested bootstrap's searches.
+    cli = run_cli("fit", "--data", data_csv, "--out", tmp_path / "p", "--point-estimate",
+                  "bagged", "--bootstrap", 0, check=False)
+    with pytest.raises(mmm.InputError) as caught:
+        mmm.fit(data_frame, point_estimate="bagged", bootstrap=0)
+    assert "error: " + str(caught.value) == cli.stderr.strip()
 
 
 def test_a_segmented_model_cannot_be_optimized(tmp_path):
