@@ -517,10 +517,13 @@ def main():
                          "'' skips the simulated section")
     ap.add_argument("--simulate-args", default="",
                     help="extra `mmm simulate` arguments for every data set, e.g. '--noise 0.1'")
-    ap.add_argument("--floor-args", default="",
+    ap.add_argument("--floor-args", default="--ridge-lambda 1",
                     help="extra `mmm fit` arguments of the floor fit (at the true theta, alpha, gamma; "
                          "search flags do not apply there and --nested-budget is refused with "
-                         "--hyperparameters, so the configs' arguments are not reused)")
+                         "--hyperparameters, so the configs' arguments are not reused). Default "
+                         "'--ridge-lambda 1': the default estimator's lambda, so the floor is the same "
+                         "fit at the true transforms (without it the truth file's lambda, 10, applies; "
+                         "before 2026-12-03 that was the floor)")
     ap.add_argument("--no-floor", action="store_true", help="skip the floor fits")
     ap.add_argument("--third-party", metavar="DIR",
                     help="folder with pymc-marketing/ and mmm-param-recovery/ (e.g. ../shared/data); "
