@@ -207,9 +207,10 @@ Runner add_fit_command(CLI::App& app) {
   flag<std::string>(
       app, F, "--saturation", F.o.saturation,
       [](FitOptions& o, const std::string& v) { o.saturation = v; },
-      "saturation curve of every media channel: hill (default) | logistic (PyMC-Marketing's, "
-      "half-saturated at gamma; alpha unused) | auto (the one with the lower rolling-CV "
-      "out-of-sample loss); per channel: [channels.NAME] saturation in --config");
+      "saturation curve of every media channel: logistic (PyMC-Marketing's, half-saturated at "
+      "gamma, no alpha; default) | hill (S-shaped when alpha > 1; default with --reference and "
+      "--segments) | auto (the one with the lower rolling-CV out-of-sample loss); per channel: "
+      "[channels.NAME] saturation in --config");
   flag<std::string>(
       app, F, "--lambda-grid", F.lambda_grid,
       [](FitOptions& o, const std::string& v) { o.lambda_grid = parse_lambda_grid(v); },

@@ -155,7 +155,7 @@ Runner add_sweep_command(CLI::App& app) {
       }
       // The sweep's candidates are Hill (its designs span α); a config that asks for another
       // shape is for mmm fit, and silently sweeping Hill instead would answer another question.
-      if (fo.saturation != "hill" || !fo.channel_saturation.empty()) {
+      if ((!fo.saturation.empty() && fo.saturation != "hill") || !fo.channel_saturation.empty()) {
         throw InputError(F.config + ": model.saturation / [channels.NAME] saturation are for mmm " +
                          "fit; mmm sweep evaluates Hill candidates");
       }

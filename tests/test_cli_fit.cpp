@@ -167,9 +167,9 @@ TEST_F(CliFit, ModelResultsTable) {
     const double theta = cell(f, r, "ADSTOCK_DECAY_RATE");
     EXPECT_GE(theta, 0.0);
     EXPECT_LE(theta, 0.95);
-    const double alpha = cell(f, r, "SATURATION_ALPHA");
-    EXPECT_GE(alpha, 0.5);
-    EXPECT_LE(alpha, 3.0);
+    // The default saturation is the logistic, which has no α: the cell is empty (a Hill fit's
+    // α is checked in test_cli_saturation.cpp).
+    EXPECT_EQ(text_cell(f, r, "SATURATION_ALPHA"), "");
     // γ lies in the default box: at most 5 × the peak of the adstocked spend, itself at most
     // max weekly spend / (1 − θ).
     const double gamma = cell(f, r, "SATURATION_POINT");
@@ -332,7 +332,8 @@ TEST_F(CliFit, ModelJson) {
   for (std::size_t c = 0; c < 4; ++c) {
     const nlohmann::json& h = hyper.at(kChannels[c]);
     EXPECT_NEAR(h["theta"].get<double>(), cell(results, c, "ADSTOCK_DECAY_RATE"), 1e-10);
-    EXPECT_NEAR(h["alpha"].get<double>(), cell(results, c, "SATURATION_ALPHA"), 1e-10);
+    EXPECT_EQ(h["saturation"], "logistic");  // the default shape
+    EXPECT_EQ(text_cell(results, c, "SATURATION_ALPHA"), "");
     EXPECT_NEAR(h["gamma"].get<double>() / cell(results, c, "SATURATION_POINT"), 1.0, 1e-10);
   }
   // Scaler and coefficients cover the 4 channels and the 9 default controls.

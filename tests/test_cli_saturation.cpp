@@ -163,7 +163,9 @@ TEST_F(CliSaturation, SavedCurvesWithoutTheKeyAreHillAndABadShapeIsNamed) {
 }
 
 TEST_F(CliSaturation, PerChannelShapesFromTheConfig) {
-  write_text(path("mixed.toml"), "[channels.search]\nsaturation = \"logistic\"\n");
+  // Hill for every channel, logistic for one: the file's [model] shape, then the channel's.
+  write_text(path("mixed.toml"),
+             "[model]\nsaturation = \"hill\"\n[channels.search]\nsaturation = \"logistic\"\n");
   const CliResult r =
       run_mmm({"fit", "--data", path("data.csv"), "--config", path("mixed.toml"), "--out",
                path("mixed"), "--evaluations", "300", "--bootstrap", "0", "--quiet"});
@@ -229,8 +231,9 @@ TEST_F(CliSaturation, BadNamesAndUnsupportedModesExitTwo) {
                                   "--out", path("sweep2"), "--n", "10"});
   EXPECT_EQ(flag.exit_code, 2) << describe(flag);
   // A Hill model.json refitted with --saturation logistic: the file and the flag disagree.
-  const CliResult hill = run_mmm({"fit", "--data", path("data.csv"), "--out", path("hill"),
-                                  "--evaluations", "200", "--bootstrap", "0", "--quiet"});
+  const CliResult hill =
+      run_mmm({"fit", "--data", path("data.csv"), "--out", path("hill"), "--saturation", "hill",
+               "--evaluations", "200", "--bootstrap", "0", "--quiet"});
   ASSERT_EQ(hill.exit_code, 0) << describe(hill);
   const CliResult clash =
       run_mmm({"fit", "--data", path("data.csv"), "--hyperparameters", path("hill/model.json"),

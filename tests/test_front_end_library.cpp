@@ -99,8 +99,18 @@ TEST(FitMode, MediaSaturationAppliesTheDefaultThenEachChannel) {
   EXPECT_EQ(media_saturation(o, {"tv", "search", "radio"}),
             (std::vector<SaturationShape>{SaturationShape::Logistic, SaturationShape::Hill,
                                           SaturationShape::Logistic}));
+  // Not given: logistic for the default estimator, Hill for --reference and segmented fits.
   EXPECT_EQ(media_saturation(FitOptions{}, {"tv"}),
+            std::vector<SaturationShape>{SaturationShape::Logistic});
+  FitOptions reference;
+  reference.reference = true;
+  EXPECT_EQ(media_saturation(reference, {"tv"}),
             std::vector<SaturationShape>{SaturationShape::Hill});
+  FitOptions segmented;
+  segmented.columns.segments = {"region"};
+  EXPECT_EQ(media_saturation(segmented, {"tv"}),
+            std::vector<SaturationShape>{SaturationShape::Hill});
+  EXPECT_NO_THROW(check_fit_mode(resolved_fit_options(segmented)));
   o.channel_saturation["ooh"] = SaturationShape::Logistic;
   EXPECT_THROW(media_saturation(o, {"tv", "search"}), InputError);
   o.channel_saturation.clear();

@@ -264,13 +264,25 @@ inline Packet hill_packet(const Packet& a, const Packet& alpha, const Packet& lo
 #endif
 }
 
-/// The logistic curve tanh(k·a) of one packet of adstocked values a ≥ 0 (k = λ/2, per lane;
-/// transforms.hpp's logistic_from_half_rate), as −e / (2 + e) with e = expm1(−2ka): no
-/// cancellation for small ka, where (1 − e^{−2ka}) / (1 + e^{−2ka}) would lose every digit.
-/// Eigen's expm1 is Kahan's (u − 1)·x / ln u over its pexp and plog, a few ulp like them.
+/// The logistic curve tanh(x), x = k·a ≥ 0, of one packet of adstocked values (k = λ/2 per
+/// lane; transforms.hpp's logistic_from_half_rate). From x = 1/8 up, (1 − e) / (1 + e) with
+/// e = e^{−2x}: 1 − e ≥ 0.22 there, so the quotient keeps pexp's few-ulp accuracy. Below, where
+/// 1 − e would cancel, tanh's Taylor series to x¹³: its next term is below 4e-16 of tanh there.
+/// One pexp, where expm1 (Kahan's, over pexp and plog) took a plog more: the logistic search
+/// was ~30% slower than the Hill's before (bench/RESULTS.md, "Saturation shape").
 inline Packet logistic_packet(const Packet& a, const Packet& k) {
-  const Packet e = ei::generic_expm1(ei::pmul(ei::pset1<Packet>(-2.0), ei::pmul(k, a)));
-  return ei::pdiv(ei::pnegate(e), ei::padd(ei::pset1<Packet>(2.0), e));
+  const Packet x = ei::pmul(k, a);
+  const Packet one = ei::pset1<Packet>(1.0);
+  const Packet e = ei::pexp(ei::pmul(ei::pset1<Packet>(-2.0), x));
+  const Packet quotient = ei::pdiv(ei::psub(one, e), ei::padd(one, e));
+  // tanh x = x·Σ c_n x^{2n}, c_n = 2^{2n+2}(2^{2n+2} − 1) B_{2n+2} / (2n + 2)!.
+  constexpr double kSeries[] = {-1.0 / 3.0,    2.0 / 15.0,         -17.0 / 315.0,
+                                62.0 / 2835.0, -1382.0 / 155925.0, 21844.0 / 6081075.0};
+  const Packet x2 = ei::pmul(x, x);
+  Packet p = ei::pset1<Packet>(kSeries[5]);
+  for (int n = 4; n >= 0; --n) p = ei::pmadd(p, x2, ei::pset1<Packet>(kSeries[n]));
+  const Packet series = ei::pmadd(ei::pmul(p, x2), x, x);
+  return ei::pselect(ei::pcmp_lt(x, ei::pset1<Packet>(0.125)), series, quotient);
 }
 
 /// Channel r's shape (shapes null: every channel Hill).

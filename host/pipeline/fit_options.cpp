@@ -110,7 +110,7 @@ void check_fit_options(const FitOptions& o) {
     throw InputError("invalid --segment-budget " + std::to_string(o.segment_budget) +
                      ": expected ≥ 1 evaluation per segment");
   }
-  if (o.saturation != "auto" && !parse_saturation(o.saturation)) {
+  if (!o.saturation.empty() && o.saturation != "auto" && !parse_saturation(o.saturation)) {
     throw InputError("invalid --saturation `" + o.saturation +
                      "`; expected one of: hill, logistic, auto");
   }
@@ -195,10 +195,11 @@ void check_fit_mode(const FitOptions& o) {
       throw InputError("--revenue-per-kpi is not supported with --segments");
     if (o.objective != "rsq")
       throw InputError("--objective " + o.objective + " is not supported with --segments");
-    if (o.saturation != "hill" || !o.channel_saturation.empty()) {
-      throw InputError("--saturation " + o.saturation +
-                       " (or a [channels.NAME] saturation) is not supported with --segments: "
-                       "segmented fits are Hill only");
+    if ((!o.saturation.empty() && o.saturation != "hill") || !o.channel_saturation.empty()) {
+      throw InputError((o.saturation.empty() ? std::string("a [channels.NAME] saturation")
+                                             : "--saturation " + o.saturation +
+                                                   " (or a [channels.NAME] saturation)") +
+                       " is not supported with --segments: segmented fits are Hill only");
     }
     return;
   }
@@ -214,12 +215,17 @@ void check_fit_mode(const FitOptions& o) {
   }
 }
 
+std::string default_saturation(const FitOptions& o) {
+  return o.reference || !o.columns.segments.empty() ? "hill" : "logistic";
+}
+
 std::vector<SaturationShape> media_saturation(const FitOptions& o,
                                               const std::vector<std::string>& channels) {
+  const std::string name = o.saturation.empty() ? default_saturation(o) : o.saturation;
   // auto starts from Hill; the fit then chooses (host/validation/saturation_selection.hpp).
   std::vector<SaturationShape> shapes(
-      channels.size(), o.saturation == "auto" ? SaturationShape::Hill
-                                              : saturation_from_name(o.saturation, "--saturation"));
+      channels.size(),
+      name == "auto" ? SaturationShape::Hill : saturation_from_name(name, "--saturation"));
   for (const auto& [name, shape] : o.channel_saturation) {
     const auto it = std::find(channels.begin(), channels.end(), name);
     if (it == channels.end()) {

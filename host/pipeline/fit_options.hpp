@@ -90,10 +90,12 @@ struct FitOptions {
   int threads = 0;  ///< 0: every hardware thread
   bool quiet = false;
   std::map<std::string, ChannelBounds> bounds;  ///< per-channel search bounds (config)
-  /// Saturation shape of the media channels: "hill" (default), "logistic" or "auto" (chosen
-  /// by rolling CV among the two; --saturation, config [model] saturation); channel_saturation
-  /// overrides it per channel (those channels keep their shape under auto).
-  std::string saturation = "hill";
+  /// Saturation shape of the media channels: "logistic", "hill" or "auto" (chosen by rolling
+  /// CV among the two; --saturation, config [model] saturation); channel_saturation overrides
+  /// it per channel (those channels keep their shape under auto). Empty: not given, so the
+  /// mode's default applies (default_saturation) and a --hyperparameters file's shapes are
+  /// taken as they are.
+  std::string saturation;
   /// Per-channel shapes (config `[channels.NAME] saturation`).
   std::map<std::string, SaturationShape> channel_saturation;
   /// Per-channel kind (config `[channels.NAME] kind`, `mu`); channels not named are media.
@@ -148,6 +150,11 @@ FitOptions resolved_fit_options(FitOptions options);
 /// bootstrap and CI level, threads, nested budget, λ, allocation limit). Shared by the single
 /// and the segmented fit; checked before any data is read into a model.
 void check_fit_options(const FitOptions& options);
+
+/// The saturation of a fit that names none: logistic for the default estimator (measured:
+/// bench/RESULTS.md, "Saturation shape"), Hill for --reference and segmented fits (the
+/// reference pipeline's, and the only shape those carry).
+std::string default_saturation(const FitOptions& options);
 
 /// The saturation shape of each media channel: `channel_saturation`'s where it names the
 /// channel, `saturation`'s otherwise (Hill for "auto", the shape the choice starts from).

@@ -64,7 +64,7 @@ namespace {
 std::vector<SaturationShape> fixed_saturation(const FitOptions& o, const Hyperparameters& h,
                                               const std::vector<std::string>& channels) {
   const std::vector<SaturationShape> asked = media_saturation(o, channels);
-  const bool any_asked = o.saturation != "hill" || !o.channel_saturation.empty();
+  const bool any_asked = !o.saturation.empty() || !o.channel_saturation.empty();
   std::vector<SaturationShape> shapes;
   for (size_t c = 0; c < channels.size(); ++c) {
     const SaturationShape file = h.channels[c].saturation;

@@ -149,10 +149,11 @@ def test_saturation_logistic_equals_the_cli_and_takes_a_per_channel_dict(tmp_pat
     channels = fit.model["hyperparameters"]["channels"]
     assert {c["saturation"] for c in channels.values()} == {"logistic"}
     first = next(iter(channels))
+    # A dict names some channels' shapes; the others keep the default, the logistic.
     mixed = mmm.fit(data_csv, date="date", kpi="revenue", quiet=True,
-                    saturation={first: "logistic"}, **FAST)
+                    saturation={first: "hill"}, **FAST)
     shapes = {name: c["saturation"] for name, c in mixed.model["hyperparameters"]["channels"].items()}
-    assert shapes[first] == "logistic"
-    assert [s for name, s in shapes.items() if name != first] == ["hill"] * (len(shapes) - 1)
+    assert shapes[first] == "hill"
+    assert [s for name, s in shapes.items() if name != first] == ["logistic"] * (len(shapes) - 1)
     with pytest.raises(mmm.InputError, match="expected one of: hill, logistic"):
         mmm.fit(data_csv, date="date", kpi="revenue", saturation="s-curve", **FAST)
