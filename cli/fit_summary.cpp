@@ -86,11 +86,15 @@ void print_summary(const FitReport& r, const std::string& out_dir) {
                 ch.response.hyper.gamma, r.allocation.channels[c].recommended_spend);
   }
   std::string logistic;
+  size_t logistic_count = 0;
   for (const ChannelResult& ch : r.channels) {
-    if (ch.response.hyper.saturation == SaturationShape::Logistic)
-      logistic += (logistic.empty() ? "" : ", ") + ch.response.name;
+    if (ch.response.hyper.saturation != SaturationShape::Logistic) continue;
+    logistic += (logistic.empty() ? "" : ", ") + ch.response.name;
+    ++logistic_count;
   }
-  if (!logistic.empty()) {
+  if (logistic_count == r.channels.size() && logistic_count > 0) {
+    std::printf("saturation: logistic for every channel (gamma = half-saturation, no alpha)\n");
+  } else if (!logistic.empty()) {
     std::printf("saturation: logistic (gamma = half-saturation, no alpha) for %s\n",
                 logistic.c_str());
   }

@@ -178,6 +178,18 @@ TEST_F(CliSaturation, PerChannelShapesFromTheConfig) {
   const CsvFile res = read_csv(path("mixed/model_results.csv"));
   EXPECT_NE(cell(res, 0, "SATURATION_ALPHA"), "");
   EXPECT_EQ(cell(res, 1, "SATURATION_ALPHA"), "");
+  EXPECT_TRUE(contains(r.out,
+                       "saturation: logistic (gamma = half-saturation, no alpha) for "
+                       "search\n"))
+      << r.out;
+  // Without a shape named, every channel is logistic, and the summary says so in one line.
+  const CliResult plain = run_mmm({"fit", "--data", path("data.csv"), "--out", path("plain"),
+                                   "--evaluations", "300", "--bootstrap", "0", "--quiet"});
+  ASSERT_EQ(plain.exit_code, 0) << describe(plain);
+  EXPECT_TRUE(contains(plain.out, "saturation: logistic for every channel")) << plain.out;
+  for (const auto& [name, h] :
+       read_json(path("plain/model.json"))["hyperparameters"]["channels"].items())
+    EXPECT_EQ(h["saturation"], "logistic") << name;
 }
 
 TEST_F(CliSaturation, AutoChoosesTheShapeWithTheLowerCvLoss) {
