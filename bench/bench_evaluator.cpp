@@ -4,7 +4,9 @@
 // default one (non-negative media, media-share term) at T = 104/156, C = 8/20; and bootstrap
 // resamples per second (one candidate under B = 10,000 resampled row weights, 156 × 20).
 // BM_Cuda* run the fused kernel (the default); BM_CudaUnfused* the unfused reference path;
-// BM_CudaSearch* losses-only calls, as the search makes them. In an emulated build
+// BM_CudaSearch* losses-only calls, as the search makes them; *DefaultLogistic the default
+// objective with every channel's curve the logistic (the default estimator's since 2026-12-03). In
+// an emulated build
 // (-DMMM_EMULATE_CUDA=ON) build/bench/mmm_bench_emulated runs the BM_Cuda* cases on the
 // HIP-CPU emulator: that checks they run, it measures nothing about a GPU.
 // Run: build/bench/mmm_bench --benchmark_counters_tabular=true
@@ -78,12 +80,13 @@ std::unique_ptr<Evaluator> evaluator_or_skip(benchmark::State& state, const std:
 }
 
 void run_backend(benchmark::State& state, const std::string& device, bool nonnegative = false,
-                 bool losses_only = false) {
+                 bool losses_only = false, bool logistic = false) {
   const int T = static_cast<int>(state.range(0));
   const int C = static_cast<int>(state.range(1));
   const int population = static_cast<int>(state.range(2));
   ModelData m = synthetic_problem(T, C);
   m.nonnegative_media = nonnegative;
+  if (logistic) m.saturation.assign(static_cast<size_t>(C), SaturationShape::Logistic);
   const std::unique_ptr<Evaluator> ev = evaluator_or_skip(state, device, m);
   if (!ev) return;
   const std::vector<double> params = random_candidates(m, population);
@@ -110,6 +113,13 @@ void BM_CudaUnfusedEvaluateDefault(benchmark::State& state) {
 }
 void BM_CudaSearchEvaluateDefault(benchmark::State& state) {
   run_backend(state, "cuda", true, true);
+}
+// The default estimator's curve since 2026-12-03: every channel logistic.
+void BM_CpuEvaluateDefaultLogistic(benchmark::State& state) {
+  run_backend(state, "cpu", true, false, true);
+}
+void BM_CudaEvaluateDefaultLogistic(benchmark::State& state) {
+  run_backend(state, "cuda", true, false, true);
 }
 
 /// B bootstrap resamples of one candidate (fixed hyperparameters), the default objective.
@@ -185,6 +195,16 @@ BENCHMARK(BM_CudaEvaluateDefault)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_CudaSearchEvaluateDefault)
+    ->Apply([](benchmark::internal::Benchmark* b) { default_grid(b, 16384); })
+    ->ArgNames({"T", "C", "pop"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CpuEvaluateDefaultLogistic)
+    ->Apply([](benchmark::internal::Benchmark* b) { default_grid(b, 4096); })
+    ->ArgNames({"T", "C", "pop"})
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_CudaEvaluateDefaultLogistic)
     ->Apply([](benchmark::internal::Benchmark* b) { default_grid(b, 16384); })
     ->ArgNames({"T", "C", "pop"})
     ->UseRealTime()
