@@ -347,6 +347,11 @@ TEST_F(CliEstimates, BaggedPointEstimateIsTheMedianOfTheNestedSearches) {
   const CliResult plain = fit("plain", {"--budget", "300", "--bootstrap", "0"});
   ASSERT_EQ(plain.exit_code, 0) << describe(plain);
   EXPECT_EQ(model("plain")["search"]["point_estimate"], "search");
+  // Nor where the choice is by rolling CV, which the nested searches do not make.
+  const CliResult cv = fit("cv_nested", {"--objective", "cv", "--budget", "100", "--bootstrap", "5",
+                                         "--nested-evaluations", "30"});
+  ASSERT_EQ(cv.exit_code, 0) << describe(cv);
+  EXPECT_EQ(model("cv_nested")["search"]["point_estimate"], "search");
 }
 
 TEST_F(CliEstimates, BadPointEstimatesAreInputErrors) {
@@ -354,7 +359,9 @@ TEST_F(CliEstimates, BadPointEstimatesAreInputErrors) {
            {"--point-estimate", "mean"},
            {"--point-estimate", "bagged", "--bootstrap", "0"},
            {"--point-estimate", "bagged", "--nested-evaluations", "0"},
-           {"--point-estimate", "bagged", "--reference"}}) {
+           {"--point-estimate", "bagged", "--reference"},
+           {"--point-estimate", "bagged", "--objective", "cv"},
+           {"--point-estimate", "bagged", "--trials", "2", "--select", "cv"}}) {
     const CliResult r = fit("bad_point", extra);
     EXPECT_EQ(r.exit_code, 2) << describe(r);
     EXPECT_NE(r.err.find("--point-estimate"), std::string::npos) << r.err;

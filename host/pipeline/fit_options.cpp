@@ -49,8 +49,13 @@ FitOptions resolved_fit_options(FitOptions o) {
     o.nested_budget = reference || !o.hyperparameters_path.empty() ? 0 : kDefaultNestedBudget;
   }
   if (reference && !o.ridge_lambda_explicit) o.ridge_lambda = kDefaultRidgeLambda;
-  if (o.point_estimate == "auto")
-    o.point_estimate = o.bootstrap > 0 && o.nested_budget > 0 ? "bagged" : "search";
+  // Bagged only where the nested searches make the choice the options ask for: they minimize
+  // the loss (or pick on their own Pareto fronts), not the rolling-CV error of --objective cv
+  // or --select cv.
+  if (o.point_estimate == "auto") {
+    const bool nested = o.bootstrap > 0 && o.nested_budget > 0;
+    o.point_estimate = nested && o.objective != "cv" && o.select != "cv" ? "bagged" : "search";
+  }
   return o;
 }
 
@@ -99,6 +104,12 @@ void check_fit_options(const FitOptions& o) {
   if (o.point_estimate != "bagged" && o.point_estimate != "search" && o.point_estimate != "auto") {
     throw InputError("invalid --point-estimate `" + o.point_estimate +
                      "`: expected bagged, search or auto");
+  }
+  if (o.point_estimate == "bagged" && (o.objective == "cv" || o.select == "cv")) {
+    throw InputError(std::string("--point-estimate bagged takes the median of the nested ") +
+                     "bootstrap's searches, which minimize the in-sample loss; it would ignore " +
+                     (o.objective == "cv" ? "--objective cv" : "--select cv") +
+                     " (without --point-estimate the search's own choice is the model there)");
   }
   if (o.point_estimate == "bagged" && (o.bootstrap < 1 || o.nested_budget < 1)) {
     throw InputError(

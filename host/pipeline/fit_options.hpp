@@ -68,7 +68,8 @@ struct FitOptions {
   double ci = 0.90;  ///< bootstrap interval level
   /// The transforms the model is fitted at: "bagged" (each channel's median θ, α, γ over the
   /// nested bootstrap's searches, host/bootstrap/bagged_transforms.hpp), "search" (the
-  /// search's own choice) or "auto" (bagged when the nested bootstrap runs, else search).
+  /// search's own choice) or "auto" (bagged when the nested bootstrap runs, unless the choice
+  /// is by rolling CV, --objective cv or --select cv, which the nested searches do not make).
   std::string point_estimate = "auto";
   /// Moving-block bootstrap block length in rows (1 ≤ L ≤ T/2); 1: i.i.d. row resampling.
   int block_length = 1;
