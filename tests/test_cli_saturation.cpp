@@ -187,8 +187,9 @@ TEST_F(CliSaturation, PerChannelShapesFromTheConfig) {
                                    "--evaluations", "300", "--bootstrap", "0", "--quiet"});
   ASSERT_EQ(plain.exit_code, 0) << describe(plain);
   EXPECT_TRUE(contains(plain.out, "saturation: logistic for every channel")) << plain.out;
-  for (const auto& [name, h] :
-       read_json(path("plain/model.json"))["hyperparameters"]["channels"].items())
+  // The json is kept in a variable: items() of a temporary would outlive it.
+  const nlohmann::json plain_model = read_json(path("plain/model.json"));
+  for (const auto& [name, h] : plain_model["hyperparameters"]["channels"].items())
     EXPECT_EQ(h["saturation"], "logistic") << name;
 }
 
