@@ -326,6 +326,14 @@ TEST_F(CliFit, ModelJson) {
   EXPECT_EQ(m["bootstrap"]["resamples"], 20);
   EXPECT_EQ(m["config"]["channels"], nlohmann::json(kChannels));
   EXPECT_EQ(m["backend"], j["backend"]);
+  // residual_sd = √(RSS / (T − p − 1 − k)): 104 rows, p = 4 channels + 9 controls, and k = 8
+  // transform parameters searched (θ and γ of each of the 4 logistic channels).
+  const CsvFile decomp = read_csv(res_file("decomposition.csv"));
+  double rss = 0.0;
+  for (std::size_t t = 0; t < decomp.rows.size(); ++t)
+    rss += std::pow(cell(decomp, t, "ACTUAL") - cell(decomp, t, "PREDICTED"), 2);
+  EXPECT_NEAR(m["residual_sd"].get<double>(), std::sqrt(rss / (104 - 13 - 1 - 8)),
+              1e-6 * m["residual_sd"].get<double>());
   const nlohmann::json& hyper = m["hyperparameters"]["channels"];
   ASSERT_EQ(hyper.size(), 4u);
   const CsvFile results = read_csv(res_file("model_results.csv"));

@@ -282,10 +282,18 @@ nlohmann::json bootstrap_draws_json(const FitReport& r) {
   return {{"coef", coef}, {"intercept", intercept}, {"hyper", hyper}};
 }
 
-/// Residual standard deviation of the final fit: √(Σ (y − ŷ)² / (T − p − 1)), the noise
-/// `mmm predict` adds to its coefficient band for a prediction interval.
+/// Residual standard deviation of the final fit, the noise `mmm predict` adds to its
+/// coefficient band for a prediction interval: √(Σ (y − ŷ)² / (T − p − 1 − k)), where k counts
+/// the nonlinear parameters fitted to the same rows, as in nonlinear least squares: a searched
+/// media channel's θ and γ (and a Hill's α), a flow/stock channel's λ and b. Without them the
+/// in-sample residuals understate the noise of unseen weeks (bench/RESULTS.md, "predict --plan").
 double residual_sd(const FitReport& r) {
-  const double dof = std::max(1, r.model.rows() - r.model.parameters() - 1);
+  int fitted_transforms = 2 * static_cast<int>(r.kinds.channels.size());
+  if (r.searched) {
+    for (const ChannelHyper& h : r.hyperparameters.channels)
+      fitted_transforms += h.saturation == SaturationShape::Logistic ? 2 : 3;
+  }
+  const double dof = std::max(1, r.model.rows() - r.model.parameters() - 1 - fitted_transforms);
   return std::sqrt((r.model.y - r.fitted).squaredNorm() / dof);
 }
 
