@@ -53,7 +53,7 @@ else
   failed=$((failed + 1))
 fi
 step bench_evaluator 150 "$BUILD/bench/mmm_bench" \
-  --benchmark_filter='BM_Cuda(Search|Unfused)?(Evaluate|EvaluateDefault|Bootstrap)' \
+  --benchmark_filter='BM_Cuda(Search|Unfused)?(Evaluate|EvaluateDefault|EvaluateDefaultLogistic|Bootstrap)' \
   --benchmark_min_time=0.2 \
   --benchmark_out_format=json --benchmark_out="$OUT/bench_${device}.json" \
   --benchmark_context=device="$device"
