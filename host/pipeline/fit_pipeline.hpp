@@ -1,7 +1,8 @@
 #pragma once
-// The whole reference pipeline of `mmm fit` (SPEC §3–8): load and validate → controls →
-// search (or fixed hyperparameters) → final fit → CV → bootstrap → curves → allocation.
-// It computes; io/ writes. Nothing here touches the output folder.
+// The whole pipeline of `mmm fit` (SPEC §3–8): load and validate → controls → search (or
+// fixed hyperparameters) → nested bootstrap (its searches' median transforms are the model's
+// under the bagged point estimate) → final fit → CV → plain bootstrap (when not nested) →
+// curves → allocation. It computes; io/ writes. Nothing here touches the output folder.
 
 #include <cstdint>
 #include <string>
