@@ -343,17 +343,26 @@ TEST_F(CliSweep, InitFromSeedsTheSearch) {
   ASSERT_EQ(s.exit_code, 0) << describe(s);
   const double sweep_best = nlohmann::json::parse(s.out)["best_loss"];
   // A search whose whole budget is the initial population returns the best of the sweep's
-  // rows (written with 12 significant digits, hence the tolerance).
+  // rows (written with 12 significant digits, hence the tolerance); the sweep's candidates are
+  // Hill curves, so the fit is too.
   const CliResult f = run_mmm({"fit", "--data", data(), "--out", t / "fit", "--init-from",
                                t / "sweep/sweep_top.csv", "--budget", "30", "--population", "30",
-                               "--bootstrap", "0", "--json", "--quiet"});
+                               "--bootstrap", "0", "--saturation", "hill", "--json", "--quiet"});
   ASSERT_EQ(f.exit_code, 0) << describe(f);
   const double fit_loss = nlohmann::json::parse(f.out)["loss"];
   EXPECT_LE(fit_loss, sweep_best * (1 + 1e-9));
-  const CliResult plain = run_mmm({"fit", "--data", data(), "--out", t / "plain", "--budget", "30",
-                                   "--population", "30", "--bootstrap", "0", "--json", "--quiet"});
+  const CliResult plain =
+      run_mmm({"fit", "--data", data(), "--out", t / "plain", "--budget", "30", "--population",
+               "30", "--bootstrap", "0", "--saturation", "hill", "--json", "--quiet"});
   ASSERT_EQ(plain.exit_code, 0) << describe(plain);
   EXPECT_NE(nlohmann::json::parse(plain.out)["loss"].get<double>(), fit_loss);
+  // The default logistic fit takes the sweep's θ and γ and says so.
+  const CliResult logistic = run_mmm({"fit", "--data", data(), "--out", t / "logistic",
+                                      "--init-from", t / "sweep/sweep_top.csv", "--budget", "30",
+                                      "--population", "30", "--bootstrap", "0"});
+  ASSERT_EQ(logistic.exit_code, 0) << describe(logistic);
+  EXPECT_NE(logistic.err.find("the sweep's candidates are Hill curves"), std::string::npos)
+      << logistic.err;
 }
 
 TEST_F(CliSweep, InitFromRejectsAMismatchedOrBadFile) {

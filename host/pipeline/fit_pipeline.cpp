@@ -131,8 +131,16 @@ std::vector<double> initial_population(const FitOptions& o, const SearchSpace& s
   const auto rows = read_sweep_top(o.init_from_path, r.data.channels, o.population);
   seeds.resize(rows.size() * static_cast<size_t>(space.dimension()));
   for (size_t i = 0; i < rows.size(); ++i) space.encode(rows[i], &seeds[i * space.dimension()]);
+  bool logistic = false;
+  for (int c = 0; c < space.channels(); ++c)
+    logistic = logistic || space.shape(c) == SaturationShape::Logistic;
+  // The sweep evaluates Hill candidates; their γ is a half-saturation point as the logistic's
+  // is, so θ and γ still make a sensible start.
   r.notices.push_back("search: " + std::to_string(rows.size()) +
-                      " members of the initial population from " + o.init_from_path);
+                      " members of the initial population from " + o.init_from_path +
+                      (logistic ? " (the sweep's candidates are Hill curves: their theta and "
+                                  "gamma start the logistic channels' search, alpha is unused)"
+                                : ""));
   return seeds;
 }
 
