@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -427,6 +428,26 @@ TEST_F(CliSweep, BadInputExitsTwoWithOneErrorLine) {
     EXPECT_NE(r.err.find("cannot --resume"), std::string::npos) << r.err;
   }
   EXPECT_EQ(read_text(t / "s/sweep_state.json"), state);
+  // A state whose integers are floats or out of range is malformed, not cast: a count of
+  // 4.3e25 (the fuzzer's find: undefined behaviour when converted to int64) or of 3.5, a
+  // negative n, a top beyond a long.
+  const nlohmann::json good = nlohmann::json::parse(state);
+  auto with = [&](const std::function<void(nlohmann::json&)>& edit) {
+    nlohmann::json bad = good;
+    edit(bad);
+    write_text(t / "s/sweep_state.json", bad.dump());
+    return sweep(t / "s", {"--n", "1000", "--resume"});
+  };
+  for (const auto& [key, edit] :
+       std::vector<std::pair<std::string, std::function<void(nlohmann::json&)>>>{
+           {"count", [](nlohmann::json& j) { j["summary"]["count"][0] = 4.3465e25; }},
+           {"count", [](nlohmann::json& j) { j["summary"]["count"][1] = 3.5; }},
+           {"n", [](nlohmann::json& j) { j["n"] = -1000; }},
+           {"top", [](nlohmann::json& j) { j["top"] = 1e30; }}}) {
+    const CliResult r = with(edit);
+    EXPECT_EQ(r.exit_code, 2) << key << "\n" << describe(r);
+    EXPECT_NE(r.err.find("malformed `" + key + "`"), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

@@ -2,12 +2,14 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include "host/common/errors.hpp"
 #include "host/common/input_file.hpp"
@@ -64,12 +66,57 @@ namespace {
 
 constexpr const char* kParameterNames[3] = {"theta", "alpha", "gamma"};
 
+/// An integer of type T from a JSON number that is an integer within T's range. nlohmann's
+/// get<T>() would convert a float (1e25, or 3.5) or an out-of-range integer as a C++ cast does,
+/// which is undefined behaviour for a float beyond T (found by fuzz_sweep_checkpoint).
+template <typename T>
+bool integer_in_range(const nlohmann::json& v, T& out) {
+  if (v.is_number_unsigned()) {
+    const std::uint64_t u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) return false;
+    out = static_cast<T>(u);
+    return true;
+  }
+  if (!v.is_number_integer()) return false;
+  const std::int64_t i = v.get<std::int64_t>();
+  if constexpr (std::is_unsigned_v<T>) {
+    if (i < 0) return false;
+  } else {
+    if (i < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
+        i > static_cast<std::int64_t>(std::numeric_limits<T>::max()))
+      return false;
+  }
+  out = static_cast<T>(i);
+  return true;
+}
+
+template <typename T>
+struct IsIntegerVector : std::false_type {};
+template <typename T>
+struct IsIntegerVector<std::vector<T>> : std::is_integral<T> {};
+
 template <typename T>
 T json_get(const nlohmann::json& j, const std::string& key, const std::string& source) {
+  const auto malformed = [&] {
+    return InputError(source + ": missing or malformed `" + key + "`");
+  };
   try {
-    return j.at(key).get<T>();
+    const nlohmann::json& v = j.at(key);
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      T out{};
+      if (!integer_in_range(v, out)) throw malformed();
+      return out;
+    } else if constexpr (IsIntegerVector<T>::value) {
+      if (!v.is_array()) throw malformed();
+      T out(v.size());
+      for (size_t i = 0; i < v.size(); ++i)
+        if (!integer_in_range(v[i], out[i])) throw malformed();
+      return out;
+    } else {
+      return v.get<T>();
+    }
   } catch (const nlohmann::json::exception&) {
-    throw InputError(source + ": missing or malformed `" + key + "`");
+    throw malformed();
   }
 }
 
