@@ -1,20 +1,10 @@
 #include "host/bootstrap/bagged_transforms.hpp"
 
-#include <algorithm>
 #include <cmath>
 
+#include "host/bootstrap/bootstrap.hpp"
+
 namespace mmm {
-namespace {
-
-double median_of(std::vector<double> v) {
-  const size_t n = v.size(), mid = n / 2;
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid), v.end());
-  const double upper = v[mid];
-  if (n % 2 == 1) return upper;
-  return 0.5 * (*std::max_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(mid)) + upper);
-}
-
-}  // namespace
 
 std::vector<double> bagged_transforms(const Eigen::MatrixXd& hyper) {
   const Eigen::Index cols = hyper.cols();
@@ -33,7 +23,8 @@ std::vector<double> bagged_transforms(const Eigen::MatrixXd& hyper) {
     const bool gamma = j % 3 == 2;
     for (size_t k = 0; k < kept.size(); ++k)
       v[k] = gamma ? std::log(hyper(kept[k], j)) : hyper(kept[k], j);
-    const double m = median_of(v);
+    // The bootstrap's own percentile at ½: the middle value, or the mean of the middle two.
+    const double m = percentile(v, 0.5);
     out[static_cast<size_t>(j)] = gamma ? std::exp(m) : m;
   }
   return out;
