@@ -101,11 +101,9 @@ std::optional<Manifest> read_manifest(const std::string& dir) {
     for (const auto& [name, e] : j.at("files").items()) {
       if (!plain_name(name)) throw bad("bad file name `" + name + "`");
       ManifestEntry entry;
-      // Checked before get<>: a float (1e30) converted to an integer is undefined behaviour.
-      if (!e.is_object() || !e.contains("bytes") || !e["bytes"].is_number_unsigned()) {
+      if (!e.is_object() || !e.contains("bytes") || !json_integer(e["bytes"], entry.bytes)) {
         throw bad("`" + name + "` has no byte count");
       }
-      entry.bytes = e["bytes"].get<std::uint64_t>();
       entry.sha256 = e.at("sha256").get<std::string>();
       if (entry.sha256.size() != 64 ||
           entry.sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
@@ -116,11 +114,12 @@ std::optional<Manifest> read_manifest(const std::string& dir) {
     if (j.contains("commit")) {
       const nlohmann::json& c = j["commit"];
       PendingCommit p;
-      if (!c.is_object() || !c.contains("pid") || !c["pid"].is_number_unsigned() ||
-          c["pid"].get<std::uint64_t>() > 0x7fffffffu) {
+      std::uint32_t pid = 0;
+      if (!c.is_object() || !c.contains("pid") || !json_integer(c["pid"], pid) ||
+          pid > 0x7fffffffu) {
         throw bad("`commit` has no process id");
       }
-      p.pid = c["pid"].get<long>();
+      p.pid = static_cast<long>(pid);
       p.rename = c.at("rename").get<std::vector<std::string>>();
       p.remove = c.at("remove").get<std::vector<std::string>>();
       for (const auto* list : {&p.rename, &p.remove}) {
